@@ -1,0 +1,5 @@
+"""`python -m bot` behaves exactly like the `outreach-bot` console script."""
+
+from bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""The composition root: `build_application(settings)` is the only place that wires things."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes, Defaults
+
+from bot import handlers
+from bot.config import Settings
+from bot.content.loader import GuidesInvalid, load_guides
+from bot.content.search import SearchIndex
+from bot.context import AppData, BotApplication, BotContext, Services
+from bot.privacy import load_or_create_key
+from bot.storage import db
+from bot.storage.prefs import PrefsRepository
+from bot.texts import LANGUAGES, Texts
+from bot.views import Views
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "search", "help", "language")
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
+
+
+def build_application(settings: Settings, *, token: str | None = None) -> BotApplication:
+    """Build the bot. Guides and templates load here, so a broken guide stops the start."""
+    texts = Texts(settings.templates_dir)
+    library, problems = load_guides(settings.guides_dir)
+    if problems:
+        raise GuidesInvalid(problems)
+    search = SearchIndex(list(library))
+    views = Views(texts, library)
+
+    async def post_init(app: BotApplication) -> None:
+        key = load_or_create_key(
+            settings.secret_key.get_secret_value() if settings.secret_key else None,
+            settings.db_path.parent / "secret.key",
+        )
+        conn = await db.connect(settings.db_path)
+        app.bot_data.services = Services(
+            settings=settings,
+            texts=texts,
+            library=library,
+            search=search,
+            views=views,
+            conn=conn,
+            prefs=PrefsRepository(conn),
+            key=key,
+            bot_username=app.bot.username,
+        )
+        for language in LANGUAGES:
+            commands = [BotCommand(c, texts.label(language, f"cmd_{c}")) for c in COMMANDS]
+            code = None if language == settings.default_language else language
+            await app.bot.set_my_commands(commands, language_code=code)
+        log.info("ready: %d guides, schema %d", len(library), db.SCHEMA_VERSION)
+
+    async def post_shutdown(app: BotApplication) -> None:
+        services = app.bot_data.services
+        if services is not None:
+            # aiosqlite's worker thread is not a daemon: an open connection blocks exit.
+            await services.conn.close()
+            app.bot_data.services = None
+
+    app: BotApplication = (
+        Application.builder()
+        .token(token or settings.token())
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_base_url.removesuffix("/bot") + "/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(ContextTypes(context=BotContext, bot_data=AppData))
+        .concurrent_updates(True)
+        # A small pool: httpx slows down with many connections, and one bot needs few.
+        .connection_pool_size(8)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    handlers.register(app)
+    return app

@@ -1,0 +1,115 @@
+"""The one codec for inline-button data: short ASCII, versioned, at most 64 bytes.
+
+Navigation state lives entirely in the button, so a conversation survives restarts and
+needs no server-side session. Anything that does not decode is treated as forged or stale.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+FORMAT_VERSION = "1"
+MAX_BYTES = 64
+_GUIDE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_VERSION = re.compile(r"^[0-9a-f]{6}$")
+_TOPIC = re.compile(r"^[a-z-]{1,20}$")
+
+
+class Action(StrEnum):
+    MENU = "m"
+    TOPIC = "t"
+    INTRO = "i"
+    STEP = "s"
+    HELP = "h"
+    DONE = "d"
+    LANGUAGE = "l"
+    SEARCH_HINT = "q"
+    HELP_PAGE = "?"
+
+
+class InvalidCallback(ValueError):
+    """The data was not made by this codec (forged, truncated or from an older format)."""
+
+
+@dataclass(frozen=True)
+class Nav:
+    action: Action
+    guide_id: str = ""
+    step: int = 0
+    version: str = ""
+    topic: str = ""
+    language: str = ""
+
+    def encode(self) -> str:
+        parts = [FORMAT_VERSION, self.action.value]
+        match self.action:
+            case Action.TOPIC:
+                parts.append(self.topic)
+            case Action.INTRO:
+                parts.append(self.guide_id)
+            case Action.STEP | Action.HELP:
+                parts += [self.guide_id, str(self.step), self.version]
+            case Action.DONE:
+                parts += [self.guide_id, self.version]
+            case Action.LANGUAGE:
+                parts.append(self.language)
+        data = "|".join(parts)
+        if len(data.encode()) > MAX_BYTES:  # guarded by the id length limit; never expected
+            raise ValueError(f"callback data too long: {data!r}")
+        return data
+
+
+def decode(data: str | None) -> Nav:
+    if not data or len(data) > MAX_BYTES or not data.isascii():
+        raise InvalidCallback("empty, too long or not ASCII")
+    parts = data.split("|")
+    if parts[0] != FORMAT_VERSION or len(parts) < 2:
+        raise InvalidCallback("unknown format version")
+    try:
+        action = Action(parts[1])
+    except ValueError:
+        raise InvalidCallback("unknown action") from None
+    args = parts[2:]
+    expected = {
+        Action.MENU: 0,
+        Action.SEARCH_HINT: 0,
+        Action.HELP_PAGE: 0,
+        Action.TOPIC: 1,
+        Action.INTRO: 1,
+        Action.LANGUAGE: 1,
+        Action.STEP: 3,
+        Action.HELP: 3,
+        Action.DONE: 2,
+    }[action]
+    if len(args) != expected:
+        raise InvalidCallback("wrong number of fields")
+    match action:
+        case Action.TOPIC:
+            if not _TOPIC.match(args[0]):
+                raise InvalidCallback("bad topic")
+            return Nav(action, topic=args[0])
+        case Action.LANGUAGE:
+            return Nav(action, language=args[0])
+        case Action.INTRO:
+            return Nav(action, guide_id=_guide_id(args[0]))
+        case Action.STEP | Action.HELP:
+            if not args[1].isdigit() or len(args[1]) > 3:
+                raise InvalidCallback("bad step number")
+            return Nav(action, _guide_id(args[0]), int(args[1]), _version(args[2]))
+        case Action.DONE:
+            return Nav(action, guide_id=_guide_id(args[0]), version=_version(args[1]))
+    return Nav(action)
+
+
+def _guide_id(value: str) -> str:
+    if not _GUIDE_ID.match(value):
+        raise InvalidCallback("bad guide id")
+    return value
+
+
+def _version(value: str) -> str:
+    if not _VERSION.match(value):
+        raise InvalidCallback("bad guide version")
+    return value

@@ -1,0 +1,99 @@
+"""Command line: `outreach-bot <command>` (the same as `python -m bot <command>`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot.config import Settings, SettingsError, load_settings
+
+EXIT_SETTINGS = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_SETTINGS
+    try:
+        settings = load_settings()
+        return int(args.handler(settings, args))
+    except SettingsError as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return EXIT_SETTINGS
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outreach-bot", description="Digital-skills outreach bot (Telegram)."
+    )
+    sub = parser.add_subparsers(dest="command")
+    start = sub.add_parser("start", help="run the bot if BOT_TOKEN is set, else the console")
+    start.set_defaults(handler=_start)
+    run = sub.add_parser("run", help="long-poll Telegram (needs BOT_TOKEN)")
+    run.set_defaults(handler=_run)
+    console = sub.add_parser("console", help="chat with the bot in this terminal, offline")
+    console.set_defaults(handler=_console)
+    guides = sub.add_parser("guides", help="validate or list the guide files")
+    guides_sub = guides.add_subparsers(dest="guides_command", required=True)
+    guides_sub.add_parser("check", help="validate every guide; exit 1 on any error").set_defaults(
+        handler=_guides_check
+    )
+    guides_sub.add_parser("list", help="one guide a line: id, topic, title").set_defaults(
+        handler=_guides_list
+    )
+    return parser
+
+
+def _start(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.bot_token is None:
+        print("BOT_TOKEN is not set: starting the offline console preview.", file=sys.stderr)
+        return _console(settings, args)
+    return _run(settings, args)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runner import run_polling
+
+    return run_polling(settings)
+
+
+def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+    from bot.content.loader import GuidesInvalid
+    from bot.logging_setup import setup_logging
+
+    setup_logging("WARNING", [])
+    try:
+        return asyncio.run(run_console(settings))
+    except GuidesInvalid as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return 1
+
+
+def _guides_check(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.guide_check import check_guides
+
+    count, problems = check_guides(settings.guides_dir, settings.templates_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {settings.guides_dir}", file=sys.stderr)
+        return 1
+    print(f"OK: {count} guides valid")
+    return 0
+
+
+def _guides_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.content.loader import load_guides
+
+    library, problems = load_guides(settings.guides_dir)
+    for guide in library:
+        print(f"{guide.id}\t{guide.topic.value}\t{guide.title}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0

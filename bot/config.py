@@ -1,0 +1,108 @@
+"""Every setting of the bot, typed, read from the environment and an optional `.env` file.
+
+Each field here is documented in `.env.example`; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line meant for a person."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = Field(
+        default=None, description="Token from @BotFather. Secret. Required by `run`."
+    )
+    bot_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL; the token and method are appended.",
+    )
+    db_path: Path = Field(default=Path("data/outreach.db"), description="SQLite database file.")
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated Telegram user ids of first admins."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key for pseudonymising identifiers; generated next to DB_PATH if unset.",
+    )
+    guides_dir: Path = Field(default=PROJECT_ROOT / "guides", description="Guide files.")
+    templates_dir: Path = Field(default=PROJECT_ROOT / "templates", description="Templates.")
+    default_language: str = Field(default="vi", description="Interface language: vi or en.")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"'{part}' is not a Telegram user id (digits only)")
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("bot_api_base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _check_language(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError("must be 'vi' or 'en'")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        token = value.get_secret_value().strip()
+        head, _, tail = token.partition(":")
+        if not head.isdigit() or len(tail) < 10:
+            # Never echo the token itself: it is a secret even when malformed.
+            raise ValueError("does not look like a token from @BotFather (digits:letters)")
+        return SecretStr(token)
+
+    def token(self) -> str:
+        if self.bot_token is None:
+            raise SettingsError(
+                "BOT_TOKEN is not set: get one from @BotFather and put it in .env "
+                "(or use `outreach-bot console` to try the bot without a token)."
+            )
+        return self.bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings, turning pydantic's report into one line that names the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        reason = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"Setting {name} is invalid: {reason}.") from None

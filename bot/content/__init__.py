@@ -1,0 +1,1 @@
+"""Telegram-free core: guide models, loading and validation, search, navigation rules."""

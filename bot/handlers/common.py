@@ -1,0 +1,45 @@
+"""Small helpers every handler shares: the person's language, sending and editing views."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from bot.views import View
+
+
+async def language_of(update: Update, context: BotContext) -> str:
+    services = context.services
+    user = update.effective_user
+    if user is None:
+        return services.settings.default_language
+    key = services.user_key(user.id)
+    cached = services.language_cache.get(key)
+    if cached is None:
+        cached = await services.prefs.language(key) or services.settings.default_language
+        services.language_cache[key] = cached
+    return cached
+
+
+async def reply(update: Update, view: View) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await update.get_bot().send_message(chat.id, view.text, reply_markup=view.markup)
+
+
+async def edit_in_place(query: CallbackQuery, view: View) -> None:
+    """Edit the message the button sits on; fall back to a new message if that is impossible."""
+    message = query.message
+    if isinstance(message, Message):
+        try:
+            await query.edit_message_text(view.text, reply_markup=view.markup)
+            return
+        except BadRequest as exc:
+            text = str(exc).lower()
+            if "message is not modified" in text:
+                return  # pressing the same button twice: the screen is already right
+            if "message to edit not found" not in text and "can't be edited" not in text:
+                raise
+    await query.get_bot().send_message(query.from_user.id, view.text, reply_markup=view.markup)

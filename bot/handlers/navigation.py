@@ -1,0 +1,44 @@
+"""Every inline button: decode, answer the query, edit the screen in place."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callback_data import Action, InvalidCallback, decode
+from bot.content.navigation import Notice, Screen, ScreenKind, resolve
+from bot.context import BotContext
+from bot.handlers.common import edit_in_place, language_of
+
+_TOASTS = {
+    Notice.STALE: "toast_stale",
+    Notice.GUIDE_GONE: "toast_guide_gone",
+    Notice.GUIDE_UPDATED: "toast_guide_updated",
+}
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    lang = await language_of(update, context)
+    toast: str | None = None
+    try:
+        nav = decode(query.data)
+    except InvalidCallback:
+        screen = Screen(ScreenKind.MENU, notice=Notice.STALE)
+    else:
+        if nav.action is Action.LANGUAGE and nav.language in ("vi", "en"):
+            key = services.user_key(query.from_user.id)
+            await services.prefs.set_language(key, nav.language)
+            services.language_cache[key] = lang = nav.language
+            toast = services.texts.label(lang, "toast_language_set")
+            screen = Screen(ScreenKind.MENU)
+        elif nav.action is Action.LANGUAGE:
+            screen = Screen(ScreenKind.LANGUAGE, notice=Notice.STALE)
+        else:
+            screen = resolve(services.library, nav)
+    if screen.notice in _TOASTS:
+        toast = services.texts.label(lang, _TOASTS[screen.notice])
+    # Answer first: the spinner on the person's button stops at once, even if editing is slow.
+    await query.answer(toast)
+    await edit_in_place(query, services.views.render(lang, screen))

@@ -1,0 +1,53 @@
+"""`outreach-bot run`: long polling with clean start-up errors and a clean stop on signals."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.config import Settings
+from bot.content.loader import GuidesInvalid
+from bot.logging_setup import setup_logging
+from bot.storage.db import DatabaseTooNew
+
+log = logging.getLogger(__name__)
+POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when there is nothing new
+
+
+def run_polling(settings: Settings) -> int:
+    token = settings.token()
+    setup_logging(settings.log_level, [token])
+    try:
+        app = build_application(settings)
+        log.info("starting long polling against %s", settings.bot_api_base_url)
+        # run_polling installs SIGINT/SIGTERM handlers and runs post_init/post_shutdown.
+        app.run_polling(
+            allowed_updates=ALLOWED_UPDATES,
+            timeout=POLL_TIMEOUT,
+            drop_pending_updates=False,
+            close_loop=False,
+        )
+    except GuidesInvalid as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return 1
+    except InvalidToken:
+        print(
+            "outreach-bot: BOT_TOKEN was rejected by the Bot API (check it with @BotFather).",
+            file=sys.stderr,
+        )
+        return 1
+    except NetworkError as exc:
+        print(
+            f"outreach-bot: cannot reach the Bot API at {settings.bot_api_base_url}: "
+            f"{type(exc).__name__}",
+            file=sys.stderr,
+        )
+        return 1
+    except DatabaseTooNew as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return 1
+    log.info("stopped")
+    return 0

@@ -1,0 +1,1 @@
+"""aiosqlite storage: one connection per process for writes, versioned migrations."""

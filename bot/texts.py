@@ -1,0 +1,70 @@
+"""Every user-facing sentence comes from a Jinja template in `templates/<language>/`.
+
+`*.html.j2` templates render Telegram HTML (autoescaped); `labels.txt.j2` holds plain-text
+macros for button labels, toasts and command descriptions, which Telegram shows verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+LANGUAGES = ("vi", "en")
+
+# Quoted UI labels in guide text ("Quên mật khẩu") are shown in bold, so a reader can match
+# them against the buttons on their phone.
+_QUOTED = re.compile(r"&#34;([^&<>\n]{1,80}?)&#34;|“([^”<>\n]{1,80}?)”")
+
+
+def _labels_filter(text: str) -> Markup:
+    escaped = str(escape(text))
+    return Markup(_QUOTED.sub(lambda m: f"<b>“{m.group(1) or m.group(2)}”</b>", escaped))
+
+
+def _number(value: int) -> str:
+    # Vietnamese groups thousands with dots: 751.901
+    return f"{value:,}".replace(",", ".")
+
+
+class Texts:
+    def __init__(self, templates_dir: Path) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates_dir)),
+            autoescape=lambda name: name is None or name.endswith(".html.j2"),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters["labels"] = _labels_filter
+        self.env.filters["number"] = _number
+        self._labels = {
+            lang: self.env.get_template(f"{lang}/labels.txt.j2").module for lang in LANGUAGES
+        }
+
+    def render(self, language: str, name: str, **context: Any) -> str:
+        """Render `templates/<language>/<name>.html.j2` into Telegram HTML."""
+        lang = language if language in LANGUAGES else LANGUAGES[0]
+        return self.env.get_template(f"{lang}/{name}.html.j2").render(**context).strip()
+
+    def label(self, language: str, name: str, *args: Any) -> str:
+        """A plain-text macro from `labels.txt.j2` (buttons, toasts, command descriptions)."""
+        lang = language if language in LANGUAGES else LANGUAGES[0]
+        macro = getattr(self._labels[lang], name)
+        return str(macro(*args)).strip()
+
+    def template_names(self, language: str) -> list[str]:
+        prefix = f"{language}/"
+        return sorted(
+            n.removeprefix(prefix).removesuffix(".html.j2")
+            for n in self.env.list_templates()
+            if n.startswith(prefix) and n.endswith(".html.j2")
+        )
+
+    def label_names(self, language: str) -> list[str]:
+        module = self._labels[language]
+        return sorted(n for n in dir(module) if not n.startswith("_"))
