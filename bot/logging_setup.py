@@ -39,3 +39,5 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     # httpx logs every request URL at INFO, and the URL carries the bot token.
     for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # At DEBUG python-telegram-bot logs whole updates, message texts included: never below INFO.
+    logging.getLogger("telegram").setLevel(max(logging.getLevelName(level), logging.INFO))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application
@@ -22,6 +24,9 @@ def run_polling(settings: Settings) -> int:
     setup_logging(settings.log_level, [token])
     try:
         app = build_application(settings)
+        # Ask getMe once ourselves: a wrong token or URL then gives one clear line, not the
+        # traceback python-telegram-bot logs when its own start-up fails.
+        asyncio.run(_check_token(token, settings.bot_api_base_url))
         log.info("starting long polling against %s", settings.bot_api_base_url)
         # run_polling installs SIGINT/SIGTERM handlers and runs post_init/post_shutdown.
         app.run_polling(
@@ -51,3 +56,8 @@ def run_polling(settings: Settings) -> int:
         return 1
     log.info("stopped")
     return 0
+
+
+async def _check_token(token: str, base_url: str) -> None:
+    async with Bot(token, base_url=base_url):
+        pass  # initialising the Bot calls getMe

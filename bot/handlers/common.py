@@ -6,6 +6,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.telegram_format import parse_html
 from bot.views import View
 
 
@@ -33,13 +34,15 @@ async def edit_in_place(query: CallbackQuery, view: View) -> None:
     """Edit the message the button sits on; fall back to a new message if that is impossible."""
     message = query.message
     if isinstance(message, Message):
+        if message.text == parse_html(view.text) and message.reply_markup == view.markup:
+            return  # the same button pressed twice: the screen is already right
         try:
             await query.edit_message_text(view.text, reply_markup=view.markup)
             return
         except BadRequest as exc:
             text = str(exc).lower()
             if "message is not modified" in text:
-                return  # pressing the same button twice: the screen is already right
+                return  # a race with another press: the screen is already right
             if "message to edit not found" not in text and "can't be edited" not in text:
                 raise
     await query.get_bot().send_message(query.from_user.id, view.text, reply_markup=view.markup)

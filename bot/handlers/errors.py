@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import BotContext
 from bot.handlers.common import language_of
@@ -20,7 +20,10 @@ async def on_error(update: object, context: BotContext) -> None:
         # The person blocked the bot or left: nothing to say to them.
         log.info("update %s: user unreachable (%s)", update_id, type(error).__name__)
         return
-    if isinstance(error, RetryAfter | TimedOut | NetworkError):
+    # BadRequest subclasses NetworkError in python-telegram-bot, yet it is our bug, not an outage.
+    if isinstance(error, RetryAfter | TimedOut | NetworkError) and not isinstance(
+        error, BadRequest
+    ):
         log.warning("update %s: Telegram unavailable: %s", update_id, type(error).__name__)
         return
     # The message text is deliberately left out: it may hold personal data.
@@ -29,10 +32,10 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     try:
         lang = await language_of(update, context)
-        texts = context.services.texts
-        if update.callback_query is not None:
-            await update.callback_query.answer(texts.label(lang, "toast_error"))
-        elif update.effective_chat is not None and update.effective_chat.type == "private":
-            await context.bot.send_message(update.effective_chat.id, texts.render(lang, "error"))
+        chat = update.effective_chat
+        # A new message, not a callback answer: handlers answer queries first, so a second
+        # answer would only be refused as "query is too old".
+        if chat is not None and chat.type == "private":
+            await context.bot.send_message(chat.id, context.services.texts.render(lang, "error"))
     except Exception:  # the apology itself failed; there is nobody left to tell
         log.warning("update %s: could not send the apology", update_id)

@@ -46,6 +46,8 @@ class ApiCall:
     params: JSONDict
     status: int
     description: str = ""
+    # An answer nobody received: the client had hung up (a poll cancelled at shutdown).
+    delivered: bool = True
 
 
 @dataclass
@@ -118,7 +120,7 @@ class StandinBotApi:
 
     @property
     def errors(self) -> list[ApiCall]:
-        return [c for c in self.calls if c.status >= 400]
+        return [c for c in self.calls if c.status >= 400 and c.delivered]
 
     def fail_next(
         self, method: str, status: int, description: str, retry_after: int | None = None
@@ -169,7 +171,8 @@ class StandinBotApi:
             params = self._decode(method, request)
             result = await self._dispatch(method, params)
         except ApiError as exc:
-            self.calls.append(ApiCall(method, params, exc.status, exc.description))
+            delivered = request.client_connected()
+            self.calls.append(ApiCall(method, params, exc.status, exc.description, delivered))
             return self._error_response(exc)
         self.calls.append(ApiCall(method, params, 200))
         body = json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode()

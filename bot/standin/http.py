@@ -18,6 +18,8 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
+    # False once the client has hung up (e.g. a long poll it cancelled while stopping).
+    client_connected: Callable[[], bool] = lambda: True
 
 
 @dataclass(frozen=True)
@@ -98,4 +100,4 @@ class HttpServer:
         if length > MAX_BODY:
             raise ConnectionError("body too large")
         body = await reader.readexactly(length) if length else b""
-        return Request(method, path, headers, body)
+        return Request(method, path, headers, body, lambda: not reader.at_eof())

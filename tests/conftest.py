@@ -1,0 +1,87 @@
+"""Fixtures: the real Application from the production builder, against the stand-in Bot API."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import PROJECT_ROOT, Settings
+from bot.context import BotApplication
+from bot.standin import SimUser, StandinBotApi
+
+# Opt in to python-telegram-bot's coming timedelta API, so its deprecation notice stays quiet.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+SPEC_PATH = PROJECT_ROOT.parent / "shared" / "telegram" / "botapi-spec.json"
+
+
+@pytest.fixture(scope="session")
+def botapi_spec() -> dict:
+    if not SPEC_PATH.exists():
+        pytest.skip(f"the Bot API spec is not at {SPEC_PATH}")
+    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+
+
+def make_settings(tmp_path: Path, base_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "bot_api_base_url": base_url,
+        "db_path": tmp_path / "data" / "bot.db",
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[StandinBotApi]:
+    server = StandinBotApi()
+    await server.start()
+    server.expected_errors = 0  # type: ignore[attr-defined]
+    yield server
+    await server.stop()
+    # Every test is also a check that the bot made no call Telegram would refuse,
+    # except the errors a test provokes on purpose and declares.
+    unexpected = len(server.errors) - server.expected_errors  # type: ignore[attr-defined]
+    assert unexpected <= 0, [(c.method, c.status, c.description) for c in server.errors]
+
+
+class RunningBot:
+    def __init__(self, app: BotApplication, api: StandinBotApi) -> None:
+        self.app, self.api = app, api
+
+    async def stop(self) -> None:
+        await self.app.shutdown()
+        assert self.app.post_shutdown is not None
+        await self.app.post_shutdown(self.app)
+
+
+async def start_bot(settings: Settings, api: StandinBotApi) -> RunningBot:
+    """What run_polling does before polling: initialize, then post_init."""
+    app = build_application(settings, token=api.token)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+
+    async def deliver(update: dict) -> None:
+        await app.process_update(Update.de_json(update, app.bot))
+
+    api.deliver = deliver
+    return RunningBot(app, api)
+
+
+@pytest.fixture
+async def bot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    running = await start_bot(make_settings(tmp_path, api.base_url), api)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+def user(api: StandinBotApi, bot: RunningBot) -> SimUser:
+    return SimUser(api, first_name="Lan")

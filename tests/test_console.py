@@ -1,0 +1,42 @@
+"""`outreach-bot console`: an editor walks a guide in a terminal, offline, with no token."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from bot.config import PROJECT_ROOT
+
+
+def run_console(script: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "start"],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=60,
+    )
+
+
+def test_console_walks_a_guide_by_numbers_and_searches() -> None:
+    # 1 = VNeID topic, then the 2nd guide, then "▶ Bắt đầu", "Tiếp ▶", then search and share.
+    result = run_console("1\n2\n1\n2\nquen mat khau vneid\n1\n3\nq\n")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "BOT_TOKEN is not set: starting the offline console preview" in result.stderr
+    assert "[1] 🪪 VNeID – định danh điện tử" in out
+    assert "Bước 1/" in out and "Bước 2/" in out
+    assert "✎ (sửa tại chỗ)" in out
+    assert "Kết quả cho «quen mat khau vneid»" in out
+    assert "Kết quả chia sẻ (inline)" in out and "?start=" in out
+    assert "Bot API errors" not in out
+
+
+def test_console_literal_number_gets_the_otp_warning() -> None:
+    result = run_console("> 123456\n")
+    assert result.returncode == 0
+    assert "đừng gửi mã OTP" in result.stdout

@@ -1,0 +1,266 @@
+"""End to end: a person talks to the real Application over HTTP through the stand-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.callback_data import Action, Nav
+from bot.config import PROJECT_ROOT
+from bot.content.loader import load_guides
+from bot.standin import SimUser, StandinBotApi
+
+LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
+GUIDE = LIBRARY.get("vneid-forgot-password")
+assert GUIDE is not None
+
+
+def calls(api: StandinBotApi, method: str) -> int:
+    return sum(1 for c in api.calls if c.method == method and c.status == 200)
+
+
+async def test_start_shows_welcome_and_topic_menu(user: SimUser) -> None:
+    await user.send("/start")
+    message = user.last()
+    assert "Xin chào" in message["text"]
+    labels = user.button_texts()
+    assert "🪪 VNeID – định danh điện tử" in labels
+    assert any("An toàn" in label for label in labels)
+    assert all(len(b.get("callback_data", "x").encode()) <= 64 for b in user.buttons(message))
+
+
+async def test_commands_are_registered_in_both_languages(api: StandinBotApi, bot) -> None:
+    assert [c["command"] for c in api.commands[""]] == ["start", "search", "help", "language"]
+    assert api.commands["en"][0]["description"] == "Open the guide menu"
+
+
+async def test_walk_through_a_guide_edits_one_message_in_place(
+    api: StandinBotApi, user: SimUser
+) -> None:
+    await user.send("/start")
+    menu_id = user.last()["message_id"]
+    await user.press("🪪 VNeID – định danh điện tử")
+    await user.press(f"📖 {GUIDE.title}")
+    intro = user.last()
+    assert intro["message_id"] == menu_id, "navigation must edit the same message"
+    assert "Cần chuẩn bị" in intro["text"]
+    assert f"Gồm {len(GUIDE.steps)} bước" in intro["text"]
+    await user.press("▶ Bắt đầu")
+    total = len(GUIDE.steps)
+    assert f"Bước 1/{total}: {GUIDE.steps[0].title}" in user.last()["text"]
+    assert user.button_texts()[:3] == ["◀ Trước", "Tiếp ▶", "🆘 Gặp khó khăn"]
+    await user.press("Tiếp ▶")
+    assert f"Bước 2/{total}" in user.last()["text"]
+    await user.press("◀ Trước")
+    assert f"Bước 1/{total}" in user.last()["text"]
+    for _ in range(total - 1):
+        await user.press("Tiếp ▶")
+    last = user.last()
+    assert f"Bước {total}/{total}" in last["text"]
+    assert "Tiếp ▶" not in user.button_texts()
+    assert "✅ Xong" in user.button_texts()
+    related_titles = [LIBRARY.get(r).title for r in GUIDE.related]  # type: ignore[union-attr]
+    assert any(title in " ".join(user.button_texts()) for title in related_titles)
+    await user.press("✅ Xong")
+    assert "Bạn đã làm xong" in user.last()["text"]
+    assert "Nguồn tham khảo" in user.last()["text"]
+    assert len(user.bot_messages()) == 1, "the whole walk-through is one message"
+    assert calls(api, "answerCallbackQuery") == calls(api, "editMessageText")
+
+
+async def test_stuck_shows_that_steps_troubleshooting_and_general_help(user: SimUser) -> None:
+    number, step = next((i, s) for i, s in enumerate(GUIDE.steps, start=1) if s.troubleshooting)
+    await user.send(f"/start {GUIDE.id}")
+    await user.press_data(Nav(Action.STEP, GUIDE.id, number, GUIDE.version).encode())
+    await user.press("🆘 Gặp khó khăn")
+    text = user.last()["text"]
+    assert step.troubleshooting[0].problem in text
+    assert "1900 0368" in text and "Công an xã" in text and "tình nguyện viên" in text
+    await user.press(f"◀ Quay lại bước {number}")
+    assert f"Bước {number}/" in user.last()["text"]
+
+
+async def test_deep_link_opens_guide_and_unknown_payload_falls_back(user: SimUser) -> None:
+    await user.send(f"/start {GUIDE.id}")
+    assert GUIDE.title in user.last()["text"]
+    assert "▶ Bắt đầu" in user.button_texts()
+    await user.send("/start khong-co-huong-dan-nay")
+    text = user.last()["text"]
+    assert "không mở được hướng dẫn nào" in text
+    assert "🪪 VNeID – định danh điện tử" in user.button_texts()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected_text", "expected_toast"),
+    [
+        # A button from an older version of the guide (steps since changed).
+        (Nav(Action.STEP, GUIDE.id, 2, "ffffff").encode(), "vừa được cập nhật", "cập nhật"),
+        # A step that no longer exists.
+        (Nav(Action.STEP, GUIDE.id, 99, GUIDE.version).encode(), "vừa được cập nhật", "cập nhật"),
+        # A guide that was renamed or removed.
+        (Nav(Action.STEP, "old-guide-name", 1, "abcdef").encode(), "không còn nữa", "không còn"),
+        (Nav(Action.INTRO, guide_id="old-guide-name").encode(), "không còn nữa", "không còn"),
+        # Forged or garbage data.
+        ("1|s|../../etc|1|abcdef", "Nút bạn bấm đã cũ", "đã cũ"),
+        ("hello", "Nút bạn bấm đã cũ", "đã cũ"),
+        ("1|t|no-such-topic", "Nút bạn bấm đã cũ", "đã cũ"),
+        ("1|l|fr", "Nút bạn bấm đã cũ", "đã cũ"),
+        ("2|m", "Nút bạn bấm đã cũ", "đã cũ"),
+        ("1|s|" + "a" * 40 + "|999|zzzzzz", "Nút bạn bấm đã cũ", "đã cũ"),
+    ],
+)
+async def test_stale_or_forged_buttons_get_a_polite_fresh_screen(
+    api: StandinBotApi, user: SimUser, data: str, expected_text: str, expected_toast: str
+) -> None:
+    await user.send("/start")
+    update = await user.press_data(data)
+    query_id = update["callback_query"]["id"]
+    assert expected_toast in api.callback_answers[query_id]["text"]
+    assert expected_text in user.last()["text"]
+    assert user.buttons(user.last()), "a fresh screen always has buttons to go on"
+
+
+async def test_same_button_twice_is_not_an_error(api: StandinBotApi, user: SimUser) -> None:
+    await user.send(f"/start {GUIDE.id}")
+    stale = user.last()
+    await user.press("▶ Bắt đầu", stale)
+    # The person taps again on the old copy of the screen they still hold.
+    await user.press_data(Nav(Action.STEP, GUIDE.id, 1, GUIDE.version).encode())
+    assert calls(api, "answerCallbackQuery") == 2
+    assert "Bước 1/" in user.last()["text"]
+
+
+async def test_free_text_and_search_command_find_guides(user: SimUser) -> None:
+    await user.send("quen mat khau vneid")
+    assert user.button_texts()[0] == f"📖 {GUIDE.title}"
+    await user.send("/search QUÊN MẬT KHẨU")
+    assert user.button_texts()[0] == f"📖 {GUIDE.title}"
+    await user.press(f"📖 {GUIDE.title}")
+    assert "Cần chuẩn bị" in user.last()["text"]
+
+
+async def test_search_without_match_offers_suggestions(user: SimUser) -> None:
+    await user.send("xyzzy qwerty")
+    text = user.last()["text"]
+    assert "chưa tìm thấy" in text
+    assert "🪪 VNeID – định danh điện tử" in user.button_texts()
+
+
+async def test_search_command_without_words_explains_how(user: SimUser) -> None:
+    await user.send("/search")
+    assert "Gõ điều bạn cần" in user.last()["text"]
+
+
+async def test_search_echo_is_escaped_html(user: SimUser) -> None:
+    await user.send("<b>vneid</b> & mật khẩu")
+    assert "«<b>vneid</b> & mật khẩu»" in user.last()["text"]
+
+
+@pytest.mark.parametrize(
+    "secret", ["123456", "0912 345", "mã OTP của tôi là 482913", "mk: Abc@1234"]
+)
+async def test_codes_and_passwords_get_a_warning_and_are_not_kept(
+    api: StandinBotApi, bot, user: SimUser, secret: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    await user.send(secret)
+    text = user.last()["text"]
+    assert "đừng gửi mã OTP" in text
+    assert secret not in text
+    assert not user.buttons(user.last())
+    assert secret not in caplog.text
+    services = bot.app.bot_data.services
+    async with services.conn.execute("SELECT * FROM user_prefs") as cursor:
+        assert secret not in repr(await cursor.fetchall())
+
+
+async def test_inline_share_lists_guides_and_posts_a_card_with_deep_link(
+    api: StandinBotApi, user: SimUser
+) -> None:
+    await user.send(f"/start {GUIDE.id}")
+    share = next(b for b in user.buttons(user.last()) if b["text"] == "📤 Chia sẻ")
+    assert share["switch_inline_query"] == GUIDE.id
+    answer = await user.inline(share["switch_inline_query"])
+    assert [r["id"] for r in answer["results"]] == [GUIDE.id]
+    answer = await user.inline("vneid mật khẩu")
+    assert answer["results"][0]["id"] == GUIDE.id
+    group = {"id": -100500, "type": "group", "title": "Chi đoàn thôn 3"}
+    card = user.post_inline_result(answer, 0, group)
+    assert GUIDE.title in card["text"]
+    link = card["reply_markup"]["inline_keyboard"][0][0]["url"]
+    assert link == f"https://t.me/{api.bot_user['username']}?start={GUIDE.id}"
+    # Someone in that group taps the card's button: Telegram opens the bot with /start <id>.
+    neighbour = SimUser(api, first_name="Bác Ba")
+    await neighbour.send(f"/start {link.rsplit('=', 1)[1]}")
+    assert GUIDE.title in neighbour.last()["text"]
+
+
+async def test_empty_inline_query_lists_guides(user: SimUser) -> None:
+    answer = await user.inline("")
+    assert len(answer["results"]) == len(LIBRARY)
+    assert answer["button"]["start_parameter"] == "menu"
+
+
+async def test_help_and_language_switch_to_english_and_back(user: SimUser) -> None:
+    await user.send("/help")
+    assert "1900 0368" in user.last()["text"]
+    await user.send("/language")
+    await user.press("🇬🇧 English")
+    assert "Pick a topic" in user.last()["text"]
+    await user.send(f"/start {GUIDE.id}")
+    assert "▶ Start" in user.button_texts()
+    assert GUIDE.title_en in user.last()["text"]
+    await user.press("▶ Start")
+    assert "Next ▶" in user.button_texts()
+    await user.send("/language")
+    await user.press("🇻🇳 Tiếng Việt")
+    assert "Chọn chủ đề" in user.last()["text"]
+
+
+async def test_other_message_kinds_get_a_polite_note(user: SimUser) -> None:
+    for kind in ("sticker", "photo", "voice", "location", "document"):
+        await user.send_other(kind)
+        assert "chỉ đọc được tin nhắn chữ" in user.last()["text"]
+
+
+async def test_unknown_command_shows_help(user: SimUser) -> None:
+    await user.send("/abc")
+    assert "Cách dùng" in user.last()["text"]
+
+
+async def test_edited_messages_and_group_chatter_are_ignored(
+    api: StandinBotApi, user: SimUser
+) -> None:
+    sent = await user.send("vneid")
+    count = len(user.bot_messages())
+    await user.edit(sent["message"], "mật khẩu")
+    assert len(user.bot_messages()) == count
+    group = {"id": -42, "type": "group", "title": "Tổ dân phố"}
+    before = len(api.calls)
+    await user.send("quên mật khẩu", chat=group)
+    assert len(api.calls) == before, "group chatter gets a deliberate silence"
+    await user.send("/start", chat=group)
+    note = list(api.chats[-42].messages.values())[-1]
+    assert "tin nhắn riêng" in note["text"]
+
+
+async def test_blocked_user_does_not_crash_the_bot(api: StandinBotApi, user: SimUser) -> None:
+    user.blocked = True
+    await user.send("/start")
+    api.expected_errors = 1  # type: ignore[attr-defined]
+    assert api.errors[-1].status == 403
+    user.blocked = False
+    await user.send("/start")
+    assert "Xin chào" in user.last()["text"]
+
+
+async def test_telegram_failure_gets_an_apology_not_a_crash(
+    api: StandinBotApi, user: SimUser
+) -> None:
+    await user.send("/start")
+    api.fail_next("editMessageText", 400, "Bad Request: something unexpected")
+    update = await user.press("🪪 VNeID – định danh điện tử")
+    api.expected_errors = 1  # type: ignore[attr-defined]
+    answer = api.callback_answers[update["callback_query"]["id"]]
+    assert answer.get("text") is None  # the query was answered before editing
+    assert "Xin lỗi, mình vừa gặp lỗi" in user.last()["text"]
+    await user.send("/start")
+    assert "Xin chào" in user.last()["text"]

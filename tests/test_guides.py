@@ -1,0 +1,172 @@
+"""Guide files: schema errors name file and field; the real guides pass; the CLI reports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.config import PROJECT_ROOT
+from bot.content.loader import load_guides
+from bot.guide_check import check_guides
+
+TEMPLATES = PROJECT_ROOT / "templates"
+
+
+def valid_guide(guide_id: str = "sample-guide", **changes: Any) -> dict[str, Any]:
+    guide: dict[str, Any] = {
+        "id": guide_id,
+        "topic": "vneid",
+        "title": "Hướng dẫn mẫu",
+        "summary": "Một hướng dẫn mẫu để kiểm tra.",
+        "keywords": ["mau", "mẫu"],
+        "needs": ["Điện thoại"],
+        "steps": [
+            {
+                "title": "Bước một",
+                "text": 'Bấm "Tiếp tục".',
+                "troubleshooting": [{"problem": "Không thấy nút", "fix": "Cập nhật ứng dụng."}],
+            },
+            {"title": "Bước hai", "text": "Xong."},
+        ],
+        "related": [],
+        "sources": [{"title": "Nguồn", "url": "https://example.vn/a", "checked": "2026-11-28"}],
+        "reviewed": "2026-11-28",
+    }
+    guide.update(changes)
+    return guide
+
+
+def write(folder: Path, guide: dict[str, Any], name: str | None = None) -> Path:
+    path = folder / f"{name or guide['id']}.yaml"
+    path.write_text(yaml.safe_dump(guide, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def problems_in(folder: Path) -> list[str]:
+    _, problems = check_guides(folder, TEMPLATES)
+    return [str(p) for p in problems]
+
+
+def test_real_guides_are_valid() -> None:
+    count, problems = check_guides(PROJECT_ROOT / "guides", TEMPLATES)
+    assert problems == []
+    assert count >= 3
+
+
+def test_valid_sample_has_no_problems(tmp_path: Path) -> None:
+    write(tmp_path, valid_guide())
+    assert problems_in(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"stepz": []}, "sample-guide.yaml: stepz: unknown field"),
+        ({"id": "Bad_ID"}, "sample-guide.yaml: id: String should match pattern"),
+        ({"topic": "weather"}, "sample-guide.yaml: topic: Input should be"),
+        ({"keywords": []}, "sample-guide.yaml: keywords: Tuple should have at least 1 item"),
+        (
+            {"steps": [{"title": "A b", "txt": "x"}]},
+            "sample-guide.yaml: steps[1].txt: unknown field",
+        ),
+        (
+            {"steps": [{"title": "A b", "text": "ok", "troubleshooting": [{"problem": "abc"}]}]},
+            "sample-guide.yaml: steps[1].troubleshooting[1].fix: Field required",
+        ),
+        (
+            {"sources": [{"title": "Nguồn", "url": "not a url", "checked": "2026-11-28"}]},
+            "sample-guide.yaml: sources[1].url:",
+        ),
+        ({"reviewed": "hôm qua"}, "sample-guide.yaml: reviewed:"),
+        ({"related": ["nowhere"]}, "sample-guide.yaml: related[1]: no guide with id 'nowhere'"),
+        (
+            {"steps": [{"title": "A b", "text": "xx", "image": "images/none.png"}]},
+            "sample-guide.yaml: steps[1].image: file 'images/none.png' not found",
+        ),
+    ],
+)
+def test_schema_errors_name_file_and_field(
+    tmp_path: Path, change: dict[str, Any], expected: str
+) -> None:
+    write(tmp_path, valid_guide(**change), name="sample-guide")
+    assert any(p.startswith(expected) for p in problems_in(tmp_path)), problems_in(tmp_path)
+
+
+def test_duplicate_ids_and_file_name_mismatch(tmp_path: Path) -> None:
+    write(tmp_path, valid_guide("twin"))
+    write(tmp_path, valid_guide("twin"), name="twin-copy")
+    found = problems_in(tmp_path)
+    assert "twin-copy.yaml: id: must match the file name ('twin-copy')" in found
+    assert any(": id: duplicate id 'twin' (also in twin" in p for p in found)
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
+    assert any(p.startswith("broken.yaml: line ") for p in problems_in(tmp_path))
+
+
+def test_step_that_telegram_would_refuse_once_rendered(tmp_path: Path) -> None:
+    # Under the schema's 3000-character limit, but the emoji count twice in UTF-16 and the
+    # troubleshooting screen adds the step's fixes and the general help.
+    step = {
+        "title": "Dài",
+        "text": "😀" * 1500,
+        "troubleshooting": [{"problem": f"Vấn đề {i}", "fix": "x" * 990} for i in range(4)],
+    }
+    write(tmp_path, valid_guide(steps=[step]))
+    found = problems_in(tmp_path)
+    assert any(
+        p.startswith("sample-guide.yaml: steps[1].troubleshooting: Telegram would refuse")
+        and "message is too long" in p
+        for p in found
+    ), found
+
+
+def test_related_guides_resolve(tmp_path: Path) -> None:
+    write(tmp_path, valid_guide("first", related=["second"]))
+    write(tmp_path, valid_guide("second", related=["first"]))
+    library, problems = load_guides(tmp_path)
+    assert problems == [] and len(library) == 2
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **env}
+    full_env.pop("BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=PROJECT_ROOT,
+        timeout=60,
+    )
+
+
+def test_cli_guides_check_passes_on_real_guides() -> None:
+    result = run_cli("guides", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("OK:")
+
+
+def test_cli_guides_check_fails_naming_file_and_field(tmp_path: Path) -> None:
+    write(tmp_path, valid_guide(titel="typo"), name="sample-guide")
+    result = run_cli("guides", "check", GUIDES_DIR=str(tmp_path))
+    assert result.returncode == 1
+    assert "sample-guide.yaml: titel: unknown field" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_guides_list_prints_id_topic_title() -> None:
+    result = run_cli("guides", "list")
+    assert result.returncode == 0
+    library, _ = load_guides(PROJECT_ROOT / "guides")
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(library)
+    assert all(len(line.split("\t")) == 3 for line in lines)
+    assert "vneid-forgot-password\tvneid\tQuên mật khẩu VNeID" in lines

@@ -1,0 +1,102 @@
+"""Settings: every one documented; a bad one is one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT, Settings, SettingsError, load_settings
+from bot.logging_setup import setup_logging
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    documented = set(
+        re.findall(r"^([A-Z_]+)=", (PROJECT_ROOT / ".env.example").read_text(), re.MULTILINE)
+    )
+    assert documented == {name.upper() for name in Settings.model_fields}
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"`{name.upper()}`" in readme, name
+
+
+def test_admin_ids_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", " 12, 34 ,")
+    assert load_settings(_env_file=None).admin_ids == [12, 34]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("ADMIN_IDS", "12,abc", "Setting ADMIN_IDS is invalid: 'abc' is not a Telegram user id"),
+        ("BOT_API_BASE_URL", "ftp://x", "Setting BOT_API_BASE_URL is invalid"),
+        ("DEFAULT_LANGUAGE", "fr", "Setting DEFAULT_LANGUAGE is invalid"),
+        ("BOT_TOKEN", "not-a-token", "Setting BOT_TOKEN is invalid"),
+    ],
+)
+def test_malformed_setting_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings(_env_file=None)
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+    assert value not in str(info.value) or name != "BOT_TOKEN"
+
+
+def cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "ADMIN_IDS")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_cli_reports_a_malformed_setting_without_traceback(tmp_path: Path) -> None:
+    result = cli("guides", "list", cwd=tmp_path, ADMIN_IDS="1,two")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "ADMIN_IDS" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_without_token_says_so(tmp_path: Path) -> None:
+    result = cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "BOT_TOKEN is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ADMIN_IDS=1,zz\n")
+    result = cli("guides", "list", cwd=tmp_path)
+    assert result.returncode == 2 and "ADMIN_IDS" in result.stderr
+
+
+def test_logs_redact_the_token_and_quiet_httpx(capsys: pytest.CaptureFixture[str]) -> None:
+    token = "123456:SECRET-token-value-xyz"
+    setup_logging("INFO", [token])
+    try:
+        logging.getLogger("bot.test").info("calling https://api.telegram.org/bot%s/getMe", token)
+        try:
+            raise RuntimeError(f"failed for {token}")
+        except RuntimeError:
+            logging.getLogger("bot.test").exception("boom")
+        assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+        err = capsys.readouterr().err
+        assert token not in err
+        assert "bot<redacted>/getMe" in err and "failed for <redacted>" in err
+    finally:
+        logging.getLogger().handlers.clear()
