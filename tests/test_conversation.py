@@ -264,3 +264,25 @@ async def test_telegram_failure_gets_an_apology_not_a_crash(
     assert "Xin lỗi, mình vừa gặp lỗi" in user.last()["text"]
     await user.send("/start")
     assert "Xin chào" in user.last()["text"]
+
+
+async def test_buttons_and_language_survive_a_restart(api: StandinBotApi, tmp_path) -> None:
+    from tests.conftest import make_settings, start_bot
+
+    settings = make_settings(tmp_path, api.base_url)
+    first = await start_bot(settings, api)
+    person = SimUser(api)
+    await person.send("/language")
+    await person.press("🇬🇧 English")
+    await person.send(f"/start {GUIDE.id}")
+    await person.press("▶ Start")
+    screen = person.last()
+    await first.stop()
+
+    second = await start_bot(settings, api)  # a new process: nothing kept in memory
+    try:
+        await person.press("Next ▶", screen)
+        assert f"Step 2/{len(GUIDE.steps)}" in person.last()["text"]
+        assert "Next ▶" in person.button_texts()
+    finally:
+        await second.stop()

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
 from bot.standin import SimUser, StandinBotApi
 
 SECRET_TEXT = "482913"
@@ -24,6 +23,29 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
+async def start_run(
+    token: str, base_url: str, tmp_path: Path, **env: str
+) -> asyncio.subprocess.Process:
+    """`python -m bot run` in its own folder, as an operator would start it."""
+    full_env = {
+        **os.environ,
+        "BOT_TOKEN": token,
+        "BOT_API_BASE_URL": base_url,
+        "DB_PATH": str(tmp_path / "data" / "bot.db"),
+        **env,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=full_env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 async def answered(user: SimUser, action, count_before: int | None = None) -> None:
     """Do `action`, then wait until the bot's chat shows a change."""
     before = [(m["message_id"], m["text"]) for m in user.bot_messages()]
@@ -34,23 +56,7 @@ async def answered(user: SimUser, action, count_before: int | None = None) -> No
 async def test_run_serves_a_person_over_long_polling_and_stops_on_sigterm(
     api: StandinBotApi, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "BOT_TOKEN": api.token,
-        "BOT_API_BASE_URL": api.base_url,
-        "DB_PATH": str(tmp_path / "data" / "bot.db"),
-        "LOG_LEVEL": "DEBUG",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_run(api.token, api.base_url, tmp_path, LOG_LEVEL="DEBUG")
     try:
         await until(lambda: any(c.method == "getUpdates" for c in api.calls), timeout=20)
         user = SimUser(api, first_name="Bác Tư")
@@ -97,22 +103,7 @@ async def test_run_with_a_rejected_token_says_so(tmp_path: Path) -> None:
     server = StandinBotApi()
     await server.start()
     try:
-        env = {
-            **os.environ,
-            "BOT_TOKEN": "999:rejected-token-value",
-            "BOT_API_BASE_URL": server.base_url,
-            "DB_PATH": str(tmp_path / "bot.db"),
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_run("999:rejected-token-value", server.base_url, tmp_path)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     finally:
         await server.stop()
