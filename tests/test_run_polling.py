@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.standin import SimUser, StandinBotApi
@@ -46,7 +46,7 @@ async def start_run(
     )
 
 
-async def answered(user: SimUser, action, count_before: int | None = None) -> None:
+async def answered(user: SimUser, action: Awaitable[object]) -> None:
     """Do `action`, then wait until the bot's chat shows a change."""
     before = [(m["message_id"], m["text"]) for m in user.bot_messages()]
     await action
