@@ -23,6 +23,7 @@ class Action(StrEnum):
     INTRO = "i"
     STEP = "s"
     HELP = "h"
+    PHOTO = "p"
     DONE = "d"
     LANGUAGE = "l"
     SEARCH_HINT = "q"
@@ -49,7 +50,7 @@ class Nav:
                 parts.append(self.topic)
             case Action.INTRO:
                 parts.append(self.guide_id)
-            case Action.STEP | Action.HELP:
+            case Action.STEP | Action.HELP | Action.PHOTO:
                 parts += [self.guide_id, str(self.step), self.version]
             case Action.DONE:
                 parts += [self.guide_id, self.version]
@@ -81,6 +82,7 @@ def decode(data: str | None) -> Nav:
         Action.LANGUAGE: 1,
         Action.STEP: 3,
         Action.HELP: 3,
+        Action.PHOTO: 3,
         Action.DONE: 2,
     }[action]
     if len(args) != expected:
@@ -94,7 +96,7 @@ def decode(data: str | None) -> Nav:
             return Nav(action, language=args[0])
         case Action.INTRO:
             return Nav(action, guide_id=_guide_id(args[0]))
-        case Action.STEP | Action.HELP:
+        case Action.STEP | Action.HELP | Action.PHOTO:
             if not args[1].isdigit() or len(args[1]) > 3:
                 raise InvalidCallback("bad step number")
             return Nav(action, _guide_id(args[0]), int(args[1]), _version(args[2]))

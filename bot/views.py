@@ -123,6 +123,9 @@ class Views:
             [self._nav(lang, "btn_prev", back), forward],
             [self._nav(lang, "btn_stuck", Nav(Action.HELP, guide.id, number, guide.version))],
         ]
+        if guide.steps[number - 1].image:
+            photo = Nav(Action.PHOTO, guide.id, number, guide.version)
+            rows.append([self._nav(lang, "btn_photo", photo)])
         if number == total:
             rows += [[self._guide_button(lang, g, "btn_related")] for g in self._related(guide)]
         rows.append([self._share_button(lang, guide), self._menu_button(lang)])

@@ -286,3 +286,39 @@ async def test_buttons_and_language_survive_a_restart(api: StandinBotApi, tmp_pa
         assert "Next ▶" in person.button_texts()
     finally:
         await second.stop()
+
+
+# The smallest valid PNG: 1x1 pixel, so the test needs no image library.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+async def test_step_with_an_image_offers_the_picture(api: StandinBotApi, tmp_path) -> None:
+    import yaml
+
+    from tests.conftest import make_settings, start_bot
+    from tests.test_guides import valid_guide
+
+    guides = tmp_path / "guides"
+    (guides / "images").mkdir(parents=True)
+    (guides / "images" / "step1.png").write_bytes(TINY_PNG)
+    guide = valid_guide("with-picture")
+    guide["steps"][0]["image"] = "images/step1.png"
+    (guides / "with-picture.yaml").write_text(yaml.safe_dump(guide, allow_unicode=True))
+    running = await start_bot(make_settings(tmp_path, api.base_url, guides_dir=guides), api)
+    try:
+        person = SimUser(api)
+        await person.send("/start with-picture")
+        await person.press("▶ Bắt đầu")
+        screen = person.last()
+        await person.press("🖼 Xem ảnh minh họa")
+        photo = person.last()
+        assert photo["photo"][0]["file_size"] == len(TINY_PNG)
+        assert "Ảnh minh họa bước 1: Bước một" in photo["caption"]
+        assert "Bước 1/2" in screen["text"], "the step stays on screen beside the picture"
+        await person.press("Tiếp ▶", screen)
+        assert "🖼 Xem ảnh minh họa" not in person.button_texts(), "step 2 has no picture"
+    finally:
+        await running.stop()

@@ -159,6 +159,8 @@ def test_param_table_matches_the_official_spec(botapi_spec: dict) -> None:
                 if types == ["String"]
                 else "chat_id"
                 if types == ["Integer", "String"]
+                else "file"
+                if types == ["InputFile", "String"]
                 else "json"
             )
             assert (kind, required) == (expected, fields[name]["required"]), (method, name)

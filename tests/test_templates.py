@@ -45,6 +45,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "unsupported_message": [{}],
     "group_note": [{"bot_username": "outreach_bot"}],
     "error": [{}],
+    "photo_caption": [{"step": STEP, "number": 2}],
 }
 
 

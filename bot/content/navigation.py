@@ -72,7 +72,8 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
         return Screen(ScreenKind.DONE, guide=guide)
     if not 1 <= nav.step <= len(guide.steps):
         return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED)
-    kind = ScreenKind.STEP if nav.action is Action.STEP else ScreenKind.STUCK
+    # A photo button lands on its step; the handler then sends the picture beside it.
+    kind = ScreenKind.STUCK if nav.action is Action.HELP else ScreenKind.STEP
     return Screen(kind, guide=guide, step=nav.step)
 
 

@@ -22,6 +22,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
     toast: str | None = None
+    wants_photo = False
     try:
         nav = decode(query.data)
     except InvalidCallback:
@@ -37,8 +38,22 @@ async def on_button(update: Update, context: BotContext) -> None:
             screen = Screen(ScreenKind.LANGUAGE, notice=Notice.STALE)
         else:
             screen = resolve(services.library, nav)
+            wants_photo = nav.action is Action.PHOTO
     if screen.notice in _TOASTS:
         toast = services.texts.label(lang, _TOASTS[screen.notice])
     # Answer first: the spinner on the person's button stops at once, even if editing is slow.
     await query.answer(toast)
     await edit_in_place(query, services.views.render(lang, screen))
+    if wants_photo and screen.kind is ScreenKind.STEP and screen.notice is Notice.NONE:
+        await send_step_photo(update, context, lang, screen)
+
+
+async def send_step_photo(update: Update, context: BotContext, lang: str, screen: Screen) -> None:
+    guide, number = screen.guide, screen.step
+    assert guide is not None and update.effective_chat is not None
+    step = guide.steps[number - 1]
+    if not step.image:
+        return
+    caption = context.services.texts.render(lang, "photo_caption", step=step, number=number)
+    path = context.services.settings.guides_dir / step.image
+    await context.bot.send_photo(update.effective_chat.id, path.read_bytes(), caption=caption)

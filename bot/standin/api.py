@@ -13,13 +13,15 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
 from bot.standin import validate
 from bot.standin.http import HttpServer, Request, Response
 from bot.standin.params import METHODS
-from bot.telegram_format import parse_html_entities
+from bot.telegram_format import MAX_CAPTION, check_message_text, parse_html_entities
 
 JSONDict = dict[str, Any]
 DEFAULT_TOKEN = "123456:STANDIN-token-for-tests-and-console"
@@ -190,18 +192,27 @@ class StandinBotApi:
         if content_type.startswith("application/json"):
             raw = json.loads(request.body or b"{}")
             return dict(raw)
-        if request.body and not content_type.startswith("application/x-www-form-urlencoded"):
+        files: dict[str, bytes] = {}
+        if content_type.startswith("multipart/form-data"):
+            fields, files = _parse_multipart(content_type, request.body)
+        elif request.body and not content_type.startswith("application/x-www-form-urlencoded"):
             raise bad(f"Bad Request: unsupported content type {content_type!r}")
-        fields = dict(parse_qsl(request.body.decode(), keep_blank_values=True))
+        else:
+            fields = dict(parse_qsl(request.body.decode(), keep_blank_values=True))
         declared = METHODS[method]
+        for name, data in files.items():
+            if declared.get(name, ("", False))[0] != "file":
+                raise bad(f"Bad Request: unexpected file in field {name!r}")
+            if not data:
+                raise bad("Bad Request: file must be non-empty")
         params: JSONDict = {}
         for name, value in fields.items():
             if name not in declared:
                 # Telegram ignores unknown fields; a typo here is a bug in the bot, so refuse.
                 raise bad(f"Bad Request: unknown parameter {name!r} for {method}")
             kind, _ = declared[name]
-            if kind == "string":
-                params[name] = value
+            if kind in ("string", "file"):
+                params[name] = value  # a file_id or URL instead of an upload
             elif kind == "chat_id":
                 params[name] = int(value) if value.lstrip("-").isdigit() else value
             else:
@@ -209,6 +220,7 @@ class StandinBotApi:
                     params[name] = json.loads(value)
                 except json.JSONDecodeError:
                     raise bad(f"Bad Request: can't parse {name} JSON object") from None
+        params.update(files)
         for name, (_, required) in declared.items():
             if required and name not in params:
                 raise bad(f"Bad Request: {name} is empty")
@@ -332,6 +344,43 @@ class StandinBotApi:
         self.store_message(state.chat["id"], message)
         return _public(message)
 
+    async def _m_sendPhoto(self, params: JSONDict) -> JSONDict:
+        state = self._target_chat(params["chat_id"])
+        caption = params.get("caption") or ""
+        caption_text, entities = caption, []
+        if caption:
+            problem = check_message_text(
+                caption, limit=MAX_CAPTION, html_mode=params.get("parse_mode") == "HTML"
+            )
+            if problem:
+                raise bad(problem.replace("message is too long", "message caption is too long"))
+            if params.get("parse_mode") == "HTML":
+                caption_text, entities = parse_html_entities(caption)
+        self._check_markup(params)
+        photo = params["photo"]
+        size = len(photo) if isinstance(photo, bytes) else 0
+        file_id = f"photo{self.new_id()}"
+        message: JSONDict = {
+            "from": self.bot_user,
+            "chat": state.chat,
+            "date": int(time.time()),
+            "photo": [
+                {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "width": 320,
+                    "height": 320,
+                    "file_size": size,
+                }
+            ],
+        }
+        if caption:
+            message["caption"] = caption_text
+            if entities:
+                message["caption_entities"] = entities
+        self.store_message(state.chat["id"], message)
+        return message
+
     async def _m_editMessageText(self, params: JSONDict) -> JSONDict:
         if "inline_message_id" in params:
             raise bad("Bad Request: the stand-in does not model inline messages")
@@ -399,6 +448,24 @@ class StandinBotApi:
             raise bad(problem)
         self.inline_answers[query_id] = params
         return True
+
+
+def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Form fields and uploaded files of a multipart/form-data body."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    fields: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            raise bad("Bad Request: multipart part without a name")
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            files[str(name)] = payload
+        else:
+            fields[str(name)] = payload.decode()
+    return fields, files
 
 
 def _public(message: JSONDict) -> JSONDict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-Kind = Literal["string", "chat_id", "json"]
+Kind = Literal["string", "chat_id", "json", "file"]
 # name -> (kind, required)
 Params = dict[str, tuple[Kind, bool]]
 
@@ -78,6 +78,16 @@ METHODS: dict[str, Params] = {
         "chat_id": ("chat_id", True),
         "message_thread_id": ("json", False),
         "action": ("string", True),
+    },
+    "sendPhoto": {
+        **_SEND_COMMON,
+        "chat_id": ("chat_id", True),
+        "photo": ("file", True),
+        "caption": ("string", False),
+        "parse_mode": ("string", False),
+        "caption_entities": ("json", False),
+        "show_caption_above_media": ("json", False),
+        "has_spoiler": ("json", False),
     },
     "answerCallbackQuery": {
         "callback_query_id": ("string", True),
