@@ -19,6 +19,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.standin import SimUser, StandinBotApi
 from bot.standin.api import JSONDict
+from bot.telegram_format import parse_html
 
 RULE = "─" * 60
 
@@ -62,7 +63,7 @@ class ConsoleScreen:
             self.out.write(f"  • {result['title']} — {result.get('description', '')}\n")
         if answer["results"]:
             first = answer["results"][0]
-            card = first["input_message_content"]["message_text"]
+            card = parse_html(first["input_message_content"]["message_text"])
             self.out.write(f"Thẻ sẽ được gửi vào cuộc trò chuyện:\n{card}\n")
             for button in first.get("reply_markup", {}).get("inline_keyboard", [[]])[0]:
                 self.out.write(f"  [{button['text']}] → {button.get('url', '')}\n")
