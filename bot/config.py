@@ -20,7 +20,12 @@ class SettingsError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        # `GUIDES_DIR=` copied from .env.example means "the default", not "the current folder".
+        env_ignore_empty=True,
     )
 
     bot_token: SecretStr | None = Field(

@@ -100,3 +100,10 @@ def test_logs_redact_the_token_and_quiet_httpx(capsys: pytest.CaptureFixture[str
         assert "bot<redacted>/getMe" in err and "failed for <redacted>" in err
     finally:
         logging.getLogger().handlers.clear()
+
+
+def test_env_example_copied_as_is_is_a_working_configuration(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text((PROJECT_ROOT / ".env.example").read_text())
+    result = cli("guides", "list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "vneid-forgot-password" in result.stdout

@@ -9,6 +9,8 @@ from bot.context import BotContext
 from bot.telegram_format import parse_html
 from bot.views import View
 
+LANGUAGE_CACHE_SIZE = 100_000
+
 
 async def language_of(update: Update, context: BotContext) -> str:
     services = context.services
@@ -19,6 +21,8 @@ async def language_of(update: Update, context: BotContext) -> str:
     cached = services.language_cache.get(key)
     if cached is None:
         cached = await services.prefs.language(key) or services.settings.default_language
+        if len(services.language_cache) >= LANGUAGE_CACHE_SIZE:
+            services.language_cache.clear()  # crude but bounded; the database has the truth
         services.language_cache[key] = cached
     return cached
 
