@@ -138,6 +138,3 @@ class SearchIndex:
             for guide_id, score in ranked[:limit]
             if score >= top * RELATIVE_CUTOFF
         ]
-
-    def exact(self, guide_id: str) -> Guide | None:
-        return next((g for g in self._guides if g.id == guide_id), None)

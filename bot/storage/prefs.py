@@ -32,6 +32,3 @@ class PrefsRepository:
         except BaseException:
             await self._conn.execute("ROLLBACK")
             raise
-
-    async def forget(self, user_key: str) -> None:
-        await self._conn.execute("DELETE FROM user_prefs WHERE user_key = ?", (user_key,))
