@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
-from bot.config import PROJECT_ROOT
+from tests.cli import run_bot_command
 
 
 def run_console(script: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "start"],
-        input=script,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        timeout=60,
-    )
+    return run_bot_command("start", stdin=script)
 
 
 def test_console_walks_a_guide_by_numbers_and_searches() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +11,7 @@ import yaml
 from bot.config import PROJECT_ROOT
 from bot.content.loader import load_guides
 from bot.guide_check import check_guides
+from tests.cli import run_bot_command
 
 TEMPLATES = PROJECT_ROOT / "templates"
 
@@ -135,35 +133,22 @@ def test_related_guides_resolve(tmp_path: Path) -> None:
     assert problems == [] and len(library) == 2
 
 
-def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **env}
-    full_env.pop("BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=PROJECT_ROOT,
-        timeout=60,
-    )
-
-
 def test_cli_guides_check_passes_on_real_guides() -> None:
-    result = run_cli("guides", "check")
+    result = run_bot_command("guides", "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK:")
 
 
 def test_cli_guides_check_fails_naming_file_and_field(tmp_path: Path) -> None:
     write(tmp_path, valid_guide(titel="typo"), name="sample-guide")
-    result = run_cli("guides", "check", GUIDES_DIR=str(tmp_path))
+    result = run_bot_command("guides", "check", GUIDES_DIR=str(tmp_path))
     assert result.returncode == 1
     assert "sample-guide.yaml: titel: unknown field" in result.stdout
     assert "Traceback" not in result.stderr
 
 
 def test_cli_guides_list_prints_id_topic_title() -> None:
-    result = run_cli("guides", "list")
+    result = run_bot_command("guides", "list")
     assert result.returncode == 0
     library, _ = load_guides(PROJECT_ROOT / "guides")
     lines = result.stdout.splitlines()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
+from tests.cli import run_bot_command
 
 
 def test_every_setting_is_documented_in_env_example() -> None:
@@ -53,27 +51,15 @@ def test_malformed_setting_is_one_line(
     assert value not in str(info.value) or name != "BOT_TOKEN"
 
 
-def cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "ADMIN_IDS")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **env},
-        cwd=cwd,
-        timeout=60,
-    )
-
-
 def test_cli_reports_a_malformed_setting_without_traceback(tmp_path: Path) -> None:
-    result = cli("guides", "list", cwd=tmp_path, ADMIN_IDS="1,two")
+    result = run_bot_command("guides", "list", cwd=tmp_path, ADMIN_IDS="1,two")
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "ADMIN_IDS" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_run_without_token_says_so(tmp_path: Path) -> None:
-    result = cli("run", cwd=tmp_path)
+    result = run_bot_command("run", cwd=tmp_path)
     assert result.returncode == 2
     assert "BOT_TOKEN is not set" in result.stderr
     assert "Traceback" not in result.stderr
@@ -81,7 +67,7 @@ def test_run_without_token_says_so(tmp_path: Path) -> None:
 
 def test_dotenv_file_is_read(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("ADMIN_IDS=1,zz\n")
-    result = cli("guides", "list", cwd=tmp_path)
+    result = run_bot_command("guides", "list", cwd=tmp_path)
     assert result.returncode == 2 and "ADMIN_IDS" in result.stderr
 
 
@@ -104,6 +90,6 @@ def test_logs_redact_the_token_and_quiet_httpx(capsys: pytest.CaptureFixture[str
 
 def test_env_example_copied_as_is_is_a_working_configuration(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text((PROJECT_ROOT / ".env.example").read_text())
-    result = cli("guides", "list", cwd=tmp_path)
+    result = run_bot_command("guides", "list", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "vneid-forgot-password" in result.stdout

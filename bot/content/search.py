@@ -59,7 +59,7 @@ def _guide_fields(guide: Guide) -> list[tuple[str, str]]:
 
 class SearchIndex:
     def __init__(self, guides: list[Guide]) -> None:
-        self._guides = guides
+        self._by_id = {g.id: g for g in guides}
         self._weights: dict[str, dict[str, float]] = defaultdict(dict)  # token -> guide -> w
         self._phrases: dict[str, set[str]] = defaultdict(set)  # "a b" -> guide ids
         self._accented: dict[str, set[str]] = {}  # guide -> accented tokens
@@ -130,11 +130,10 @@ class SearchIndex:
                     scores[guide_id] *= ACCENT_BONUS ** min(overlap, 3)
         if not scores:
             return []
-        by_id = {g.id: g for g in self._guides}
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         top = ranked[0][1]
         return [
-            SearchHit(by_id[guide_id], score)
+            SearchHit(self._by_id[guide_id], score)
             for guide_id, score in ranked[:limit]
             if score >= top * RELATIVE_CUTOFF
         ]

@@ -10,6 +10,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.context import BotApplication
 from bot.handlers import errors, inline, menu, navigation, other, search
 
 # Only new messages: an edited message is deliberately ignored (re-answering it would
@@ -18,7 +19,7 @@ NEW_PRIVATE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 NEW_GROUP = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
 
 
-def register(app) -> None:
+def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("start", menu.start, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("help", menu.help_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("language", menu.language_command, filters=NEW_PRIVATE))
