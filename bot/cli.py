@@ -9,6 +9,17 @@ import sys
 from bot.config import Settings, SettingsError, load_settings
 
 EXIT_SETTINGS = 2
+DEFAULT_STALE_DAYS = 180
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,9 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     console.set_defaults(handler=_console)
     guides = sub.add_parser("guides", help="validate or list the guide files")
     guides_sub = guides.add_subparsers(dest="guides_command", required=True)
-    guides_sub.add_parser("check", help="validate every guide; exit 1 on any error").set_defaults(
-        handler=_guides_check
+    check = guides_sub.add_parser("check", help="validate every guide; exit 1 on any error")
+    check.add_argument(
+        "--stale-days",
+        type=_positive_int,
+        nargs="?",
+        const=DEFAULT_STALE_DAYS,
+        default=None,
+        metavar="N",
+        help=f"also list guides reviewed more than N days ago (default {DEFAULT_STALE_DAYS})",
     )
+    check.set_defaults(handler=_guides_check)
     guides_sub.add_parser("list", help="one guide a line: id, topic, title").set_defaults(
         handler=_guides_list
     )
@@ -85,7 +104,24 @@ def _guides_check(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {settings.guides_dir}", file=sys.stderr)
         return 1
     print(f"OK: {count} guides valid")
+    if args.stale_days is not None:
+        _print_stale(settings, args.stale_days)
     return 0
+
+
+def _print_stale(settings: Settings, days: int) -> None:
+    """Stale guides are a reminder, not a failure: the content is still valid."""
+    from bot.content.freshness import stale_guides, today_in_vietnam
+    from bot.content.loader import load_guides
+
+    library, _ = load_guides(settings.guides_dir)
+    stale = stale_guides(library, today_in_vietnam(), days)
+    if not stale:
+        print(f"No guide was last reviewed more than {days} days ago.")
+        return
+    print(f"{len(stale)} guide(s) last reviewed more than {days} days ago:")
+    for guide, age in stale:
+        print(f"{guide.id}\treviewed {guide.reviewed.isoformat()}\t{age} days ago")
 
 
 def _guides_list(settings: Settings, args: argparse.Namespace) -> int:
