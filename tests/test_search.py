@@ -36,17 +36,18 @@ def top(query: str) -> str | None:
         ("dk vneid muc 1", "vneid-level1-register"),  # "dk" = đăng ký
         ("đăng nhập dịch vụ công", "public-services-login-vneid"),
         ("dang nhap dvc bang vneid", "public-services-login-vneid"),
-        ("lừa đảo", "safety-never-share-otp"),
+        ("lừa đảo", ("safety-never-share-otp", "safety-fake-sites-and-reporting")),
         ("lua dao otp", "safety-never-share-otp"),
         ("ko nhan dc ma otp", None),  # any guide is fine, but something must come back
         ("forgot password", "vneid-forgot-password"),  # English titles
     ],
 )
-def test_realistic_queries(query: str, expected: str | None) -> None:
+def test_realistic_queries(query: str, expected: str | tuple[str, ...] | None) -> None:
     result = top(query)
     assert result is not None, query
     if expected:
-        assert result == expected, (query, [h.guide.id for h in INDEX.search(query)])
+        allowed = (expected,) if isinstance(expected, str) else expected
+        assert result in allowed, (query, [h.guide.id for h in INDEX.search(query)])
 
 
 def test_old_and_new_tone_placement_fold_the_same() -> None:
