@@ -15,13 +15,12 @@ from bot.content.search import SearchIndex
 from bot.context import AppData, BotApplication, BotContext, Services
 from bot.privacy import load_or_create_key
 from bot.storage import db
-from bot.storage.prefs import PrefsRepository
 from bot.texts import LANGUAGES, Texts
 from bot.views import Views
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "search", "help", "language")
+COMMANDS = ("start", "search", "help", "language", "privacy")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
 
 
@@ -39,15 +38,14 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             settings.secret_key.get_secret_value() if settings.secret_key else None,
             settings.db_path.parent / "secret.key",
         )
-        conn = await db.connect(settings.db_path)
+        database = await db.open_database(settings.db_path)
         app.bot_data.services = Services(
             settings=settings,
             texts=texts,
             library=library,
             search=search,
             views=views,
-            conn=conn,
-            prefs=PrefsRepository(conn),
+            db=database,
             key=key,
             bot_username=app.bot.username,
         )
@@ -61,7 +59,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
         services = app.bot_data.services
         if services is not None:
             # aiosqlite's worker thread is not a daemon: an open connection blocks exit.
-            await services.conn.close()
+            await services.db.close()
             app.bot_data.services = None
 
     app: BotApplication = (

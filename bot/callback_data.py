@@ -15,6 +15,8 @@ MAX_BYTES = 64
 _GUIDE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _VERSION = re.compile(r"^[0-9a-f]{6}$")
 _TOPIC = re.compile(r"^[a-z-]{1,20}$")
+_UNIT = re.compile(r"^[0-9a-z]{1,4}$")
+_MAX_UNIT = 36**4 - 1
 
 
 class Action(StrEnum):
@@ -30,6 +32,19 @@ class Action(StrEnum):
     HELP_PAGE = "?"
 
 
+_CARRIES_UNIT = frozenset({Action.INTRO, Action.STEP, Action.HELP, Action.PHOTO, Action.DONE})
+
+
+def _base36(number: int) -> str:
+    if not 0 < number <= _MAX_UNIT:
+        raise ValueError(f"unit id out of range: {number}")
+    digits = ""
+    while number:
+        number, rest = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
+    return digits
+
+
 class InvalidCallback(ValueError):
     """The data was not made by this codec (forged, truncated or from an older format)."""
 
@@ -42,6 +57,9 @@ class Nav:
     version: str = ""
     topic: str = ""
     language: str = ""
+    # The unit a deep link credits for self-serve reach, carried through the guide's buttons
+    # as the unit's internal id in base 36 (0 = none), so no server-side session is needed.
+    unit: int = 0
 
     def encode(self) -> str:
         parts = [FORMAT_VERSION, self.action.value]
@@ -56,6 +74,8 @@ class Nav:
                 parts += [self.guide_id, self.version]
             case Action.LANGUAGE:
                 parts.append(self.language)
+        if self.unit and self.action in _CARRIES_UNIT:
+            parts.append(_base36(self.unit))
         data = "|".join(parts)
         if len(data.encode()) > MAX_BYTES:  # guarded by the id length limit; never expected
             raise ValueError(f"callback data too long: {data!r}")
@@ -73,6 +93,7 @@ def decode(data: str | None) -> Nav:
     except ValueError:
         raise InvalidCallback("unknown action") from None
     args = parts[2:]
+    unit = 0
     expected = {
         Action.MENU: 0,
         Action.SEARCH_HINT: 0,
@@ -85,6 +106,10 @@ def decode(data: str | None) -> Nav:
         Action.PHOTO: 3,
         Action.DONE: 2,
     }[action]
+    if action in _CARRIES_UNIT and len(args) == expected + 1:
+        if not _UNIT.match(args[-1]):
+            raise InvalidCallback("bad unit")
+        unit = int(args.pop(), 36)
     if len(args) != expected:
         raise InvalidCallback("wrong number of fields")
     match action:
@@ -95,13 +120,13 @@ def decode(data: str | None) -> Nav:
         case Action.LANGUAGE:
             return Nav(action, language=args[0])
         case Action.INTRO:
-            return Nav(action, guide_id=_guide_id(args[0]))
+            return Nav(action, guide_id=_guide_id(args[0]), unit=unit)
         case Action.STEP | Action.HELP | Action.PHOTO:
             if not args[1].isdigit() or len(args[1]) > 3:
                 raise InvalidCallback("bad step number")
-            return Nav(action, _guide_id(args[0]), int(args[1]), _version(args[2]))
+            return Nav(action, _guide_id(args[0]), int(args[1]), _version(args[2]), unit=unit)
         case Action.DONE:
-            return Nav(action, guide_id=_guide_id(args[0]), version=_version(args[1]))
+            return Nav(action, guide_id=_guide_id(args[0]), version=_version(args[1]), unit=unit)
     return Nav(action)
 
 
@@ -115,3 +140,50 @@ def _version(value: str) -> str:
     if not _VERSION.match(value):
         raise InvalidCallback("bad guide version")
     return value
+
+
+class TapKind(StrEnum):
+    """Buttons of the outreach log; they never collide with navigation's one-letter actions."""
+
+    ASSIST = "a"
+    UNDO = "z"
+    MEMBER = "u"
+    FORGET = "f"
+
+
+_REF = re.compile(r"^[a-z0-9]{1,16}$")
+_OP = re.compile(r"^[A-Za-z]$")
+_ARG = re.compile(r"^[A-Za-z0-9.+-]{0,20}$")
+
+
+@dataclass(frozen=True)
+class Tap:
+    """`1|<kind>|<ref>|<op>|<arg>`: ref names the thing acted on (a draft token, a record
+    id), op the action, arg its argument. Handlers re-check ownership: data is untrusted."""
+
+    kind: TapKind
+    ref: str
+    op: str
+    arg: str = ""
+
+    def encode(self) -> str:
+        data = "|".join((FORMAT_VERSION, self.kind.value, self.ref, self.op, self.arg))
+        if not (_REF.match(self.ref) and _OP.match(self.op) and _ARG.match(self.arg)):
+            raise ValueError(f"bad tap: {data!r}")
+        return data
+
+
+def decode_tap(data: str | None) -> Tap:
+    if not data or len(data) > MAX_BYTES or not data.isascii():
+        raise InvalidCallback("empty, too long or not ASCII")
+    parts = data.split("|")
+    if len(parts) != 5 or parts[0] != FORMAT_VERSION:
+        raise InvalidCallback("not a tap")
+    try:
+        kind = TapKind(parts[1])
+    except ValueError:
+        raise InvalidCallback("unknown tap kind") from None
+    ref, op, arg = parts[2:]
+    if not (_REF.match(ref) and _OP.match(op) and _ARG.match(arg)):
+        raise InvalidCallback("bad tap fields")
+    return Tap(kind, ref, op, arg)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 
@@ -36,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_SETTINGS
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `outreach-bot units list | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,7 +71,29 @@ def _parser() -> argparse.ArgumentParser:
     guides_sub.add_parser("list", help="one guide a line: id, topic, title").set_defaults(
         handler=_guides_list
     )
+    units = sub.add_parser("units", help="the tree of units (works on DB_PATH, no token)")
+    units_sub = units.add_subparsers(dest="units_command", required=True)
+    units_import = units_sub.add_parser(
+        "import", help="add or update units from a CSV: code,name,kind,parent_code"
+    )
+    units_import.add_argument("file", type=Path, help="the CSV file (UTF-8)")
+    units_import.set_defaults(handler=_units_import)
+    units_list = units_sub.add_parser("list", help="one unit a line: code, kind, name, parent")
+    units_list.add_argument("--under", metavar="CODE", help="only this unit and those below it")
+    units_list.set_defaults(handler=_units_list)
     return parser
+
+
+def _units_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.units_cli import import_units
+
+    return asyncio.run(import_units(settings.db_path, args.file))
+
+
+def _units_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.units_cli import list_units
+
+    return asyncio.run(list_units(settings.db_path, args.under))
 
 
 def _start(settings: Settings, args: argparse.Namespace) -> int:

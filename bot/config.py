@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(default=PROJECT_ROOT / "templates", description="Templates.")
     default_language: str = Field(default="vi", description="Interface language: vi or en.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    invite_days: int = Field(default=7, ge=1, le=90, description="Days an invite code stays valid.")
+    invite_uses: int = Field(
+        default=50, ge=1, le=10_000, description="People one volunteer invite can bring in."
+    )
+    undo_minutes: int = Field(
+        default=10, ge=1, le=1440, description="How long /undo can remove one's last record."
+    )
+    backdate_days: int = Field(
+        default=7, ge=0, le=31, description="How many days back a batch may be dated."
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import aiosqlite
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.assist_views import AssistViews
 from bot.config import Settings
 from bot.content.loader import GuideLibrary
 from bot.content.search import SearchIndex
 from bot.privacy import pseudonym
+from bot.storage.assists import AssistRepository
+from bot.storage.db import Database
+from bot.storage.erasure import ErasureRepository
+from bot.storage.members import MemberRepository
+from bot.storage.pending import PendingRepository
 from bot.storage.prefs import PrefsRepository
+from bot.storage.units import UnitRepository
 from bot.texts import Texts
 from bot.views import Views
 
@@ -25,11 +31,26 @@ class Services:
     library: GuideLibrary
     search: SearchIndex
     views: Views
-    conn: aiosqlite.Connection
-    prefs: PrefsRepository
+    db: Database
     key: bytes
+    prefs: PrefsRepository = field(init=False)
+    units: UnitRepository = field(init=False)
+    members: MemberRepository = field(init=False)
+    assists: AssistRepository = field(init=False)
+    pending: PendingRepository = field(init=False)
+    erasure: ErasureRepository = field(init=False)
+    assist_views: AssistViews = field(init=False)
     bot_username: str = ""
     language_cache: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.prefs = PrefsRepository(self.db)
+        self.units = UnitRepository(self.db)
+        self.members = MemberRepository(self.db)
+        self.assists = AssistRepository(self.db)
+        self.pending = PendingRepository(self.db)
+        self.erasure = ErasureRepository(self.db)
+        self.assist_views = AssistViews(self.texts)
 
     def user_key(self, telegram_user_id: int) -> str:
         return pseudonym(self.key, "tg-user", telegram_user_id)

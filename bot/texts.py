@@ -46,10 +46,10 @@ class Texts:
             lang: self.env.get_template(f"{lang}/labels.txt.j2").module for lang in LANGUAGES
         }
 
-    def render(self, language: str, name: str, **context: Any) -> str:
-        """Render `templates/<language>/<name>.html.j2` into Telegram HTML."""
+    def render(self, language: str, template: str, /, **context: Any) -> str:
+        """Render `templates/<language>/<template>.html.j2` into Telegram HTML."""
         lang = language if language in LANGUAGES else LANGUAGES[0]
-        return self.env.get_template(f"{lang}/{name}.html.j2").render(**context).strip()
+        return self.env.get_template(f"{lang}/{template}.html.j2").render(**context).strip()
 
     def label(self, language: str, name: str, *args: Any) -> str:
         """A plain-text macro from `labels.txt.j2` (buttons, toasts, command descriptions)."""

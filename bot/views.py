@@ -86,7 +86,7 @@ class Views:
     def _intro(self, lang: str, screen: Screen) -> View:
         guide = screen.guide
         assert guide is not None
-        first = Nav(Action.STEP, guide.id, 1, guide.version)
+        first = Nav(Action.STEP, guide.id, 1, guide.version, unit=screen.unit)
         rows = [
             [self._nav(lang, "btn_start", first)],
             [
@@ -109,22 +109,28 @@ class Views:
         guide, number = screen.guide, screen.step
         assert guide is not None
         total = len(guide.steps)
+        unit = screen.unit
         back = (
-            Nav(Action.STEP, guide.id, number - 1, guide.version)
+            Nav(Action.STEP, guide.id, number - 1, guide.version, unit=unit)
             if number > 1
-            else Nav(Action.INTRO, guide_id=guide.id)
+            else Nav(Action.INTRO, guide_id=guide.id, unit=unit)
         )
         forward = (
-            self._nav(lang, "btn_next", Nav(Action.STEP, guide.id, number + 1, guide.version))
+            self._nav(
+                lang, "btn_next", Nav(Action.STEP, guide.id, number + 1, guide.version, unit=unit)
+            )
             if number < total
-            else self._nav(lang, "btn_done", Nav(Action.DONE, guide.id, version=guide.version))
+            else self._nav(
+                lang, "btn_done", Nav(Action.DONE, guide.id, version=guide.version, unit=unit)
+            )
         )
+        stuck = Nav(Action.HELP, guide.id, number, guide.version, unit=unit)
         rows = [
             [self._nav(lang, "btn_prev", back), forward],
-            [self._nav(lang, "btn_stuck", Nav(Action.HELP, guide.id, number, guide.version))],
+            [self._nav(lang, "btn_stuck", stuck)],
         ]
         if guide.steps[number - 1].image:
-            photo = Nav(Action.PHOTO, guide.id, number, guide.version)
+            photo = Nav(Action.PHOTO, guide.id, number, guide.version, unit=unit)
             rows.append([self._nav(lang, "btn_photo", photo)])
         if number == total:
             rows += [[self._guide_button(lang, g, "btn_related")] for g in self._related(guide)]
@@ -148,7 +154,7 @@ class Views:
                 self._nav(
                     lang,
                     "btn_back_to_step",
-                    Nav(Action.STEP, guide.id, number, guide.version),
+                    Nav(Action.STEP, guide.id, number, guide.version, unit=screen.unit),
                     number,
                 )
             ],
@@ -170,7 +176,11 @@ class Views:
         rows = [[self._guide_button(lang, g, "btn_related")] for g in related]
         rows.append(
             [
-                self._nav(lang, "btn_again", Nav(Action.STEP, guide.id, 1, guide.version)),
+                self._nav(
+                    lang,
+                    "btn_again",
+                    Nav(Action.STEP, guide.id, 1, guide.version, unit=screen.unit),
+                ),
                 self._share_button(lang, guide),
             ]
         )

@@ -29,7 +29,13 @@ async def test_start_shows_welcome_and_topic_menu(user: SimUser) -> None:
 
 
 async def test_commands_are_registered_in_both_languages(api: StandinBotApi, bot) -> None:
-    assert [c["command"] for c in api.commands[""]] == ["start", "search", "help", "language"]
+    assert [c["command"] for c in api.commands[""]] == [
+        "start",
+        "search",
+        "help",
+        "language",
+        "privacy",
+    ]
     assert api.commands["en"][0]["description"] == "Open the guide menu"
 
 
@@ -168,7 +174,7 @@ async def test_codes_and_passwords_get_a_warning_and_are_not_kept(
     assert not user.buttons(user.last())
     assert secret not in caplog.text
     services = bot.app.bot_data.services
-    async with services.conn.execute("SELECT * FROM user_prefs") as cursor:
+    async with services.db.conn.execute("SELECT * FROM user_prefs") as cursor:
         assert secret not in repr(await cursor.fetchall())
 
 

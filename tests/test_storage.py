@@ -32,7 +32,7 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
 async def test_language_preference_is_stored_under_a_pseudonym(tmp_path: Path) -> None:
     key = load_or_create_key(None, tmp_path / "secret.key")
     conn = await db.connect(tmp_path / "bot.db")
-    prefs = PrefsRepository(conn)
+    prefs = PrefsRepository(db.Database(conn))
     user_key = pseudonym(key, "tg-user", 987654321)
     assert await prefs.language(user_key) is None
     await prefs.set_language(user_key, "en")

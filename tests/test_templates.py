@@ -9,11 +9,17 @@ from bot.config import PROJECT_ROOT
 from bot.content.loader import load_guides
 from bot.content.navigation import Notice
 from bot.telegram_format import MAX_CALLBACK_ANSWER, check_message_text
+from bot.outreach.draft import Draft, Stage
+from bot.storage.assists import Tally
 from bot.texts import LANGUAGES, Texts
 
 TEXTS = Texts(PROJECT_ROOT / "templates")
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 GUIDE = next(iter(LIBRARY))
+DETAILS = Draft(
+    unit_id=1, services=("v1", "sf"), stage=Stage.DETAILS, age="60p", sex="f", person_key="k"
+)
+BATCH = Draft(unit_id=1, batch=True, services=("ds",), stage=Stage.DETAILS, people=20, days_back=1)
 STEP = next((s for s in GUIDE.steps if s.troubleshooting), GUIDE.steps[0])
 
 SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
@@ -46,6 +52,83 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "group_note": [{"bot_username": "outreach_bot"}],
     "error": [{}],
     "photo_caption": [{"step": STEP, "number": 2}],
+    "assist_form": [
+        {"draft": Draft(unit_id=1), "unit_name": "A & B", "day": "28/11/2026", "notice": ""},
+        {"draft": DETAILS, "unit_name": "A", "day": "28/11/2026", "notice": "<b>ok</b>"},
+        {"draft": BATCH, "unit_name": "A", "day": "27/11/2026", "notice": ""},
+    ],
+    "assist_units": [{"current": "<x>", "page": 1, "pages": 3}],
+    "assist_saved": [
+        {
+            "draft": DETAILS,
+            "consent": True,
+            "unit_name": "A",
+            "day": "28/11/2026",
+            "undo_minutes": 10,
+            "again": True,
+        },
+        {
+            "draft": BATCH,
+            "consent": False,
+            "unit_name": "A",
+            "day": "28/11/2026",
+            "undo_minutes": 10,
+            "again": False,
+        },
+    ],
+    "assist_cancelled": [{}],
+    "phone_ask": [{}],
+    "phone_invalid": [{}],
+    "phone_kept": [{}],
+    "phone_form_closed": [{}],
+    "not_volunteer": [{}],
+    "member_inactive": [{}],
+    "undo_confirm": [{"services": ["v1", "sf"], "people": 12, "minutes_ago": 3}],
+    "undo_none": [{"minutes": 10}],
+    "undo_done": [{"minutes": 10}],
+    "undo_kept": [{}],
+    "mine": [
+        {
+            "name": "<Lan>",
+            "date": "28/11/2026",
+            "today": Tally(1, 2),
+            "week": Tally(3, 4),
+            "total": Tally(751901, 800000),
+        }
+    ],
+    "invite_usage": [{}],
+    "invite_created": [
+        {
+            "unit_name": "Phường Ba Đình",
+            "unit_code": "00004",
+            "role": role,
+            "code": "ABCDEFGH23",
+            "link": "https://t.me/x?start=join_ABCDEFGH23",
+            "max_uses": 50,
+            "expires": "05/12/2026",
+        }
+        for role in ("volunteer", "coordinator")
+    ],
+    "invite_qr_caption": [{"unit_name": "A", "code": "X"}],
+    "not_allowed": [{}],
+    "unit_unknown": [{"code": "<9>"}],
+    "join_usage": [{}],
+    "join_invalid": [{"reason": r} for r in ("unknown", "expired", "used_up")],
+    "join_ask_name": [{"unit_name": "A", "role": "volunteer"}],
+    "join_done": [
+        {"name": "<b>", "unit_name": "A", "role": r} for r in ("volunteer", "coordinator")
+    ],
+    "name_invalid": [{"limit": 40}],
+    "members": [
+        {"scope_name": "", "rows": [], "more": False},
+        {"scope_name": "A", "rows": [("<Lan>", "volunteer", "B", True)] * 30, "more": True},
+    ],
+    "privacy": [{"undo_minutes": 10}],
+    "forget_confirm": [{}],
+    "forget_done": [{"self_serve": 2, "profile": 1, "preferences": 0}],
+    "forget_cancelled": [{}],
+    "forget_phone_ask": [{}],
+    "forget_phone_done": [{"rows": 3}],
 }
 
 
@@ -81,6 +164,23 @@ def test_missing_variables_fail_loudly() -> None:
 
 LABEL_ARGS: dict[str, list[object]] = {
     "topic_name": ["vneid"],
+    "service_name": ["v1"],
+    "outcome_name": ["done"],
+    "age_name": ["60p"],
+    "sex_name": ["x"],
+    "role_name": ["coordinator"],
+    "btn_service": ["v2", True],
+    "btn_outcome": ["partly", False],
+    "btn_age": ["u16", True],
+    "btn_sex": ["f", True],
+    "btn_people": [20, True],
+    "btn_day": [2],
+    "btn_consent_yes": [3],
+    "btn_unit": ["Phường Ba Đình"],
+    "btn_pick_here": ["A"],
+    "btn_pick_unit": ["A"],
+    "btn_member_toggle": ["Lan", True],
+    "toast_member_changed": [True],
     "btn_guide": ["A & B"],
     "btn_related": ["A & B"],
     "btn_back_to_step": [3],

@@ -57,6 +57,14 @@ class Guide(_Strict):
     sources: tuple[Source, ...] = Field(min_length=1)
     reviewed: dt.date
 
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        # These words mean something else in a deep link (see bot/deep_links.py).
+        if value in ("join", "menu"):
+            raise ValueError(f"'{value}' is reserved for deep links; choose another id")
+        return value
+
     @field_validator("keywords", "needs")
     @classmethod
     def _no_blank_items(cls, items: tuple[str, ...]) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ class Screen:
     step: int = 0
     topic: Topic | None = None
     notice: Notice = Notice.NONE
+    unit: int = 0  # the unit credited for self-serve reach (internal id), 0 when none
 
 
 def resolve(library: GuideLibrary, nav: Nav) -> Screen:
@@ -64,24 +65,23 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
     guide = library.get(nav.guide_id)
     if guide is None:
         return Screen(ScreenKind.MENU, notice=Notice.GUIDE_GONE)
+    unit = nav.unit
     if nav.action is Action.INTRO:
-        return Screen(ScreenKind.INTRO, guide=guide)
+        return Screen(ScreenKind.INTRO, guide=guide, unit=unit)
     if nav.version != guide.version:
-        return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED)
+        return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED, unit=unit)
     if nav.action is Action.DONE:
-        return Screen(ScreenKind.DONE, guide=guide)
+        return Screen(ScreenKind.DONE, guide=guide, unit=unit)
     if not 1 <= nav.step <= len(guide.steps):
-        return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED)
+        return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED, unit=unit)
     # A photo button lands on its step; the handler then sends the picture beside it.
     kind = ScreenKind.STUCK if nav.action is Action.HELP else ScreenKind.STEP
-    return Screen(kind, guide=guide, step=nav.step)
+    return Screen(kind, guide=guide, step=nav.step, unit=unit)
 
 
-def open_link(library: GuideLibrary, payload: str) -> Screen:
-    """The screen for `/start <payload>`: a guide id opens its intro, anything else the menu."""
-    if not payload:
-        return Screen(ScreenKind.MENU)
-    guide = library.get(payload)
+def open_guide(library: GuideLibrary, guide_id: str, unit: int = 0) -> Screen:
+    """The screen for a guide deep link (`/start <guide-id>[_<unit-code>]`)."""
+    guide = library.get(guide_id)
     if guide is None:
         return Screen(ScreenKind.MENU, notice=Notice.UNKNOWN_LINK)
-    return Screen(ScreenKind.INTRO, guide=guide)
+    return Screen(ScreenKind.INTRO, guide=guide, unit=unit)

@@ -11,7 +11,20 @@ from telegram.ext import (
 )
 
 from bot.context import BotApplication
-from bot.handlers import errors, inline, menu, navigation, other, search
+from bot.handlers import (
+    assist,
+    errors,
+    inline,
+    joining,
+    members,
+    menu,
+    mine,
+    navigation,
+    other,
+    privacy,
+    search,
+    typed,
+)
 
 # Only new messages: an edited message is deliberately ignored (re-answering it would
 # repeat a screen the person has already moved past).
@@ -24,10 +37,26 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("help", menu.help_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("language", menu.language_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("search", search.search_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("privacy", privacy.privacy_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("forget", privacy.forget_command, filters=NEW_PRIVATE))
+    app.add_handler(
+        CommandHandler("forgetphone", privacy.forget_phone_command, filters=NEW_PRIVATE)
+    )
+    app.add_handler(CommandHandler("join", joining.join_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("assist", assist.assist_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("batch", assist.batch_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("undo", mine.undo_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("mine", mine.mine_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("invite", members.invite_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("members", members.members_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))
+    app.add_handler(CallbackQueryHandler(assist.on_assist_tap, pattern=r"^1\|a\|"))
+    app.add_handler(CallbackQueryHandler(mine.on_undo_tap, pattern=r"^1\|z\|"))
+    app.add_handler(CallbackQueryHandler(members.on_member_tap, pattern=r"^1\|u\|"))
+    app.add_handler(CallbackQueryHandler(privacy.on_forget_tap, pattern=r"^1\|f\|"))
     app.add_handler(CallbackQueryHandler(navigation.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
-    app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, search.on_text))
+    app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.on_text))
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.COMMAND, other.unknown_command))
     app.add_handler(MessageHandler(NEW_PRIVATE & ~filters.StatusUpdate.ALL, other.unsupported))
     # Everything else (group chatter, edits, service messages) gets a deliberate silence.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
@@ -50,3 +52,13 @@ async def edit_in_place(query: CallbackQuery, view: View) -> None:
             if "message to edit not found" not in text and "can't be edited" not in text:
                 raise
     await query.get_bot().send_message(query.from_user.id, view.text, reply_markup=view.markup)
+
+
+async def send_text(update: Update, text: str) -> None:
+    await reply(update, View(text, None))
+
+
+async def delete_quietly(message: Message) -> None:
+    """Remove a message that should not linger in the chat (a resident's phone number)."""
+    with contextlib.suppress(BadRequest):  # too old or already gone: nothing more to do
+        await message.delete()

@@ -10,8 +10,8 @@ from telegram import (
 )
 
 from bot.context import BotContext
+from bot.deep_links import MENU_PAYLOAD
 from bot.handlers.common import language_of
-from bot.handlers.menu import MENU_PAYLOAD
 
 MAX_RESULTS = 20
 

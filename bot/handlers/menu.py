@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.content.navigation import Screen, ScreenKind, open_link
+from bot import deep_links
+from bot.content.navigation import Notice, Screen, ScreenKind, open_guide
 from bot.context import BotContext
+from bot.handlers import joining
 from bot.handlers.common import language_of, reply
 from bot.views import View
-
-MENU_PAYLOAD = "menu"  # the inline results' "open the bot" button
 
 
 async def start(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
-    payload = context.args[0] if context.args else ""
-    screen = open_link(services.library, "" if payload == MENU_PAYLOAD else payload)
+    link = deep_links.parse(context.args[0] if context.args else "")
+    if isinstance(link, deep_links.JoinLink):
+        await joining.begin(update, context, link.code)
+        return
+    if isinstance(link, deep_links.GuideLink):
+        unit = await services.units.by_code(link.unit_code) if link.unit_code else None
+        # An unknown unit still opens the guide: the resident came for help, not for the count.
+        screen = open_guide(services.library, link.guide_id, unit.id if unit else 0)
+    else:
+        screen = Screen(
+            ScreenKind.MENU, notice=Notice.UNKNOWN_LINK if link.unknown else Notice.NONE
+        )
     view = services.views.render(lang, screen)
     if screen.kind is ScreenKind.MENU:
         welcome = services.texts.render(lang, "welcome")

@@ -8,6 +8,8 @@ from bot.callback_data import Action, InvalidCallback, decode
 from bot.content.navigation import Notice, Screen, ScreenKind, resolve
 from bot.context import BotContext
 from bot.handlers.common import edit_in_place, language_of
+from bot.outreach import clock
+from bot.outreach.catalog import service_for_guide
 
 _TOASTS = {
     Notice.STALE: "toast_stale",
@@ -39,6 +41,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         else:
             screen = resolve(services.library, nav)
             wants_photo = nav.action is Action.PHOTO
+            if screen.kind is ScreenKind.DONE and screen.guide is not None:
+                await _count_self_serve(context, query.from_user.id, screen)
     if screen.notice in _TOASTS:
         toast = services.texts.label(lang, _TOASTS[screen.notice])
     # Answer first: the spinner on the person's button stops at once, even if editing is slow.
@@ -46,6 +50,21 @@ async def on_button(update: Update, context: BotContext) -> None:
     await edit_in_place(query, services.views.render(lang, screen))
     if wants_photo and screen.kind is ScreenKind.STEP and screen.notice is Notice.NONE:
         await send_step_photo(update, context, lang, screen)
+
+
+async def _count_self_serve(context: BotContext, telegram_id: int, screen: Screen) -> None:
+    """A citizen who finishes a guide counts as self-served, credited to the link's unit."""
+    services = context.services
+    guide = screen.guide
+    assert guide is not None
+    unit = await services.units.get(screen.unit) if screen.unit else None
+    await services.assists.record_self_serve(
+        services.user_key(telegram_id),
+        guide.id,
+        service_for_guide(guide.id, guide.topic.value),
+        unit.id if unit else None,
+        clock.now(),
+    )
 
 
 async def send_step_photo(update: Update, context: BotContext, lang: str, screen: Screen) -> None:

@@ -1,4 +1,4 @@
-"""Open the SQLite database and bring its schema up to date.
+"""Open the SQLite database, bring its schema up to date, and serialise writes.
 
 Migrations are numbered SQL scripts applied in order inside one transaction each; the
 applied version lives in `PRAGMA user_version`, so an old file upgrades on the next start.
@@ -6,9 +6,25 @@ applied version lives in `PRAGMA user_version`, so an old file upgrades on the n
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
+
+from bot.outreach.provinces import PROVINCES
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+_PROVINCE_ROWS = ",\n".join(
+    f"({_sql_text(code)}, {_sql_text(name)}, {_sql_text(kind)}, '')"
+    for code, name, kind in PROVINCES
+)
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: interface language per person, keyed by a pseudonym, never the Telegram id itself.
@@ -19,6 +35,89 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     ) STRICT;
     """,
+    # 2: the outreach log. Times are UTC seconds since the epoch; days are computed in
+    # Vietnam time when reading. No column holds a resident's name, phone, or ID number.
+    f"""
+    CREATE TABLE units (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        parent_id INTEGER REFERENCES units(id),
+        path TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX units_parent ON units(parent_id);
+    CREATE INDEX units_path ON units(path);
+    INSERT INTO units (code, name, kind, path) VALUES
+    {_PROVINCE_ROWS};
+    UPDATE units SET path = '/' || id || '/';
+    CREATE TABLE members (
+        id INTEGER PRIMARY KEY,
+        user_key TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('volunteer', 'coordinator')),
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        active INTEGER NOT NULL DEFAULT 1,
+        joined_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX members_unit ON members(unit_id);
+    CREATE TABLE invites (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        role TEXT NOT NULL CHECK (role IN ('volunteer', 'coordinator')),
+        max_uses INTEGER NOT NULL,
+        uses INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE drafts (
+        token TEXT PRIMARY KEY,
+        member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+        data TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE assists (
+        id INTEGER PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        volunteer_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        services INTEGER NOT NULL,
+        people INTEGER NOT NULL DEFAULT 1 CHECK (people >= 1),
+        consent INTEGER NOT NULL CHECK (consent IN (0, 1)),
+        outcome TEXT,
+        age_band TEXT,
+        sex TEXT,
+        person_key TEXT,
+        key_id TEXT,
+        occurred_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX assists_volunteer ON assists(volunteer_id, created_at);
+    CREATE INDEX assists_unit_time ON assists(unit_id, occurred_at);
+    CREATE TABLE self_serve (
+        id INTEGER PRIMARY KEY,
+        user_key TEXT NOT NULL,
+        guide_id TEXT NOT NULL,
+        service TEXT NOT NULL,
+        unit_id INTEGER REFERENCES units(id),
+        completed_at INTEGER NOT NULL,
+        UNIQUE (user_key, guide_id)
+    ) STRICT;
+    CREATE TABLE pending_input (
+        user_key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE erasures (
+        id INTEGER PRIMARY KEY,
+        erased_at INTEGER NOT NULL,
+        what TEXT NOT NULL,
+        rows INTEGER NOT NULL
+    ) STRICT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -26,6 +125,46 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class DatabaseTooNew(Exception):
     pass
+
+
+class Database:
+    """One connection shared by all handlers, with writes serialised.
+
+    Handlers run concurrently, and two `BEGIN`s on one connection would collide, so every
+    statement goes through one lock; each call is short, and SQLite runs one writer anyway.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """`BEGIN IMMEDIATE` … `COMMIT`; the caller confirms to a person only after this exits."""
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            try:
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
+                raise
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def close(self) -> None:
+        await self.conn.close()
 
 
 async def connect(path: Path) -> aiosqlite.Connection:
@@ -42,19 +181,24 @@ async def connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+async def open_database(path: Path) -> Database:
+    return Database(await connect(path))
+
+
 async def schema_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row else 0
 
 
-async def migrate(conn: aiosqlite.Connection) -> int:
+async def migrate(conn: aiosqlite.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Apply migrations up to `target` (tests stop early to build every older version)."""
     current = await schema_version(conn)
     if current > SCHEMA_VERSION:
         raise DatabaseTooNew(
             f"database schema {current} is newer than this program ({SCHEMA_VERSION}); upgrade it"
         )
-    for number in range(current + 1, SCHEMA_VERSION + 1):
+    for number in range(current + 1, target + 1):
         await conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in MIGRATIONS[number - 1].split(";"):
@@ -65,4 +209,4 @@ async def migrate(conn: aiosqlite.Connection) -> int:
         except BaseException:
             await conn.execute("ROLLBACK")
             raise
-    return SCHEMA_VERSION
+    return max(current, target)

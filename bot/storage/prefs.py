@@ -4,31 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
+from bot.storage.db import Database
 
 
 class PrefsRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     async def language(self, user_key: str) -> str | None:
-        async with self._conn.execute(
+        row = await self._db.fetchone(
             "SELECT language FROM user_prefs WHERE user_key = ?", (user_key,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return str(row[0]) if row else None
 
     async def set_language(self, user_key: str, language: str) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            await self._conn.execute(
+        async with self._db.transaction() as conn:
+            await conn.execute(
                 "INSERT INTO user_prefs (user_key, language, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language, "
                 "updated_at = excluded.updated_at",
                 (user_key, language, now),
             )
-            await self._conn.execute("COMMIT")
-        except BaseException:
-            await self._conn.execute("ROLLBACK")
-            raise

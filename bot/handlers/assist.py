@@ -1,0 +1,263 @@
+"""/assist and /batch: a volunteer logs the residents they helped, in a few taps.
+
+Every tap is re-checked against the stored draft and its owner, so stale or forged buttons
+can neither touch someone else's form nor save a record twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from telegram import CallbackQuery, Update
+
+from bot.assist_views import NEW_FORM
+from bot.callback_data import InvalidCallback, Tap, decode_tap
+from bot.context import BotContext, Services
+from bot.handlers.common import delete_quietly, edit_in_place, language_of, reply, send_text
+from bot.handlers.roles import Actor, actor_of
+from bot.outreach import clock, phone
+from bot.outreach.draft import Draft, DraftError, Stage, new_token
+from bot.outreach.model import Member, Unit
+from bot.views import View
+
+PHONE_WAIT_SECONDS = 10 * 60
+BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day
+
+
+async def assist_command(update: Update, context: BotContext) -> None:
+    await _open_form(update, context, batch=False)
+
+
+async def batch_command(update: Update, context: BotContext) -> None:
+    await _open_form(update, context, batch=True)
+
+
+async def _open_form(update: Update, context: BotContext, *, batch: bool) -> None:
+    services = context.services
+    lang = await language_of(update, context)
+    actor = await actor_of(update, context)
+    member = await volunteer_or_explain(update, context, lang, actor)
+    if member is None:
+        return
+    unit = await services.units.get(member.unit_id)
+    assert unit is not None
+    token = new_token()
+    draft = Draft(unit_id=unit.id, batch=batch, browse=unit.id)
+    await services.assists.create_draft(token, member.id, draft, clock.now())
+    await reply(update, services.assist_views.form(lang, token, draft, unit))
+
+
+async def volunteer_or_explain(
+    update: Update, context: BotContext, lang: str, actor: Actor
+) -> Member | None:
+    if actor.volunteer is not None:
+        return actor.volunteer
+    name = "member_inactive" if actor.member is not None else "not_volunteer"
+    await send_text(update, context.services.texts.render(lang, name))
+    return None
+
+
+async def on_assist_tap(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    lang = await language_of(update, context)
+    label = services.texts.label
+    try:
+        tap = decode_tap(query.data)
+    except InvalidCallback:
+        await query.answer(label(lang, "toast_stale_form"))
+        return
+    if tap.ref == NEW_FORM:
+        await query.answer()
+        await _open_form(update, context, batch=tap.op == "b")
+        return
+    already = await services.assists.saved(tap.ref)
+    if already is not None:  # a double tap on save, or a redelivered update
+        await query.answer(label(lang, "toast_already_saved"))
+        return
+    found = await services.assists.draft(tap.ref)
+    actor = await actor_of(update, context)
+    if found is None:
+        await query.answer(label(lang, "toast_stale_form"))
+        return
+    owner_id, draft = found
+    member = actor.volunteer
+    if member is None or member.id != owner_id:
+        await query.answer(label(lang, "toast_not_yours"), show_alert=True)
+        return
+    try:
+        await _apply(update, context, lang, query, tap, draft, member, actor)
+    except (DraftError, ValueError):
+        await query.answer(label(lang, "toast_stale_form"))
+
+
+async def _apply(
+    update: Update,
+    context: BotContext,
+    lang: str,
+    query: CallbackQuery,
+    tap: Tap,
+    draft: Draft,
+    member: Member,
+    actor: Actor,
+) -> None:
+    services = context.services
+    label = services.texts.label
+    token, op, arg = tap.ref, tap.op, tap.arg
+    now = clock.now()
+    match op:
+        case "s":
+            draft = draft.toggle_service(arg)
+        case "n":
+            if not draft.services:
+                await query.answer(label(lang, "toast_need_service"))
+                return
+            draft = draft.to_details()
+        case "b" | "c":
+            draft = replace(draft, stage=Stage.SERVICES if op == "b" else _back_stage(draft))
+        case "o":
+            draft = draft.choose("outcome", arg)
+        case "g":
+            draft = draft.choose("age", arg)
+        case "x":
+            draft = draft.choose("sex", arg)
+        case "k":
+            draft = draft.set_people(int(arg))
+        case "j":
+            draft = draft.set_people(max(1, draft.people + int(arg)))
+        case "d":
+            draft = draft.next_day_back(services.settings.backdate_days)
+        case "r":
+            draft = replace(draft, person_key="", key_id="")
+        case "p":
+            await services.pending.expect(actor.user_key, "phone", token, now + PHONE_WAIT_SECONDS)
+            await query.answer()
+            await send_text(update, services.texts.render(lang, "phone_ask"))
+            return
+        case "u" | "v" | "w":
+            await _picker(context, lang, query, token, draft, member, op, arg)
+            return
+        case "U":
+            unit = await services.units.get(int(arg))
+            if unit is None or not await _in_volunteer_scope(services, member, unit):
+                await query.answer(label(lang, "toast_not_allowed"), show_alert=True)
+                return
+            draft = replace(draft, unit_id=unit.id, stage=_back_stage(draft))
+        case "q":
+            await services.assists.drop_draft(token)
+            await query.answer()
+            await edit_in_place(query, View(services.texts.render(lang, "assist_cancelled"), None))
+            return
+        case "y" | "a":
+            await _save(context, lang, query, token, draft, member, consent=op == "y")
+            return
+        case _:
+            raise DraftError("unknown operation")
+    await services.assists.update_draft(token, draft, now)
+    await query.answer()
+    unit = await services.units.get(draft.unit_id)
+    assert unit is not None
+    await edit_in_place(query, services.assist_views.form(lang, token, draft, unit))
+
+
+def _back_stage(draft: Draft) -> str:
+    """Where closing the unit picker returns to: details once services are chosen."""
+    return Stage.DETAILS if draft.services else Stage.SERVICES
+
+
+async def _in_volunteer_scope(services: Services, member: Member, unit: Unit) -> bool:
+    home = await services.units.get(member.unit_id)
+    return home is not None and home.contains(unit)
+
+
+async def _picker(
+    context: BotContext,
+    lang: str,
+    query: CallbackQuery,
+    token: str,
+    draft: Draft,
+    member: Member,
+    op: str,
+    arg: str,
+) -> None:
+    services = context.services
+    browse_id = int(arg) if op == "v" else draft.browse or member.unit_id
+    page = int(arg) if op == "w" else 0
+    browse = await services.units.get(browse_id)
+    if browse is None or not await _in_volunteer_scope(services, member, browse):
+        await query.answer(services.texts.label(lang, "toast_not_allowed"), show_alert=True)
+        return
+    draft = replace(draft, browse=browse.id, page=page, stage=Stage.UNIT)
+    await services.assists.update_draft(token, draft, clock.now())
+    children = await services.units.children(browse.id)
+    counts = await services.units.child_counts([c.id for c in children])
+    await query.answer()
+    view = services.assist_views.picker(
+        lang, token, browse, children, counts, page, can_go_up=browse.id != member.unit_id
+    )
+    await edit_in_place(query, view)
+
+
+async def _save(
+    context: BotContext,
+    lang: str,
+    query: CallbackQuery,
+    token: str,
+    draft: Draft,
+    member: Member,
+    *,
+    consent: bool,
+) -> None:
+    services = context.services
+    missing = draft.ready_to_save(consent)
+    if missing is not None:
+        await query.answer(services.texts.label(lang, f"toast_{missing}"))
+        return
+    now = clock.now()
+    occurred_at = now
+    if draft.days_back:
+        day = clock.vn_date(now) - dt.timedelta(days=draft.days_back)
+        occurred_at = clock.day_start(day) + BACKDATED_HOUR * 3600
+    saved = await services.assists.save(token, member.id, draft, consent, now, occurred_at)
+    # Only now, with the record committed, does the volunteer see a confirmation.
+    await query.answer(services.texts.label(lang, "toast_saved"))
+    unit = await services.units.get(draft.unit_id)
+    assert unit is not None
+    view = services.assist_views.saved(
+        lang, draft, consent, unit, saved.occurred_at, services.settings.undo_minutes, True
+    )
+    await edit_in_place(query, view)
+
+
+async def on_phone(update: Update, context: BotContext, token: str, text: str) -> None:
+    """The volunteer typed the resident's phone number for de-duplication.
+
+    Only an HMAC of the normalised number is kept, and the message itself is deleted from
+    the chat, so the number is stored nowhere, not even in the chat history.
+    """
+    services = context.services
+    lang = await language_of(update, context)
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    user_key = services.user_key(update.effective_user.id)
+    try:
+        person_key = phone.person_key(services.key, text)
+    except phone.PhoneInvalid:
+        await delete_quietly(message)
+        await send_text(update, services.texts.render(lang, "phone_invalid"))
+        return
+    await delete_quietly(message)
+    await services.pending.clear(user_key)
+    found = await services.assists.draft(token)
+    member = (await actor_of(update, context)).volunteer
+    if found is None or member is None or found[0] != member.id:
+        await send_text(update, services.texts.render(lang, "phone_form_closed"))
+        return
+    draft = found[1].with_phone(person_key, phone.key_id(services.key))
+    await services.assists.update_draft(token, draft, clock.now())
+    unit = await services.units.get(draft.unit_id)
+    assert unit is not None
+    notice = services.texts.render(lang, "phone_kept")
+    await reply(update, services.assist_views.form(lang, token, draft, unit, notice=notice))

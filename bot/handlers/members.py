@@ -1,0 +1,140 @@
+"""/invite and /members: coordinators and admins, within their scope only."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import deep_links
+from bot.callback_data import InvalidCallback, Tap, TapKind, decode_tap
+from bot.context import BotContext
+from bot.handlers.common import edit_in_place, language_of, reply, send_text
+from bot.handlers.roles import Actor, actor_of
+from bot.outreach import clock
+from bot.outreach.model import Role
+from bot.qr import qr_png
+from bot.views import View
+
+MEMBERS_SHOWN = 30
+_ROLE_WORDS = {
+    "volunteer": Role.VOLUNTEER,
+    "tnv": Role.VOLUNTEER,
+    "coordinator": Role.COORDINATOR,
+    "dieuphoi": Role.COORDINATOR,
+}
+
+
+async def invite_command(update: Update, context: BotContext) -> None:
+    services = context.services
+    lang = await language_of(update, context)
+    actor = await actor_of(update, context)
+    if not actor.scope.any:
+        await send_text(update, services.texts.render(lang, "not_allowed"))
+        return
+    args = context.args or []
+    role = _ROLE_WORDS.get(args[1].lower()) if len(args) == 2 else Role.VOLUNTEER
+    if not 1 <= len(args) <= 2 or role is None:
+        await send_text(update, services.texts.render(lang, "invite_usage"))
+        return
+    unit = await services.units.by_code(args[0])
+    if unit is None:
+        await send_text(update, services.texts.render(lang, "unit_unknown", code=args[0][:20]))
+        return
+    if not actor.scope.covers(unit):
+        await send_text(update, services.texts.render(lang, "not_allowed"))
+        return
+    now = clock.now()
+    settings = services.settings
+    invite = await services.members.create_invite(
+        unit.id,
+        role,
+        1 if role is Role.COORDINATOR else settings.invite_uses,
+        actor.user_key,
+        now,
+        now + settings.invite_days * 86400,
+    )
+    link = deep_links.link(services.bot_username, deep_links.join_payload(invite.code))
+    text = services.texts.render(
+        lang,
+        "invite_created",
+        unit_name=unit.name,
+        unit_code=unit.code,
+        role=role.value,
+        code=invite.code,
+        link=link,
+        max_uses=invite.max_uses,
+        expires=clock.format_day(clock.vn_date(invite.expires_at)),
+    )
+    await send_text(update, text)
+    assert update.effective_chat is not None
+    caption = services.texts.render(
+        lang, "invite_qr_caption", unit_name=unit.name, code=invite.code
+    )
+    await context.bot.send_photo(update.effective_chat.id, qr_png(link), caption=caption)
+
+
+async def members_command(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    actor = await actor_of(update, context)
+    if not actor.scope.any:
+        await send_text(update, context.services.texts.render(lang, "not_allowed"))
+        return
+    await reply(update, await _members_view(context, lang, actor))
+
+
+async def on_member_tap(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    lang = await language_of(update, context)
+    actor = await actor_of(update, context)
+    try:
+        tap = decode_tap(query.data)
+        member_id = int(tap.ref)
+        if tap.op not in ("d", "a"):
+            raise InvalidCallback("unknown member action")
+    except (InvalidCallback, ValueError):
+        await query.answer(services.texts.label(lang, "toast_stale_form"))
+        return
+    member = await services.members.get(member_id)
+    unit = await services.units.get(member.unit_id) if member else None
+    if member is None or unit is None or not actor.scope.covers(unit):
+        await query.answer(services.texts.label(lang, "toast_not_allowed"), show_alert=True)
+        return
+    if member.user_key == actor.user_key:
+        await query.answer(services.texts.label(lang, "toast_not_yourself"), show_alert=True)
+        return
+    await services.members.set_active(member.id, tap.op == "a")
+    await query.answer(services.texts.label(lang, "toast_member_changed", tap.op == "a"))
+    await edit_in_place(query, await _members_view(context, lang, actor))
+
+
+async def _members_view(context: BotContext, lang: str, actor: Actor) -> View:
+    services = context.services
+    root = None if actor.scope.admin else actor.scope.unit
+    rows = await services.members.in_scope(root, MEMBERS_SHOWN + 1)
+    shown = rows[:MEMBERS_SHOWN]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                services.texts.label(
+                    lang, "btn_member_toggle", row.member.display_name, row.member.active
+                ),
+                callback_data=Tap(
+                    TapKind.MEMBER, str(row.member.id), "d" if row.member.active else "a"
+                ).encode(),
+            )
+        ]
+        for row in shown
+        if row.member.user_key != actor.user_key
+    ]
+    text = services.texts.render(
+        lang,
+        "members",
+        scope_name=root.name if root else "",
+        rows=[
+            (r.member.display_name, r.member.role.value, r.unit_name, r.member.active)
+            for r in shown
+        ],
+        more=len(rows) > MEMBERS_SHOWN,
+    )
+    return View(text, InlineKeyboardMarkup(buttons) if buttons else None)

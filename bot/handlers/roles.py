@@ -1,0 +1,35 @@
+"""Who is pressing: admin (ADMIN_IDS), coordinator (a subtree), volunteer (a unit), citizen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.outreach.model import Member, Role, Scope
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_key: str
+    member: Member | None
+    scope: Scope
+
+    @property
+    def volunteer(self) -> Member | None:
+        """The active membership that may log assists (coordinators may log too)."""
+        return self.member if self.member is not None and self.member.active else None
+
+
+async def actor_of(update: Update, context: BotContext) -> Actor:
+    services = context.services
+    user = update.effective_user
+    assert user is not None
+    key = services.user_key(user.id)
+    member = await services.members.by_user(key)
+    admin = user.id in services.settings.admin_ids
+    unit = None
+    if member is not None and member.active and member.role is Role.COORDINATOR:
+        unit = await services.units.get(member.unit_id)
+    return Actor(key, member, Scope(admin=admin, unit=unit))

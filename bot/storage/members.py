@@ -1,0 +1,132 @@
+"""Volunteers, coordinators and the invites that bring them in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.outreach import invites
+from bot.outreach.invites import InviteStatus
+from bot.outreach.model import Invite, Member, Role, Unit
+from bot.storage.db import Database
+
+_MEMBER = "id, user_key, display_name, role, unit_id, active"
+_INVITE = "id, code, unit_id, role, max_uses, uses, expires_at"
+
+
+def _member(row: Any) -> Member:
+    return Member(int(row[0]), str(row[1]), str(row[2]), Role(row[3]), int(row[4]), bool(row[5]))
+
+
+def _invite(row: Any) -> Invite:
+    return Invite(
+        int(row[0]), str(row[1]), int(row[2]), Role(row[3]), int(row[4]), int(row[5]), int(row[6])
+    )
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    status: InviteStatus
+    member: Member | None = None
+    unit_id: int = 0
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: Member
+    unit_code: str
+    unit_name: str
+
+
+class MemberRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def by_user(self, user_key: str) -> Member | None:
+        row = await self._db.fetchone(
+            f"SELECT {_MEMBER} FROM members WHERE user_key = ?", (user_key,)
+        )
+        return _member(row) if row else None
+
+    async def get(self, member_id: int) -> Member | None:
+        row = await self._db.fetchone(f"SELECT {_MEMBER} FROM members WHERE id = ?", (member_id,))
+        return _member(row) if row else None
+
+    async def create_invite(
+        self, unit_id: int, role: Role, max_uses: int, created_by: str, now: int, expires_at: int
+    ) -> Invite:
+        async with self._db.transaction() as conn:
+            while True:  # a collision is astronomically unlikely, but cheap to rule out
+                code = invites.new_code()
+                async with conn.execute("SELECT 1 FROM invites WHERE code = ?", (code,)) as cur:
+                    if await cur.fetchone() is None:
+                        break
+            cursor = await conn.execute(
+                "INSERT INTO invites (code, unit_id, role, max_uses, created_by, created_at, "
+                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (code, unit_id, role.value, max_uses, created_by, now, expires_at),
+            )
+            invite_id = int(cursor.lastrowid or 0)
+        return Invite(invite_id, code, unit_id, role, max_uses, 0, expires_at)
+
+    async def invite(self, code: str) -> Invite | None:
+        row = await self._db.fetchone(f"SELECT {_INVITE} FROM invites WHERE code = ?", (code,))
+        return _invite(row) if row else None
+
+    async def join(self, code: str, user_key: str, display_name: str, now: int) -> JoinResult:
+        """Use one place of the invite and register (or move) the person, atomically.
+
+        The invite is checked again inside the transaction: two people racing for its last
+        place cannot both get in.
+        """
+        async with self._db.transaction() as conn:
+            async with conn.execute(f"SELECT {_INVITE} FROM invites WHERE code = ?", (code,)) as c:
+                row = await c.fetchone()
+            invite = _invite(row) if row else None
+            verdict = invites.status(invite, now)
+            if invite is None or verdict is not InviteStatus.OK:
+                return JoinResult(verdict)
+            async with conn.execute(
+                f"SELECT {_MEMBER} FROM members WHERE user_key = ?", (user_key,)
+            ) as c:
+                row = await c.fetchone()
+            existing = _member(row) if row else None
+            same_place = (
+                existing is not None
+                and existing.active
+                and existing.unit_id == invite.unit_id
+                and existing.role is invite.role
+            )
+            if not same_place:  # a person re-joining where they already are uses no place
+                await conn.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite.id,))
+            await conn.execute(
+                "INSERT INTO members (user_key, display_name, role, unit_id, active, joined_at) "
+                "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (user_key) DO UPDATE SET "
+                "display_name = excluded.display_name, role = excluded.role, "
+                "unit_id = excluded.unit_id, active = 1",
+                (user_key, display_name, invite.role.value, invite.unit_id, now),
+            )
+            async with conn.execute(
+                f"SELECT {_MEMBER} FROM members WHERE user_key = ?", (user_key,)
+            ) as c:
+                member = _member(await c.fetchone())
+        return JoinResult(InviteStatus.OK, member, invite.unit_id)
+
+    async def in_scope(self, root: Unit | None, limit: int) -> list[MemberRow]:
+        """Members in a subtree (everyone for None), active first, then by name."""
+        where, params = "", ()
+        if root is not None:
+            where, params = "WHERE substr(u.path, 1, ?) = ?", (len(root.path), root.path)
+        rows = await self._db.fetchall(
+            f"SELECT m.id, m.user_key, m.display_name, m.role, m.unit_id, m.active, "
+            f"u.code, u.name FROM members m JOIN units u ON u.id = m.unit_id {where} "
+            f"ORDER BY m.active DESC, m.display_name LIMIT ?",
+            (*params, limit),
+        )
+        return [MemberRow(_member(r[:6]), str(r[6]), str(r[7])) for r in rows]
+
+    async def set_active(self, member_id: int, active: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE members SET active = ? WHERE id = ?", (int(active), member_id)
+            )

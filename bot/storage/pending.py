@@ -1,0 +1,41 @@
+"""What the bot is waiting for a person to type next (a display name, a phone number).
+
+Kept in the database so that a restart between the question and the answer loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class Pending:
+    kind: str  # "name": ref is an invite code; "phone": ref is a draft token
+    ref: str
+
+
+class PendingRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def expect(self, user_key: str, kind: str, ref: str, expires_at: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO pending_input (user_key, kind, ref, expires_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (user_key) DO UPDATE SET kind = excluded.kind, ref = excluded.ref, "
+                "expires_at = excluded.expires_at",
+                (user_key, kind, ref, expires_at),
+            )
+
+    async def get(self, user_key: str, now: int) -> Pending | None:
+        row = await self._db.fetchone(
+            "SELECT kind, ref FROM pending_input WHERE user_key = ? AND expires_at > ?",
+            (user_key, now),
+        )
+        return Pending(str(row[0]), str(row[1])) if row else None
+
+    async def clear(self, user_key: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))

@@ -1,0 +1,138 @@
+"""Units: the tree that scopes coordinators and attributes reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.outreach.model import Unit
+from bot.outreach.units_csv import UnitRow, check_tree
+from bot.storage.db import Database
+
+_COLUMNS = "id, code, name, kind, parent_id, path"
+
+
+def _unit(row: Any) -> Unit:
+    return Unit(int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4], str(row[5]))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    unchanged: int
+    problems: list[str]
+
+
+class UnitRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, unit_id: int) -> Unit | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM units WHERE id = ?", (unit_id,))
+        return _unit(row) if row else None
+
+    async def by_code(self, code: str) -> Unit | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM units WHERE code = ?", (code,))
+        return _unit(row) if row else None
+
+    async def children(self, unit_id: int | None) -> list[Unit]:
+        where = "parent_id IS NULL" if unit_id is None else "parent_id = ?"
+        params = () if unit_id is None else (unit_id,)
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM units WHERE {where} ORDER BY code", params
+        )
+        return [_unit(r) for r in rows]
+
+    async def subtree(self, unit: Unit | None) -> list[Unit]:
+        """The unit and everything below it (the whole tree for None), parents first."""
+        if unit is None:
+            rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM units")
+        else:
+            rows = await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM units WHERE substr(path, 1, ?) = ?",
+                (len(unit.path), unit.path),
+            )
+        units = [_unit(r) for r in rows]
+        code = {u.id: u.code for u in units}
+        # Sorted by the codes along the path: each unit right after its parent, siblings by code.
+        return sorted(
+            units, key=lambda u: [code.get(int(i), "") for i in u.path.strip("/").split("/")]
+        )
+
+    async def child_counts(self, unit_ids: list[int]) -> dict[int, int]:
+        """How many children each unit has (absent = none): the unit picker's "›" buttons."""
+        if not unit_ids:
+            return {}
+        marks = ",".join("?" * len(unit_ids))
+        rows = await self._db.fetchall(
+            f"SELECT parent_id, count(*) FROM units WHERE parent_id IN ({marks}) "
+            "GROUP BY parent_id",
+            unit_ids,
+        )
+        return {int(p): int(n) for p, n in rows}
+
+    async def count(self) -> int:
+        row = await self._db.fetchone("SELECT count(*) FROM units")
+        return int(row[0])
+
+    async def import_rows(
+        self, rows: list[UnitRow], row_problems: list[str] | None = None
+    ) -> ImportResult:
+        """Add or update units by code, all or nothing; re-running the same file changes nothing.
+
+        `row_problems` (from parsing) are reported together with the tree's, so a person
+        fixes the file in one pass; any problem means nothing is applied.
+        """
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT u.code, u.name, u.kind, coalesce(p.code, '') FROM units u "
+                "LEFT JOIN units p ON p.id = u.parent_id"
+            ) as cursor:
+                existing = {str(c): (str(n), str(k), str(p)) async for c, n, k, p in cursor}
+            problems = (row_problems or []) + check_tree(
+                rows, {code: value[2] for code, value in existing.items()}
+            )
+            if problems:
+                problems.sort(key=_line_number)
+                return ImportResult(0, 0, 0, problems)
+            added = sum(row.code not in existing for row in rows)
+            unchanged = sum(existing.get(r.code) == (r.name, r.kind, r.parent_code) for r in rows)
+            await conn.executemany(
+                "INSERT INTO units (code, name, kind, path) VALUES (?, ?, ?, '') "
+                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+                [(r.code, r.name, r.kind) for r in rows],
+            )
+            # Parents second: a row may name a parent that appears later in the file.
+            await conn.executemany(
+                "UPDATE units SET parent_id = (SELECT id FROM units WHERE code = ?) WHERE code = ?",
+                [(r.parent_code or None, r.code) for r in rows],
+            )
+            await _rebuild_paths(conn)
+        return ImportResult(added, len(rows) - added - unchanged, unchanged, [])
+
+
+async def _rebuild_paths(conn: Any) -> None:
+    async with conn.execute("SELECT id, parent_id, path FROM units") as cursor:
+        rows = [(int(i), p, str(path)) async for i, p, path in cursor]
+    parent = {i: p for i, p, _ in rows}
+    paths: dict[int, str] = {}
+
+    def path_of(unit_id: int) -> str:
+        chain = []
+        current: int | None = unit_id
+        while current is not None and current not in paths:
+            chain.append(current)
+            current = parent[current]
+        prefix = paths[current] if current is not None else "/"
+        for node in reversed(chain):
+            prefix = paths[node] = f"{prefix}{node}/"
+        return paths[unit_id]
+
+    changed = [(path_of(i), i) for i, _, old in rows if path_of(i) != old]
+    await conn.executemany("UPDATE units SET path = ? WHERE id = ?", changed)
+
+
+def _line_number(problem: str) -> int:
+    head = problem.split(":", 1)[0].removeprefix("line ")
+    return int(head) if head.isdigit() else 0
