@@ -24,6 +24,13 @@ from bot.telegram_format import parse_html
 RULE = "─" * 60
 
 
+def _shown_text(message: JSONDict) -> str:
+    """A photo (a QR code, a step picture) has a caption instead of text."""
+    if "photo" in message:
+        return f"🖼 [ảnh / photo] {message.get('caption', '')}"
+    return str(message.get("text", ""))
+
+
 class ConsoleScreen:
     """Prints what changed in the chat since the last action, with numbered buttons."""
 
@@ -41,7 +48,7 @@ class ConsoleScreen:
                 self.out.write(f"  💬 {answer['text']}\n")
         self._answers_seen = len(answers)
         for message in self.user.bot_messages():
-            state = (message["text"], repr(message.get("reply_markup")))
+            state = (_shown_text(message), repr(message.get("reply_markup")))
             if self._seen.get(message["message_id"]) == state:
                 continue
             edited = message["message_id"] in self._seen
@@ -51,7 +58,7 @@ class ConsoleScreen:
         self.buttons = SimUser.buttons(last[-1]) if last else []
 
     def _print_message(self, message: JSONDict, edited: bool) -> None:
-        self.out.write(f"{RULE}\n{'✎ (sửa tại chỗ)' if edited else '🤖 Bot'}\n{message['text']}\n")
+        self.out.write(f"{RULE}\n{'✎ (sửa tại chỗ)' if edited else '🤖 Bot'}\n{_shown_text(message)}\n")
         for number, button in enumerate(SimUser.buttons(message), start=1):
             extra = f"  → {button['url']}" if "url" in button else ""
             self.out.write(f"  [{number}] {button['text']}{extra}\n")
