@@ -58,7 +58,8 @@ class ConsoleScreen:
         self.buttons = SimUser.buttons(last[-1]) if last else []
 
     def _print_message(self, message: JSONDict, edited: bool) -> None:
-        self.out.write(f"{RULE}\n{'✎ (sửa tại chỗ)' if edited else '🤖 Bot'}\n{_shown_text(message)}\n")
+        heading = "✎ (sửa tại chỗ)" if edited else "🤖 Bot"
+        self.out.write(f"{RULE}\n{heading}\n{_shown_text(message)}\n")
         for number, button in enumerate(SimUser.buttons(message), start=1):
             extra = f"  → {button['url']}" if "url" in button else ""
             self.out.write(f"  [{number}] {button['text']}{extra}\n")

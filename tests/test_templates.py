@@ -8,9 +8,9 @@ from jinja2 import UndefinedError
 from bot.config import PROJECT_ROOT
 from bot.content.loader import load_guides
 from bot.content.navigation import Notice
-from bot.telegram_format import MAX_CALLBACK_ANSWER, check_message_text
 from bot.outreach.draft import Draft, Stage
 from bot.storage.assists import Tally
+from bot.telegram_format import MAX_CALLBACK_ANSWER, check_message_text
 from bot.texts import LANGUAGES, Texts
 
 TEXTS = Texts(PROJECT_ROOT / "templates")
