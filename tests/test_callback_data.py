@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callback_data import Action, InvalidCallback, Nav, decode
+from bot.callback_data import Action, InvalidCallback, Nav, Tap, TapKind, decode, decode_tap
 
 LONGEST_ID = "a" * 40
 
@@ -51,3 +51,30 @@ def test_round_trip_within_64_bytes(nav: Nav) -> None:
 def test_anything_not_made_by_the_codec_is_invalid(data: str | None) -> None:
     with pytest.raises(InvalidCallback):
         decode(data)
+
+
+def test_unit_rides_along_a_guide_within_64_bytes() -> None:
+    longest = "a" * 40
+    for nav in (
+        Nav(Action.STEP, longest, 999, "abcdef", unit=36**4 - 1),
+        Nav(Action.DONE, longest, version="abcdef", unit=12345),
+        Nav(Action.INTRO, guide_id=longest, unit=1),
+    ):
+        data = nav.encode()
+        assert len(data.encode()) <= 64
+        assert decode(data) == nav
+    assert decode("1|s|id|1|abc123") == Nav(Action.STEP, "id", 1, "abc123")  # no unit: 0
+    for bad in ("1|s|id|1|abc123|", "1|s|id|1|abc123|ZZ", "1|s|id|1|abc123|12345", "1|m|1"):
+        with pytest.raises(InvalidCallback):
+            decode(bad)
+
+
+def test_taps_round_trip_and_reject_garbage() -> None:
+    tap = Tap(TapKind.ASSIST, "abcdefghjk", "s", "v1")
+    assert decode_tap(tap.encode()) == tap
+    assert len(Tap(TapKind.MEMBER, "9" * 16, "d", "x" * 20).encode()) <= 64
+    for bad in (None, "", "1|a|tok|s", "1|q|tok|s|", "1|a|TOK|s|", "1|a|tok|ss|", "1|a|tok|s|<>"):
+        with pytest.raises(InvalidCallback):
+            decode_tap(bad)
+    with pytest.raises(ValueError):
+        Tap(TapKind.UNDO, "", "y").encode()

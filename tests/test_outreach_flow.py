@@ -10,7 +10,7 @@ import pytest
 
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, make_settings, start_bot
 from tests.outreach_helpers import ADMIN_ID, join, start_outreach_bot
 
 
@@ -93,3 +93,168 @@ async def test_batch_backdated(api: StandinBotApi, obot: RunningBot, admin: SimU
     )
     assert people == 21
     assert 0 < created - occurred < 2 * 86400
+
+
+async def log_one(volunteer: SimUser, *, phone: str | None = None) -> None:
+    await volunteer.send("/assist")
+    await volunteer.press("VNeID mức 1")
+    await volunteer.press("Tiếp ▶")
+    await volunteer.press("16–30")
+    if phone is not None:
+        await volunteer.press("Chống đếm trùng")
+        await volunteer.send(phone)
+    await volunteer.press("Người dân đồng ý – Lưu")
+    assert volunteer.last()["text"].startswith("✅"), volunteer.last()["text"]
+
+
+async def test_same_phone_counts_once_and_is_stored_nowhere(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser, tmp_path: Path
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    await log_one(volunteer, phone="0912 345 678")
+    await log_one(volunteer, phone="+84912345678")  # the same number, written differently
+    await log_one(volunteer)  # no phone: counts as its own person
+    await volunteer.send("/mine")
+    assert "Hôm nay: 2 người, 3 lượt" in volunteer.last()["text"].replace("<b>", "").replace(
+        "</b>", ""
+    )
+    # The messages holding the number were deleted from the chat.
+    typed = [m.get("text", "") for m in volunteer.messages if m["from"]["id"] == volunteer.id]
+    assert "/mine" in typed and not any("912" in t for t in typed)
+    keys = db_rows(obot, "SELECT person_key, key_id FROM assists WHERE person_key IS NOT NULL")
+    assert len(keys) == 2 and keys[0] == keys[1] and len(keys[0][0]) == 64
+    await obot.stop()
+    raw = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir())
+    assert keys[0][0].encode() in raw  # proves the search below looks at the real data
+    for form in ("0912345678", "912345678", "84912345678", "0912 345 678", "0912.345.678"):
+        assert form.encode() not in raw, form
+        assert form.encode("utf-16-le") not in raw, form
+
+
+async def test_double_tap_and_redelivered_update_save_once(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.send("/assist")
+    await volunteer.press("Khác")
+    await volunteer.press("Tiếp ▶")
+    await volunteer.press("Dưới 16")
+    form = volunteer.last()
+    save = next(b for b in volunteer.buttons(form) if "đồng ý – Lưu" in b["text"])
+    await volunteer.press_data(save["callback_data"], form)
+    update = await volunteer.press_data(save["callback_data"], form)  # the second finger
+    api.expected_errors = 1  # type: ignore[attr-defined]  # Telegram refuses a second answer
+    assert api.deliver is not None
+    await api.deliver(update)  # the same update again, as after a crash before confirming it
+    assert db_rows(obot, "SELECT count(*) FROM assists") == [(1,)]
+    toasts = [a.get("text") for a in api.callback_answers.values()]
+    assert toasts[-1] == "Phiếu này đã được lưu rồi, không ghi trùng."
+
+
+async def test_restart_mid_flow_loses_nothing(api: StandinBotApi, tmp_path: Path) -> None:
+    first = await start_outreach_bot(api, tmp_path)
+    admin = SimUser(api, user_id=ADMIN_ID)
+    volunteer = await join(api, admin, "00004", "Lan")
+    await log_one(volunteer)  # confirmed before the restart
+    await volunteer.send("/assist")
+    await volunteer.press("Ký số")
+    await volunteer.press("Tiếp ▶")
+    form = volunteer.last()
+    await first.stop()
+
+    second = await start_bot(make_settings(tmp_path, api.base_url, admin_ids=[ADMIN_ID]), api)
+    try:
+        await volunteer.press("31–59", form)  # the old message's buttons still work
+        await volunteer.press("Người dân đồng ý – Lưu")
+        assert volunteer.last()["text"].startswith("✅ Đã lưu")
+        rows = db_rows(second, "SELECT services FROM assists ORDER BY id")
+        assert rows == [(1,), (1 << 5,)]
+    finally:
+        await second.stop()
+
+
+async def test_self_serve_credited_to_the_deep_link_unit(
+    api: StandinBotApi, obot: RunningBot
+) -> None:
+    citizen = SimUser(api, first_name="Bà Tư")
+    await citizen.send("/start vneid-forgot-passcode_00004")
+    await citizen.press("▶ Bắt đầu")
+    while "✅ Xong" not in citizen.button_texts():
+        await citizen.press("Tiếp ▶")
+    await citizen.press("✅ Xong")
+    other = SimUser(api, first_name="Ông Năm")
+    await other.send("/start safety-never-share-otp")  # a plain guide link still works
+    await other.press("▶ Bắt đầu")
+    while "✅ Xong" not in other.button_texts():
+        await other.press("Tiếp ▶")
+    await other.press("✅ Xong")
+    rows = db_rows(
+        obot,
+        "SELECT s.guide_id, s.service, u.code, length(s.user_key) FROM self_serve s "
+        "LEFT JOIN units u ON u.id = s.unit_id ORDER BY s.id",
+    )
+    assert rows == [
+        ("vneid-forgot-passcode", "vd", "00004", 32),
+        ("safety-never-share-otp", "sf", None, 32),
+    ]
+    raw = (obot.app.bot_data.services.settings.db_path).read_bytes()
+    assert str(citizen.id).encode() not in raw
+
+
+async def test_unknown_unit_in_a_guide_link_still_opens_the_guide(
+    api: StandinBotApi, obot: RunningBot
+) -> None:
+    citizen = SimUser(api)
+    await citizen.send("/start vneid-forgot-passcode_99999")
+    assert "▶ Bắt đầu" in citizen.button_texts()
+
+
+async def test_forget_erases_profile_and_keeps_anonymous_counts(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    await log_one(volunteer)
+    await volunteer.send("/start vneid-forgot-passcode")
+    await volunteer.press("▶ Bắt đầu")
+    while "✅ Xong" not in volunteer.button_texts():
+        await volunteer.press("Tiếp ▶")
+    await volunteer.press("✅ Xong")
+    await volunteer.send("/forget")
+    await volunteer.press("Xóa dữ liệu của tôi")
+    assert "Đã xóa: 1 lần hoàn thành hướng dẫn, 1 hồ sơ" in volunteer.last()["text"]
+    assert db_rows(obot, "SELECT count(*) FROM members") == [(0,)]
+    assert db_rows(obot, "SELECT count(*) FROM self_serve") == [(0,)]
+    assert db_rows(obot, "SELECT volunteer_id, people FROM assists") == [(None, 1)]
+    [(what, rows)] = db_rows(obot, "SELECT what, rows FROM erasures")
+    assert what == "self_serve=1;profile=1;preferences=0" and rows == 2
+    await volunteer.send("/assist")
+    assert "dành cho tình nguyện viên" in volunteer.last()["text"]
+
+
+async def test_unit_picker_stays_inside_the_volunteers_unit(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "01", "Lan")  # a city-level volunteer
+    await volunteer.send("/assist")
+    await volunteer.press("📍 Hà Nội")
+    await volunteer.press("Phường Ba Đình")  # choose it
+    assert "Đơn vị: Phường Ba Đình" in volunteer.last()["text"]
+    await volunteer.press("📍 Phường Ba Đình")
+    assert "Đang xem: Hà Nội" in volunteer.last()["text"]  # where the person last browsed
+    await volunteer.press("Xem đơn vị con ›")
+    assert "Đang xem: Phường Ba Đình" in volunteer.last()["text"]
+    assert "Chi đoàn Ba Đình 1" in volunteer.button_texts()
+    await volunteer.press("⬆ Lên cấp trên")
+    assert "Đang xem: Hà Nội" in volunteer.last()["text"]
+    # A forged choice of a unit in another province is refused and changes nothing.
+    token = volunteer.buttons(volunteer.last())[0]["callback_data"].split("|")[2]
+    bac_lieu = db_rows(obot, "SELECT id FROM units WHERE code = '31825'")[0][0]
+    await volunteer.press_data(f"1|a|{token}|U|{bac_lieu}")
+    assert list(obot.api.callback_answers.values())[-1]["show_alert"] is True
+    await volunteer.press("Quay lại phiếu")
+    await volunteer.press("An toàn")
+    await volunteer.press("Tiếp ▶")
+    await volunteer.press("Không đồng ý")
+    assert db_rows(obot, "SELECT u.code FROM assists a JOIN units u ON u.id = a.unit_id") == [
+        ("00004",)
+    ]

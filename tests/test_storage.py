@@ -70,3 +70,49 @@ def test_key_is_created_once_private_and_stable(tmp_path: Path) -> None:
 )
 def test_secret_detection(text: str, secret: bool) -> None:
     assert looks_like_secret(text, fold(text)) is secret
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+
+
+@pytest.mark.parametrize("start", range(db.SCHEMA_VERSION))
+async def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, start: int) -> None:
+    import aiosqlite
+
+    fresh = tmp_path / "fresh.db"
+    await (await db.connect(fresh)).close()  # the reference: built from an empty file
+
+    old = tmp_path / "old.db"
+    raw = await aiosqlite.connect(old, isolation_level=None)
+    assert await db.migrate(raw, target=start) == start
+    if start >= 1:
+        await raw.execute(
+            "INSERT INTO user_prefs (user_key, language, updated_at) VALUES ('k', 'en', 'now')"
+        )
+    await raw.close()
+
+    upgraded = await db.connect(old)
+    assert await db.schema_version(upgraded) == db.SCHEMA_VERSION
+    if start >= 1:
+        async with upgraded.execute("SELECT language FROM user_prefs") as cursor:
+            assert await cursor.fetchall() == [("en",)]
+    await upgraded.close()
+    assert _schema(old) == _schema(fresh)
+
+
+async def test_a_failing_migration_leaves_the_file_at_its_old_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bot.db"
+    conn = await db.connect(path)
+    await conn.close()
+    broken = (*db.MIGRATIONS, "CREATE TABLE units (x INTEGER)")  # already exists: fails
+    monkeypatch.setattr(db, "MIGRATIONS", broken)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", len(broken))
+    with pytest.raises(sqlite3.OperationalError):
+        await db.connect(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(broken) - 1

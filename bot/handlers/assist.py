@@ -14,7 +14,7 @@ from telegram import CallbackQuery, Update
 from bot.assist_views import NEW_FORM
 from bot.callback_data import InvalidCallback, Tap, decode_tap
 from bot.context import BotContext, Services
-from bot.handlers.common import delete_quietly, edit_in_place, language_of, reply, send_text
+from bot.handlers.common import answer, delete_quietly, edit_in_place, language_of, reply, send_text
 from bot.handlers.roles import Actor, actor_of
 from bot.outreach import clock, phone
 from bot.outreach.draft import Draft, DraftError, Stage, new_token
@@ -67,30 +67,30 @@ async def on_assist_tap(update: Update, context: BotContext) -> None:
     try:
         tap = decode_tap(query.data)
     except InvalidCallback:
-        await query.answer(label(lang, "toast_stale_form"))
+        await answer(query, label(lang, "toast_stale_form"))
         return
     if tap.ref == NEW_FORM:
-        await query.answer()
+        await answer(query)
         await _open_form(update, context, batch=tap.op == "b")
         return
     already = await services.assists.saved(tap.ref)
     if already is not None:  # a double tap on save, or a redelivered update
-        await query.answer(label(lang, "toast_already_saved"))
+        await answer(query, label(lang, "toast_already_saved"))
         return
     found = await services.assists.draft(tap.ref)
     actor = await actor_of(update, context)
     if found is None:
-        await query.answer(label(lang, "toast_stale_form"))
+        await answer(query, label(lang, "toast_stale_form"))
         return
     owner_id, draft = found
     member = actor.volunteer
     if member is None or member.id != owner_id:
-        await query.answer(label(lang, "toast_not_yours"), show_alert=True)
+        await answer(query, label(lang, "toast_not_yours"), alert=True)
         return
     try:
         await _apply(update, context, lang, query, tap, draft, member, actor)
     except (DraftError, ValueError):
-        await query.answer(label(lang, "toast_stale_form"))
+        await answer(query, label(lang, "toast_stale_form"))
 
 
 async def _apply(
@@ -112,7 +112,7 @@ async def _apply(
             draft = draft.toggle_service(arg)
         case "n":
             if not draft.services:
-                await query.answer(label(lang, "toast_need_service"))
+                await answer(query, label(lang, "toast_need_service"))
                 return
             draft = draft.to_details()
         case "b" | "c":
@@ -133,7 +133,7 @@ async def _apply(
             draft = replace(draft, person_key="", key_id="")
         case "p":
             await services.pending.expect(actor.user_key, "phone", token, now + PHONE_WAIT_SECONDS)
-            await query.answer()
+            await answer(query)
             await send_text(update, services.texts.render(lang, "phone_ask"))
             return
         case "u" | "v" | "w":
@@ -142,12 +142,12 @@ async def _apply(
         case "U":
             unit = await services.units.get(int(arg))
             if unit is None or not await _in_volunteer_scope(services, member, unit):
-                await query.answer(label(lang, "toast_not_allowed"), show_alert=True)
+                await answer(query, label(lang, "toast_not_allowed"), alert=True)
                 return
             draft = replace(draft, unit_id=unit.id, stage=_back_stage(draft))
         case "q":
             await services.assists.drop_draft(token)
-            await query.answer()
+            await answer(query)
             await edit_in_place(query, View(services.texts.render(lang, "assist_cancelled"), None))
             return
         case "y" | "a":
@@ -156,7 +156,7 @@ async def _apply(
         case _:
             raise DraftError("unknown operation")
     await services.assists.update_draft(token, draft, now)
-    await query.answer()
+    await answer(query)
     unit = await services.units.get(draft.unit_id)
     assert unit is not None
     await edit_in_place(query, services.assist_views.form(lang, token, draft, unit))
@@ -187,13 +187,13 @@ async def _picker(
     page = int(arg) if op == "w" else 0
     browse = await services.units.get(browse_id)
     if browse is None or not await _in_volunteer_scope(services, member, browse):
-        await query.answer(services.texts.label(lang, "toast_not_allowed"), show_alert=True)
+        await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
         return
     draft = replace(draft, browse=browse.id, page=page, stage=Stage.UNIT)
     await services.assists.update_draft(token, draft, clock.now())
     children = await services.units.children(browse.id)
     counts = await services.units.child_counts([c.id for c in children])
-    await query.answer()
+    await answer(query)
     view = services.assist_views.picker(
         lang, token, browse, children, counts, page, can_go_up=browse.id != member.unit_id
     )
@@ -213,7 +213,7 @@ async def _save(
     services = context.services
     missing = draft.ready_to_save(consent)
     if missing is not None:
-        await query.answer(services.texts.label(lang, f"toast_{missing}"))
+        await answer(query, services.texts.label(lang, f"toast_{missing}"))
         return
     now = clock.now()
     occurred_at = now
@@ -222,7 +222,8 @@ async def _save(
         occurred_at = clock.day_start(day) + BACKDATED_HOUR * 3600
     saved = await services.assists.save(token, member.id, draft, consent, now, occurred_at)
     # Only now, with the record committed, does the volunteer see a confirmation.
-    await query.answer(services.texts.label(lang, "toast_saved"))
+    toast = "toast_saved" if saved.created else "toast_already_saved"
+    await answer(query, services.texts.label(lang, toast))
     unit = await services.units.get(draft.unit_id)
     assert unit is not None
     view = services.assist_views.saved(

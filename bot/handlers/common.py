@@ -62,3 +62,19 @@ async def delete_quietly(message: Message) -> None:
     """Remove a message that should not linger in the chat (a resident's phone number)."""
     with contextlib.suppress(BadRequest):  # too old or already gone: nothing more to do
         await message.delete()
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a button press; an already-answered query (a redelivered update) is not an error.
+
+    Telegram refuses a second answer to the same press ("query is too old"); the work the
+    press asked for has been done or is refused idempotently, so there is nothing to report.
+    """
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        if (
+            "query is too old" not in str(exc).lower()
+            and "query id is invalid" not in str(exc).lower()
+        ):
+            raise

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import deep_links
 from bot.callback_data import InvalidCallback, Tap, TapKind, decode_tap
 from bot.context import BotContext
-from bot.handlers.common import edit_in_place, language_of, reply, send_text
+from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text
 from bot.handlers.roles import Actor, actor_of
 from bot.outreach import clock
 from bot.outreach.model import Role
@@ -93,18 +93,18 @@ async def on_member_tap(update: Update, context: BotContext) -> None:
         if tap.op not in ("d", "a"):
             raise InvalidCallback("unknown member action")
     except (InvalidCallback, ValueError):
-        await query.answer(services.texts.label(lang, "toast_stale_form"))
+        await answer(query, services.texts.label(lang, "toast_stale_form"))
         return
     member = await services.members.get(member_id)
     unit = await services.units.get(member.unit_id) if member else None
     if member is None or unit is None or not actor.scope.covers(unit):
-        await query.answer(services.texts.label(lang, "toast_not_allowed"), show_alert=True)
+        await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
         return
     if member.user_key == actor.user_key:
-        await query.answer(services.texts.label(lang, "toast_not_yourself"), show_alert=True)
+        await answer(query, services.texts.label(lang, "toast_not_yourself"), alert=True)
         return
     await services.members.set_active(member.id, tap.op == "a")
-    await query.answer(services.texts.label(lang, "toast_member_changed", tap.op == "a"))
+    await answer(query, services.texts.label(lang, "toast_member_changed", tap.op == "a"))
     await edit_in_place(query, await _members_view(context, lang, actor))
 
 

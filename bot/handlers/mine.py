@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.callback_data import InvalidCallback, Tap, TapKind, decode_tap
 from bot.context import BotContext
 from bot.handlers.assist import volunteer_or_explain
-from bot.handlers.common import edit_in_place, language_of, reply, send_text
+from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text
 from bot.handlers.roles import actor_of
 from bot.outreach import clock
 from bot.outreach.catalog import services_from_mask
@@ -75,17 +75,17 @@ async def on_undo_tap(update: Update, context: BotContext) -> None:
         tap = decode_tap(query.data)
         assist_id = int(tap.ref)
     except (InvalidCallback, ValueError):
-        await query.answer(services.texts.label(lang, "toast_stale_form"))
+        await answer(query, services.texts.label(lang, "toast_stale_form"))
         return
     member = (await actor_of(update, context)).volunteer
     if tap.op != "y" or member is None:
-        await query.answer()
+        await answer(query)
         await edit_in_place(query, View(services.texts.render(lang, "undo_kept"), None))
         return
     not_before = clock.now() - services.settings.undo_minutes * 60
     # The delete itself checks owner and age: a forged id removes nothing of anyone else's.
     removed = await services.assists.undo(assist_id, member.id, not_before)
-    await query.answer()
+    await answer(query)
     name = "undo_done" if removed else "undo_none"
     text = services.texts.render(lang, name, minutes=services.settings.undo_minutes)
     await edit_in_place(query, View(text, None))

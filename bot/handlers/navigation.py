@@ -7,7 +7,7 @@ from telegram import Update
 from bot.callback_data import Action, InvalidCallback, decode
 from bot.content.navigation import Notice, Screen, ScreenKind, resolve
 from bot.context import BotContext
-from bot.handlers.common import edit_in_place, language_of
+from bot.handlers.common import answer, edit_in_place, language_of
 from bot.outreach import clock
 from bot.outreach.catalog import service_for_guide
 
@@ -46,7 +46,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if screen.notice in _TOASTS:
         toast = services.texts.label(lang, _TOASTS[screen.notice])
     # Answer first: the spinner on the person's button stops at once, even if editing is slow.
-    await query.answer(toast)
+    await answer(query, toast)
     await edit_in_place(query, services.views.render(lang, screen))
     if wants_photo and screen.kind is ScreenKind.STEP and screen.notice is Notice.NONE:
         await send_step_photo(update, context, lang, screen)

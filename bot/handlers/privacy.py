@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.callback_data import InvalidCallback, Tap, TapKind, decode_tap
 from bot.context import BotContext
 from bot.handlers.assist import volunteer_or_explain
-from bot.handlers.common import delete_quietly, edit_in_place, language_of, reply, send_text
+from bot.handlers.common import answer, delete_quietly, edit_in_place, language_of, reply, send_text
 from bot.handlers.roles import actor_of
 from bot.outreach import clock, phone
 from bot.views import View
@@ -47,9 +47,9 @@ async def on_forget_tap(update: Update, context: BotContext) -> None:
     try:
         tap = decode_tap(query.data)
     except InvalidCallback:
-        await query.answer(services.texts.label(lang, "toast_stale_form"))
+        await answer(query, services.texts.label(lang, "toast_stale_form"))
         return
-    await query.answer()
+    await answer(query)
     if tap.op != "y":
         await edit_in_place(query, View(services.texts.render(lang, "forget_cancelled"), None))
         return

@@ -191,8 +191,10 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def migrate(conn: aiosqlite.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Apply migrations up to `target` (tests stop early to build every older version)."""
+async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> int:
+    """Apply migrations up to `target`, by default all (tests stop early to build every
+    older version)."""
+    target = SCHEMA_VERSION if target is None else target
     current = await schema_version(conn)
     if current > SCHEMA_VERSION:
         raise DatabaseTooNew(
