@@ -131,7 +131,7 @@ class AssistRepository:
     async def tally(self, volunteer_id: int, since: int) -> Tally:
         """People (a phone seen twice counts once; an anonymous assist counts as one each)
         and assists, from `since` (UTC seconds) on."""
-        row = await self._db.fetchone(
+        [row] = await self._db.read(
             "SELECT coalesce(sum(people), 0), "
             "count(DISTINCT person_key) + coalesce(sum(CASE WHEN person_key IS NULL "
             "THEN people END), 0) FROM assists WHERE volunteer_id = ? AND occurred_at >= ?",

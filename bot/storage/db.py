@@ -134,8 +134,13 @@ class Database:
     statement goes through one lock; each call is short, and SQLite runs one writer anyway.
     """
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None
+    ) -> None:
         self.conn = conn
+        # Tallies and reports read on their own connection: a long read never waits behind
+        # the write lock, and in WAL mode it sees only committed records.
+        self.reader = reader or conn
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -163,7 +168,14 @@ class Database:
         async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
+    async def read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        """A read on the reporting connection (committed data only, no write lock)."""
+        async with self.reader.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
     async def close(self) -> None:
+        if self.reader is not self.conn:
+            await self.reader.close()
         await self.conn.close()
 
 
@@ -182,7 +194,14 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
 
 async def open_database(path: Path) -> Database:
-    return Database(await connect(path))
+    conn = await connect(path)
+    try:
+        reader = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        await reader.execute("PRAGMA busy_timeout=5000")
+    except BaseException:
+        await conn.close()
+        raise
+    return Database(conn, reader)
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
