@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callback_data import Tap, TapKind
 from bot.outreach import clock
 from bot.outreach.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
-from bot.outreach.draft import BATCH_PRESETS, Draft, Stage
+from bot.outreach.draft import BATCH_PRESETS, Draft
 from bot.outreach.model import Unit
 from bot.texts import Texts
 from bot.views import View
@@ -42,43 +42,40 @@ class AssistViews:
             notice=Markup(notice),  # already-rendered template HTML
         )
         b = self._tap
-        rows: list[list[InlineKeyboardButton]] = []
-        if draft.stage == Stage.SERVICES:
-            for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2)):
-                rows.append(
-                    [
-                        b(token, "s", code, lang, "btn_service", code, code in draft.services)
-                        for code in pair
-                    ]
-                )
-            rows.append([b(token, "n", "", lang, "btn_form_next")])
-        else:
+        # One screen holds every question, so a typical resident takes at most five taps:
+        # a service, the outcome (preset to "done"), an age band, optionally sex, consent.
+        rows: list[list[InlineKeyboardButton]] = [
+            [
+                b(token, "s", code, lang, "btn_service", code, code in draft.services)
+                for code in pair
+            ]
+            for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2))
+        ]
+        rows.append(
+            [b(token, "o", c, lang, "btn_outcome", c, c == draft.outcome) for c in OUTCOMES]
+        )
+        rows.append([b(token, "g", c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS])
+        rows.append([b(token, "x", c, lang, "btn_sex", c, c == draft.sex) for c in SEXES])
+        if draft.batch:
             rows.append(
-                [b(token, "o", c, lang, "btn_outcome", c, c == draft.outcome) for c in OUTCOMES]
+                [
+                    b(token, "k", str(n), lang, "btn_people", n, n == draft.people)
+                    for n in BATCH_PRESETS
+                ]
             )
-            rows.append([b(token, "g", c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS])
-            rows.append([b(token, "x", c, lang, "btn_sex", c, c == draft.sex) for c in SEXES])
-            if draft.batch:
-                rows.append(
-                    [
-                        b(token, "k", str(n), lang, "btn_people", n, n == draft.people)
-                        for n in BATCH_PRESETS
-                    ]
-                )
-                rows.append(
-                    [
-                        b(token, "j", "-1", lang, "btn_people_less"),
-                        b(token, "j", "+1", lang, "btn_people_more"),
-                        b(token, "d", "", lang, "btn_day", draft.days_back),
-                    ]
-                )
-            elif draft.person_key:
-                rows.append([b(token, "r", "", lang, "btn_phone_remove")])
-            else:
-                rows.append([b(token, "p", "", lang, "btn_phone")])
-            rows.append([b(token, "y", "", lang, "btn_consent_yes", draft.people)])
-            rows.append([b(token, "a", "", lang, "btn_consent_no")])
-            rows.append([b(token, "b", "", lang, "btn_form_back")])
+            rows.append(
+                [
+                    b(token, "j", "-1", lang, "btn_people_less"),
+                    b(token, "j", "+1", lang, "btn_people_more"),
+                    b(token, "d", "", lang, "btn_day", draft.days_back),
+                ]
+            )
+        elif draft.person_key:
+            rows.append([b(token, "r", "", lang, "btn_phone_remove")])
+        else:
+            rows.append([b(token, "p", "", lang, "btn_phone")])
+        rows.append([b(token, "y", "", lang, "btn_consent_yes", draft.people)])
+        rows.append([b(token, "a", "", lang, "btn_consent_no")])
         rows.append(
             [b(token, "u", "", lang, "btn_unit", unit.name), b(token, "q", "", lang, "btn_cancel")]
         )

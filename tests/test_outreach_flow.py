@@ -40,11 +40,11 @@ async def test_invite_join_assist_undo_mine(
 
     await volunteer.send("/assist")
     form = volunteer.last()
-    assert "Bước 1/2" in form["text"]
+    assert "chưa chọn" in form["text"]
+    # A typical resident: service, age band, consent (outcome is preset to "Xong").
     await volunteer.press("VNeID mức 1")
-    await volunteer.press("Tiếp ▶")
     await volunteer.press("60 trở lên")
-    await volunteer.press("Người dân đồng ý – Lưu")  # 4 taps in all
+    await volunteer.press("Người dân đồng ý – Lưu")  # 3 taps; 5 with outcome and sex
     saved = volunteer.last()
     assert saved["text"].startswith("✅ Đã lưu")
     assert "Phường Ba Đình" in saved["text"]
@@ -67,7 +67,6 @@ async def test_without_consent_only_an_anonymous_count_is_kept(
     await volunteer.send("/assist")
     await volunteer.press("Sổ tay đảng viên")
     await volunteer.press("An toàn trên mạng")
-    await volunteer.press("Tiếp ▶")
     await volunteer.press("31–59")
     await volunteer.press("Nữ")
     await volunteer.press("Không đồng ý")
@@ -81,7 +80,6 @@ async def test_batch_backdated(api: StandinBotApi, obot: RunningBot, admin: SimU
     volunteer = await join(api, admin, "00004", "Hà")
     await volunteer.send("/batch")
     await volunteer.press("Hồ sơ dịch vụ công")
-    await volunteer.press("Tiếp ▶")
     await volunteer.press("16–30")
     await volunteer.press("20")
     await volunteer.press("+ 1 người")
@@ -98,7 +96,6 @@ async def test_batch_backdated(api: StandinBotApi, obot: RunningBot, admin: SimU
 async def log_one(volunteer: SimUser, *, phone: str | None = None) -> None:
     await volunteer.send("/assist")
     await volunteer.press("VNeID mức 1")
-    await volunteer.press("Tiếp ▶")
     await volunteer.press("16–30")
     if phone is not None:
         await volunteer.press("Chống đếm trùng")
@@ -137,7 +134,6 @@ async def test_double_tap_and_redelivered_update_save_once(
     volunteer = await join(api, admin, "00004", "Lan")
     await volunteer.send("/assist")
     await volunteer.press("Khác")
-    await volunteer.press("Tiếp ▶")
     await volunteer.press("Dưới 16")
     form = volunteer.last()
     save = next(b for b in volunteer.buttons(form) if "đồng ý – Lưu" in b["text"])
@@ -158,7 +154,6 @@ async def test_restart_mid_flow_loses_nothing(api: StandinBotApi, tmp_path: Path
     await log_one(volunteer)  # confirmed before the restart
     await volunteer.send("/assist")
     await volunteer.press("Ký số")
-    await volunteer.press("Tiếp ▶")
     form = volunteer.last()
     await first.stop()
 
@@ -253,8 +248,27 @@ async def test_unit_picker_stays_inside_the_volunteers_unit(
     assert list(obot.api.callback_answers.values())[-1]["show_alert"] is True
     await volunteer.press("Quay lại phiếu")
     await volunteer.press("An toàn")
-    await volunteer.press("Tiếp ▶")
     await volunteer.press("Không đồng ý")
     assert db_rows(obot, "SELECT u.code FROM assists a JOIN units u ON u.id = a.unit_id") == [
         ("00004",)
     ]
+
+
+async def test_every_answer_in_five_taps_and_saving_too_early_is_refused(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.send("/assist")
+    await volunteer.press("Người dân đồng ý – Lưu")
+    assert list(api.callback_answers.values())[-1]["text"].startswith("Hãy chọn ít nhất một")
+    taps_before = len(api.callback_answers)
+    await volunteer.press("Hồ sơ dịch vụ công")
+    await volunteer.press("Cần hỗ trợ tiếp")
+    await volunteer.press("Không muốn nói")
+    await volunteer.press("Người dân đồng ý – Lưu")
+    assert "Hãy chọn nhóm tuổi" in list(api.callback_answers.values())[-1]["text"]
+    await volunteer.press("Dưới 16")
+    await volunteer.press("Người dân đồng ý – Lưu")
+    assert len(api.callback_answers) - taps_before == 6  # five answers plus one early press
+    rows = db_rows(obot, "SELECT services, outcome, age_band, sex, consent FROM assists")
+    assert rows == [(1 << 4, "followup", "u16", "x", 1)]
