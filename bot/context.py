@@ -10,6 +10,7 @@ from bot.assist_views import AssistViews
 from bot.config import Settings
 from bot.content.loader import GuideLibrary
 from bot.content.search import SearchIndex
+from bot.locks import KeyedLocks
 from bot.privacy import pseudonym
 from bot.storage.assists import AssistRepository
 from bot.storage.db import Database
@@ -40,6 +41,7 @@ class Services:
     pending: PendingRepository = field(init=False)
     erasure: ErasureRepository = field(init=False)
     assist_views: AssistViews = field(init=False)
+    form_locks: KeyedLocks = field(default_factory=lambda: KeyedLocks())
     bot_username: str = ""
     language_cache: dict[str, str] = field(default_factory=dict)
 

@@ -54,3 +54,13 @@ def looks_like_secret(text: str, folded: str) -> bool:
         digits = sum(c.isdigit() for c in text)
         return 4 <= digits <= 8
     return any(len(m.group(1)) >= 4 for m in _NAMED_SECRET.finditer(folded))
+
+
+_NUMBER_ONLY = re.compile(r"^\s*\+?[\d\s.()-]+\s*$")
+
+
+def looks_like_personal_number(text: str) -> bool:
+    """A phone number or a 12-digit ID number on its own (9-15 digits, separators allowed)."""
+    if not _NUMBER_ONLY.match(text):
+        return False
+    return 9 <= sum(c.isdigit() for c in text) <= 15

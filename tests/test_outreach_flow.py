@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -272,3 +273,45 @@ async def test_every_answer_in_five_taps_and_saving_too_early_is_refused(
     assert len(api.callback_answers) - taps_before == 6  # five answers plus one early press
     rows = db_rows(obot, "SELECT services, outcome, age_band, sex, consent FROM assists")
     assert rows == [(1 << 4, "followup", "u16", "x", 1)]
+
+
+async def test_concurrent_and_redelivered_taps_lose_nothing_and_flip_nothing(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.send("/assist")
+    form = volunteer.last()
+    taps = [
+        b["callback_data"]
+        for b in volunteer.buttons(form)
+        if b["text"] in ("VNeID mức 1", "Sổ tay đảng viên", "Ký số / SmartCA", "Khác")
+    ]
+    updates = await asyncio.gather(*(volunteer.press_data(t, form) for t in taps))
+    services_chosen = db_rows(obot, "SELECT data FROM drafts")[0][0]
+    assert all(code in services_chosen for code in ('"v1"', '"ph"', '"sg"', '"ot"'))
+    api.expected_errors = 1  # type: ignore[attr-defined]  # the redelivered press's answer
+    assert api.deliver is not None
+    await api.deliver(updates[0])  # "VNeID mức 1" again: must not be switched off
+    assert '"v1"' in db_rows(obot, "SELECT data FROM drafts")[0][0]
+
+
+async def test_forged_huge_ids_get_a_toast_not_an_error(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.send("/assist")
+    token = volunteer.buttons(volunteer.last())[0]["callback_data"].split("|")[2]
+    for op in ("U", "v", "w", "k"):
+        await volunteer.press_data(f"1|a|{token}|{op}|{'9' * 20}")
+        assert list(api.callback_answers.values())[-1]["text"].startswith("Phiếu này đã đóng")
+
+
+async def test_a_phone_number_typed_outside_a_form_is_deleted_not_echoed(
+    api: StandinBotApi, obot: RunningBot
+) -> None:
+    citizen = SimUser(api)
+    await citizen.send("0912 345 678")
+    assert "không lưu số điện thoại" in citizen.last()["text"]
+    assert not any("345" in m.get("text", "") for m in citizen.messages)
+    await citizen.send("001234567890")  # a 12-digit ID number
+    assert not any("1234567890" in m.get("text", "") for m in citizen.messages)

@@ -150,3 +150,38 @@ async def test_unknown_unit_and_usage(api: StandinBotApi, obot: RunningBot, admi
     assert "/invite MÃ-ĐƠN-VỊ" in admin.last()["text"]
     await admin.send("/invite 00004 boss")
     assert "/invite MÃ-ĐƠN-VỊ" in admin.last()["text"]
+
+
+async def test_a_paused_member_cannot_rejoin_with_an_invite(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    await admin.send("/invite 00004")
+    code = invite_code(admin.bot_messages()[-2])
+    lan = SimUser(api)
+    await lan.send(f"/join {code}")
+    await lan.send("Lan")
+    await admin.send("/members")
+    await admin.press("Tạm dừng: Lan")
+    await lan.send(f"/join {code}")
+    assert "tạm dừng" in lan.last()["text"]
+    await lan.send("/assist")
+    assert "tạm dừng" in lan.last()["text"]
+
+
+async def test_members_are_paged(api: StandinBotApi, obot: RunningBot, admin: SimUser) -> None:
+    services = obot.app.bot_data.services
+    unit = await services.units.by_code("00004")
+    async with services.db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO members (user_key, display_name, role, unit_id, joined_at) "
+            "VALUES (?, ?, 'volunteer', ?, 0)",
+            [(f"k{i}", f"TNV {i:02d}", unit.id) for i in range(45)],
+        )
+    await admin.send("/members")
+    assert "(45 người, trang 1/3)" in admin.last()["text"]
+    await admin.press("Trang sau ▶")
+    await admin.press("Trang sau ▶")
+    assert "trang 3/3" in admin.last()["text"] and "TNV 44" in admin.last()["text"]
+    await admin.press("Tạm dừng: TNV 44")  # a member past the first page can be paused
+    assert db(obot, "SELECT active FROM members WHERE display_name = 'TNV 44'") == [(0,)]
+    assert "trang 3/3" in admin.last()["text"]

@@ -120,8 +120,14 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     ],
     "name_invalid": [{"limit": 40}],
     "members": [
-        {"scope_name": "", "rows": [], "more": False},
-        {"scope_name": "A", "rows": [("<Lan>", "volunteer", "B", True)] * 30, "more": True},
+        {"scope_name": "", "rows": [], "total": 0, "page": 1, "pages": 1},
+        {
+            "scope_name": "A",
+            "rows": [("<Lan>", "volunteer", "B", True)] * 20,
+            "total": 45,
+            "page": 2,
+            "pages": 3,
+        },
     ],
     "privacy": [{"undo_minutes": 10}],
     "forget_confirm": [{}],
@@ -129,6 +135,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "forget_cancelled": [{}],
     "forget_phone_ask": [{}],
     "forget_phone_done": [{"rows": 3}],
+    "personal_number": [{}],
 }
 
 

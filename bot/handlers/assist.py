@@ -7,6 +7,7 @@ can neither touch someone else's form nor save a record twice.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import replace
 
 from telegram import CallbackQuery, Update
@@ -22,6 +23,8 @@ from bot.outreach.model import Member, Unit
 from bot.views import View
 
 PHONE_WAIT_SECONDS = 10 * 60
+SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
+MAX_ID_DIGITS = 9
 BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day
 
 
@@ -73,6 +76,17 @@ async def on_assist_tap(update: Update, context: BotContext) -> None:
         await answer(query)
         await _open_form(update, context, batch=tap.op == "b")
         return
+    # One tap at a time per form: taps arrive concurrently, and each one reads, changes and
+    # writes the whole draft, so two unserialised taps would lose one of the changes.
+    async with services.form_locks.lock(tap.ref):
+        await _locked_tap(update, context, lang, query, tap)
+
+
+async def _locked_tap(
+    update: Update, context: BotContext, lang: str, query: CallbackQuery, tap: Tap
+) -> None:
+    services = context.services
+    label = services.texts.label
     already = await services.assists.saved(tap.ref)
     if already is not None:  # a double tap on save, or a redelivered update
         await answer(query, label(lang, "toast_already_saved"))
@@ -87,9 +101,25 @@ async def on_assist_tap(update: Update, context: BotContext) -> None:
     if member is None or member.id != owner_id:
         await answer(query, label(lang, "toast_not_yours"), alert=True)
         return
+    if query.id in draft.seen:
+        # The same press delivered again (after a crash, before Telegram heard we had it):
+        # a toggle must not flip back, so the press is acknowledged and nothing changes.
+        await answer(query)
+        return
     try:
-        await _apply(update, context, lang, query, tap, draft, member, actor)
-    except (DraftError, ValueError):
+        await _apply(
+            update,
+            context,
+            lang,
+            query,
+            tap,
+            replace(draft, seen=(*draft.seen, query.id)[-SEEN_PRESSES:]),
+            member,
+            actor,
+        )
+    except (DraftError, ValueError, OverflowError):
+        await answer(query, label(lang, "toast_stale_form"))
+    except sqlite3.IntegrityError:  # the volunteer erased their profile mid-form
         await answer(query, label(lang, "toast_stale_form"))
 
 
@@ -124,7 +154,7 @@ async def _apply(
         case "x":
             draft = draft.choose("sex", arg)
         case "k":
-            draft = draft.set_people(int(arg))
+            draft = draft.set_people(_small_int(arg))
         case "j":
             draft = draft.set_people(max(1, draft.people + int(arg)))
         case "d":
@@ -140,7 +170,7 @@ async def _apply(
             await _picker(context, lang, query, token, draft, member, op, arg)
             return
         case "U":
-            unit = await services.units.get(int(arg))
+            unit = await services.units.get(_small_int(arg))
             if unit is None or not await _in_volunteer_scope(services, member, unit):
                 await answer(query, label(lang, "toast_not_allowed"), alert=True)
                 return
@@ -160,6 +190,13 @@ async def _apply(
     unit = await services.units.get(draft.unit_id)
     assert unit is not None
     await edit_in_place(query, services.assist_views.form(lang, token, draft, unit))
+
+
+def _small_int(text: str) -> int:
+    """Ids and page numbers from button data: digits only, and few enough for SQLite."""
+    if not text.isdigit() or len(text) > MAX_ID_DIGITS:
+        raise ValueError("not a small whole number")
+    return int(text)
 
 
 def _back_stage(draft: Draft) -> str:
@@ -183,8 +220,8 @@ async def _picker(
     arg: str,
 ) -> None:
     services = context.services
-    browse_id = int(arg) if op == "v" else draft.browse or member.unit_id
-    page = int(arg) if op == "w" else 0
+    browse_id = _small_int(arg) if op == "v" else draft.browse or member.unit_id
+    page = _small_int(arg) if op == "w" else 0
     browse = await services.units.get(browse_id)
     if browse is None or not await _in_volunteer_scope(services, member, browse):
         await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)

@@ -27,12 +27,15 @@ async def begin(update: Update, context: BotContext, code_text: str) -> None:
     code = invites.normalise_code(code_text)
     invite = await services.members.invite(code)
     verdict = invites.status(invite, clock.now())
+    assert update.effective_user is not None
+    key = services.user_key(update.effective_user.id)
+    member = await services.members.by_user(key)
+    if member is not None and not member.active:
+        verdict = InviteStatus.PAUSED  # said now, not after they have typed a name
     if invite is None or verdict is not InviteStatus.OK:
         await send_text(update, services.texts.render(lang, "join_invalid", reason=verdict.value))
         return
     unit = await services.units.get(invite.unit_id)
-    assert update.effective_user is not None
-    key = services.user_key(update.effective_user.id)
     await services.pending.expect(key, "name", code, clock.now() + NAME_WAIT_SECONDS)
     text = services.texts.render(
         lang, "join_ask_name", unit_name=unit.name if unit else "", role=invite.role.value

@@ -14,7 +14,7 @@ from bot.outreach.model import Role
 from bot.qr import qr_png
 from bot.views import View
 
-MEMBERS_SHOWN = 30
+MEMBERS_PER_PAGE = 20
 _ROLE_WORDS = {
     "volunteer": Role.VOLUNTEER,
     "tnv": Role.VOLUNTEER,
@@ -89,11 +89,19 @@ async def on_member_tap(update: Update, context: BotContext) -> None:
     actor = await actor_of(update, context)
     try:
         tap = decode_tap(query.data)
-        member_id = int(tap.ref)
-        if tap.op not in ("d", "a"):
+        if tap.op not in ("d", "a", "p") or not tap.arg.isdigit() or len(tap.arg) > 5:
             raise InvalidCallback("unknown member action")
+        page = int(tap.arg)
+        member_id = 0 if tap.op == "p" else int(tap.ref)
     except (InvalidCallback, ValueError):
         await answer(query, services.texts.label(lang, "toast_stale_form"))
+        return
+    if not actor.scope.any:
+        await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
+        return
+    if tap.op == "p":
+        await answer(query)
+        await edit_in_place(query, await _members_view(context, lang, actor, page))
         return
     member = await services.members.get(member_id)
     unit = await services.units.get(member.unit_id) if member else None
@@ -105,14 +113,16 @@ async def on_member_tap(update: Update, context: BotContext) -> None:
         return
     await services.members.set_active(member.id, tap.op == "a")
     await answer(query, services.texts.label(lang, "toast_member_changed", tap.op == "a"))
-    await edit_in_place(query, await _members_view(context, lang, actor))
+    await edit_in_place(query, await _members_view(context, lang, actor, page))
 
 
-async def _members_view(context: BotContext, lang: str, actor: Actor) -> View:
+async def _members_view(context: BotContext, lang: str, actor: Actor, page: int = 0) -> View:
     services = context.services
     root = None if actor.scope.admin else actor.scope.unit
-    rows = await services.members.in_scope(root, MEMBERS_SHOWN + 1)
-    shown = rows[:MEMBERS_SHOWN]
+    total = await services.members.count_in_scope(root)
+    pages = max(1, -(-total // MEMBERS_PER_PAGE))
+    page = min(page, pages - 1)
+    shown = await services.members.in_scope(root, MEMBERS_PER_PAGE, page * MEMBERS_PER_PAGE)
     buttons = [
         [
             InlineKeyboardButton(
@@ -120,13 +130,23 @@ async def _members_view(context: BotContext, lang: str, actor: Actor) -> View:
                     lang, "btn_member_toggle", row.member.display_name, row.member.active
                 ),
                 callback_data=Tap(
-                    TapKind.MEMBER, str(row.member.id), "d" if row.member.active else "a"
+                    TapKind.MEMBER,
+                    str(row.member.id),
+                    "d" if row.member.active else "a",
+                    str(page),
                 ).encode(),
             )
         ]
         for row in shown
         if row.member.user_key != actor.user_key
     ]
+    turn = []
+    if page > 0:
+        turn.append(_page_button(services.texts.label(lang, "btn_page_prev"), page - 1))
+    if page < pages - 1:
+        turn.append(_page_button(services.texts.label(lang, "btn_page_next"), page + 1))
+    if turn:
+        buttons.append(turn)
     text = services.texts.render(
         lang,
         "members",
@@ -135,6 +155,14 @@ async def _members_view(context: BotContext, lang: str, actor: Actor) -> View:
             (r.member.display_name, r.member.role.value, r.unit_name, r.member.active)
             for r in shown
         ],
-        more=len(rows) > MEMBERS_SHOWN,
+        total=total,
+        page=page + 1,
+        pages=pages,
     )
     return View(text, InlineKeyboardMarkup(buttons) if buttons else None)
+
+
+def _page_button(label: str, page: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        label, callback_data=Tap(TapKind.MEMBER, "list", "p", str(page)).encode()
+    )

@@ -6,7 +6,9 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers import assist, joining, privacy, search
+from bot.handlers.common import delete_quietly, language_of, send_text
 from bot.outreach import clock
+from bot.privacy import looks_like_personal_number
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -25,4 +27,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         if pending.kind == "forget-phone":
             await privacy.on_forget_phone(update, context, message.text)
             return
+    if message.text and looks_like_personal_number(message.text):
+        # A phone or ID number typed outside a form: never searched, echoed or kept.
+        await delete_quietly(message)
+        lang = await language_of(update, context)
+        await send_text(update, services.texts.render(lang, "personal_number"))
+        return
     await search.on_text(update, context)

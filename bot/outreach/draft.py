@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 from bot.outreach.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
 
@@ -43,7 +43,7 @@ class Draft:
     stage: str = Stage.SERVICES
     browse: int = 0  # the unit whose children the unit picker shows
     page: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
+    seen: tuple[str, ...] = ()  # ids of the presses already applied (redelivery guard)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -52,6 +52,8 @@ class Draft:
     def from_json(cls, text: str) -> Draft:
         data = json.loads(text)
         data["services"] = tuple(data.get("services", ()))
+        data["seen"] = tuple(data.get("seen", ()))
+        data.pop("extra", None)  # a field of earlier drafts
         return cls(**data)
 
     def toggle_service(self, code: str) -> Draft:

@@ -17,6 +17,7 @@ class InviteStatus(StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
     USED_UP = "used_up"
+    PAUSED = "paused"  # the person is a paused member: only a coordinator can reactivate them
 
 
 def new_code() -> str:

@@ -39,6 +39,10 @@ class ErasureRepository:
                 cursor = await conn.execute(sql, (user_key,))
                 counts.append(cursor.rowcount)
             await conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))
+            # Invites stay valid for the people they were given to, but no longer name their maker.
+            await conn.execute(
+                "UPDATE invites SET created_by = '' WHERE created_by = ?", (user_key,)
+            )
             erased = Erased(*counts)
             await conn.execute(
                 "INSERT INTO erasures (erased_at, what, rows) VALUES (?, ?, ?)",

@@ -91,6 +91,9 @@ class MemberRepository:
             ) as c:
                 row = await c.fetchone()
             existing = _member(row) if row else None
+            if existing is not None and not existing.active:
+                # An invite must not undo a coordinator's decision to pause someone.
+                return JoinResult(InviteStatus.PAUSED)
             same_place = (
                 existing is not None
                 and existing.active
@@ -112,18 +115,27 @@ class MemberRepository:
                 member = _member(await c.fetchone())
         return JoinResult(InviteStatus.OK, member, invite.unit_id)
 
-    async def in_scope(self, root: Unit | None, limit: int) -> list[MemberRow]:
-        """Members in a subtree (everyone for None), active first, then by name."""
+    async def in_scope(self, root: Unit | None, limit: int, offset: int = 0) -> list[MemberRow]:
+        """Members in a subtree (everyone for None), active first, then by name and id."""
         where, params = "", ()
         if root is not None:
             where, params = "WHERE substr(u.path, 1, ?) = ?", (len(root.path), root.path)
         rows = await self._db.fetchall(
             f"SELECT m.id, m.user_key, m.display_name, m.role, m.unit_id, m.active, "
             f"u.code, u.name FROM members m JOIN units u ON u.id = m.unit_id {where} "
-            f"ORDER BY m.active DESC, m.display_name LIMIT ?",
-            (*params, limit),
+            f"ORDER BY m.active DESC, m.display_name, m.id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
         )
         return [MemberRow(_member(r[:6]), str(r[6]), str(r[7])) for r in rows]
+
+    async def count_in_scope(self, root: Unit | None) -> int:
+        where, params = "", ()
+        if root is not None:
+            where, params = "WHERE substr(u.path, 1, ?) = ?", (len(root.path), root.path)
+        row = await self._db.fetchone(
+            f"SELECT count(*) FROM members m JOIN units u ON u.id = m.unit_id {where}", params
+        )
+        return int(row[0])
 
     async def set_active(self, member_id: int, active: bool) -> None:
         async with self._db.transaction() as conn:
