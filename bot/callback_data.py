@@ -149,6 +149,7 @@ class TapKind(StrEnum):
     UNDO = "z"
     MEMBER = "u"
     FORGET = "f"
+    REPORT = "r"
 
 
 _REF = re.compile(r"^[a-z0-9]{1,16}$")

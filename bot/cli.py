@@ -81,7 +81,68 @@ def _parser() -> argparse.ArgumentParser:
     units_list = units_sub.add_parser("list", help="one unit a line: code, kind, name, parent")
     units_list.add_argument("--under", metavar="CODE", help="only this unit and those below it")
     units_list.set_defaults(handler=_units_list)
+    _add_report_commands(sub)
     return parser
+
+
+def _add_period_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--unit", metavar="CODE", help="this unit and below (default: all)")
+    command.add_argument("--from", dest="date_from", metavar="DATE", help="dd/mm/yyyy or ISO")
+    command.add_argument("--to", dest="date_to", metavar="DATE", help="dd/mm/yyyy or ISO")
+    command.add_argument("--out", metavar="FILE", help="where to write")
+
+
+def _add_report_commands(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="reach report (default: all time, whole tree)")
+    _add_period_options(report)
+    report.add_argument("--format", choices=("text", "csv", "xlsx"), default="text")
+    report.set_defaults(handler=_async_command("report"))
+    export = sub.add_parser("export", help="records without personal data, as CSV or XLSX")
+    _add_period_options(export)
+    export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    export.set_defaults(handler=_async_command("export"))
+    chart = sub.add_parser("chart", help="PNG charts: over time, by service, by unit")
+    _add_period_options(chart)
+    chart.add_argument(
+        "--kind",
+        choices=("all", "time", "service", "units"),
+        default="all",
+        help="one chart, or all three as FILE-time.png, FILE-service.png, FILE-units.png",
+    )
+    chart.set_defaults(handler=_async_command("chart"))
+    qr = sub.add_parser("qr", help="an A4 poster with a guide's QR code (PNG or PDF)")
+    qr.add_argument("guide_id", nargs="?", help="the guide's id (see `guides list`)")
+    qr.add_argument("--all", action="store_true", help="a poster for every guide")
+    qr.add_argument("--unit", metavar="CODE", help="the unit credited for self-serve reach")
+    qr.add_argument("--out", metavar="FILE", help="FILE.png or FILE.pdf")
+    qr.set_defaults(handler=_async_command("qr"))
+    demo = sub.add_parser("demo-data", help="fill DB_PATH with a synthetic year of outreach")
+    demo.add_argument("--assists", type=int, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.set_defaults(handler=_demo_data)
+
+
+def _async_command(name: str):  # type: ignore[no-untyped-def]
+    def run(settings: Settings, args: argparse.Namespace) -> int:
+        from bot import report_cli
+
+        try:
+            return int(asyncio.run(getattr(report_cli, name)(settings, args)))
+        except report_cli.CliError as exc:
+            print(f"outreach-bot: {exc}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import report_cli
+
+    try:
+        return report_cli.demo_data(settings, args)
+    except report_cli.CliError as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return 1
 
 
 def _units_import(settings: Settings, args: argparse.Namespace) -> int:

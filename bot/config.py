@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     )
     guides_dir: Path = Field(default=PROJECT_ROOT / "guides", description="Guide files.")
     templates_dir: Path = Field(default=PROJECT_ROOT / "templates", description="Templates.")
+    bot_username: str | None = Field(
+        default=None,
+        description="The bot's @username without @, for links made offline (`outreach-bot qr`).",
+    )
     default_language: str = Field(default="vi", description="Interface language: vi or en.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
     invite_days: int = Field(default=7, ge=1, le=90, description="Days an invite code stays valid.")

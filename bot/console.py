@@ -28,6 +28,8 @@ def _shown_text(message: JSONDict) -> str:
     """A photo (a QR code, a step picture) has a caption instead of text."""
     if "photo" in message:
         return f"🖼 [ảnh / photo] {message.get('caption', '')}"
+    if "document" in message:
+        return f"📎 [tệp / file] {message['document']['file_name']}"
     return str(message.get("text", ""))
 
 

@@ -12,6 +12,7 @@ from bot.content.loader import GuideLibrary
 from bot.content.search import SearchIndex
 from bot.locks import KeyedLocks
 from bot.privacy import pseudonym
+from bot.report_views import ReportViews
 from bot.storage.assists import AssistRepository
 from bot.storage.db import Database
 from bot.storage.erasure import ErasureRepository
@@ -41,6 +42,7 @@ class Services:
     pending: PendingRepository = field(init=False)
     erasure: ErasureRepository = field(init=False)
     assist_views: AssistViews = field(init=False)
+    report_views: ReportViews = field(init=False)
     form_locks: KeyedLocks = field(default_factory=lambda: KeyedLocks())
     bot_username: str = ""
     language_cache: dict[str, str] = field(default_factory=dict)
@@ -53,6 +55,7 @@ class Services:
         self.pending = PendingRepository(self.db)
         self.erasure = ErasureRepository(self.db)
         self.assist_views = AssistViews(self.texts)
+        self.report_views = ReportViews(self.texts)
 
     def user_key(self, telegram_user_id: int) -> str:
         return pseudonym(self.key, "tg-user", telegram_user_id)

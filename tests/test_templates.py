@@ -10,6 +10,7 @@ from bot.content.loader import load_guides
 from bot.content.navigation import Notice
 from bot.outreach.draft import Draft, Stage
 from bot.storage.assists import Tally
+from bot.storage.reports import Totals
 from bot.telegram_format import MAX_CALLBACK_ANSWER, check_message_text
 from bot.texts import LANGUAGES, Texts
 
@@ -20,6 +21,43 @@ DETAILS = Draft(
     unit_id=1, services=("v1", "sf"), stage=Stage.DETAILS, age="60p", sex="f", person_key="k"
 )
 BATCH = Draft(unit_id=1, batch=True, services=("ds",), stage=Stage.DETAILS, people=20, days_back=1)
+REPORT_CONTEXT: dict[str, object] = {
+    "scope_name": "Hà Nội & <b>",
+    "period_kind": "month",
+    "first": "01/11/2026",
+    "last": "28/11/2026",
+    "totals": Totals(751_901, 800_000, 12_345),
+    "previous": Totals(700_000, 750_000, 0),
+    "change_people": 7,
+    "change_assists": -3,
+    "change_self": None,
+    "services": [("v1", 500_000), ("sf", 10)],
+    "outcomes": [("done", 5), ("", 2)],
+    "ages": [("60p", 3), ("", 4)],
+    "sexes": [("f", 1), ("x", 1)],
+    "self_serve": [("vd", 12_345)],
+    "children": [("Phường " + "Dài " * 20, 10, 12)] * 10,
+    "others": (3, 4, 5),
+    "volunteers": [("<Lan>", 99)] * 5,
+    "top_service": ("v1", 500_000),
+}
+EMPTY_REPORT: dict[str, object] = {
+    "scope_name": "",
+    "period_kind": "all",
+    "totals": Totals(),
+    "previous": None,
+    "change_people": None,
+    "change_assists": None,
+    "services": [],
+    "outcomes": [],
+    "ages": [],
+    "sexes": [],
+    "self_serve": [],
+    "children": [],
+    "others": (0, 0, 0),
+    "volunteers": [],
+    "top_service": None,
+}
 STEP = next((s for s in GUIDE.steps if s.troubleshooting), GUIDE.steps[0])
 
 SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
@@ -136,6 +174,14 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "forget_phone_ask": [{}],
     "forget_phone_done": [{"rows": 3}],
     "personal_number": [{}],
+    "report": [REPORT_CONTEXT, {**REPORT_CONTEXT, **EMPTY_REPORT}],
+    "period_usage": [{}],
+    "export_sent": [
+        {"records": 1_000_000, "compressed": True, "split": True, "files": 3},
+        {"records": 0, "compressed": False, "split": False, "files": 2},
+    ],
+    "qr_usage": [{}],
+    "qr_caption": [{"link": "https://t.me/x?start=a_b&c"}],
 }
 
 
@@ -188,6 +234,16 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_pick_unit": ["A"],
     "btn_member_toggle": ["Lan", True],
     "toast_member_changed": [True],
+    "period_name": ["quarter"],
+    "btn_period": ["month", True],
+    "btn_drill": ["Phường Ba Đình"],
+    "xl_sheet": ["summary"],
+    "xl_col": ["people"],
+    "yes_no": [True],
+    "chart_title": ["time", "Hà Nội", "01/11/2026–28/11/2026"],
+    "chart_axis": ["assists"],
+    "poster_line": [2],
+    "poster_unit": ["Phường Ba Đình"],
     "btn_guide": ["A & B"],
     "btn_related": ["A & B"],
     "btn_back_to_step": [3],

@@ -22,6 +22,7 @@ from bot.handlers import (
     navigation,
     other,
     privacy,
+    reports,
     search,
     typed,
 )
@@ -49,11 +50,16 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("mine", mine.mine_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("invite", members.invite_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("members", members.members_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("report", reports.report_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("export", reports.export_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("chart", reports.chart_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("qr", reports.qr_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))
     app.add_handler(CallbackQueryHandler(assist.on_assist_tap, pattern=r"^1\|a\|"))
     app.add_handler(CallbackQueryHandler(mine.on_undo_tap, pattern=r"^1\|z\|"))
     app.add_handler(CallbackQueryHandler(members.on_member_tap, pattern=r"^1\|u\|"))
     app.add_handler(CallbackQueryHandler(privacy.on_forget_tap, pattern=r"^1\|f\|"))
+    app.add_handler(CallbackQueryHandler(reports.on_report_tap, pattern=r"^1\|r\|"))
     app.add_handler(CallbackQueryHandler(navigation.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.on_text))

@@ -23,6 +23,9 @@ from bot.standin.http import HttpServer, Request, Response
 from bot.standin.params import METHODS
 from bot.telegram_format import MAX_CAPTION, check_message_text, parse_html_entities
 
+MAX_PHOTO_BYTES = 10 * 1000 * 1000  # Telegram's limit for photos sent by bots
+MAX_DOCUMENT_BYTES = 50 * 1000 * 1000  # and for other files
+
 JSONDict = dict[str, Any]
 DEFAULT_TOKEN = "123456:STANDIN-token-for-tests-and-console"
 MODIFIED_ERROR = (
@@ -91,6 +94,7 @@ class StandinBotApi:
         }
         self.spec = spec
         self.calls: list[ApiCall] = []
+        self.uploads: dict[str, bytes] = {}  # file_id -> bytes the bot sent, for tests
         self.chats: dict[int, ChatState] = {}
         self.commands: dict[str, list[JSONDict]] = {}
         self.callback_queries: dict[str, JSONDict] = {}
@@ -359,7 +363,11 @@ class StandinBotApi:
         self._check_markup(params)
         photo = params["photo"]
         size = len(photo) if isinstance(photo, bytes) else 0
+        if size > MAX_PHOTO_BYTES:
+            raise bad("Bad Request: PHOTO_INVALID_DIMENSIONS")
         file_id = f"photo{self.new_id()}"
+        if isinstance(photo, bytes):
+            self.uploads[file_id] = bytes(photo)
         message: JSONDict = {
             "from": self.bot_user,
             "chat": state.chat,
@@ -378,6 +386,39 @@ class StandinBotApi:
             message["caption"] = caption_text
             if entities:
                 message["caption_entities"] = entities
+        self.store_message(state.chat["id"], message)
+        return message
+
+    async def _m_sendDocument(self, params: JSONDict) -> JSONDict:
+        state = self._target_chat(params["chat_id"])
+        document = params["document"]
+        if not isinstance(document, bytes):
+            raise bad("Bad Request: the stand-in takes uploaded documents only")
+        if len(document) > MAX_DOCUMENT_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
+        caption = params.get("caption") or ""
+        if caption:
+            problem = check_message_text(
+                caption, limit=MAX_CAPTION, html_mode=params.get("parse_mode") == "HTML"
+            )
+            if problem:
+                raise bad(problem.replace("message is too long", "message caption is too long"))
+        self._check_markup(params)
+        file_id = f"doc{self.new_id()}"
+        self.uploads[file_id] = bytes(document)
+        message: JSONDict = {
+            "from": self.bot_user,
+            "chat": state.chat,
+            "date": int(time.time()),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": getattr(document, "filename", "file"),
+                "file_size": len(document),
+            },
+        }
+        if caption:
+            message["caption"] = caption
         self.store_message(state.chat["id"], message)
         return message
 
@@ -450,6 +491,17 @@ class StandinBotApi:
         return True
 
 
+class Upload(bytes):
+    """An uploaded file's bytes, with the name the client gave it."""
+
+    filename: str
+
+    def __new__(cls, data: bytes, filename: str) -> Upload:
+        upload = super().__new__(cls, data)
+        upload.filename = filename
+        return upload
+
+
 def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
     """Form fields and uploaded files of a multipart/form-data body."""
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
@@ -462,7 +514,7 @@ def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], di
             raise bad("Bad Request: multipart part without a name")
         payload = part.get_payload(decode=True) or b""
         if part.get_filename() is not None:
-            files[str(name)] = payload
+            files[str(name)] = Upload(payload, str(part.get_filename()))
         else:
             fields[str(name)] = payload.decode()
     return fields, files

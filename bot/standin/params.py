@@ -79,6 +79,16 @@ METHODS: dict[str, Params] = {
         "message_thread_id": ("json", False),
         "action": ("string", True),
     },
+    "sendDocument": {
+        **_SEND_COMMON,
+        "chat_id": ("chat_id", True),
+        "document": ("file", True),
+        "thumbnail": ("file", False),
+        "caption": ("string", False),
+        "parse_mode": ("string", False),
+        "caption_entities": ("json", False),
+        "disable_content_type_detection": ("json", False),
+    },
     "sendPhoto": {
         **_SEND_COMMON,
         "chat_id": ("chat_id", True),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.outreach.catalog import services_mask
 from bot.outreach.draft import Draft
+from bot.storage import rollup
 from bot.storage.db import Database
 
 
@@ -84,8 +86,8 @@ class AssistRepository:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO assists (token, volunteer_id, unit_id, services, people, consent, "
-                "outcome, age_band, sex, person_key, key_id, occurred_at, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token) DO NOTHING",
+                "outcome, age_band, sex, person_key, key_id, occurred_at, created_at, day) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token) DO NOTHING",
                 (
                     token,
                     volunteer_id,
@@ -100,9 +102,12 @@ class AssistRepository:
                     kept.key_id or None,
                     occurred_at,
                     now,
+                    rollup.day_of(occurred_at),
                 ),
             )
             created = cursor.rowcount == 1
+            if created:
+                await rollup.apply_assist(conn, await _record(conn, "token", token), +1)
             await conn.execute("DELETE FROM drafts WHERE token = ?", (token,))
             async with conn.execute(
                 "SELECT id, people, occurred_at FROM assists WHERE token = ?", (token,)
@@ -122,11 +127,17 @@ class AssistRepository:
     async def undo(self, assist_id: int, volunteer_id: int, not_before: int) -> bool:
         """Delete the volunteer's own record if it is recent enough; False if it is not."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM assists WHERE id = ? AND volunteer_id = ? AND created_at >= ?",
+            async with conn.execute(
+                f"SELECT {rollup.ASSIST_COLUMNS} FROM assists "
+                "WHERE id = ? AND volunteer_id = ? AND created_at >= ?",
                 (assist_id, volunteer_id, not_before),
-            )
-            return cursor.rowcount == 1
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return False
+            await rollup.apply_assist(conn, rollup.as_record(row), -1)
+            await conn.execute("DELETE FROM assists WHERE id = ?", (assist_id,))
+            return True
 
     async def tally(self, volunteer_id: int, since: int) -> Tally:
         """People (a phone seen twice counts once; an anonymous assist counts as one each)
@@ -143,10 +154,22 @@ class AssistRepository:
         self, user_key: str, guide_id: str, service: str, unit_id: int | None, now: int
     ) -> bool:
         """A citizen finished a guide; once per person and guide. True if newly counted."""
+        day = rollup.day_of(now)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT INTO self_serve (user_key, guide_id, service, unit_id, completed_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_key, guide_id) DO NOTHING",
-                (user_key, guide_id, service, unit_id, now),
+                "INSERT INTO self_serve (user_key, guide_id, service, unit_id, completed_at, day) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_key, guide_id) DO NOTHING",
+                (user_key, guide_id, service, unit_id, now, day),
             )
-            return cursor.rowcount == 1
+            if cursor.rowcount != 1:
+                return False
+            await rollup.apply_self_serve(conn, unit_id, day, service, +1)
+            return True
+
+
+async def _record(conn: Any, column: str, value: object) -> dict[str, Any]:
+    async with conn.execute(
+        f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE {column} = ?", (value,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return rollup.as_record(row)

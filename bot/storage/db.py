@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.outreach.provinces import PROVINCES
+from bot.storage.rollup import REBUILD
 
 
 def _sql_text(value: str) -> str:
@@ -117,6 +118,46 @@ MIGRATIONS: tuple[str, ...] = (
         what TEXT NOT NULL,
         rows INTEGER NOT NULL
     ) STRICT;
+    """,
+    # 3: running totals for reports (see bot/storage/rollup.py) and the export audit log.
+    # `day` is the Vietnam calendar day of a record, as days since 1970-01-01.
+    f"""
+    ALTER TABLE assists ADD COLUMN day INTEGER NOT NULL DEFAULT 0;
+    UPDATE assists SET day = (occurred_at + 25200) / 86400;
+    CREATE INDEX assists_day ON assists(day);
+    ALTER TABLE self_serve ADD COLUMN day INTEGER NOT NULL DEFAULT 0;
+    UPDATE self_serve SET day = (completed_at + 25200) / 86400;
+    CREATE TABLE rollup (
+        level INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        dim TEXT NOT NULL,
+        key TEXT NOT NULL,
+        assists INTEGER NOT NULL,
+        anon INTEGER NOT NULL,
+        PRIMARY KEY (level, day, dim, key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        person_key TEXT NOT NULL UNIQUE
+    ) STRICT;
+    CREATE TABLE person_days (
+        level INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        person INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (level, day, person)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE export_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        first_day TEXT NOT NULL,
+        last_day TEXT NOT NULL,
+        format TEXT NOT NULL,
+        records INTEGER NOT NULL
+    ) STRICT;
+    {REBUILD};
     """,
 )
 

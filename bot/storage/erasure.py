@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from bot.storage import rollup
 from bot.storage.db import Database
 
 
@@ -30,6 +32,18 @@ class ErasureRepository:
         data and how many rows were erased, never whose.
         """
         async with self._db.transaction() as conn:
+            # Totals first: the person's contributions move to "no volunteer" / leave self-serve.
+            async with conn.execute(
+                "SELECT unit_id, day, service FROM self_serve WHERE user_key = ?", (user_key,)
+            ) as cursor:
+                for unit_id, day, service in await cursor.fetchall():
+                    await rollup.apply_self_serve(conn, unit_id, day, service, -1)
+            await _rewrite_assists(
+                conn,
+                "volunteer_id = (SELECT id FROM members WHERE user_key = ?)",
+                (user_key,),
+                "volunteer_id = NULL",
+            )
             counts = []
             for sql in (
                 "DELETE FROM self_serve WHERE user_key = ?",
@@ -59,13 +73,33 @@ class ErasureRepository:
         """A resident asked to drop their de-duplication code: their assists stay as counts,
         unlinked from each other (so each now counts as one person)."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE assists SET person_key = NULL, key_id = NULL WHERE person_key = ?",
-                (person_key,),
+            rows = await _rewrite_assists(
+                conn, "person_key = ?", (person_key,), "person_key = NULL, key_id = NULL"
             )
-            rows = cursor.rowcount
+            await conn.execute("DELETE FROM people WHERE person_key = ?", (person_key,))
             await conn.execute(
                 "INSERT INTO erasures (erased_at, what, rows) VALUES (?, 'resident_phone_code', ?)",
                 (now, rows),
             )
         return rows
+
+
+async def _rewrite_assists(conn: Any, where: str, params: tuple, change: str) -> int:
+    """Change some records, moving their share of the running totals along with them."""
+    async with conn.execute(
+        f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE {where}", params
+    ) as cursor:
+        rows = [rollup.as_record(r) for r in await cursor.fetchall()]
+    for record in rows:
+        await rollup.apply_assist(conn, record, -1)
+    await conn.execute(f"UPDATE assists SET {change} WHERE {where}", params)
+    ids = [r["id"] for r in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE id IN ({marks})", chunk
+        ) as cursor:
+            for row in await cursor.fetchall():
+                await rollup.apply_assist(conn, rollup.as_record(row), +1)
+    return len(rows)

@@ -1,0 +1,194 @@
+"""/report, /export, /chart and /qr: coordinators and admins, within their scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from telegram import Update
+
+from bot import deep_links, reporting
+from bot.callback_data import InvalidCallback, decode_tap
+from bot.context import BotContext
+from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text
+from bot.handlers.roles import Actor, actor_of
+from bot.outreach import clock
+from bot.outreach.model import Unit
+from bot.outreach.periods import Period, PeriodError, parse_period
+from bot.posters import poster_pdf, poster_png, poster_text
+from bot.storage.reports import ReportRepository
+
+
+def _root(actor: Actor) -> Unit | None:
+    """The top of what this person may see (None: the whole tree, for admins)."""
+    return None if actor.scope.admin else actor.scope.unit
+
+
+async def _allowed(update: Update, context: BotContext, lang: str) -> Actor | None:
+    actor = await actor_of(update, context)
+    if not actor.scope.any:
+        await send_text(update, context.services.texts.render(lang, "not_allowed"))
+        return None
+    return actor
+
+
+async def _period(update: Update, context: BotContext, lang: str) -> Period | None:
+    text = " ".join(context.args or [])
+    try:
+        return parse_period(text, clock.vn_date(clock.now()))
+    except PeriodError:
+        await send_text(update, context.services.texts.render(lang, "period_usage"))
+        return None
+
+
+async def report_command(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    actor = await _allowed(update, context, lang)
+    period = await _period(update, context, lang) if actor else None
+    if actor is None or period is None:
+        return
+    services = context.services
+    report = await ReportRepository(services.db).report(_root(actor), period)
+    await reply(update, services.report_views.view(lang, report, _root(actor)))
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    actor = await _allowed(update, context, lang)
+    period = await _period(update, context, lang) if actor else None
+    if actor is None or period is None:
+        return
+    await _send_export(update, context, lang, actor, _root(actor), period)
+
+
+async def chart_command(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    actor = await _allowed(update, context, lang)
+    period = await _period(update, context, lang) if actor else None
+    if actor is None or period is None:
+        return
+    await _send_charts(update, context, lang, _root(actor), period)
+
+
+async def on_report_tap(update: Update, context: BotContext) -> None:
+    """Drill down, change period, or ask for the workbook or charts of what is on screen."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    lang = await language_of(update, context)
+    label = services.texts.label
+    try:
+        tap = decode_tap(query.data)
+        if tap.op not in ("v", "x", "c") or not tap.ref.isdigit() or len(tap.ref) > 9:
+            raise InvalidCallback("unknown report action")
+        period = parse_period(tap.arg, clock.vn_date(clock.now()))
+    except (InvalidCallback, PeriodError):
+        await answer(query, label(lang, "toast_stale_form"))
+        return
+    actor = await actor_of(update, context)
+    unit = await services.units.get(int(tap.ref)) if tap.ref != "0" else None
+    allowed = actor.scope.admin if unit is None else actor.scope.covers(unit)
+    if not allowed or (tap.ref != "0" and unit is None):
+        await answer(query, label(lang, "toast_not_allowed"), alert=True)
+        return
+    if tap.op == "v":
+        await answer(query)
+        report = await ReportRepository(services.db).report(unit, period)
+        await edit_in_place(query, services.report_views.view(lang, report, _root(actor)))
+        return
+    await answer(query, label(lang, "toast_working"))
+    if tap.op == "x":
+        await _send_export(update, context, lang, actor, unit, period)
+    else:
+        await _send_charts(update, context, lang, unit, period)
+
+
+async def _send_export(
+    update: Update,
+    context: BotContext,
+    lang: str,
+    actor: Actor,
+    scope: Unit | None,
+    period: Period,
+) -> None:
+    services = context.services
+    chat = update.effective_chat
+    assert chat is not None
+    with reporting.temp_dir() as folder:
+        _, result = await reporting.export(
+            services.db,
+            services.settings.db_path,
+            services.texts,
+            lang,
+            scope,
+            period,
+            Path(folder),
+            ("xlsx", "csv"),
+            who=actor.user_key,
+        )
+        for path in result.files:
+            with path.open("rb") as handle:
+                await context.bot.send_document(chat.id, handle, filename=path.name)
+    text = services.texts.render(
+        lang,
+        "export_sent",
+        records=result.records,
+        compressed=result.compressed,
+        split=result.split,
+        files=len(result.files),
+    )
+    await send_text(update, text)
+
+
+async def _send_charts(
+    update: Update, context: BotContext, lang: str, scope: Unit | None, period: Period
+) -> None:
+    services = context.services
+    chat = update.effective_chat
+    assert chat is not None
+    pngs = await reporting.chart_pngs(services.db, services.texts, lang, scope, period)
+    for _, png in pngs:
+        await context.bot.send_photo(chat.id, png)
+
+
+async def qr_command(update: Update, context: BotContext) -> None:
+    """`/qr <guide-id> [unit-code]`: a printable poster, as a picture and as an A4 PDF."""
+    services = context.services
+    lang = await language_of(update, context)
+    args = context.args or []
+    if not 1 <= len(args) <= 2:
+        await send_text(update, services.texts.render(lang, "qr_usage"))
+        return
+    guide = services.library.get(args[0].lower())
+    if guide is None:
+        await send_text(update, services.texts.render(lang, "qr_usage"))
+        return
+    unit = None
+    if len(args) == 2:
+        unit = await services.units.by_code(args[1])
+        if unit is None:
+            await send_text(update, services.texts.render(lang, "unit_unknown", code=args[1][:20]))
+            return
+        actor = await actor_of(update, context)
+        if not actor.scope.covers(unit) and not (
+            actor.volunteer is not None and await _home_contains(context, actor, unit)
+        ):
+            await send_text(update, services.texts.render(lang, "not_allowed"))
+            return
+    payload = deep_links.guide_payload(guide.id, unit.code if unit else "")
+    link = deep_links.link(services.bot_username, payload)
+    text = poster_text(
+        services.texts, lang, guide.localized_title(lang), link, unit.name if unit else ""
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    png, pdf = poster_png(text), poster_pdf(text)
+    caption = services.texts.render(lang, "qr_caption", link=link)
+    await context.bot.send_photo(chat.id, png, caption=caption)
+    await context.bot.send_document(chat.id, pdf, filename=f"poster-{payload}.pdf")
+
+
+async def _home_contains(context: BotContext, actor: Actor, unit: Unit) -> bool:
+    """A volunteer may print posters for their own unit and the units below it."""
+    assert actor.volunteer is not None
+    home = await context.services.units.get(actor.volunteer.unit_id)
+    return home is not None and home.contains(unit)

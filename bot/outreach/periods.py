@@ -1,0 +1,129 @@
+"""Report periods in Vietnam days: today, this week/month/quarter/year, a custom range, all time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+EPOCH = dt.date(1970, 1, 1)
+ALL_TIME_START = dt.date(2020, 1, 1)  # before the first record this bot could hold
+
+_WORDS = {
+    "today": "today",
+    "homnay": "today",
+    "hom-nay": "today",
+    "week": "week",
+    "tuan": "week",
+    "month": "month",
+    "thang": "month",
+    "quarter": "quarter",
+    "quy": "quarter",
+    "year": "year",
+    "nam": "year",
+    "all": "all",
+    "tatca": "all",
+}
+_DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
+_RANGE = re.compile(rf"^{_DATE}\s*-\s*{_DATE}$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+MAX_RANGE_DAYS = 3660
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # today | week | month | quarter | year | custom | all
+    first: dt.date
+    last: dt.date
+
+    @property
+    def first_day(self) -> int:
+        return (self.first - EPOCH).days
+
+    @property
+    def last_day(self) -> int:
+        return (self.last - EPOCH).days
+
+    @property
+    def length(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> Period | None:
+        """The period of equal length just before this one (none for all time)."""
+        if self.kind == "all":
+            return None
+        last = self.first - dt.timedelta(days=1)
+        return Period("previous", last - dt.timedelta(days=self.length - 1), last)
+
+    def code(self) -> str:
+        """A short form for button data: a kind, or the custom range as yyyymmdd-yyyymmdd."""
+        if self.kind == "custom":
+            return f"{self.first:%Y%m%d}-{self.last:%Y%m%d}"
+        return self.kind
+
+
+def parse_period(text: str, today: dt.date) -> Period:
+    word = text.strip().lower().replace(" ", "")
+    kind = _WORDS.get(word or "month")
+    if kind is not None:
+        return _named(kind, today)
+    match = _RANGE.match(text.strip())
+    if match:
+        d1, m1, y1, d2, m2, y2 = (int(g) for g in match.groups())
+        return custom(_date(y1, m1, d1), _date(y2, m2, d2))
+    compact = re.match(r"^(\d{8})-(\d{8})$", word)
+    if compact:
+        a, b = compact.groups()
+        return custom(
+            _date(int(a[:4]), int(a[4:6]), int(a[6:])), _date(int(b[:4]), int(b[4:6]), int(b[6:]))
+        )
+    raise PeriodError(f"not a period: {text!r}")
+
+
+def parse_date(text: str) -> dt.date:
+    """A command-line date: dd/mm/yyyy or yyyy-mm-dd."""
+    iso = _ISO.match(text.strip())
+    if iso:
+        return _date(*(int(g) for g in iso.groups()))
+    vn = re.match(rf"^{_DATE}$", text.strip())
+    if vn:
+        day, month, year = (int(g) for g in vn.groups())
+        return _date(year, month, day)
+    raise PeriodError(f"not a date (dd/mm/yyyy or yyyy-mm-dd): {text!r}")
+
+
+def custom(first: dt.date, last: dt.date) -> Period:
+    if last < first:
+        raise PeriodError("the range ends before it starts")
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise PeriodError("the range is longer than ten years")
+    return Period("custom", first, last)
+
+
+def all_time(today: dt.date) -> Period:
+    return Period("all", ALL_TIME_START, today)
+
+
+def _named(kind: str, today: dt.date) -> Period:
+    if kind == "today":
+        return Period(kind, today, today)
+    if kind == "week":
+        return Period(kind, today - dt.timedelta(days=today.weekday()), today)
+    if kind == "month":
+        return Period(kind, today.replace(day=1), today)
+    if kind == "quarter":
+        return Period(kind, dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+    if kind == "year":
+        return Period(kind, dt.date(today.year, 1, 1), today)
+    return all_time(today)
+
+
+def _date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise PeriodError(f"no such date: {day:02d}/{month:02d}/{year}") from None

@@ -1,0 +1,180 @@
+"""Reach tallies for a scope and period, read from the running totals (bot/storage/rollup.py).
+
+Every query is bounded by the number of days and of dimension values, not of records, so a
+whole-tree report costs the same with a thousand records or ten million.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.outreach.model import Unit
+from bot.outreach.periods import Period
+from bot.storage import rollup
+from bot.storage.db import Database
+from bot.storage.units import UnitRepository
+
+TOP_VOLUNTEERS = 5
+
+
+@dataclass(frozen=True)
+class Totals:
+    people: int = 0
+    assists: int = 0
+    self_serve: int = 0
+
+
+@dataclass(frozen=True)
+class ChildLine:
+    unit: Unit
+    people: int
+    assists: int
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Unit | None  # None: the whole tree
+    period: Period
+    totals: Totals
+    previous: Totals | None
+    by_dim: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # most first
+    children: list[ChildLine] = field(default_factory=list)  # most assists first
+    volunteers: list[tuple[str, int]] = field(default_factory=list)
+
+
+class ReportRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._units = UnitRepository(db)
+
+    async def report(self, scope: Unit | None, period: Period) -> Report:
+        level = scope.id if scope else 0
+        first, last = period.first_day, period.last_day
+        rows = await self._db.read(
+            "SELECT dim, key, sum(assists), sum(anon) FROM rollup WHERE level = ? "
+            "AND day BETWEEN ? AND ? AND dim NOT IN ('vol', 'volm') GROUP BY dim, key",
+            (level, first, last),
+        )
+        by_dim: dict[str, list[tuple[str, int]]] = {}
+        anon = assists = 0
+        for dim, key, count, anon_count in rows:
+            if dim == "all":
+                assists, anon = int(count), int(anon_count)
+            else:
+                by_dim.setdefault(str(dim), []).append((str(key), int(count)))
+        for lines in by_dim.values():
+            lines.sort(key=lambda line: (-line[1], line[0]))
+        self_serve = sum(count for _, count in by_dim.get("self", []))
+        totals = Totals(anon + await self._keyed_people(level, first, last), assists, self_serve)
+        previous = None
+        before = period.previous()
+        if before is not None:
+            previous = await self.totals(level, before)
+        return Report(
+            scope=scope,
+            period=period,
+            totals=totals,
+            previous=previous,
+            by_dim=by_dim,
+            children=await self._children(scope, first, last),
+            volunteers=await self._volunteers(level, period),
+        )
+
+    async def totals(self, level: int, period: Period) -> Totals:
+        first, last = period.first_day, period.last_day
+        [row] = await self._db.read(
+            "SELECT coalesce(sum(CASE WHEN dim = 'all' THEN assists END), 0), "
+            "coalesce(sum(CASE WHEN dim = 'all' THEN anon END), 0), "
+            "coalesce(sum(CASE WHEN dim = 'self' THEN assists END), 0) FROM rollup "
+            "WHERE level = ? AND day BETWEEN ? AND ? AND dim IN ('all', 'self')",
+            (level, first, last),
+        )
+        keyed = await self._keyed_people(level, first, last)
+        return Totals(int(row[1]) + keyed, int(row[0]), int(row[2]))
+
+    async def _keyed_people(self, level: int, first: int, last: int) -> int:
+        [row] = await self._db.read(
+            "SELECT count(DISTINCT person) FROM person_days "
+            "WHERE level = ? AND day BETWEEN ? AND ?",
+            (level, first, last),
+        )
+        return int(row[0])
+
+    async def _children(self, scope: Unit | None, first: int, last: int) -> list[ChildLine]:
+        children = await self._units.children(scope.id if scope else None)
+        if not children:
+            return []
+        by_id = {unit.id: unit for unit in children}
+        marks = ",".join("?" * len(by_id))
+        totals = await self._db.read(
+            f"SELECT level, sum(assists), sum(anon) FROM rollup WHERE level IN ({marks}) "
+            "AND day BETWEEN ? AND ? AND dim = 'all' GROUP BY level",
+            (*by_id, first, last),
+        )
+        keyed = dict(
+            await self._db.read(
+                f"SELECT level, count(DISTINCT person) FROM person_days "
+                f"WHERE level IN ({marks}) AND day BETWEEN ? AND ? GROUP BY level",
+                (*by_id, first, last),
+            )
+        )
+        lines = [
+            ChildLine(by_id[level], int(anon) + int(keyed.get(level, 0)), int(count))
+            for level, count, anon in totals
+        ]
+        return sorted(lines, key=lambda line: (-line.assists, line.unit.code))
+
+    async def _volunteers(self, level: int, period: Period) -> list[tuple[str, int]]:
+        """Top volunteers: whole months from the monthly sums, the ragged ends day by day."""
+        months, edges = month_split(period.first_day, period.last_day)
+        totals: dict[str, int] = {}
+        queries = []
+        if months:
+            marks = ",".join("?" * len(months))
+            queries.append(
+                (
+                    f"SELECT key, sum(assists) FROM rollup WHERE level = ? AND day IN ({marks}) "
+                    "AND dim = 'volm' GROUP BY key",
+                    (level, *months),
+                )
+            )
+        for first, last in edges:
+            queries.append(
+                (
+                    "SELECT key, sum(assists) FROM rollup WHERE level = ? AND day BETWEEN ? AND ? "
+                    "AND dim = 'vol' GROUP BY key",
+                    (level, first, last),
+                )
+            )
+        for sql, params in queries:
+            for key, count in await self._db.read(sql, params):
+                if key:  # "" holds assists whose volunteer erased their profile
+                    totals[str(key)] = totals.get(str(key), 0) + int(count)
+        top = sorted(totals.items(), key=lambda item: (-item[1], int(item[0])))[:TOP_VOLUNTEERS]
+        if not top:
+            return []
+        marks = ",".join("?" * len(top))
+        names = dict(
+            await self._db.read(
+                f"SELECT id, display_name FROM members WHERE id IN ({marks})",
+                [int(key) for key, _ in top],
+            )
+        )
+        return [(str(names.get(int(key), "?")), count) for key, count in top]
+
+
+def month_split(first: int, last: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """Split days first..last into whole months (their first days) and leftover day ranges."""
+    months: list[int] = []
+    edges: list[tuple[int, int]] = []
+    day = first
+    while day <= last:
+        start = rollup.month_start(day)
+        next_start = rollup.month_start(start + 31)
+        month_last = next_start - 1
+        if day == start and month_last <= last:
+            months.append(start)
+        else:
+            edges.append((day, min(month_last, last)))
+        day = next_start
+    return months, edges

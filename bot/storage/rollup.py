@@ -1,0 +1,207 @@
+"""Running totals kept beside the records, so reports never scan millions of rows.
+
+`rollup` holds, for every unit and each of its ancestors (level 0 is the whole tree), per
+Vietnam calendar day, the number of assists (people helped, a batch of 20 counts 20) and how
+many of them had no phone code (each of those counts as one person), broken down by one
+dimension at a time: all, svc (service), out (outcome), age, sex, vol (volunteer id) and
+self (self-serve completions by service). Volunteers are also summed per month (volm, on the
+month's first day): a year's top volunteers then read a dozen rows per volunteer, not 365.
+`person_days` keeps which phone codes (as small numbers from `people`: counting distinct
+integers is several times faster than distinct 64-character hashes) were seen per level and
+day, so unique people over any period is anonymous people + distinct codes.
+
+Every record written or removed updates these in the same transaction (`apply_assist`), and
+`REBUILD` recomputes them from the records (after a bulk load, and in the migration that
+introduced them); a test checks that both ways give the same tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.outreach.catalog import SERVICES
+
+VN_OFFSET = 7 * 3600  # Vietnam has no daylight saving: local day = (utc + 7 h) // 1 day
+
+
+def day_of(timestamp: int) -> int:
+    return (timestamp + VN_OFFSET) // 86400
+
+
+def month_start(day: int) -> int:
+    """The day number of the first day of `day`'s month."""
+    date = dt.date(1970, 1, 1) + dt.timedelta(days=day)
+    return (date.replace(day=1) - dt.date(1970, 1, 1)).days
+
+
+_SERVICE_BITS = ", ".join(f"({1 << i}, '{code}')" for i, code in enumerate(SERVICES))
+
+# Statements separated by ";" (the migration runner splits on it): keep ";" out of comments.
+# Each dimension is first summed per unit and day, then spread to the ancestors: far fewer
+# rows to join than one per record.
+REBUILD = f"""
+DELETE FROM rollup;
+DELETE FROM person_days;
+CREATE TEMP TABLE IF NOT EXISTS lineage (unit_id INTEGER NOT NULL, level INTEGER NOT NULL);
+DELETE FROM temp.lineage;
+INSERT INTO temp.lineage
+    WITH RECURSIVE up(unit_id, ancestor) AS (
+        SELECT id, id FROM units
+        UNION ALL
+        SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.ancestor
+        WHERE u.parent_id IS NOT NULL
+    )
+    SELECT unit_id, ancestor FROM up UNION ALL SELECT id, 0 FROM units;
+CREATE INDEX IF NOT EXISTS temp.lineage_unit ON lineage (unit_id);
+CREATE TEMP TABLE IF NOT EXISTS service_bits (bit INTEGER NOT NULL, code TEXT NOT NULL);
+DELETE FROM temp.service_bits;
+INSERT INTO temp.service_bits VALUES {_SERVICE_BITS};
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    SELECT l.level, b.day, 'all', b.key, sum(b.people), sum(b.anon) FROM (
+        SELECT a.unit_id, a.day, '' AS key, sum(a.people) AS people,
+               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
+        FROM assists a GROUP BY 1, 2, 3
+    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    SELECT l.level, b.day, 'svc', b.key, sum(b.people), sum(b.anon) FROM (
+        SELECT a.unit_id, a.day, s.code AS key, sum(a.people) AS people,
+               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
+        FROM assists a JOIN temp.service_bits s ON a.services & s.bit GROUP BY 1, 2, 3
+    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    SELECT l.level, b.day, 'out', b.key, sum(b.people), sum(b.anon) FROM (
+        SELECT a.unit_id, a.day, coalesce(a.outcome, '') AS key, sum(a.people) AS people,
+               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
+        FROM assists a GROUP BY 1, 2, 3
+    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    SELECT l.level, b.day, 'age', b.key, sum(b.people), sum(b.anon) FROM (
+        SELECT a.unit_id, a.day, coalesce(a.age_band, '') AS key, sum(a.people) AS people,
+               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
+        FROM assists a GROUP BY 1, 2, 3
+    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    SELECT l.level, b.day, 'sex', b.key, sum(b.people), sum(b.anon) FROM (
+        SELECT a.unit_id, a.day, coalesce(a.sex, '') AS key, sum(a.people) AS people,
+               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
+        FROM assists a GROUP BY 1, 2, 3
+    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    SELECT l.level, b.day, 'vol', b.key, sum(b.people), sum(b.anon) FROM (
+        SELECT a.unit_id, a.day, coalesce(CAST(a.volunteer_id AS TEXT), '') AS key,
+               sum(a.people) AS people,
+               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
+        FROM assists a GROUP BY 1, 2, 3
+    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    SELECT level,
+           CAST(julianday(date(day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER),
+           'volm', key, sum(assists), sum(anon)
+    FROM rollup WHERE dim = 'vol' GROUP BY 1, 2, 4;
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    SELECT level, day, 'self', service, count(*), count(*) FROM (
+        SELECT l.level AS level, s.day AS day, s.service AS service
+        FROM self_serve s JOIN temp.lineage l ON l.unit_id = s.unit_id
+        UNION ALL
+        SELECT 0, s.day, s.service FROM self_serve s WHERE s.unit_id IS NULL
+    ) GROUP BY level, day, service;
+INSERT OR IGNORE INTO people (person_key)
+    SELECT DISTINCT person_key FROM assists WHERE person_key IS NOT NULL;
+INSERT INTO person_days (level, day, person, n)
+    SELECT l.level, b.day, p.id, sum(b.n) FROM (
+        SELECT unit_id, day, person_key, count(*) AS n FROM assists
+        WHERE person_key IS NOT NULL GROUP BY 1, 2, 3
+    ) b JOIN people p ON p.person_key = b.person_key
+    JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 3;
+DROP TABLE temp.lineage;
+DROP TABLE temp.service_bits
+"""
+
+
+async def rebuild(conn: Any) -> None:
+    """Recompute every total from the records; call inside a transaction."""
+    for statement in REBUILD.split(";"):
+        if statement.strip():
+            await conn.execute(statement)
+
+
+async def levels_of(conn: Any, unit_id: int | None) -> list[int]:
+    """The whole tree (0) and every unit from the top down to `unit_id`."""
+    if unit_id is None:
+        return [0]
+    async with conn.execute("SELECT path FROM units WHERE id = ?", (unit_id,)) as cursor:
+        row = await cursor.fetchone()
+    return [0, *(int(part) for part in str(row[0]).strip("/").split("/"))]
+
+
+async def apply_assist(conn: Any, record: dict[str, Any], sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) one record's share of the totals."""
+    people = int(record["people"]) * sign
+    anon = people if record["person_key"] is None else 0
+    keys = [("all", ""), ("out", record["outcome"] or ""), ("age", record["age_band"] or "")]
+    keys += [("sex", record["sex"] or ""), ("vol", _text(record["volunteer_id"]))]
+    keys += [("svc", code) for i, code in enumerate(SERVICES) if record["services"] & (1 << i)]
+    levels = await levels_of(conn, record["unit_id"])
+    day = record["day"]
+    month = month_start(day)
+    volunteer = _text(record["volunteer_id"])
+    rows = [(lv, day, dim, key, people, anon) for lv in levels for dim, key in keys]
+    rows += [(lv, month, "volm", volunteer, people, anon) for lv in levels]
+    await _add(conn, rows)
+    if record["person_key"] is not None:
+        await conn.execute(
+            "INSERT OR IGNORE INTO people (person_key) VALUES (?)", (record["person_key"],)
+        )
+        async with conn.execute(
+            "SELECT id FROM people WHERE person_key = ?", (record["person_key"],)
+        ) as cursor:
+            (person,) = await cursor.fetchone()
+        seen = [(lv, day, person) for lv in levels]
+        await conn.executemany(
+            "INSERT INTO person_days (level, day, person, n) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+            [(*key, sign) for key in seen],
+        )
+        if sign < 0:
+            await conn.executemany(
+                "DELETE FROM person_days WHERE level = ? AND day = ? AND person = ? AND n = 0",
+                seen,
+            )
+
+
+async def apply_self_serve(
+    conn: Any, unit_id: int | None, day: int, service: str, sign: int
+) -> None:
+    levels = await levels_of(conn, unit_id)
+    await _add(conn, [(lv, day, "self", service, sign, sign) for lv in levels])
+
+
+async def _add(conn: Any, rows: list[tuple[int, int, str, str, int, int]]) -> None:
+    await conn.executemany(
+        "INSERT INTO rollup (level, day, dim, key, assists, anon) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO UPDATE SET assists = assists + excluded.assists, "
+        "anon = anon + excluded.anon",
+        rows,
+    )
+    if rows and rows[0][4] < 0:
+        # A total back at zero is removed, so incremental upkeep and REBUILD agree row for row.
+        await conn.executemany(
+            "DELETE FROM rollup WHERE level = ? AND day = ? AND dim = ? AND key = ? "
+            "AND assists = 0 AND anon = 0",
+            [row[:4] for row in rows],
+        )
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+ASSIST_COLUMNS = (
+    "id, unit_id, day, services, people, outcome, age_band, sex, volunteer_id, person_key"
+)
+
+
+def as_record(row: Any) -> dict[str, Any]:
+    names = [c.strip() for c in ASSIST_COLUMNS.split(",")]
+    return dict(zip(names, row, strict=True))
