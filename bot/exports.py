@@ -46,6 +46,7 @@ class ExportResult:
     records: int = 0
     compressed: bool = False  # the CSV was zipped to fit Telegram's limit
     split: bool = False  # some file had to be cut into parts
+    too_big: list[Path] = field(default_factory=list)  # an XLSX Telegram would refuse
 
 
 def stream_records(db_path: Path, scope: Unit | None, period: Period) -> Iterator[tuple]:
@@ -224,7 +225,7 @@ def fit_for_telegram(path: Path, limit: int = SAFE_BYTES) -> tuple[list[Path], b
         return [zipped], True, False
     zipped.unlink()
     if path.suffix != ".csv":
-        return [path], False, True  # cannot cut an XLSX; the caller says so
+        return [path], False, False  # cannot cut a workbook: the caller offers the CSV parts
     return _split_csv(path, limit), True, True
 
 

@@ -78,7 +78,9 @@ async def export(
                 result.files.append(path)
                 continue
             fitted, compressed, split = exports.fit_for_telegram(path)
-            result.files += fitted
+            for part in fitted:
+                big = part.stat().st_size > exports.SAFE_BYTES
+                (result.too_big if big else result.files).append(part)
             result.compressed |= compressed
             result.split |= split
         return result

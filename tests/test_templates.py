@@ -177,8 +177,20 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "report": [REPORT_CONTEXT, {**REPORT_CONTEXT, **EMPTY_REPORT}],
     "period_usage": [{}],
     "export_sent": [
-        {"records": 1_000_000, "compressed": True, "split": True, "files": 3},
-        {"records": 0, "compressed": False, "split": False, "files": 2},
+        {
+            "records": 1_000_000,
+            "compressed": True,
+            "split": True,
+            "files": 3,
+            "workbook_too_big": True,
+        },
+        {
+            "records": 0,
+            "compressed": False,
+            "split": False,
+            "files": 2,
+            "workbook_too_big": False,
+        },
     ],
     "qr_usage": [{}],
     "qr_caption": [{"link": "https://t.me/x?start=a_b&c"}],

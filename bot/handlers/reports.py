@@ -135,6 +135,7 @@ async def _send_export(
         compressed=result.compressed,
         split=result.split,
         files=len(result.files),
+        workbook_too_big=bool(result.too_big),
     )
     await send_text(update, text)
 

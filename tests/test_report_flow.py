@@ -1,0 +1,147 @@
+"""Coordinators in Telegram: this month's report, drill-down, workbook, charts and posters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+import zxingcpp
+from PIL import Image
+
+from bot.outreach import clock
+from bot.outreach.draft import Draft
+from bot.standin.api import StandinBotApi
+from bot.standin.users import SimUser
+from tests.conftest import RunningBot
+from tests.outreach_helpers import ADMIN_ID, join, start_outreach_bot
+
+
+@pytest.fixture
+async def obot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    running = await start_outreach_bot(api, tmp_path)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+def admin(api: StandinBotApi, obot: RunningBot) -> SimUser:
+    return SimUser(api, user_id=ADMIN_ID, first_name="Admin")
+
+
+async def seed(obot: RunningBot, volunteer_key: str) -> None:
+    """Three records this month: two in Ba Đình (one a batch of 4), one in Bạc Liêu."""
+    services = obot.app.bot_data.services
+    member = await services.members.by_user(volunteer_key)
+    now = clock.now()
+    for number, (code, people, phone) in enumerate(
+        (("00004", 1, "p1"), ("00004", 4, ""), ("31825", 1, ""))
+    ):
+        unit = await services.units.by_code(code)
+        draft = Draft(
+            unit_id=unit.id,
+            services=("v1",),
+            age="60p",
+            people=people,
+            batch=people > 1,
+            person_key=phone,
+            key_id="k" if phone else "",
+        )
+        await services.assists.save(f"seed{number}", member.id, draft, True, now, now)
+
+
+def uploads(api: StandinBotApi, user: SimUser, kind: str) -> list[tuple[str, bytes]]:
+    found = []
+    for message in user.bot_messages():
+        if kind == "document" and "document" in message:
+            doc = message["document"]
+            found.append((doc["file_name"], api.uploads[doc["file_id"]]))
+        if kind == "photo" and "photo" in message:
+            found.append(("photo", api.uploads[message["photo"][0]["file_id"]]))
+    return found
+
+
+async def test_coordinator_report_drill_export_chart_and_poster(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    coordinator = await join(api, admin, "01", "Điều phối Hà Nội", "coordinator")
+    await seed(obot, obot.app.bot_data.services.user_key(volunteer.id))
+
+    await coordinator.send("/report")
+    text = coordinator.last()["text"]
+    assert "Báo cáo tiếp cận – Hà Nội" in text and "(tháng này)" in text
+    assert "Người được hỗ trợ: 5" in text and "Lượt hỗ trợ: 5" in text
+    assert "Bạc Liêu" not in text  # outside the coordinator's subtree
+    assert "Tóm tắt để báo cáo" in text
+
+    await coordinator.press("🔎 Phường Ba Đình")
+    assert "Báo cáo tiếp cận – Phường Ba Đình" in coordinator.last()["text"]
+    await coordinator.press("⬆ Lên cấp trên")
+    assert "Báo cáo tiếp cận – Hà Nội" in coordinator.last()["text"]
+    await coordinator.press("Năm")
+    assert "(năm nay)" in coordinator.last()["text"]
+
+    await coordinator.press("📥 Tải Excel + CSV")
+    files = dict(uploads(api, coordinator, "document"))
+    [xlsx_name] = [n for n in files if n.endswith(".xlsx")]
+    [csv_name] = [n for n in files if n.endswith(".csv")]
+    book = openpyxl.load_workbook(io.BytesIO(files[xlsx_name]), read_only=True)
+    assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Bản ghi"]
+    records = list(book["Bản ghi"].values)
+    assert records[0][:3] == ("Ngày", "Mã đơn vị", "Đơn vị") and len(records) == 3
+    rows = list(csv.reader(io.StringIO(files[csv_name].decode("utf-8-sig"))))
+    assert len(rows) == 3 and {r[1] for r in rows[1:]} == {"00004"}
+    book = openpyxl.load_workbook(io.BytesIO(files[xlsx_name]), read_only=True)
+    cells = [str(v) for sheet in book for row in sheet.values for v in row]
+    cells += [value for row in rows for value in row]
+    assert not any("p1" in c or "Lan" in c for c in cells)  # no phone codes, no names
+    with sqlite3.connect(obot.app.bot_data.services.settings.db_path) as conn:
+        [(who, scope, fmt, count)] = conn.execute(
+            "SELECT who, scope, format, records FROM export_log"
+        ).fetchall()
+    assert (scope, fmt, count) == ("01", "xlsx+csv", 2) and len(who) == 32
+
+    await coordinator.press("📈 Biểu đồ", coordinator.bot_messages()[-4])
+    photos = uploads(api, coordinator, "photo")
+    charts = [png for _, png in photos[-3:]]
+    for png in charts:
+        image = Image.open(io.BytesIO(png))
+        assert image.format == "PNG" and image.size == (1200, 900)
+
+    await coordinator.send("/qr vneid-forgot-passcode 00004")
+    poster = uploads(api, coordinator, "photo")[-1][1]
+    [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(poster)))
+    assert code.text == "https://t.me/outreach_test_bot?start=vneid-forgot-passcode_00004"
+    assert uploads(api, coordinator, "document")[-1][1].startswith(b"%PDF")
+
+
+async def test_report_scope_is_enforced(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    coordinator = await join(api, admin, "00004", "Điều phối", "coordinator")
+    citizen = SimUser(api)
+    for person in (citizen, volunteer):
+        for command in ("/report", "/export", "/chart"):
+            await person.send(command)
+            assert "chỉ dành cho điều phối viên" in person.last()["text"]
+    await coordinator.send("/report")
+    assert "Phường Ba Đình" in coordinator.last()["text"]
+    assert "⬆" not in " ".join(coordinator.button_texts())  # no way above one's own unit
+    bac_lieu = obot.app.bot_data.services
+    other = await bac_lieu.units.by_code("31825")
+    for data in (f"1|r|{other.id}|v|month", "1|r|0|v|month", f"1|r|{other.id}|x|month"):
+        await coordinator.press_data(data)
+        assert list(api.callback_answers.values())[-1]["show_alert"] is True
+    assert not uploads(api, coordinator, "document")
+    await coordinator.press_data("1|r|1|v|someday")
+    assert list(api.callback_answers.values())[-1]["text"].startswith("Phiếu này đã đóng")
+    await coordinator.send("/report 31/02/2026-01/03/2026")
+    assert "Kỳ báo cáo chưa đúng" in coordinator.last()["text"]
+    await admin.send("/report quy")
+    assert "toàn hệ thống" in admin.last()["text"] and "(quý này)" in admin.last()["text"]
