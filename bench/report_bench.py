@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -77,19 +76,27 @@ async def time_reports(path: Path) -> dict[str, list[float]]:
 
 
 def export_peak_mb(path: Path, fmt: str, out_dir: Path) -> tuple[float, float, int]:
+    """Run the export under a small watcher process, so its peak memory is its own."""
     out = out_dir / f"bench-export.{fmt}"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
     command = [sys.executable, "-m", "bot", "export", "--format", fmt, "--out", str(out)]
-    subprocess.run(
-        command, check=True, cwd=ROOT, env={**os.environ, "DB_PATH": str(path)}, capture_output=True
+    watcher = (
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", watcher, *command],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "DB_PATH": str(path)},
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     size = out.stat().st_size
     out.unlink()
-    # ru_maxrss of children is the largest of any child so far (kilobytes on Linux).
-    return max(peak, before) / 1024, seconds, size
+    return int(result.stdout.strip()) / 1024, seconds, size  # ru_maxrss is in KiB on Linux
 
 
 def main() -> int:

@@ -32,6 +32,10 @@ SEX_WEIGHTS = (52, 44, 4)
 TOPIC_SERVICES = ("v1", "v2", "vd", "ph", "ds", "sg", "sf")
 
 
+class DemoRefused(Exception):
+    """Demo data must never be mixed into a database with real records."""
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     units: int
@@ -70,8 +74,14 @@ def generate(path: Path, assists: int, seed: int = 1, today: dt.date | None = No
     try:
         conn.execute("BEGIN")
         units = _units(conn, rng)
+        real = conn.execute("SELECT count(*) FROM assists WHERE token NOT LIKE 'demo%'").fetchone()[
+            0
+        ]
+        if real:
+            raise DemoRefused(f"{path} already holds {real} real assists; use another DB_PATH")
+        offset = conn.execute("SELECT count(*) FROM assists").fetchone()[0]
         volunteers = _volunteers(conn, rng, units, max(20, assists // 400), seed)
-        records = _assists(conn, rng, volunteers, assists, today, seed)
+        records = _assists(conn, rng, volunteers, assists, today, f"demo{seed}r{offset}x")
         self_serve = _self_serve(conn, rng, units, max(10, assists // 5), today, seed)
         conn.execute("COMMIT")
         conn.execute("BEGIN")
@@ -148,7 +158,15 @@ def _volunteers(
         "VALUES (?, ?, 'volunteer', ?, 1, 0)",
         rows,
     )
-    return [r[0] for r in conn.execute("SELECT id FROM members ORDER BY id").fetchall()]
+    keys = [row[0] for row in rows]
+    found = []
+    for start in range(0, len(keys), 500):  # only this run's demo volunteers get assists
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += conn.execute(
+            f"SELECT id FROM members WHERE user_key IN ({marks})", chunk
+        ).fetchall()
+    return sorted(r[0] for r in found)
 
 
 def _assists(
@@ -157,7 +175,7 @@ def _assists(
     volunteers: list[int],
     count: int,
     today: dt.date,
-    seed: int,
+    token_prefix: str,
 ) -> int:
     units = dict(conn.execute("SELECT id, unit_id FROM members").fetchall())
     days = [today - dt.timedelta(days=n) for n in range(365)][::-1]
@@ -182,11 +200,11 @@ def _assists(
         person_key = None
         if consent and people == 1 and rng.random() < 0.15:
             person_key = hashlib.sha256(
-                f"demo-phone:{seed}:{rng.randrange(phone_pool)}".encode()
+                f"demo-phone:{token_prefix}:{rng.randrange(phone_pool)}".encode()
             ).hexdigest()
         batch.append(
             (
-                f"demo{seed}x{records}",
+                f"{token_prefix}{records}",
                 volunteer,
                 units[volunteer],
                 mask,

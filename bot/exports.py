@@ -147,7 +147,10 @@ def write_xlsx(
 
     texts, lang = formatter.texts, formatter.lang
     label = texts.label
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # Text stays text: a unit name starting with "=" must not become a formula.
+    book = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     bold = book.add_format({"bold": True})
     try:
         summary = book.add_worksheet(label(lang, "xl_sheet", "summary"))
@@ -230,27 +233,31 @@ def fit_for_telegram(path: Path, limit: int = SAFE_BYTES) -> tuple[list[Path], b
 
 
 def _split_csv(path: Path, limit: int) -> list[Path]:
-    """Cut a CSV into zipped parts, each with the header, each under `limit` once zipped."""
+    """Cut a CSV into zipped parts, each with the header, streamed line by line.
+
+    A part closes after about four times `limit` of text (CSV zips about eightfold), so each
+    part fits; memory stays one line, not one part.
+    """
     parts: list[Path] = []
+    budget = limit * 4
     with path.open(encoding="utf-8-sig", newline="") as handle:
         header = handle.readline()
-        number, lines, size = 1, [], 0
-        budget = limit * 4  # text of this size zips well under the limit (CSV shrinks ~8x)
-        for line in handle:
-            lines.append(line)
-            size += len(line)
-            if size >= budget:
-                parts.append(_zip_part(path, number, header, lines))
-                number, lines, size = number + 1, [], 0
-        if lines or not parts:
-            parts.append(_zip_part(path, number, header, lines))
+        line = handle.readline()
+        while line or not parts:
+            number = len(parts) + 1
+            name = f"{path.stem}-part{number}.csv"
+            target = path.with_name(name + ".zip")
+            with (
+                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive,
+                archive.open(name, "w") as member,
+            ):
+                member.write(("\ufeff" + header).encode())
+                size = 0
+                while line and size < budget:
+                    data = line.encode()
+                    member.write(data)
+                    size += len(data)
+                    line = handle.readline()
+            parts.append(target)
     path.unlink()
     return parts
-
-
-def _zip_part(path: Path, number: int, header: str, lines: list[str]) -> Path:
-    name = f"{path.stem}-part{number}.csv"
-    target = path.with_name(name + ".zip")
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(name, "\ufeff" + header + "".join(lines))
-    return target

@@ -216,11 +216,14 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def demo_data(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.demo import generate
+    from bot.demo import DemoRefused, generate
 
     if args.assists < 1:
         raise CliError("--assists must be 1 or more")
-    summary = generate(settings.db_path, args.assists, seed=args.seed)
+    try:
+        summary = generate(settings.db_path, args.assists, seed=args.seed)
+    except DemoRefused as exc:
+        raise CliError(str(exc)) from None
     print(
         f"Wrote {summary.records} assists, {summary.volunteers} volunteers, "
         f"{summary.units} demo units and {summary.self_serve} self-serve completions "

@@ -95,3 +95,18 @@ def test_charts_and_posters(tmp_path: Path, demo_db: str) -> None:
     )
     no_name = run_bot_command("qr", "safety-never-share-otp", "--out", str(poster), DB_PATH=demo_db)
     assert no_name.returncode == 1 and "BOT_USERNAME" in no_name.stderr
+
+
+def test_demo_data_adds_to_demo_and_refuses_real_data(tmp_path: Path, demo_db: str) -> None:
+    path = tmp_path / "twice.db"
+    for _ in range(2):
+        result = run_bot_command("demo-data", "--assists", "500", DB_PATH=str(path))
+        assert result.returncode == 0, result.stderr
+    assert "Lượt hỗ trợ:" in run_bot_command("report", DB_PATH=str(path)).stdout
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM assists").fetchone()[0] == 1000
+        conn.execute("UPDATE assists SET token = 'real' WHERE id = 1")
+    refused = run_bot_command("demo-data", "--assists", "10", DB_PATH=str(path))
+    assert refused.returncode == 1 and "real assists" in refused.stderr

@@ -145,3 +145,19 @@ async def test_report_scope_is_enforced(
     assert "Kỳ báo cáo chưa đúng" in coordinator.last()["text"]
     await admin.send("/report quy")
     assert "toàn hệ thống" in admin.last()["text"] and "(quý này)" in admin.last()["text"]
+
+
+async def test_any_unit_in_scope_by_code_and_odd_dates(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    coordinator = await join(api, admin, "01", "Điều phối", "coordinator")
+    await coordinator.send("/report thang 00008")  # no records: still reachable by its code
+    assert "Báo cáo tiếp cận – Phường Ngọc Hà" in coordinator.last()["text"]
+    await coordinator.send("/report 31825")
+    assert "chỉ dành cho điều phối viên" in coordinator.last()["text"]
+    for text in ("/report 01/01/0001-02/01/0001", "/report 01/12/9999-31/12/9999", "/chart x y z"):
+        await coordinator.send(text)
+        assert "Kỳ báo cáo chưa đúng" in coordinator.last()["text"]
+    await coordinator.send("/report")
+    await coordinator.press_data("1|r|0|v|00010101-00010102")
+    assert list(api.callback_answers.values())[-1]["text"].startswith("Phiếu này đã đóng")

@@ -219,3 +219,13 @@ def test_periods() -> None:
     ):
         with pytest.raises(ValueError):
             parse_period(bad, today)
+
+
+async def test_moving_a_unit_moves_its_reach(fx: Fixture, tmp_path: Path) -> None:
+    await fx.log("Minh", "00008", at(12, 9), ("ds",), person="p5")
+    rows, _ = parse_units_csv("code,name,kind,parent_code\n00008,Phường Ngọc Hà,ward,96\n")
+    assert not (await fx.units.import_rows(rows)).problems
+    hanoi = await fx.reports.report(await scope(fx, "01"), NOVEMBER)
+    ca_mau = await fx.reports.report(await scope(fx, "96"), NOVEMBER)
+    assert (hanoi.totals.assists, ca_mau.totals.assists) == (0, 1)
+    assert ca_mau.totals.people == 1

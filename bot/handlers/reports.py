@@ -17,6 +17,8 @@ from bot.outreach.periods import Period, PeriodError, parse_period
 from bot.posters import poster_pdf, poster_png, poster_text
 from bot.storage.reports import ReportRepository
 
+UPLOAD_TIMEOUT = 300  # seconds
+
 
 def _root(actor: Actor) -> Unit | None:
     """The top of what this person may see (None: the whole tree, for admins)."""
@@ -31,42 +33,60 @@ async def _allowed(update: Update, context: BotContext, lang: str) -> Actor | No
     return actor
 
 
-async def _period(update: Update, context: BotContext, lang: str) -> Period | None:
-    text = " ".join(context.args or [])
+async def _period_and_scope(
+    update: Update, context: BotContext, lang: str, actor: Actor
+) -> tuple[Period, Unit | None] | None:
+    """`/report [period] [unit-code]`: a unit code (last) reaches any unit in one's scope,
+    not only the biggest ones that get drill-down buttons."""
+    services = context.services
+    args = list(context.args or [])
+    today = clock.vn_date(clock.now())
+    scope = _root(actor)
     try:
-        return parse_period(text, clock.vn_date(clock.now()))
+        return parse_period(" ".join(args), today), scope
     except PeriodError:
-        await send_text(update, context.services.texts.render(lang, "period_usage"))
-        return None
+        pass
+    unit = await services.units.by_code(args[-1]) if args else None
+    if unit is not None:
+        if not actor.scope.covers(unit):
+            await send_text(update, services.texts.render(lang, "not_allowed"))
+            return None
+        try:
+            return parse_period(" ".join(args[:-1]), today), unit
+        except PeriodError:
+            pass
+    await send_text(update, services.texts.render(lang, "period_usage"))
+    return None
 
 
 async def report_command(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
     actor = await _allowed(update, context, lang)
-    period = await _period(update, context, lang) if actor else None
-    if actor is None or period is None:
+    asked = await _period_and_scope(update, context, lang, actor) if actor else None
+    if actor is None or asked is None:
         return
     services = context.services
-    report = await ReportRepository(services.db).report(_root(actor), period)
+    period, scope = asked
+    report = await ReportRepository(services.db).report(scope, period)
     await reply(update, services.report_views.view(lang, report, _root(actor)))
 
 
 async def export_command(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
     actor = await _allowed(update, context, lang)
-    period = await _period(update, context, lang) if actor else None
-    if actor is None or period is None:
+    asked = await _period_and_scope(update, context, lang, actor) if actor else None
+    if actor is None or asked is None:
         return
-    await _send_export(update, context, lang, actor, _root(actor), period)
+    await _send_export(update, context, lang, actor, asked[1], asked[0])
 
 
 async def chart_command(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
     actor = await _allowed(update, context, lang)
-    period = await _period(update, context, lang) if actor else None
-    if actor is None or period is None:
+    asked = await _period_and_scope(update, context, lang, actor) if actor else None
+    if actor is None or asked is None:
         return
-    await _send_charts(update, context, lang, _root(actor), period)
+    await _send_charts(update, context, lang, asked[1], asked[0])
 
 
 async def on_report_tap(update: Update, context: BotContext) -> None:
@@ -127,7 +147,10 @@ async def _send_export(
         )
         for path in result.files:
             with path.open("rb") as handle:
-                await context.bot.send_document(chat.id, handle, filename=path.name)
+                # Tens of megabytes take longer than the default 5-second write timeout.
+                await context.bot.send_document(
+                    chat.id, handle, filename=path.name, write_timeout=UPLOAD_TIMEOUT
+                )
     text = services.texts.render(
         lang,
         "export_sent",
@@ -135,7 +158,7 @@ async def _send_export(
         compressed=result.compressed,
         split=result.split,
         files=len(result.files),
-        workbook_too_big=bool(result.too_big),
+        too_big=len(result.too_big),
     )
     await send_text(update, text)
 

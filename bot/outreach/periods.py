@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 EPOCH = dt.date(1970, 1, 1)
 ALL_TIME_START = dt.date(2020, 1, 1)  # before the first record this bot could hold
+LATEST = dt.date(2100, 12, 31)
 
 _WORDS = {
     "today": "today",
@@ -97,6 +98,8 @@ def parse_date(text: str) -> dt.date:
 
 
 def custom(first: dt.date, last: dt.date) -> Period:
+    if first < ALL_TIME_START or last > LATEST:
+        raise PeriodError(f"dates must be between {ALL_TIME_START:%d/%m/%Y} and {LATEST:%d/%m/%Y}")
     if last < first:
         raise PeriodError("the range ends before it starts")
     if (last - first).days >= MAX_RANGE_DAYS:

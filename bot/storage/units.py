@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.outreach.model import Unit
 from bot.outreach.units_csv import UnitRow, check_tree
+from bot.storage import rollup
 from bot.storage.db import Database
 
 _COLUMNS = "id, code, name, kind, parent_id, path"
@@ -108,7 +109,12 @@ class UnitRepository:
                 "UPDATE units SET parent_id = (SELECT id FROM units WHERE code = ?) WHERE code = ?",
                 [(r.parent_code or None, r.code) for r in rows],
             )
+            moved = any(r.code in existing and existing[r.code][2] != r.parent_code for r in rows)
             await _rebuild_paths(conn)
+            if moved:
+                # A unit under a new parent takes its reach along: recompute the running
+                # totals, which are kept per ancestor.
+                await rollup.rebuild(conn)
         return ImportResult(added, len(rows) - added - unchanged, unchanged, [])
 
 
