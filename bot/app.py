@@ -6,7 +6,7 @@ import logging
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot import handlers
 from bot.config import Settings
@@ -77,6 +77,16 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
         .concurrent_updates(True)
         # A small pool: httpx slows down with many connections, and one bot needs few.
         .connection_pool_size(8)
+        .rate_limiter(
+            # Telegram's published limits are ~30 messages/s for bulk sends and 20/min per
+            # group. PTB's default also caps *every* request at 30/s overall, which would
+            # throttle ordinary replies to many people at once, so the overall cap is off
+            # (the bot sends no bulk messages); groups keep theirs, and a 429 is retried
+            # after Telegram's retry_after, up to three times.
+            AIORateLimiter(
+                overall_max_rate=0, group_max_rate=20, group_time_period=60, max_retries=3
+            )
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     start = sub.add_parser("start", help="run the bot if BOT_TOKEN is set, else the console")
     start.set_defaults(handler=_start)
     run = sub.add_parser("run", help="long-poll Telegram (needs BOT_TOKEN)")
+    run.add_argument(
+        "--webhook", action="store_true", help="serve a webhook instead (WEBHOOK_* settings)"
+    )
     run.set_defaults(handler=_run)
     console = sub.add_parser("console", help="chat with the bot in this terminal, offline")
     console.set_defaults(handler=_console)
@@ -167,7 +170,7 @@ def _start(settings: Settings, args: argparse.Namespace) -> int:
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runner import run_polling
 
-    return run_polling(settings)
+    return run_polling(settings, webhook=bool(getattr(args, "webhook", False)))
 
 
 def _console(settings: Settings, args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ Each field here is documented in `.env.example`; a test keeps the two in step.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +52,22 @@ class Settings(BaseSettings):
     )
     default_language: str = Field(default="vi", description="Interface language: vi or en.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    webhook_url: str | None = Field(
+        default=None,
+        description="Public HTTPS URL for `run --webhook`; its path is also the local path.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret Telegram sends with every webhook call; required with --webhook.",
+    )
+    webhook_listen: str = Field(default="0.0.0.0", description="Address the webhook listens on.")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook port.")
+    flood_max_updates: int = Field(
+        default=20, ge=1, description="Updates one person may send per FLOOD_WINDOW_SECONDS."
+    )
+    flood_window_seconds: float = Field(
+        default=10, gt=0, description="The window of the per-person flood limit, in seconds."
+    )
     invite_days: int = Field(default=7, ge=1, le=90, description="Days an invite code stays valid.")
     invite_uses: int = Field(
         default=50, ge=1, le=10_000, description="People one volunteer invite can bring in."
@@ -71,6 +88,22 @@ class Settings(BaseSettings):
                 if not part.lstrip("-").isdigit():
                     raise ValueError(f"'{part}' is not a Telegram user id (digits only)")
             return [int(p) for p in parts]
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must start with https:// (Telegram calls webhooks over HTTPS)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            secret = value.get_secret_value()
+            if not 16 <= len(secret) <= 256 or not re.fullmatch(r"[A-Za-z0-9_-]+", secret):
+                raise ValueError("must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
     @field_validator("bot_api_base_url")

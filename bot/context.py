@@ -10,6 +10,7 @@ from bot.assist_views import AssistViews
 from bot.config import Settings
 from bot.content.loader import GuideLibrary
 from bot.content.search import SearchIndex
+from bot.flood import FloodGate
 from bot.locks import KeyedLocks
 from bot.privacy import pseudonym
 from bot.report_views import ReportViews
@@ -44,6 +45,7 @@ class Services:
     assist_views: AssistViews = field(init=False)
     report_views: ReportViews = field(init=False)
     form_locks: KeyedLocks = field(default_factory=lambda: KeyedLocks())
+    flood: FloodGate = field(init=False)
     bot_username: str = ""
     language_cache: dict[str, str] = field(default_factory=dict)
 
@@ -56,6 +58,7 @@ class Services:
         self.erasure = ErasureRepository(self.db)
         self.assist_views = AssistViews(self.texts)
         self.report_views = ReportViews(self.texts)
+        self.flood = FloodGate(self.settings.flood_max_updates, self.settings.flood_window_seconds)
 
     def user_key(self, telegram_user_id: int) -> str:
         return pseudonym(self.key, "tg-user", telegram_user_id)

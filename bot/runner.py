@@ -19,22 +19,34 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when there is nothing new
 
 
-def run_polling(settings: Settings) -> int:
+def run_polling(settings: Settings, *, webhook: bool = False) -> int:
     token = settings.token()
-    setup_logging(settings.log_level, [token])
+    secrets = [token]
+    if webhook:
+        if settings.webhook_url is None or settings.webhook_secret is None:
+            print("outreach-bot: --webhook needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
+            return 2
+        secrets.append(settings.webhook_secret.get_secret_value())
+    setup_logging(settings.log_level, secrets)
     try:
         app = build_application(settings)
         # Ask getMe once ourselves: a wrong token or URL then gives one clear line, not the
         # traceback python-telegram-bot logs when its own start-up fails.
         asyncio.run(_check_token(token, settings.bot_api_base_url))
-        log.info("starting long polling against %s", settings.bot_api_base_url)
-        # run_polling installs SIGINT/SIGTERM handlers and runs post_init/post_shutdown.
-        app.run_polling(
-            allowed_updates=ALLOWED_UPDATES,
-            timeout=POLL_TIMEOUT,
-            drop_pending_updates=False,
-            close_loop=False,
-        )
+        if webhook:
+            from bot.webhook import run_until_signal
+
+            log.info("starting the webhook")
+            run_until_signal(app, settings)
+        else:
+            log.info("starting long polling against %s", settings.bot_api_base_url)
+            # run_polling installs SIGINT/SIGTERM handlers and runs post_init/post_shutdown.
+            app.run_polling(
+                allowed_updates=ALLOWED_UPDATES,
+                timeout=POLL_TIMEOUT,
+                drop_pending_updates=False,
+                close_loop=False,
+            )
     except GuidesInvalid as exc:
         print(f"outreach-bot: {exc}", file=sys.stderr)
         return 1

@@ -193,6 +193,8 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         },
     ],
     "qr_usage": [{}],
+    "flood_notice": [{}],
+    "storage_error": [{}],
     "qr_caption": [{"link": "https://t.me/x?start=a_b&c"}],
 }
 

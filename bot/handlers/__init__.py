@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -14,6 +16,7 @@ from bot.context import BotApplication
 from bot.handlers import (
     assist,
     errors,
+    flood,
     inline,
     joining,
     members,
@@ -34,6 +37,8 @@ NEW_GROUP = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
 
 
 def register(app: BotApplication) -> None:
+    # Group -1 runs first for every update; it stops a flood before any real work.
+    app.add_handler(TypeHandler(Update, flood.flood_check), group=-1)
     app.add_handler(CommandHandler("start", menu.start, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("help", menu.help_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("language", menu.language_command, filters=NEW_PRIVATE))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import BotContext
-from bot.handlers.common import language_of
+from bot.handlers.common import answer, language_of
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,13 @@ async def on_error(update: object, context: BotContext) -> None:
     ):
         log.warning("update %s: Telegram unavailable: %s", update_id, type(error).__name__)
         return
-    # The message text is deliberately left out: it may hold personal data.
-    log.error("update %s failed", update_id, exc_info=error)
+    storage = isinstance(error, sqlite3.DatabaseError)
+    if storage:
+        # A full or read-only disk: the transaction was rolled back, so nothing is half-written.
+        log.error("update %s: storage refused the write: %s", update_id, error)
+    else:
+        # The message text is deliberately left out: it may hold personal data.
+        log.error("update %s failed", update_id, exc_info=error)
     if not isinstance(update, Update) or context.bot_data.services is None:
         return
     try:
@@ -35,7 +41,10 @@ async def on_error(update: object, context: BotContext) -> None:
         chat = update.effective_chat
         # A new message, not a callback answer: handlers answer queries first, so a second
         # answer would only be refused as "query is too old".
+        if storage and update.callback_query is not None:
+            await answer(update.callback_query)  # stop the spinner; the message says why
         if chat is not None and chat.type == "private":
-            await context.bot.send_message(chat.id, context.services.texts.render(lang, "error"))
+            name = "storage_error" if storage else "error"
+            await context.bot.send_message(chat.id, context.services.texts.render(lang, name))
     except Exception:  # the apology itself failed; there is nobody left to tell
         log.warning("update %s: could not send the apology", update_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.http_server import HttpServer, Request, Response
 from bot.standin import validate
-from bot.standin.http import HttpServer, Request, Response
 from bot.standin.params import METHODS
 from bot.telegram_format import MAX_CAPTION, check_message_text, parse_html_entities
 
@@ -110,6 +111,7 @@ class StandinBotApi:
         self._ids = itertools.count(1)
         self._new_update = asyncio.Event()
         self._poller: asyncio.Future[None] | None = None
+        self.webhook: JSONDict | None = None  # what setWebhook registered
         self._http = HttpServer(self._handle_http)
 
     # ----- lifecycle -------------------------------------------------------------------
@@ -246,12 +248,31 @@ class StandinBotApi:
 
     async def _m_getWebhookInfo(self, params: JSONDict) -> JSONDict:
         return {
-            "url": "",
+            "url": (self.webhook or {}).get("url", ""),
             "has_custom_certificate": False,
             "pending_update_count": len(self._queue),
         }
 
+    async def _m_setWebhook(self, params: JSONDict) -> bool:
+        if not str(params["url"]).startswith("https://"):
+            raise bad("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise bad("Bad Request: secret token contains unallowed characters")
+        self.webhook = dict(params)
+        return True
+
+    async def _m_deleteWebhook(self, params: JSONDict) -> bool:
+        self.webhook = None
+        return True
+
     async def _m_getUpdates(self, params: JSONDict) -> list[JSONDict]:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         if offset:
             # Telegram forgets every update below the offset: they count as confirmed.

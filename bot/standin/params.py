@@ -37,6 +37,15 @@ METHODS: dict[str, Params] = {
         "allowed_updates": ("json", False),
     },
     "deleteWebhook": {"drop_pending_updates": ("json", False)},
+    "setWebhook": {
+        "url": ("string", True),
+        "certificate": ("file", False),
+        "ip_address": ("string", False),
+        "max_connections": ("json", False),
+        "allowed_updates": ("json", False),
+        "drop_pending_updates": ("json", False),
+        "secret_token": ("string", False),
+    },
     "getWebhookInfo": {},
     "setMyCommands": {
         "commands": ("json", True),

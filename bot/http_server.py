@@ -1,5 +1,7 @@
 """A minimal HTTP/1.1 server on asyncio streams: keep-alive, Content-Length bodies only.
 
+Serves the stand-in Bot API in tests and the console, and the webhook in production.
+
 Enough for httpx (which python-telegram-bot uses) and nothing more; no extra dependency.
 """
 
