@@ -85,7 +85,35 @@ def _parser() -> argparse.ArgumentParser:
     units_list.add_argument("--under", metavar="CODE", help="only this unit and those below it")
     units_list.set_defaults(handler=_units_list)
     _add_report_commands(sub)
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("file", type=Path, help="where to write the copy")
+    backup.set_defaults(handler=_backup)
+    health = sub.add_parser("health", help="check database and guides; exit 0 when healthy")
+    health.set_defaults(handler=_health)
     return parser
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from bot.ops import backup
+
+    try:
+        version = backup(settings.db_path, args.file)
+    except (FileNotFoundError, sqlite3.Error) as exc:
+        print(f"outreach-bot: backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backed up {settings.db_path} to {args.file} (schema {version}, integrity ok).")
+    return 0
+
+
+def _health(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ops import health
+
+    result = health(settings)
+    for line in result.lines:
+        print(line)
+    return 0 if result.ok else 1
 
 
 def _add_period_options(command: argparse.ArgumentParser) -> None:

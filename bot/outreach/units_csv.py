@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.deep_links import UNIT_CODE
 
@@ -29,7 +30,14 @@ class UnitRow:
 
 def parse_units_csv(text: str) -> tuple[list[UnitRow], list[str]]:
     """Rows and problems, each problem as 'line N: …' (line 1 is the header)."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        return _parse(reader)
+    except csv.Error as exc:  # a stray quote or NUL: say where, apply nothing
+        return [], [f"line {reader.line_num}: not valid CSV ({exc})"]
+
+
+def _parse(reader: Any) -> tuple[list[UnitRow], list[str]]:
     problems: list[str] = []
     header = next(reader, None)
     if header is None or [h.strip().lower() for h in header] != HEADER:

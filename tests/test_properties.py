@@ -1,0 +1,112 @@
+"""Property-based tests: any input at all gets an answer or a clean refusal, never a crash."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import deep_links
+from bot.callback_data import Action, InvalidCallback, Nav, Tap, TapKind, decode, decode_tap
+from bot.config import PROJECT_ROOT
+from bot.content.loader import load_guides
+from bot.content.search import SearchIndex
+from bot.content.text_norm import fold
+from bot.outreach.periods import PeriodError, parse_period
+from bot.outreach.units_csv import parse_units_csv
+from bot.privacy import looks_like_personal_number, looks_like_secret
+
+LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
+INDEX = SearchIndex(list(LIBRARY))
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CALLBACKISH = st.one_of(
+    st.text(max_size=80),
+    st.lists(st.text(alphabet="1|amsidhtzfurpqlv?0123456789abcdef-", max_size=12), max_size=7).map(
+        "|".join
+    ),
+)
+
+
+@FAST
+@given(CALLBACKISH)
+def test_callback_data_decodes_or_is_refused(data: str) -> None:
+    for decoder in (decode, decode_tap):
+        with contextlib.suppress(InvalidCallback):
+            decoder(data)
+
+
+@FAST
+@given(
+    st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?", fullmatch=True),
+    st.integers(min_value=0, max_value=999),
+    st.from_regex(r"[0-9a-f]{6}", fullmatch=True),
+    st.integers(min_value=0, max_value=36**4 - 1),
+)
+def test_every_button_the_bot_makes_round_trips(
+    guide: str, step: int, version: str, unit: int
+) -> None:
+    for action in (Action.STEP, Action.HELP, Action.PHOTO):
+        nav = Nav(action, guide, step, version, unit=unit)
+        data = nav.encode()
+        assert len(data.encode()) <= 64 and decode(data) == nav
+    tap = Tap(TapKind.ASSIST, guide.replace("-", "")[:16] or "x", "s", str(step))
+    assert decode_tap(tap.encode()) == tap
+
+
+@FAST
+@given(st.text(max_size=100))
+def test_any_deep_link_payload_is_understood_or_politely_ignored(payload: str) -> None:
+    link = deep_links.parse(payload)
+    assert isinstance(link, deep_links.GuideLink | deep_links.JoinLink | deep_links.MenuLink)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=4096))
+def test_search_takes_any_unicode_text(text: str) -> None:
+    hits = INDEX.search(text)
+    assert len(hits) <= 5
+    fold(text)
+    looks_like_secret(text, fold(text))
+    looks_like_personal_number(text)
+
+
+@FAST
+@given(st.text(max_size=2000))
+def test_unit_csv_parses_or_reports_lines(text: str) -> None:
+    rows, problems = parse_units_csv(text)
+    assert all(p.startswith("line ") for p in problems)
+    assert all(row.code and row.line >= 2 for row in rows)
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="0123456789ABCD-", min_size=0, max_size=6),
+            st.text(max_size=10),
+            st.sampled_from(["ward", "commune", "Bad!", ""]),
+            st.text(alphabet="0123456789ABCD-", max_size=6),
+        ),
+        max_size=30,
+    )
+)
+def test_unit_csv_rows(rows: list[tuple[str, str, str, str]]) -> None:
+    text = "code,name,kind,parent_code\n" + "".join(
+        ",".join(f'"{v}"' if ("," in v or "\n" in v) else v.replace('"', "") for v in row) + "\n"
+        for row in rows
+    )
+    _parsed, problems = parse_units_csv(text)
+    assert all(p.startswith("line ") for p in problems)
+
+
+@FAST
+@given(st.text(max_size=60))
+def test_periods_parse_or_refuse(text: str) -> None:
+    try:
+        period = parse_period(text, dt.date(2026, 11, 28))
+    except PeriodError:
+        return
+    assert period.first <= period.last
+    assert period.previous() is None or period.previous().last < period.first
