@@ -180,7 +180,8 @@ async def test_incremental_totals_equal_a_rebuild(fx: Fixture, tmp_path: Path) -
     def tables() -> tuple[list, list]:
         with sqlite3.connect(tmp_path / "r.db") as conn:
             return (
-                conn.execute("SELECT * FROM rollup ORDER BY 1, 2, 3, 4").fetchall(),
+                conn.execute("SELECT * FROM rollup ORDER BY 1, 2, 3, 4").fetchall()
+                + conn.execute("SELECT * FROM vol_rollup ORDER BY 1, 2, 3, 4").fetchall(),
                 conn.execute("SELECT * FROM person_days ORDER BY 1, 2, 3").fetchall(),
             )
 

@@ -136,6 +136,15 @@ MIGRATIONS: tuple[str, ...] = (
         anon INTEGER NOT NULL,
         PRIMARY KEY (level, day, dim, key)
     ) STRICT, WITHOUT ROWID;
+    CREATE TABLE vol_rollup (
+        level INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        dim TEXT NOT NULL,
+        key TEXT NOT NULL,
+        assists INTEGER NOT NULL,
+        anon INTEGER NOT NULL,
+        PRIMARY KEY (level, day, dim, key)
+    ) STRICT, WITHOUT ROWID;
     CREATE TABLE people (
         id INTEGER PRIMARY KEY,
         person_key TEXT NOT NULL UNIQUE
@@ -176,12 +185,14 @@ class Database:
     """
 
     def __init__(
-        self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None
+        self, conn: aiosqlite.Connection, readers: list[aiosqlite.Connection] | None = None
     ) -> None:
         self.conn = conn
-        # Tallies and reports read on their own connection: a long read never waits behind
-        # the write lock, and in WAL mode it sees only committed records.
-        self.reader = reader or conn
+        # Tallies and reports read on connections of their own: a long read never waits
+        # behind the write lock, and in WAL mode it sees only committed records. Several
+        # readers let a report's independent queries run at once (sqlite3 releases the GIL).
+        self.readers = readers or [conn]
+        self._next_reader = 0
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -210,13 +221,16 @@ class Database:
             return list(await cursor.fetchall())
 
     async def read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        """A read on the reporting connection (committed data only, no write lock)."""
-        async with self.reader.execute(sql, tuple(params)) as cursor:
+        """A read on a reporting connection (committed data only, no write lock)."""
+        reader = self.readers[self._next_reader % len(self.readers)]
+        self._next_reader += 1
+        async with reader.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def close(self) -> None:
-        if self.reader is not self.conn:
-            await self.reader.close()
+        for reader in self.readers:
+            if reader is not self.conn:
+                await reader.close()
         await self.conn.close()
 
 
@@ -234,15 +248,23 @@ async def connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+READERS = 3
+
+
 async def open_database(path: Path) -> Database:
     conn = await connect(path)
+    readers: list[aiosqlite.Connection] = []
     try:
-        reader = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        await reader.execute("PRAGMA busy_timeout=5000")
+        for _ in range(READERS):
+            reader = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            readers.append(reader)
+            await reader.execute("PRAGMA busy_timeout=5000")
     except BaseException:
+        for reader in readers:
+            await reader.close()
         await conn.close()
         raise
-    return Database(conn, reader)
+    return Database(conn, readers)
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:

@@ -4,8 +4,9 @@
 Vietnam calendar day, the number of assists (people helped, a batch of 20 counts 20) and how
 many of them had no phone code (each of those counts as one person), broken down by one
 dimension at a time: all, svc (service), out (outcome), age, sex, vol (volunteer id) and
-self (self-serve completions by service). Volunteers are also summed per month (volm, on the
-month's first day): a year's top volunteers then read a dozen rows per volunteer, not 365.
+self (self-serve completions by service). Volunteers live in `vol_rollup` (thousands of rows a
+day would otherwise slow every other total), per day (vol) and per month (volm, on the month's
+first day): a year's top volunteers then read a dozen rows per volunteer, not 365.
 `person_days` keeps which phone codes (as small numbers from `people`: counting distinct
 integers is several times faster than distinct 64-character hashes) were seen per level and
 day, so unique people over any period is anonymous people + distinct codes.
@@ -42,6 +43,7 @@ _SERVICE_BITS = ", ".join(f"({1 << i}, '{code}')" for i, code in enumerate(SERVI
 # rows to join than one per record.
 REBUILD = f"""
 DELETE FROM rollup;
+DELETE FROM vol_rollup;
 DELETE FROM person_days;
 CREATE TEMP TABLE IF NOT EXISTS lineage (unit_id INTEGER NOT NULL, level INTEGER NOT NULL);
 DELETE FROM temp.lineage;
@@ -87,18 +89,18 @@ INSERT INTO rollup (level, day, dim, key, assists, anon)
                sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
         FROM assists a GROUP BY 1, 2, 3
     ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
-INSERT INTO rollup (level, day, dim, key, assists, anon)
+INSERT INTO vol_rollup (level, day, dim, key, assists, anon)
     SELECT l.level, b.day, 'vol', b.key, sum(b.people), sum(b.anon) FROM (
         SELECT a.unit_id, a.day, coalesce(CAST(a.volunteer_id AS TEXT), '') AS key,
                sum(a.people) AS people,
                sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
         FROM assists a GROUP BY 1, 2, 3
     ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
-INSERT INTO rollup (level, day, dim, key, assists, anon)
+INSERT INTO vol_rollup (level, day, dim, key, assists, anon)
     SELECT level,
            CAST(julianday(date(day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER),
            'volm', key, sum(assists), sum(anon)
-    FROM rollup WHERE dim = 'vol' GROUP BY 1, 2, 4;
+    FROM vol_rollup WHERE dim = 'vol' GROUP BY 1, 2, 4;
 INSERT INTO rollup (level, day, dim, key, assists, anon)
     SELECT level, day, 'self', service, count(*), count(*) FROM (
         SELECT l.level AS level, s.day AS day, s.service AS service
@@ -140,15 +142,16 @@ async def apply_assist(conn: Any, record: dict[str, Any], sign: int) -> None:
     people = int(record["people"]) * sign
     anon = people if record["person_key"] is None else 0
     keys = [("all", ""), ("out", record["outcome"] or ""), ("age", record["age_band"] or "")]
-    keys += [("sex", record["sex"] or ""), ("vol", _text(record["volunteer_id"]))]
+    keys += [("sex", record["sex"] or "")]
     keys += [("svc", code) for i, code in enumerate(SERVICES) if record["services"] & (1 << i)]
     levels = await levels_of(conn, record["unit_id"])
     day = record["day"]
     month = month_start(day)
     volunteer = _text(record["volunteer_id"])
-    rows = [(lv, day, dim, key, people, anon) for lv in levels for dim, key in keys]
-    rows += [(lv, month, "volm", volunteer, people, anon) for lv in levels]
-    await _add(conn, rows)
+    await _add(conn, [(lv, day, dim, key, people, anon) for lv in levels for dim, key in keys])
+    volunteer_rows = [(lv, day, "vol", volunteer, people, anon) for lv in levels]
+    volunteer_rows += [(lv, month, "volm", volunteer, people, anon) for lv in levels]
+    await _add(conn, volunteer_rows, table="vol_rollup")
     if record["person_key"] is not None:
         await conn.execute(
             "INSERT OR IGNORE INTO people (person_key) VALUES (?)", (record["person_key"],)
@@ -177,9 +180,11 @@ async def apply_self_serve(
     await _add(conn, [(lv, day, "self", service, sign, sign) for lv in levels])
 
 
-async def _add(conn: Any, rows: list[tuple[int, int, str, str, int, int]]) -> None:
+async def _add(
+    conn: Any, rows: list[tuple[int, int, str, str, int, int]], table: str = "rollup"
+) -> None:
     await conn.executemany(
-        "INSERT INTO rollup (level, day, dim, key, assists, anon) VALUES (?, ?, ?, ?, ?, ?) "
+        f"INSERT INTO {table} (level, day, dim, key, assists, anon) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT DO UPDATE SET assists = assists + excluded.assists, "
         "anon = anon + excluded.anon",
         rows,
@@ -187,7 +192,7 @@ async def _add(conn: Any, rows: list[tuple[int, int, str, str, int, int]]) -> No
     if rows and rows[0][4] < 0:
         # A total back at zero is removed, so incremental upkeep and REBUILD agree row for row.
         await conn.executemany(
-            "DELETE FROM rollup WHERE level = ? AND day = ? AND dim = ? AND key = ? "
+            f"DELETE FROM {table} WHERE level = ? AND day = ? AND dim = ? AND key = ? "
             "AND assists = 0 AND anon = 0",
             [row[:4] for row in rows],
         )
