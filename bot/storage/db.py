@@ -259,6 +259,9 @@ async def open_database(path: Path) -> Database:
             reader = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             readers.append(reader)
             await reader.execute("PRAGMA busy_timeout=5000")
+            # Counting distinct people sorts in a temporary b-tree: in memory it is ~40%
+            # faster than on disk (a few MB for a year of a million phone codes).
+            await reader.execute("PRAGMA temp_store=MEMORY")
     except BaseException:
         for reader in readers:
             await reader.close()
