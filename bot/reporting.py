@@ -7,7 +7,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from bot import charts, exports
+from bot import exports
 from bot.outreach import clock
 from bot.outreach.model import Unit
 from bot.outreach.periods import EPOCH, Period
@@ -136,6 +136,8 @@ async def chart_pngs(
     assists_axis = label(lang, "chart_axis", "assists")
 
     def draw() -> list[tuple[str, bytes]]:
+        from bot import charts  # matplotlib takes a second and 30 MB: only when charting
+
         pngs = [
             (
                 "theo-thoi-gian.png",

@@ -14,7 +14,6 @@ from bot.handlers.roles import Actor, actor_of
 from bot.outreach import clock
 from bot.outreach.model import Unit
 from bot.outreach.periods import Period, PeriodError, parse_period
-from bot.posters import poster_pdf, poster_png, poster_text
 from bot.storage.reports import ReportRepository
 
 UPLOAD_TIMEOUT = 300  # seconds
@@ -198,6 +197,9 @@ async def qr_command(update: Update, context: BotContext) -> None:
         ):
             await send_text(update, services.texts.render(lang, "not_allowed"))
             return
+    # Imported here: matplotlib costs a second and ~30 MB, needed only for posters and charts.
+    from bot.posters import poster_pdf, poster_png, poster_text
+
     payload = deep_links.guide_payload(guide.id, unit.code if unit else "")
     link = deep_links.link(services.bot_username, payload)
     text = poster_text(

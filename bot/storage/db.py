@@ -178,10 +178,11 @@ class DatabaseTooNew(Exception):
 
 
 class Database:
-    """One connection shared by all handlers, with writes serialised.
+    """One writing connection shared by all handlers, and a few reading ones.
 
     Handlers run concurrently, and two `BEGIN`s on one connection would collide, so every
-    statement goes through one lock; each call is short, and SQLite runs one writer anyway.
+    write transaction takes one lock (SQLite runs one writer anyway). Reads go to the reading
+    connections, each with its own thread, so they neither wait for writes nor for each other.
     """
 
     def __init__(
@@ -213,12 +214,13 @@ class Database:
                 raise
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        """A read of committed data on a reading connection: it never waits for the write
+        lock, and a write committed before it is always visible (WAL snapshots)."""
+        rows = await self.read(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return await self.read(sql, params)
 
     async def read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         """A read on a reporting connection (committed data only, no write lock)."""
