@@ -20,7 +20,6 @@ from bot.content.loader import load_guides
 from bot.outreach import clock
 from bot.outreach.model import Unit
 from bot.outreach.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
-from bot.posters import poster_text, save_posters
 from bot.report_views import ReportViews
 from bot.storage.db import Database, open_database
 from bot.storage.reports import ReportRepository
@@ -198,6 +197,8 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
     guides = list(library) if args.all else [library.get(args.guide_id)]
     if guides[0] is None:
         raise CliError(f"no guide has the id {args.guide_id}")
+    from bot.posters import poster_text, save_posters  # matplotlib: only when drawing
+
     posters = []
     for guide in guides:
         assert guide is not None
