@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -20,6 +21,8 @@ from bot.views import Views
 
 log = logging.getLogger(__name__)
 
+MAX_IN_FLIGHT = 64
+MAX_QUEUED = 64
 COMMANDS = ("start", "search", "help", "language", "privacy")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
 
@@ -74,7 +77,12 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             )
         )
         .context_types(ContextTypes(context=BotContext, bot_data=AppData))
-        .concurrent_updates(True)
+        # python-telegram-bot confirms fetched updates to Telegram before they are handled, so
+        # a crash loses what is queued or in flight. Both are bounded: at most
+        # MAX_IN_FLIGHT handlers run at once and MAX_QUEUED wait; past that the poller
+        # waits, and unconfirmed updates stay with Telegram, to be delivered again.
+        .concurrent_updates(MAX_IN_FLIGHT)
+        .update_queue(asyncio.Queue(maxsize=MAX_QUEUED))
         # A small pool: httpx slows down with many connections, and one bot needs few.
         .connection_pool_size(8)
         .rate_limiter(
