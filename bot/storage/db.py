@@ -215,19 +215,20 @@ class Database:
                 raise
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        async with self._lock, self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        # One trip to aiosqlite's thread (execute + fetch + close), not three: under load
+        # each trip waits its turn, and the trips were most of a small read's latency.
+        async with self._lock:
+            return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         """A read on a reporting connection (committed data only, no write lock)."""
         reader = self.readers[self._next_reader % len(self.readers)]
         self._next_reader += 1
-        async with reader.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await reader.execute_fetchall(sql, tuple(params)))
 
     async def close(self) -> None:
         for reader in self.readers:
