@@ -40,14 +40,17 @@ class HttpServer:
         self._handler = handler
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
+        self._stopping = False
         self.port = 0
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
+        self._stopping = False
         self._server = await asyncio.start_server(self._serve, host, port)
         self.port = self._server.sockets[0].getsockname()[1]
         return self.port
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._server is not None:
             self._server.close()
             for task in list(self._connections):
@@ -79,6 +82,11 @@ class HttpServer:
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            # stop() cancels idle keep-alive connections: end quietly, so asyncio's stream
+            # callback does not report a cancelled connection as an error.
+            if not self._stopping:
+                raise
         finally:
             self._connections.discard(task)
             writer.close()
