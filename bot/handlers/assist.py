@@ -87,11 +87,10 @@ async def _locked_tap(
 ) -> None:
     services = context.services
     label = services.texts.label
-    already = await services.assists.saved(tap.ref)
+    already, found = await services.assists.form(tap.ref)
     if already is not None:  # a double tap on save, or a redelivered update
         await answer(query, label(lang, "toast_already_saved"))
         return
-    found = await services.assists.draft(tap.ref)
     actor = await actor_of(update, context)
     if found is None:
         await answer(query, label(lang, "toast_stale_form"))

@@ -69,6 +69,19 @@ class AssistRepository:
         async with self._db.transaction() as conn:
             await conn.execute("DELETE FROM drafts WHERE token = ?", (token,))
 
+    async def form(self, token: str) -> tuple[SavedAssist | None, tuple[int, Draft] | None]:
+        """The form's record if it was saved, else its draft: one query for both."""
+        row = await self._db.fetchone(
+            "SELECT a.id, a.people, a.occurred_at, d.member_id, d.data FROM (SELECT ? AS token) t "
+            "LEFT JOIN assists a ON a.token = t.token LEFT JOIN drafts d ON d.token = t.token",
+            (token,),
+        )
+        if row[0] is not None:
+            return SavedAssist(int(row[0]), False, int(row[1]), int(row[2])), None
+        if row[3] is not None:
+            return None, (int(row[3]), Draft.from_json(str(row[4])))
+        return None, None
+
     async def saved(self, token: str) -> SavedAssist | None:
         row = await self._db.fetchone(
             "SELECT id, people, occurred_at FROM assists WHERE token = ?", (token,)
