@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from bot.content.models import Guide
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+from bot.outreach import clock
 
 
 def today_in_vietnam() -> dt.date:
-    return dt.datetime.now(VIETNAM).date()
+    return clock.vn_date(clock.now())
 
 
 def stale_guides(guides: Iterable[Guide], today: dt.date, days: int) -> list[tuple[Guide, int]]:

@@ -14,12 +14,12 @@ from telegram import CallbackQuery, Update
 
 from bot.assist_views import NEW_FORM
 from bot.callback_data import InvalidCallback, Tap, decode_tap
-from bot.context import BotContext, Services
+from bot.context import BotContext
 from bot.handlers.common import answer, delete_quietly, edit_in_place, language_of, reply, send_text
-from bot.handlers.roles import Actor, actor_of
+from bot.handlers.roles import Actor, actor_of, home_contains
 from bot.outreach import clock, phone
 from bot.outreach.draft import Draft, DraftError, Stage, new_token
-from bot.outreach.model import Member, Unit
+from bot.outreach.model import Member
 from bot.views import View
 
 PHONE_WAIT_SECONDS = 10 * 60
@@ -170,7 +170,7 @@ async def _apply(
             return
         case "U":
             unit = await services.units.get(_small_int(arg))
-            if unit is None or not await _in_volunteer_scope(services, member, unit):
+            if unit is None or not await home_contains(context, member, unit):
                 await answer(query, label(lang, "toast_not_allowed"), alert=True)
                 return
             draft = replace(draft, unit_id=unit.id, stage=_back_stage(draft))
@@ -203,11 +203,6 @@ def _back_stage(draft: Draft) -> str:
     return Stage.DETAILS if draft.services else Stage.SERVICES
 
 
-async def _in_volunteer_scope(services: Services, member: Member, unit: Unit) -> bool:
-    home = await services.units.get(member.unit_id)
-    return home is not None and home.contains(unit)
-
-
 async def _picker(
     context: BotContext,
     lang: str,
@@ -222,7 +217,7 @@ async def _picker(
     browse_id = _small_int(arg) if op == "v" else draft.browse or member.unit_id
     page = _small_int(arg) if op == "w" else 0
     browse = await services.units.get(browse_id)
-    if browse is None or not await _in_volunteer_scope(services, member, browse):
+    if browse is None or not await home_contains(context, member, browse):
         await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
         return
     draft = replace(draft, browse=browse.id, page=page, stage=Stage.UNIT)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
+from bot.callback_data import Tap, TapKind
 from bot.context import BotContext
 from bot.telegram_format import parse_html
 from bot.views import View
@@ -78,3 +79,22 @@ async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool =
             and "query id is invalid" not in str(exc).lower()
         ):
             raise
+
+
+def confirm_keyboard(
+    context: BotContext, lang: str, kind: TapKind, ref: str, yes_label: str, no_label: str
+) -> InlineKeyboardMarkup:
+    """The two buttons of a confirmation: op "y" does it, op "n" leaves things as they are."""
+    label = context.services.texts.label
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    label(lang, yes_label), callback_data=Tap(kind, ref, "y").encode()
+                ),
+                InlineKeyboardButton(
+                    label(lang, no_label), callback_data=Tap(kind, ref, "n").encode()
+                ),
+            ]
+        ]
+    )

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
-from bot.callback_data import InvalidCallback, Tap, TapKind, decode_tap
+from bot.callback_data import InvalidCallback, TapKind, decode_tap
 from bot.context import BotContext
 from bot.handlers.assist import volunteer_or_explain
-from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text
+from bot.handlers.common import (
+    answer,
+    confirm_keyboard,
+    edit_in_place,
+    language_of,
+    reply,
+    send_text,
+)
 from bot.handlers.roles import actor_of
 from bot.outreach import clock
 from bot.outreach.catalog import services_from_mask
@@ -51,19 +58,10 @@ async def undo_command(update: Update, context: BotContext) -> None:
         people=last.people,
         minutes_ago=max(0, (now - last.created_at) // 60),
     )
-    buttons = [
-        [
-            InlineKeyboardButton(
-                services.texts.label(lang, "btn_undo_yes"),
-                callback_data=Tap(TapKind.UNDO, str(last.id), "y").encode(),
-            ),
-            InlineKeyboardButton(
-                services.texts.label(lang, "btn_undo_no"),
-                callback_data=Tap(TapKind.UNDO, str(last.id), "n").encode(),
-            ),
-        ]
-    ]
-    await reply(update, View(text, InlineKeyboardMarkup(buttons)))
+    keyboard = confirm_keyboard(
+        context, lang, TapKind.UNDO, str(last.id), "btn_undo_yes", "btn_undo_no"
+    )
+    await reply(update, View(text, keyboard))
 
 
 async def on_undo_tap(update: Update, context: BotContext) -> None:

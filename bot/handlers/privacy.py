@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
-from bot.callback_data import InvalidCallback, Tap, TapKind, decode_tap
+from bot.callback_data import InvalidCallback, TapKind, decode_tap
 from bot.context import BotContext
 from bot.handlers.assist import volunteer_or_explain
-from bot.handlers.common import answer, delete_quietly, edit_in_place, language_of, reply, send_text
+from bot.handlers.common import (
+    answer,
+    confirm_keyboard,
+    delete_quietly,
+    edit_in_place,
+    language_of,
+    reply,
+    send_text,
+)
 from bot.handlers.roles import actor_of
 from bot.outreach import clock, phone
 from bot.views import View
@@ -23,20 +31,10 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 async def forget_command(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
-    buttons = [
-        [
-            InlineKeyboardButton(
-                services.texts.label(lang, "btn_forget_yes"),
-                callback_data=Tap(TapKind.FORGET, "me", "y").encode(),
-            ),
-            InlineKeyboardButton(
-                services.texts.label(lang, "btn_forget_no"),
-                callback_data=Tap(TapKind.FORGET, "me", "n").encode(),
-            ),
-        ]
-    ]
-    text = services.texts.render(lang, "forget_confirm")
-    await reply(update, View(text, InlineKeyboardMarkup(buttons)))
+    keyboard = confirm_keyboard(
+        context, lang, TapKind.FORGET, "me", "btn_forget_yes", "btn_forget_no"
+    )
+    await reply(update, View(services.texts.render(lang, "forget_confirm"), keyboard))
 
 
 async def on_forget_tap(update: Update, context: BotContext) -> None:

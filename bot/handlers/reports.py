@@ -10,7 +10,7 @@ from bot import deep_links, reporting
 from bot.callback_data import InvalidCallback, decode_tap
 from bot.context import BotContext
 from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text
-from bot.handlers.roles import Actor, actor_of
+from bot.handlers.roles import Actor, actor_of, home_contains
 from bot.outreach import clock
 from bot.outreach.model import Unit
 from bot.outreach.periods import Period, PeriodError, parse_period
@@ -24,25 +24,22 @@ def _root(actor: Actor) -> Unit | None:
     return None if actor.scope.admin else actor.scope.unit
 
 
-async def _allowed(update: Update, context: BotContext, lang: str) -> Actor | None:
+async def _request(
+    update: Update, context: BotContext
+) -> tuple[str, Actor, Period, Unit | None] | None:
+    """What `/report [period] [unit-code]` (and /export, /chart) asks for, or None once the
+    person has been told why not. A unit code (last) reaches any unit in one's scope, not
+    only the biggest ones that get drill-down buttons."""
+    services = context.services
+    lang = await language_of(update, context)
     actor = await actor_of(update, context)
     if not actor.scope.any:
-        await send_text(update, context.services.texts.render(lang, "not_allowed"))
+        await send_text(update, services.texts.render(lang, "not_allowed"))
         return None
-    return actor
-
-
-async def _period_and_scope(
-    update: Update, context: BotContext, lang: str, actor: Actor
-) -> tuple[Period, Unit | None] | None:
-    """`/report [period] [unit-code]`: a unit code (last) reaches any unit in one's scope,
-    not only the biggest ones that get drill-down buttons."""
-    services = context.services
     args = list(context.args or [])
     today = clock.vn_date(clock.now())
-    scope = _root(actor)
     try:
-        return parse_period(" ".join(args), today), scope
+        return lang, actor, parse_period(" ".join(args), today), _root(actor)
     except PeriodError:
         pass
     unit = await services.units.by_code(args[-1]) if args else None
@@ -51,7 +48,7 @@ async def _period_and_scope(
             await send_text(update, services.texts.render(lang, "not_allowed"))
             return None
         try:
-            return parse_period(" ".join(args[:-1]), today), unit
+            return lang, actor, parse_period(" ".join(args[:-1]), today), unit
         except PeriodError:
             pass
     await send_text(update, services.texts.render(lang, "period_usage"))
@@ -59,33 +56,27 @@ async def _period_and_scope(
 
 
 async def report_command(update: Update, context: BotContext) -> None:
-    lang = await language_of(update, context)
-    actor = await _allowed(update, context, lang)
-    asked = await _period_and_scope(update, context, lang, actor) if actor else None
-    if actor is None or asked is None:
+    request = await _request(update, context)
+    if request is None:
         return
+    lang, actor, period, scope = request
     services = context.services
-    period, scope = asked
     report = await ReportRepository(services.db).report(scope, period)
     await reply(update, services.report_views.view(lang, report, _root(actor)))
 
 
 async def export_command(update: Update, context: BotContext) -> None:
-    lang = await language_of(update, context)
-    actor = await _allowed(update, context, lang)
-    asked = await _period_and_scope(update, context, lang, actor) if actor else None
-    if actor is None or asked is None:
-        return
-    await _send_export(update, context, lang, actor, asked[1], asked[0])
+    request = await _request(update, context)
+    if request is not None:
+        lang, actor, period, scope = request
+        await _send_export(update, context, lang, actor, scope, period)
 
 
 async def chart_command(update: Update, context: BotContext) -> None:
-    lang = await language_of(update, context)
-    actor = await _allowed(update, context, lang)
-    asked = await _period_and_scope(update, context, lang, actor) if actor else None
-    if actor is None or asked is None:
-        return
-    await _send_charts(update, context, lang, asked[1], asked[0])
+    request = await _request(update, context)
+    if request is not None:
+        lang, _, period, scope = request
+        await _send_charts(update, context, lang, scope, period)
 
 
 async def on_report_tap(update: Update, context: BotContext) -> None:
@@ -193,7 +184,7 @@ async def qr_command(update: Update, context: BotContext) -> None:
             return
         actor = await actor_of(update, context)
         if not actor.scope.covers(unit) and not (
-            actor.volunteer is not None and await _home_contains(context, actor, unit)
+            actor.volunteer is not None and await home_contains(context, actor.volunteer, unit)
         ):
             await send_text(update, services.texts.render(lang, "not_allowed"))
             return
@@ -211,10 +202,3 @@ async def qr_command(update: Update, context: BotContext) -> None:
     caption = services.texts.render(lang, "qr_caption", link=link)
     await context.bot.send_photo(chat.id, png, caption=caption)
     await context.bot.send_document(chat.id, pdf, filename=f"poster-{payload}.pdf")
-
-
-async def _home_contains(context: BotContext, actor: Actor, unit: Unit) -> bool:
-    """A volunteer may print posters for their own unit and the units below it."""
-    assert actor.volunteer is not None
-    home = await context.services.units.get(actor.volunteer.unit_id)
-    return home is not None and home.contains(unit)

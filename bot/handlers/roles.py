@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import BotContext
-from bot.outreach.model import Member, Role, Scope
+from bot.outreach.model import Member, Role, Scope, Unit
 
 
 @dataclass(frozen=True)
@@ -33,3 +33,9 @@ async def actor_of(update: Update, context: BotContext) -> Actor:
     if member is not None and member.active and member.role is Role.COORDINATOR:
         unit = await services.units.get(member.unit_id)
     return Actor(key, member, Scope(admin=admin, unit=unit))
+
+
+async def home_contains(context: BotContext, member: Member, unit: Unit) -> bool:
+    """Whether `unit` is the member's own unit or below it (what a volunteer may act on)."""
+    home = await context.services.units.get(member.unit_id)
+    return home is not None and home.contains(unit)
