@@ -38,6 +38,29 @@ def month_start(day: int) -> int:
 
 _SERVICE_BITS = ", ".join(f"({1 << i}, '{code}')" for i, code in enumerate(SERVICES))
 
+
+def _dimension(table: str, dim: str, key: str, join: str = "") -> str:
+    """Sum one dimension per unit and day, then spread the sums to every ancestor."""
+    return f"""
+INSERT INTO {table} (level, day, dim, key, assists, anon)
+    SELECT l.level, b.day, '{dim}', b.key, sum(b.people), sum(b.anon) FROM (
+        SELECT a.unit_id, a.day, {key} AS key, sum(a.people) AS people,
+               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
+        FROM assists a {join} GROUP BY 1, 2, 3
+    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;"""
+
+
+_DIMENSIONS = "".join(
+    (
+        _dimension("rollup", "all", "''"),
+        _dimension("rollup", "svc", "s.code", "JOIN temp.service_bits s ON a.services & s.bit"),
+        _dimension("rollup", "out", "coalesce(a.outcome, '')"),
+        _dimension("rollup", "age", "coalesce(a.age_band, '')"),
+        _dimension("rollup", "sex", "coalesce(a.sex, '')"),
+        _dimension("vol_rollup", "vol", "coalesce(CAST(a.volunteer_id AS TEXT), '')"),
+    )
+)
+
 # Statements separated by ";" (the migration runner splits on it): keep ";" out of comments.
 # Each dimension is first summed per unit and day, then spread to the ancestors: far fewer
 # rows to join than one per record.
@@ -59,44 +82,7 @@ CREATE INDEX IF NOT EXISTS temp.lineage_unit ON lineage (unit_id);
 CREATE TEMP TABLE IF NOT EXISTS service_bits (bit INTEGER NOT NULL, code TEXT NOT NULL);
 DELETE FROM temp.service_bits;
 INSERT INTO temp.service_bits VALUES {_SERVICE_BITS};
-INSERT INTO rollup (level, day, dim, key, assists, anon)
-    SELECT l.level, b.day, 'all', b.key, sum(b.people), sum(b.anon) FROM (
-        SELECT a.unit_id, a.day, '' AS key, sum(a.people) AS people,
-               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
-        FROM assists a GROUP BY 1, 2, 3
-    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
-INSERT INTO rollup (level, day, dim, key, assists, anon)
-    SELECT l.level, b.day, 'svc', b.key, sum(b.people), sum(b.anon) FROM (
-        SELECT a.unit_id, a.day, s.code AS key, sum(a.people) AS people,
-               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
-        FROM assists a JOIN temp.service_bits s ON a.services & s.bit GROUP BY 1, 2, 3
-    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
-INSERT INTO rollup (level, day, dim, key, assists, anon)
-    SELECT l.level, b.day, 'out', b.key, sum(b.people), sum(b.anon) FROM (
-        SELECT a.unit_id, a.day, coalesce(a.outcome, '') AS key, sum(a.people) AS people,
-               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
-        FROM assists a GROUP BY 1, 2, 3
-    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
-INSERT INTO rollup (level, day, dim, key, assists, anon)
-    SELECT l.level, b.day, 'age', b.key, sum(b.people), sum(b.anon) FROM (
-        SELECT a.unit_id, a.day, coalesce(a.age_band, '') AS key, sum(a.people) AS people,
-               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
-        FROM assists a GROUP BY 1, 2, 3
-    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
-INSERT INTO rollup (level, day, dim, key, assists, anon)
-    SELECT l.level, b.day, 'sex', b.key, sum(b.people), sum(b.anon) FROM (
-        SELECT a.unit_id, a.day, coalesce(a.sex, '') AS key, sum(a.people) AS people,
-               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
-        FROM assists a GROUP BY 1, 2, 3
-    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
-INSERT INTO vol_rollup (level, day, dim, key, assists, anon)
-    SELECT l.level, b.day, 'vol', b.key, sum(b.people), sum(b.anon) FROM (
-        SELECT a.unit_id, a.day, coalesce(CAST(a.volunteer_id AS TEXT), '') AS key,
-               sum(a.people) AS people,
-               sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
-        FROM assists a GROUP BY 1, 2, 3
-    ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;
-INSERT INTO vol_rollup (level, day, dim, key, assists, anon)
+{_DIMENSIONS}INSERT INTO vol_rollup (level, day, dim, key, assists, anon)
     SELECT level,
            CAST(julianday(date(day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER),
            'volm', key, sum(assists), sum(anon)
@@ -207,6 +193,8 @@ ASSIST_COLUMNS = (
 )
 
 
+_ASSIST_FIELDS = tuple(c.strip() for c in ASSIST_COLUMNS.split(","))
+
+
 def as_record(row: Any) -> dict[str, Any]:
-    names = [c.strip() for c in ASSIST_COLUMNS.split(",")]
-    return dict(zip(names, row, strict=True))
+    return dict(zip(_ASSIST_FIELDS, row, strict=True))
