@@ -125,7 +125,6 @@ class AssistViews:
         unit: Unit,
         occurred_at: int,
         undo_minutes: int,
-        again: bool,
     ) -> View:
         text = self.texts.render(
             lang,
@@ -135,7 +134,6 @@ class AssistViews:
             unit_name=unit.name,
             day=clock.format_day(clock.vn_date(occurred_at)),
             undo_minutes=undo_minutes,
-            again=again,
         )
         button = self._tap(NEW_FORM, "b" if draft.batch else "o", "", lang, "btn_log_next")
         return View(text, InlineKeyboardMarkup([[button]]))

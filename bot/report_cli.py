@@ -11,10 +11,9 @@ import csv
 import io
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from bot import deep_links, reporting
+from bot import deep_links, exports, reporting
 from bot.config import Settings
 from bot.content.loader import load_guides
 from bot.outreach import clock
@@ -22,7 +21,7 @@ from bot.outreach.model import Unit
 from bot.outreach.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
 from bot.report_views import ReportViews
 from bot.storage.db import Database, open_database
-from bot.storage.reports import ReportRepository
+from bot.storage.reports import Report, ReportRepository
 from bot.storage.units import UnitRepository
 from bot.telegram_format import parse_html
 from bot.texts import Texts
@@ -73,8 +72,6 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
             if not args.out:
                 raise CliError("--format xlsx needs --out FILE.xlsx")
             lines = await reporting.unit_lines(db, scope, period)
-            from bot import exports
-
             exports.write_xlsx(
                 Path(args.out), exports.RecordFormatter(texts, lang), result, lines, iter(())
             )
@@ -84,10 +81,9 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary_csv(texts: Texts, lang: str, result: object, lines: list) -> str:
-    from bot.storage.reports import Report
-
-    assert isinstance(result, Report)
+def _summary_csv(
+    texts: Texts, lang: str, result: Report, lines: list[tuple[str, str, str, int, int]]
+) -> str:
     label = texts.label
     out = io.StringIO()
     writer = csv.writer(out)
@@ -125,7 +121,7 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
     db = await open_database(settings.db_path)
     try:
         scope = await _scope(db, args.unit)
-        with tempfile.TemporaryDirectory(prefix="outreach-export-") as folder:
+        with reporting.temp_dir() as folder:
             _, result = await reporting.export(
                 db,
                 settings.db_path,

@@ -144,8 +144,8 @@ async def _apply(
                 await answer(query, label(lang, "toast_need_service"))
                 return
             draft = draft.to_details()
-        case "b" | "c":
-            draft = replace(draft, stage=Stage.SERVICES if op == "b" else _back_stage(draft))
+        case "c":
+            draft = replace(draft, stage=_back_stage(draft))
         case "o":
             draft = draft.choose("outcome", arg)
         case "g":
@@ -258,7 +258,7 @@ async def _save(
     unit = await services.units.get(draft.unit_id)
     assert unit is not None
     view = services.assist_views.saved(
-        lang, draft, consent, unit, saved.occurred_at, services.settings.undo_minutes, True
+        lang, draft, consent, unit, saved.occurred_at, services.settings.undo_minutes
     )
     await edit_in_place(query, view)
 

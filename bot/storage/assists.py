@@ -52,12 +52,6 @@ class AssistRepository:
         )
         return (int(row[0]), Draft.from_json(str(row[1]))) if row else None
 
-    async def open_draft_of(self, member_id: int) -> tuple[str, Draft] | None:
-        row = await self._db.fetchone(
-            "SELECT token, data FROM drafts WHERE member_id = ?", (member_id,)
-        )
-        return (str(row[0]), Draft.from_json(str(row[1]))) if row else None
-
     async def update_draft(self, token: str, draft: Draft, now: int) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -81,12 +75,6 @@ class AssistRepository:
         if row[3] is not None:
             return None, (int(row[3]), Draft.from_json(str(row[4])))
         return None, None
-
-    async def saved(self, token: str) -> SavedAssist | None:
-        row = await self._db.fetchone(
-            "SELECT id, people, occurred_at FROM assists WHERE token = ?", (token,)
-        )
-        return SavedAssist(int(row[0]), False, int(row[1]), int(row[2])) if row else None
 
     async def save(
         self, token: str, volunteer_id: int, draft: Draft, consent: bool, now: int, occurred_at: int

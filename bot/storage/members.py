@@ -117,9 +117,7 @@ class MemberRepository:
 
     async def in_scope(self, root: Unit | None, limit: int, offset: int = 0) -> list[MemberRow]:
         """Members in a subtree (everyone for None), active first, then by name and id."""
-        where, params = "", ()
-        if root is not None:
-            where, params = "WHERE substr(u.path, 1, ?) = ?", (len(root.path), root.path)
+        where, params = _subtree(root)
         rows = await self._db.fetchall(
             f"SELECT m.id, m.user_key, m.display_name, m.role, m.unit_id, m.active, "
             f"u.code, u.name FROM members m JOIN units u ON u.id = m.unit_id {where} "
@@ -129,9 +127,7 @@ class MemberRepository:
         return [MemberRow(_member(r[:6]), str(r[6]), str(r[7])) for r in rows]
 
     async def count_in_scope(self, root: Unit | None) -> int:
-        where, params = "", ()
-        if root is not None:
-            where, params = "WHERE substr(u.path, 1, ?) = ?", (len(root.path), root.path)
+        where, params = _subtree(root)
         row = await self._db.fetchone(
             f"SELECT count(*) FROM members m JOIN units u ON u.id = m.unit_id {where}", params
         )
@@ -142,3 +138,10 @@ class MemberRepository:
             await conn.execute(
                 "UPDATE members SET active = ? WHERE id = ?", (int(active), member_id)
             )
+
+
+def _subtree(root: Unit | None) -> tuple[str, tuple[object, ...]]:
+    """A WHERE clause on the joined units `u`: the subtree of `root`, or everything."""
+    if root is None:
+        return "", ()
+    return "WHERE substr(u.path, 1, ?) = ?", (len(root.path), root.path)
