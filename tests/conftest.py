@@ -85,3 +85,20 @@ async def bot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
 @pytest.fixture
 def user(api: StandinBotApi, bot: RunningBot) -> SimUser:
     return SimUser(api, first_name="Lan")
+
+
+@pytest.fixture
+async def obot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    """The bot with an admin (ADMIN_ID) and a small unit tree: see tests/outreach_helpers.py."""
+    from tests.outreach_helpers import start_outreach_bot
+
+    running = await start_outreach_bot(api, tmp_path)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+def admin(api: StandinBotApi, obot: RunningBot) -> SimUser:
+    from tests.outreach_helpers import ADMIN_ID
+
+    return SimUser(api, user_id=ADMIN_ID, first_name="Admin")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from bot.outreach.units_csv import parse_units_csv
@@ -50,3 +51,9 @@ async def join(
     await person.send(name)
     assert "🎉" in person.last()["text"], person.last()["text"]
     return person
+
+
+def query_db(obot: RunningBot, sql: str, params: tuple = ()) -> list[tuple]:
+    """Read the running bot's database file directly, as an auditor would."""
+    with sqlite3.connect(obot.app.bot_data.services.settings.db_path) as conn:
+        return conn.execute(sql, params).fetchall()

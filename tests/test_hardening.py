@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot, make_settings, start_bot
-from tests.outreach_helpers import ADMIN_ID, join, start_outreach_bot
-
-
-@pytest.fixture
-async def obot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    running = await start_outreach_bot(api, tmp_path, flood_max_updates=1000)
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
-def admin(api: StandinBotApi, obot: RunningBot) -> SimUser:
-    return SimUser(api, user_id=ADMIN_ID, first_name="Admin")
-
-
-def db(obot: RunningBot, sql: str) -> list[tuple]:
-    with sqlite3.connect(obot.app.bot_data.services.settings.db_path) as conn:
-        return conn.execute(sql).fetchall()
+from tests.outreach_helpers import join
+from tests.outreach_helpers import query_db as db
 
 
 async def test_a_flood_is_cut_with_one_notice_then_forgiven(

@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot, make_settings, start_bot
 from tests.outreach_helpers import ADMIN_ID, join, start_outreach_bot
-
-
-@pytest.fixture
-async def obot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    running = await start_outreach_bot(api, tmp_path)
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
-def admin(api: StandinBotApi, obot: RunningBot) -> SimUser:
-    return SimUser(api, user_id=ADMIN_ID, first_name="Admin")
-
-
-def db_rows(obot: RunningBot, sql: str) -> list[tuple]:
-    path = obot.app.bot_data.services.settings.db_path
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchall()
+from tests.outreach_helpers import query_db as db_rows
 
 
 async def test_invite_join_assist_undo_mine(

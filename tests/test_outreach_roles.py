@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot
-from tests.outreach_helpers import ADMIN_ID, invite_code, join, start_outreach_bot
-
-
-@pytest.fixture
-async def obot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    running = await start_outreach_bot(api, tmp_path)
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
-def admin(api: StandinBotApi, obot: RunningBot) -> SimUser:
-    return SimUser(api, user_id=ADMIN_ID, first_name="Admin")
-
-
-def db(obot: RunningBot, sql: str, params: tuple = ()) -> list[tuple]:
-    with sqlite3.connect(obot.app.bot_data.services.settings.db_path) as conn:
-        return conn.execute(sql, params).fetchall()
-
+from tests.outreach_helpers import invite_code, join
+from tests.outreach_helpers import query_db as db
 
 REFUSAL = "chỉ dành cho điều phối viên"
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import openpyxl
-import pytest
 import zxingcpp
 from PIL import Image
 
@@ -18,19 +15,7 @@ from bot.outreach.draft import Draft
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot
-from tests.outreach_helpers import ADMIN_ID, join, start_outreach_bot
-
-
-@pytest.fixture
-async def obot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    running = await start_outreach_bot(api, tmp_path)
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
-def admin(api: StandinBotApi, obot: RunningBot) -> SimUser:
-    return SimUser(api, user_id=ADMIN_ID, first_name="Admin")
+from tests.outreach_helpers import join
 
 
 async def seed(obot: RunningBot, volunteer_key: str) -> None:
