@@ -16,7 +16,7 @@ from bot.assist_views import NEW_FORM
 from bot.callback_data import InvalidCallback, Tap, decode_tap
 from bot.context import BotContext
 from bot.handlers.common import answer, delete_quietly, edit_in_place, language_of, reply, send_text
-from bot.handlers.roles import Actor, actor_of, home_contains
+from bot.handlers.roles import Actor, actor_of, home_contains, volunteer_or_explain
 from bot.outreach import clock, phone
 from bot.outreach.draft import Draft, DraftError, Stage, new_token
 from bot.outreach.model import Member
@@ -39,8 +39,7 @@ async def batch_command(update: Update, context: BotContext) -> None:
 async def _open_form(update: Update, context: BotContext, *, batch: bool) -> None:
     services = context.services
     lang = await language_of(update, context)
-    actor = await actor_of(update, context)
-    member = await volunteer_or_explain(update, context, lang, actor)
+    member = await volunteer_or_explain(update, context, lang)
     if member is None:
         return
     unit = await services.units.get(member.unit_id)
@@ -49,16 +48,6 @@ async def _open_form(update: Update, context: BotContext, *, batch: bool) -> Non
     draft = Draft(unit_id=unit.id, batch=batch, browse=unit.id)
     await services.assists.create_draft(token, member.id, draft, clock.now())
     await reply(update, services.assist_views.form(lang, token, draft, unit))
-
-
-async def volunteer_or_explain(
-    update: Update, context: BotContext, lang: str, actor: Actor
-) -> Member | None:
-    if actor.volunteer is not None:
-        return actor.volunteer
-    name = "member_inactive" if actor.member is not None else "not_volunteer"
-    await send_text(update, context.services.texts.render(lang, name))
-    return None
 
 
 async def on_assist_tap(update: Update, context: BotContext) -> None:

@@ -6,7 +6,6 @@ from telegram import Update
 
 from bot.callback_data import InvalidCallback, TapKind, decode_tap
 from bot.context import BotContext
-from bot.handlers.assist import volunteer_or_explain
 from bot.handlers.common import (
     answer,
     confirm_keyboard,
@@ -15,7 +14,7 @@ from bot.handlers.common import (
     reply,
     send_text,
 )
-from bot.handlers.roles import actor_of
+from bot.handlers.roles import actor_of, volunteer_or_explain
 from bot.outreach import clock
 from bot.outreach.catalog import services_from_mask
 from bot.views import View
@@ -24,7 +23,7 @@ from bot.views import View
 async def mine_command(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
-    member = await volunteer_or_explain(update, context, lang, await actor_of(update, context))
+    member = await volunteer_or_explain(update, context, lang)
     if member is None:
         return
     today = clock.vn_date(clock.now())
@@ -42,7 +41,7 @@ async def mine_command(update: Update, context: BotContext) -> None:
 async def undo_command(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
-    member = await volunteer_or_explain(update, context, lang, await actor_of(update, context))
+    member = await volunteer_or_explain(update, context, lang)
     if member is None:
         return
     window = services.settings.undo_minutes

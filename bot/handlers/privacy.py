@@ -6,7 +6,6 @@ from telegram import Update
 
 from bot.callback_data import InvalidCallback, TapKind, decode_tap
 from bot.context import BotContext
-from bot.handlers.assist import volunteer_or_explain
 from bot.handlers.common import (
     answer,
     confirm_keyboard,
@@ -16,7 +15,7 @@ from bot.handlers.common import (
     reply,
     send_text,
 )
-from bot.handlers.roles import actor_of
+from bot.handlers.roles import volunteer_or_explain
 from bot.outreach import clock, phone
 from bot.views import View
 
@@ -71,7 +70,7 @@ async def forget_phone_command(update: Update, context: BotContext) -> None:
     """A volunteer, sitting with a resident, erases that resident's phone-number code."""
     services = context.services
     lang = await language_of(update, context)
-    member = await volunteer_or_explain(update, context, lang, await actor_of(update, context))
+    member = await volunteer_or_explain(update, context, lang)
     if member is None:
         return
     assert update.effective_user is not None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import BotContext
+from bot.handlers.common import send_text
 from bot.outreach.model import Member, Role, Scope, Unit
 
 
@@ -39,3 +40,13 @@ async def home_contains(context: BotContext, member: Member, unit: Unit) -> bool
     """Whether `unit` is the member's own unit or below it (what a volunteer may act on)."""
     home = await context.services.units.get(member.unit_id)
     return home is not None and home.contains(unit)
+
+
+async def volunteer_or_explain(update: Update, context: BotContext, lang: str) -> Member | None:
+    """The person's active membership, or a polite word on why they cannot log assists."""
+    actor = await actor_of(update, context)
+    if actor.volunteer is not None:
+        return actor.volunteer
+    name = "member_inactive" if actor.member is not None else "not_volunteer"
+    await send_text(update, context.services.texts.render(lang, name))
+    return None
