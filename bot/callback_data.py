@@ -174,7 +174,11 @@ class Tap:
         return data
 
 
-def decode_tap(data: str | None) -> Tap:
+def decode_tap(
+    data: str | None, *, ops: str = "", numeric_ref: bool = False, numeric_arg: bool = False
+) -> Tap:
+    """Decode and check a tap; `ops` lists the allowed one-letter actions (any when empty),
+    `numeric_ref`/`numeric_arg` require small whole numbers there (ids, pages)."""
     if not data or len(data) > MAX_BYTES or not data.isascii():
         raise InvalidCallback("empty, too long or not ASCII")
     parts = data.split("|")
@@ -187,4 +191,10 @@ def decode_tap(data: str | None) -> Tap:
     ref, op, arg = parts[2:]
     if not (_REF.match(ref) and _OP.match(op) and _ARG.match(arg)):
         raise InvalidCallback("bad tap fields")
+    if ops and op not in ops:
+        raise InvalidCallback("unknown action for this kind of button")
+    if numeric_ref and not (ref.isdigit() and len(ref) <= 9):
+        raise InvalidCallback("the reference must be a small number")
+    if numeric_arg and not (arg.isdigit() and len(arg) <= 9):
+        raise InvalidCallback("the argument must be a small number")
     return Tap(kind, ref, op, arg)

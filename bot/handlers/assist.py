@@ -13,9 +13,17 @@ from dataclasses import replace
 from telegram import CallbackQuery, Update
 
 from bot.assist_views import NEW_FORM
-from bot.callback_data import InvalidCallback, Tap, decode_tap
+from bot.callback_data import Tap
 from bot.context import BotContext
-from bot.handlers.common import answer, delete_quietly, edit_in_place, language_of, reply, send_text
+from bot.handlers.common import (
+    answer,
+    delete_quietly,
+    edit_in_place,
+    language_of,
+    reply,
+    send_text,
+    tap_of,
+)
 from bot.handlers.roles import Actor, actor_of, home_contains, volunteer_or_explain
 from bot.outreach import clock, phone
 from bot.outreach.draft import Draft, DraftError, Stage, new_token
@@ -51,16 +59,11 @@ async def _open_form(update: Update, context: BotContext, *, batch: bool) -> Non
 
 
 async def on_assist_tap(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    services = context.services
-    lang = await language_of(update, context)
-    label = services.texts.label
-    try:
-        tap = decode_tap(query.data)
-    except InvalidCallback:
-        await answer(query, label(lang, "toast_stale_form"))
+    pressed = await tap_of(update, context)
+    if pressed is None:
         return
+    query, lang, tap = pressed
+    services = context.services
     if tap.ref == NEW_FORM:
         await answer(query)
         await _open_form(update, context, batch=tap.op == "b")

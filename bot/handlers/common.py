@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.callback_data import Tap, TapKind
+from bot.callback_data import InvalidCallback, Tap, TapKind, decode_tap
 from bot.context import BotContext
 from bot.telegram_format import parse_html
 from bot.views import View
@@ -98,3 +99,18 @@ def confirm_keyboard(
             ]
         ]
     )
+
+
+async def tap_of(
+    update: Update, context: BotContext, **rules: Any
+) -> tuple[CallbackQuery, str, Tap] | None:
+    """The pressed outreach button, decoded and checked (see `decode_tap` for `rules`), with
+    the person's language; a stale or forged one gets a polite toast and None."""
+    query = update.callback_query
+    assert query is not None
+    lang = await language_of(update, context)
+    try:
+        return query, lang, decode_tap(query.data, **rules)
+    except InvalidCallback:
+        await answer(query, context.services.texts.label(lang, "toast_stale_form"))
+        return None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import deep_links
-from bot.callback_data import InvalidCallback, Tap, TapKind, decode_tap
+from bot.callback_data import Tap, TapKind
 from bot.context import BotContext
-from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text
+from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text, tap_of
 from bot.handlers.roles import Actor, actor_of
 from bot.outreach import clock
 from bot.outreach.model import Role
@@ -82,20 +82,13 @@ async def members_command(update: Update, context: BotContext) -> None:
 
 
 async def on_member_tap(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    services = context.services
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
-    try:
-        tap = decode_tap(query.data)
-        if tap.op not in ("d", "a", "p") or not tap.arg.isdigit() or len(tap.arg) > 5:
-            raise InvalidCallback("unknown member action")
-        page = int(tap.arg)
-        member_id = 0 if tap.op == "p" else int(tap.ref)
-    except (InvalidCallback, ValueError):
-        await answer(query, services.texts.label(lang, "toast_stale_form"))
+    pressed = await tap_of(update, context, ops="dap", numeric_ref=True, numeric_arg=True)
+    if pressed is None:
         return
+    query, lang, tap = pressed
+    services = context.services
+    actor = await actor_of(update, context)
+    page, member_id = int(tap.arg), int(tap.ref)
     if not actor.scope.any:
         await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
         return
@@ -164,5 +157,5 @@ async def _members_view(context: BotContext, lang: str, actor: Actor, page: int 
 
 def _page_button(label: str, page: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        label, callback_data=Tap(TapKind.MEMBER, "list", "p", str(page)).encode()
+        label, callback_data=Tap(TapKind.MEMBER, "0", "p", str(page)).encode()
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callback_data import InvalidCallback, TapKind, decode_tap
+from bot.callback_data import TapKind
 from bot.context import BotContext
 from bot.handlers.common import (
     answer,
@@ -13,6 +13,7 @@ from bot.handlers.common import (
     language_of,
     reply,
     send_text,
+    tap_of,
 )
 from bot.handlers.roles import actor_of, volunteer_or_explain
 from bot.outreach import clock
@@ -64,16 +65,12 @@ async def undo_command(update: Update, context: BotContext) -> None:
 
 
 async def on_undo_tap(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    services = context.services
-    lang = await language_of(update, context)
-    try:
-        tap = decode_tap(query.data)
-        assist_id = int(tap.ref)
-    except (InvalidCallback, ValueError):
-        await answer(query, services.texts.label(lang, "toast_stale_form"))
+    pressed = await tap_of(update, context, numeric_ref=True)
+    if pressed is None:
         return
+    query, lang, tap = pressed
+    services = context.services
+    assist_id = int(tap.ref)
     member = (await actor_of(update, context)).volunteer
     if tap.op != "y" or member is None:
         await answer(query)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callback_data import InvalidCallback, TapKind, decode_tap
+from bot.callback_data import TapKind
 from bot.context import BotContext
 from bot.handlers.common import (
     answer,
@@ -14,6 +14,7 @@ from bot.handlers.common import (
     language_of,
     reply,
     send_text,
+    tap_of,
 )
 from bot.handlers.roles import volunteer_or_explain
 from bot.outreach import clock, phone
@@ -37,15 +38,11 @@ async def forget_command(update: Update, context: BotContext) -> None:
 
 
 async def on_forget_tap(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    services = context.services
-    lang = await language_of(update, context)
-    try:
-        tap = decode_tap(query.data)
-    except InvalidCallback:
-        await answer(query, services.texts.label(lang, "toast_stale_form"))
+    pressed = await tap_of(update, context)
+    if pressed is None:
         return
+    query, lang, tap = pressed
+    services = context.services
     await answer(query)
     if tap.op != "y":
         await edit_in_place(query, View(services.texts.render(lang, "forget_cancelled"), None))

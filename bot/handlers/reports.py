@@ -7,9 +7,8 @@ from pathlib import Path
 from telegram import Update
 
 from bot import deep_links, reporting
-from bot.callback_data import InvalidCallback, decode_tap
 from bot.context import BotContext
-from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text
+from bot.handlers.common import answer, edit_in_place, language_of, reply, send_text, tap_of
 from bot.handlers.roles import Actor, actor_of, home_contains
 from bot.outreach import clock
 from bot.outreach.model import Unit
@@ -81,17 +80,15 @@ async def chart_command(update: Update, context: BotContext) -> None:
 
 async def on_report_tap(update: Update, context: BotContext) -> None:
     """Drill down, change period, or ask for the workbook or charts of what is on screen."""
-    query = update.callback_query
-    assert query is not None
+    pressed = await tap_of(update, context, ops="vxc", numeric_ref=True)
+    if pressed is None:
+        return
+    query, lang, tap = pressed
     services = context.services
-    lang = await language_of(update, context)
     label = services.texts.label
     try:
-        tap = decode_tap(query.data)
-        if tap.op not in ("v", "x", "c") or not tap.ref.isdigit() or len(tap.ref) > 9:
-            raise InvalidCallback("unknown report action")
         period = parse_period(tap.arg, clock.vn_date(clock.now()))
-    except (InvalidCallback, PeriodError):
+    except PeriodError:
         await answer(query, label(lang, "toast_stale_form"))
         return
     actor = await actor_of(update, context)
