@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import PROJECT_ROOT  # noqa: E402
-from bot.outreach.periods import all_time, parse_period  # noqa: E402
-from bot.report_views import ReportViews  # noqa: E402
+from bot.reach.domain.periods import all_time, parse_period  # noqa: E402
 from bot.storage.db import open_database  # noqa: E402
 from bot.storage.reports import ReportRepository  # noqa: E402
-from bot.texts import Texts  # noqa: E402
+from bot.telegram.views.reports import ReportViews  # noqa: E402
+from bot.texts.templates import Texts  # noqa: E402
 
 REPORT_TARGETS = {1_000_000: 1.0, 10_000_000: 3.0}  # seconds, whole tree
 EXPORT_TARGET_MB = 200

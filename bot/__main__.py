@@ -1,5 +1,5 @@
 """`python -m bot` behaves exactly like the `outreach-bot` console script."""
 
-from bot.cli import main
+from bot.cli.main import main
 
 raise SystemExit(main())

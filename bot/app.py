@@ -9,15 +9,15 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
-from bot import handlers
 from bot.config import Settings
-from bot.content.loader import GuidesInvalid, load_guides
-from bot.content.search import SearchIndex
-from bot.context import AppData, BotApplication, BotContext, Services
-from bot.privacy import load_or_create_key
+from bot.guides.loader import GuidesInvalid, load_guides
+from bot.guides.search import SearchIndex
+from bot.reach.domain.privacy import load_or_create_key
 from bot.storage import db
-from bot.texts import LANGUAGES, Texts
-from bot.views import Views
+from bot.telegram import handlers
+from bot.telegram.context import AppData, BotApplication, BotContext, Services
+from bot.telegram.views.guides import Views
+from bot.texts.templates import LANGUAGES, Texts
 
 log = logging.getLogger(__name__)
 

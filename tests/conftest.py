@@ -12,8 +12,8 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.config import PROJECT_ROOT, Settings
-from bot.context import BotApplication
 from bot.standin import SimUser, StandinBotApi
+from bot.telegram.context import BotApplication
 
 # Opt in to python-telegram-bot's coming timedelta API, so its deprecation notice stays quiet.
 os.environ.setdefault("PTB_TIMEDELTA", "1")

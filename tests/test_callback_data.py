@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callback_data import Action, InvalidCallback, Nav, Tap, TapKind, decode, decode_tap
+from bot.telegram.callback_data import (
+    Action,
+    InvalidCallback,
+    Nav,
+    Tap,
+    TapKind,
+    decode,
+    decode_tap,
+)
 
 LONGEST_ID = "a" * 40
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callback_data import Action, Nav
 from bot.config import PROJECT_ROOT
-from bot.content.loader import load_guides
+from bot.guides.loader import load_guides
 from bot.standin import SimUser, StandinBotApi
+from bot.telegram.callback_data import Action, Nav
 
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 GUIDE = LIBRARY.get("vneid-forgot-password")

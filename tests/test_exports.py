@@ -6,7 +6,7 @@ import random
 import zipfile
 from pathlib import Path
 
-from bot.exports import fit_for_telegram
+from bot.reports.exports import fit_for_telegram
 
 
 def make_csv(path: Path, rows: int, seed: int = 1) -> None:

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.content.freshness import stale_guides
-from bot.content.loader import load_guides
-from bot.content.models import Guide
-from bot.guide_check import check_guides
+from bot.guides.freshness import stale_guides
+from bot.guides.loader import load_guides
+from bot.guides.models import Guide
+from bot.telegram.guide_check import check_guides
 from tests.cli import run_bot_command
 
 TEMPLATES = PROJECT_ROOT / "templates"

@@ -101,7 +101,7 @@ async def test_webhook_takes_updates_only_with_the_secret(
     api: StandinBotApi, tmp_path: Path
 ) -> None:
     from bot.app import build_application
-    from bot.webhook import serve
+    from bot.telegram.webhook import serve
 
     secret = "s3cret-webhook-token-0123"
     settings = make_settings(

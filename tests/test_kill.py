@@ -17,8 +17,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from bot.outreach.model import Role
-from bot.privacy import pseudonym
+from bot.reach.domain.model import Role
+from bot.reach.domain.privacy import pseudonym
 from bot.standin import SimUser, StandinBotApi
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository

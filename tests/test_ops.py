@@ -6,9 +6,9 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from bot.ops import backup
-from bot.outreach.draft import Draft
-from bot.outreach.model import Role
+from bot.cli.ops import backup
+from bot.reach.domain.draft import Draft
+from bot.reach.domain.model import Role
 from bot.storage.assists import AssistRepository
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository

@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot import deep_links
-from bot.outreach import clock, phone
-from bot.outreach.catalog import SERVICES, service_for_guide, services_from_mask, services_mask
-from bot.outreach.draft import Draft, DraftError, Stage
+from bot.reach.domain import clock, deep_links, phone
+from bot.reach.domain.catalog import SERVICES, service_for_guide, services_from_mask, services_mask
+from bot.reach.domain.draft import Draft, DraftError, Stage
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,23 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import deep_links
-from bot.callback_data import Action, InvalidCallback, Nav, Tap, TapKind, decode, decode_tap
 from bot.config import PROJECT_ROOT
-from bot.content.loader import load_guides
-from bot.content.search import SearchIndex
-from bot.content.text_norm import fold
-from bot.outreach.periods import PeriodError, parse_period
-from bot.outreach.units_csv import parse_units_csv
-from bot.privacy import looks_like_personal_number, looks_like_secret
+from bot.guides.loader import load_guides
+from bot.guides.search import SearchIndex
+from bot.guides.text_norm import fold
+from bot.reach.domain import deep_links
+from bot.reach.domain.periods import PeriodError, parse_period
+from bot.reach.domain.privacy import looks_like_personal_number, looks_like_secret
+from bot.reach.domain.units_csv import parse_units_csv
+from bot.telegram.callback_data import (
+    Action,
+    InvalidCallback,
+    Nav,
+    Tap,
+    TapKind,
+    decode,
+    decode_tap,
+)
 
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 INDEX = SearchIndex(list(LIBRARY))

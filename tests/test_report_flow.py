@@ -10,8 +10,8 @@ import openpyxl
 import zxingcpp
 from PIL import Image
 
-from bot.outreach import clock
-from bot.outreach.draft import Draft
+from bot.reach.domain import clock
+from bot.reach.domain.draft import Draft
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot

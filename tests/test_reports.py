@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.outreach.clock import VIETNAM
-from bot.outreach.draft import Draft
-from bot.outreach.model import Role
-from bot.outreach.periods import custom, parse_period
-from bot.outreach.units_csv import parse_units_csv
+from bot.reach.domain.clock import VIETNAM
+from bot.reach.domain.draft import Draft
+from bot.reach.domain.model import Role
+from bot.reach.domain.periods import custom, parse_period
+from bot.reach.domain.units_csv import parse_units_csv
 from bot.storage import rollup
 from bot.storage.assists import AssistRepository
 from bot.storage.db import Database, open_database

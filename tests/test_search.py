@@ -7,9 +7,9 @@ import unicodedata
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.content.loader import load_guides
-from bot.content.search import SearchIndex
-from bot.content.text_norm import edit_distance, fold, tokens
+from bot.guides.loader import load_guides
+from bot.guides.search import SearchIndex
+from bot.guides.text_norm import edit_distance, fold, tokens
 
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 INDEX = SearchIndex(list(LIBRARY))

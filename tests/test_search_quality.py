@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
-from bot.content.loader import load_guides
-from bot.content.search import SearchIndex
+from bot.guides.loader import load_guides
+from bot.guides.search import SearchIndex
 
 TABLE = Path(__file__).parent / "data" / "search_quality.tsv"
 TOP = 3

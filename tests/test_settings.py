@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings, SettingsError, load_settings
-from bot.logging_setup import setup_logging
+from bot.telegram.logging_setup import setup_logging
 from tests.cli import run_bot_command
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.text_norm import fold
-from bot.privacy import load_or_create_key, looks_like_secret, pseudonym
+from bot.guides.text_norm import fold
+from bot.reach.domain.privacy import load_or_create_key, looks_like_secret, pseudonym
 from bot.storage import db
 from bot.storage.prefs import PrefsRepository
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram_format import (
+from bot.texts.telegram_html import (
     EntityParseError,
     check_callback_data,
     check_message_text,

@@ -6,13 +6,13 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.config import PROJECT_ROOT
-from bot.content.loader import load_guides
-from bot.content.navigation import Notice
-from bot.outreach.draft import Draft, Stage
+from bot.guides.loader import load_guides
+from bot.guides.navigation import Notice
+from bot.reach.domain.draft import Draft, Stage
 from bot.storage.assists import Tally
 from bot.storage.reports import Totals
-from bot.telegram_format import MAX_CALLBACK_ANSWER, check_message_text
-from bot.texts import LANGUAGES, Texts
+from bot.texts.telegram_html import MAX_CALLBACK_ANSWER, check_message_text
+from bot.texts.templates import LANGUAGES, Texts
 
 TEXTS = Texts(PROJECT_ROOT / "templates")
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")

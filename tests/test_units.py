@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.outreach.units_csv import parse_units_csv
+from bot.reach.domain.units_csv import parse_units_csv
 from bot.storage.db import open_database
 from bot.storage.units import UnitRepository
 from tests.cli import run_bot_command

@@ -19,10 +19,10 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.http_server import HttpServer, Request, Response
 from bot.standin import validate
 from bot.standin.params import METHODS
-from bot.telegram_format import MAX_CAPTION, check_message_text, parse_html_entities
+from bot.texts.telegram_html import MAX_CAPTION, check_message_text, parse_html_entities
+from bot.web.http_server import HttpServer, Request, Response
 
 MAX_PHOTO_BYTES = 10 * 1000 * 1000  # Telegram's limit for photos sent by bots
 MAX_DOCUMENT_BYTES = 50 * 1000 * 1000  # and for other files

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from bot.standin.api import JSONDict, StandinBotApi
-from bot.telegram_format import parse_html_entities
+from bot.texts.telegram_html import parse_html_entities
 
 _user_ids = itertools.count(100_001)
 

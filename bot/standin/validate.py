@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.telegram_format import (
+from bot.texts.telegram_html import (
     MAX_CALLBACK_ANSWER,
     check_callback_data,
     check_message_text,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.outreach.catalog import services_mask
-from bot.outreach.draft import Draft
+from bot.reach.domain.catalog import services_mask
+from bot.reach.domain.draft import Draft
 from bot.storage import rollup
 from bot.storage.db import Database
 

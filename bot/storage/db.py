@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.outreach.provinces import PROVINCES
+from bot.reach.domain.provinces import PROVINCES
 from bot.storage.rollup import REBUILD
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.outreach import invites
-from bot.outreach.invites import InviteStatus
-from bot.outreach.model import Invite, Member, Role, Unit
+from bot.reach.domain import invites
+from bot.reach.domain.invites import InviteStatus
+from bot.reach.domain.model import Invite, Member, Role, Unit
 from bot.storage.db import Database
 
 _MEMBER = "id, user_key, display_name, role, unit_id, active"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot.outreach.model import Unit
-from bot.outreach.periods import Period
+from bot.reach.domain.model import Unit
+from bot.reach.domain.periods import Period
 from bot.storage import rollup
 from bot.storage.db import Database
 from bot.storage.units import UnitRepository

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.outreach.catalog import SERVICES
+from bot.reach.domain.catalog import SERVICES
 
 VN_OFFSET = 7 * 3600  # Vietnam has no daylight saving: local day = (utc + 7 h) // 1 day
 

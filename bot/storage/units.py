@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.outreach.model import Unit
-from bot.outreach.units_csv import UnitRow, check_tree
+from bot.reach.domain.model import Unit
+from bot.reach.domain.units_csv import UnitRow, check_tree
 from bot.storage import rollup
 from bot.storage.db import Database
 

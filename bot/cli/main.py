@@ -1,0 +1,255 @@
+"""Command line: `outreach-bot <command>` (the same as `python -m bot <command>`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+
+EXIT_SETTINGS = 2
+DEFAULT_STALE_DAYS = 180
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_SETTINGS
+    try:
+        settings = load_settings()
+        return int(args.handler(settings, args))
+    except SettingsError as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return EXIT_SETTINGS
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `outreach-bot units list | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outreach-bot", description="Digital-skills outreach bot (Telegram)."
+    )
+    sub = parser.add_subparsers(dest="command")
+    start = sub.add_parser("start", help="run the bot if BOT_TOKEN is set, else the console")
+    start.set_defaults(handler=_start)
+    run = sub.add_parser("run", help="long-poll Telegram (needs BOT_TOKEN)")
+    run.add_argument(
+        "--webhook", action="store_true", help="serve a webhook instead (WEBHOOK_* settings)"
+    )
+    run.set_defaults(handler=_run)
+    console = sub.add_parser("console", help="chat with the bot in this terminal, offline")
+    console.set_defaults(handler=_console)
+    guides = sub.add_parser("guides", help="validate or list the guide files")
+    guides_sub = guides.add_subparsers(dest="guides_command", required=True)
+    check = guides_sub.add_parser("check", help="validate every guide; exit 1 on any error")
+    check.add_argument(
+        "--stale-days",
+        type=_positive_int,
+        nargs="?",
+        const=DEFAULT_STALE_DAYS,
+        default=None,
+        metavar="N",
+        help=f"also list guides reviewed more than N days ago (default {DEFAULT_STALE_DAYS})",
+    )
+    check.set_defaults(handler=_guides_check)
+    guides_sub.add_parser("list", help="one guide a line: id, topic, title").set_defaults(
+        handler=_guides_list
+    )
+    units = sub.add_parser("units", help="the tree of units (works on DB_PATH, no token)")
+    units_sub = units.add_subparsers(dest="units_command", required=True)
+    units_import = units_sub.add_parser(
+        "import", help="add or update units from a CSV: code,name,kind,parent_code"
+    )
+    units_import.add_argument("file", type=Path, help="the CSV file (UTF-8)")
+    units_import.set_defaults(handler=_units_import)
+    units_list = units_sub.add_parser("list", help="one unit a line: code, kind, name, parent")
+    units_list.add_argument("--under", metavar="CODE", help="only this unit and those below it")
+    units_list.set_defaults(handler=_units_list)
+    _add_report_commands(sub)
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("file", type=Path, help="where to write the copy")
+    backup.set_defaults(handler=_backup)
+    health = sub.add_parser("health", help="check database and guides; exit 0 when healthy")
+    health.set_defaults(handler=_health)
+    return parser
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from bot.cli.ops import backup
+
+    try:
+        version = backup(settings.db_path, args.file)
+    except (FileNotFoundError, sqlite3.Error) as exc:
+        print(f"outreach-bot: backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backed up {settings.db_path} to {args.file} (schema {version}, integrity ok).")
+    return 0
+
+
+def _health(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.ops import health
+
+    result = health(settings)
+    for line in result.lines:
+        print(line)
+    return 0 if result.ok else 1
+
+
+def _add_period_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--unit", metavar="CODE", help="this unit and below (default: all)")
+    command.add_argument("--from", dest="date_from", metavar="DATE", help="dd/mm/yyyy or ISO")
+    command.add_argument("--to", dest="date_to", metavar="DATE", help="dd/mm/yyyy or ISO")
+    command.add_argument("--out", metavar="FILE", help="where to write")
+
+
+def _add_report_commands(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="reach report (default: all time, whole tree)")
+    _add_period_options(report)
+    report.add_argument("--format", choices=("text", "csv", "xlsx"), default="text")
+    report.set_defaults(handler=_async_command("report"))
+    export = sub.add_parser("export", help="records without personal data, as CSV or XLSX")
+    _add_period_options(export)
+    export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    export.set_defaults(handler=_async_command("export"))
+    chart = sub.add_parser("chart", help="PNG charts: over time, by service, by unit")
+    _add_period_options(chart)
+    chart.add_argument(
+        "--kind",
+        choices=("all", "time", "service", "units"),
+        default="all",
+        help="one chart, or all three as FILE-time.png, FILE-service.png, FILE-units.png",
+    )
+    chart.set_defaults(handler=_async_command("chart"))
+    qr = sub.add_parser("qr", help="an A4 poster with a guide's QR code (PNG or PDF)")
+    qr.add_argument("guide_id", nargs="?", help="the guide's id (see `guides list`)")
+    qr.add_argument("--all", action="store_true", help="a poster for every guide")
+    qr.add_argument("--unit", metavar="CODE", help="the unit credited for self-serve reach")
+    qr.add_argument("--out", metavar="FILE", help="FILE.png or FILE.pdf")
+    qr.set_defaults(handler=_async_command("qr"))
+    demo = sub.add_parser("demo-data", help="fill DB_PATH with a synthetic year of outreach")
+    demo.add_argument("--assists", type=int, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.set_defaults(handler=_demo_data)
+
+
+def _async_command(name: str):  # type: ignore[no-untyped-def]
+    def run(settings: Settings, args: argparse.Namespace) -> int:
+        from bot.cli import reports as report_cli
+
+        try:
+            return int(asyncio.run(getattr(report_cli, name)(settings, args)))
+        except report_cli.CliError as exc:
+            print(f"outreach-bot: {exc}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import reports as report_cli
+
+    try:
+        return report_cli.demo_data(settings, args)
+    except report_cli.CliError as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return 1
+
+
+def _units_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.units import import_units
+
+    return asyncio.run(import_units(settings.db_path, args.file))
+
+
+def _units_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.units import list_units
+
+    return asyncio.run(list_units(settings.db_path, args.under))
+
+
+def _start(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.bot_token is None:
+        print("BOT_TOKEN is not set: starting the offline console preview.", file=sys.stderr)
+        return _console(settings, args)
+    return _run(settings, args)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram.runner import run_polling
+
+    return run_polling(settings, webhook=bool(getattr(args, "webhook", False)))
+
+
+def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.console import run_console
+    from bot.guides.loader import GuidesInvalid
+    from bot.telegram.logging_setup import setup_logging
+
+    setup_logging("WARNING", [])
+    try:
+        return asyncio.run(run_console(settings))
+    except GuidesInvalid as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return 1
+
+
+def _guides_check(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram.guide_check import check_guides
+
+    count, problems = check_guides(settings.guides_dir, settings.templates_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {settings.guides_dir}", file=sys.stderr)
+        return 1
+    print(f"OK: {count} guides valid")
+    if args.stale_days is not None:
+        _print_stale(settings, args.stale_days)
+    return 0
+
+
+def _print_stale(settings: Settings, days: int) -> None:
+    """Stale guides are a reminder, not a failure: the content is still valid."""
+    from bot.guides.freshness import stale_guides, today_in_vietnam
+    from bot.guides.loader import load_guides
+
+    library, _ = load_guides(settings.guides_dir)
+    stale = stale_guides(library, today_in_vietnam(), days)
+    if not stale:
+        print(f"No guide was last reviewed more than {days} days ago.")
+        return
+    print(f"{len(stale)} guide(s) last reviewed more than {days} days ago:")
+    for guide, age in stale:
+        print(f"{guide.id}\treviewed {guide.reviewed.isoformat()}\t{age} days ago")
+
+
+def _guides_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.guides.loader import load_guides
+
+    library, problems = load_guides(settings.guides_dir)
+    for guide in library:
+        print(f"{guide.id}\t{guide.topic.value}\t{guide.title}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,230 @@
+"""Desktop twins of /report, /export, /chart and /qr, plus demo data; no bot token needed.
+
+They work on DB_PATH. With no --from/--to the period is all time; with no --unit, the whole
+tree. Dates are dd/mm/yyyy or yyyy-mm-dd.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import shutil
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.guides.loader import load_guides
+from bot.reach.domain import clock, deep_links
+from bot.reach.domain.model import Unit
+from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
+from bot.reports import exports
+from bot.reports import service as reporting
+from bot.storage.db import Database, open_database
+from bot.storage.reports import Report, ReportRepository
+from bot.storage.units import UnitRepository
+from bot.telegram.views.reports import ReportViews
+from bot.texts.telegram_html import parse_html
+from bot.texts.templates import Texts
+
+
+class CliError(Exception):
+    """A problem the person at the terminal can fix; printed as one line, exit 1."""
+
+
+def period_of(args: argparse.Namespace) -> Period:
+    today = clock.vn_date(clock.now())
+    try:
+        first = parse_date(args.date_from) if args.date_from else ALL_TIME_START
+        last = parse_date(args.date_to) if args.date_to else today
+        period = custom(first, last)
+    except PeriodError as exc:
+        raise CliError(str(exc)) from None
+    if not args.date_from and not args.date_to:
+        return Period("all", period.first, period.last)
+    return period
+
+
+async def _scope(db: Database, code: str | None) -> Unit | None:
+    if not code:
+        return None
+    unit = await UnitRepository(db).by_code(code)
+    if unit is None:
+        raise CliError(f"no unit has the code {code}")
+    return unit
+
+
+async def report(settings: Settings, args: argparse.Namespace) -> int:
+    texts = Texts(settings.templates_dir)
+    lang = settings.default_language
+    db = await open_database(settings.db_path)
+    try:
+        scope = await _scope(db, args.unit)
+        period = period_of(args)
+        result = await ReportRepository(db).report(scope, period)
+        if args.format == "text":
+            _emit(args.out, parse_html(ReportViews(texts).text(lang, result)) + "\n")
+        elif args.format == "csv":
+            _emit(
+                args.out,
+                _summary_csv(texts, lang, result, await reporting.unit_lines(db, scope, period)),
+            )
+        else:
+            if not args.out:
+                raise CliError("--format xlsx needs --out FILE.xlsx")
+            lines = await reporting.unit_lines(db, scope, period)
+            exports.write_xlsx(
+                Path(args.out), exports.RecordFormatter(texts, lang), result, lines, iter(())
+            )
+            print(f"Wrote {args.out}", file=sys.stderr)
+    finally:
+        await db.close()
+    return 0
+
+
+def _summary_csv(
+    texts: Texts, lang: str, result: Report, lines: list[tuple[str, str, str, int, int]]
+) -> str:
+    label = texts.label
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label(lang, "xl_col", "item"), label(lang, "xl_col", "value")])
+    writer.writerow([label(lang, "xl_col", "people"), result.totals.people])
+    writer.writerow([label(lang, "xl_col", "assists"), result.totals.assists])
+    writer.writerow([label(lang, "xl_col", "self_serve"), result.totals.self_serve])
+    for dim, macro, column in (
+        ("svc", "service_name", "services"),
+        ("age", "age_name", "age"),
+        ("sex", "sex_name", "sex"),
+        ("out", "outcome_name", "outcome"),
+    ):
+        for key, count in result.by_dim.get(dim, []):
+            name = label(lang, macro, key) if key else "?"
+            writer.writerow([f"{label(lang, 'xl_col', column)}: {name}", count])
+    for code, _, name, people, assists in lines:
+        writer.writerow([f"{label(lang, 'xl_col', 'unit')}: {code} {name}", f"{people}/{assists}"])
+    return "\ufeff" + out.getvalue()
+
+
+def _emit(out: str | None, text: str) -> None:
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        print(f"Wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text.removeprefix("\ufeff"))
+
+
+async def export(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.out:
+        raise CliError(f"--out FILE.{args.format} is needed")
+    out = Path(args.out)
+    texts = Texts(settings.templates_dir)
+    db = await open_database(settings.db_path)
+    try:
+        scope = await _scope(db, args.unit)
+        with reporting.temp_dir() as folder:
+            _, result = await reporting.export(
+                db,
+                settings.db_path,
+                texts,
+                settings.default_language,
+                scope,
+                period_of(args),
+                Path(folder),
+                (args.format,),
+                who="cli",
+                fit=False,
+            )
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(result.files[0]), out)
+    finally:
+        await db.close()
+    print(f"Wrote {out}: {result.records} records", file=sys.stderr)
+    return 0
+
+
+CHART_KINDS = ("time", "service", "units")
+
+
+async def chart(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.out:
+        raise CliError("--out FILE.png is needed")
+    out = Path(args.out)
+    texts = Texts(settings.templates_dir)
+    db = await open_database(settings.db_path)
+    try:
+        scope = await _scope(db, args.unit)
+        pngs = await reporting.chart_pngs(
+            db, texts, settings.default_language, scope, period_of(args)
+        )
+    finally:
+        await db.close()
+    wanted = dict(zip(CHART_KINDS, pngs, strict=False))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if args.kind != "all":
+        if args.kind not in wanted:
+            raise CliError(f"no {args.kind} chart: the scope has no child units")
+        out.write_bytes(wanted[args.kind][1])
+        print(f"Wrote {out}", file=sys.stderr)
+        return 0
+    for kind, (_, png) in wanted.items():
+        path = out.with_name(f"{out.stem}-{kind}{out.suffix or '.png'}")
+        path.write_bytes(png)
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
+async def qr(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.bot_username:
+        raise CliError("set BOT_USERNAME (the bot's @username without @) to make links offline")
+    if not args.out:
+        raise CliError("--out FILE.png or FILE.pdf is needed")
+    if bool(args.all) == bool(args.guide_id):
+        raise CliError("name one guide id, or use --all")
+    texts = Texts(settings.templates_dir)
+    lang = settings.default_language
+    library, problems = load_guides(settings.guides_dir)
+    if problems:
+        raise CliError(f"{len(problems)} problem(s) in the guides; run `outreach-bot guides check`")
+    db = await open_database(settings.db_path)
+    try:
+        unit = await _scope(db, args.unit)
+    finally:
+        await db.close()
+    guides = list(library) if args.all else [library.get(args.guide_id)]
+    if guides[0] is None:
+        raise CliError(f"no guide has the id {args.guide_id}")
+    from bot.reports.posters import poster_text, save_posters  # matplotlib: only when drawing
+
+    posters = []
+    for guide in guides:
+        assert guide is not None
+        payload = deep_links.guide_payload(guide.id, unit.code if unit else "")
+        link = deep_links.link(settings.bot_username, payload)
+        posters.append(
+            poster_text(texts, lang, guide.localized_title(lang), link, unit.name if unit else "")
+        )
+    try:
+        written = save_posters(posters, Path(args.out))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    for path in written:
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
+def demo_data(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.demo import DemoRefused, generate
+
+    if args.assists < 1:
+        raise CliError("--assists must be 1 or more")
+    try:
+        summary = generate(settings.db_path, args.assists, seed=args.seed)
+    except DemoRefused as exc:
+        raise CliError(str(exc)) from None
+    print(
+        f"Wrote {summary.records} assists, {summary.volunteers} volunteers, "
+        f"{summary.units} demo units and {summary.self_serve} self-serve completions "
+        f"to {settings.db_path} in {summary.seconds:.0f} s."
+    )
+    return 0

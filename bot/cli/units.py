@@ -1,0 +1,66 @@
+"""`outreach-bot units import|list`: work on DB_PATH directly, no bot token needed."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from bot.reach.domain.units_csv import parse_units_csv
+from bot.storage.db import open_database
+from bot.storage.units import UnitRepository
+
+
+async def import_units(db_path: Path, csv_path: Path) -> int:
+    try:
+        text = csv_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"outreach-bot: cannot read {csv_path}: {exc}", file=sys.stderr)
+        return 1
+    rows, problems = parse_units_csv(text)
+    if problems and not rows:
+        return _report(csv_path, problems)
+    started = time.perf_counter()
+    db = await open_database(db_path)
+    try:
+        result = await UnitRepository(db).import_rows(rows, problems)
+    finally:
+        await db.close()
+    if result.problems:
+        return _report(csv_path, result.problems)
+    seconds = time.perf_counter() - started
+    print(
+        f"Imported {len(rows)} units from {csv_path}: {result.added} added, "
+        f"{result.updated} updated, {result.unchanged} unchanged ({seconds:.1f} s)."
+    )
+    return 0
+
+
+def _report(csv_path: Path, problems: list[str]) -> int:
+    for problem in problems:
+        print(f"{csv_path.name}: {problem}")
+    print(f"{len(problems)} problem(s); nothing was imported.", file=sys.stderr)
+    return 1
+
+
+async def list_units(db_path: Path, under: str | None) -> int:
+    db = await open_database(db_path)
+    try:
+        repo = UnitRepository(db)
+        root = None
+        if under:
+            root = await repo.by_code(under)
+            if root is None:
+                print(f"outreach-bot: no unit has the code {under}", file=sys.stderr)
+                return 1
+        units = await repo.subtree(root)
+        codes = {u.id: u.code for u in units}
+        if root is not None and root.parent_id is not None:
+            parent = await repo.get(root.parent_id)
+            codes[root.parent_id] = parent.code if parent else ""
+    finally:
+        await db.close()
+    for unit in units:
+        parent_code = codes.get(unit.parent_id, "") if unit.parent_id else ""
+        print(f"{unit.code}\t{unit.kind}\t{unit.name}\t{parent_code}")
+    return 0

@@ -1,0 +1,139 @@
+"""Read guide files into validated models, collecting every problem with its file and field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from bot.guides.models import TOPIC_ORDER, Guide, Topic
+
+GUIDE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class GuideProblem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class GuidesInvalid(Exception):
+    def __init__(self, problems: list[GuideProblem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        more = (
+            f" (and {len(problems) - 1} more; run `outreach-bot guides check`)"
+            if len(problems) > 1
+            else ""
+        )
+        super().__init__(f"Guide error: {first}{more}")
+
+
+class GuideLibrary:
+    """All guides, indexed by id and by topic, in a stable order."""
+
+    def __init__(self, guides: Iterable[Guide]) -> None:
+        self._by_id = {g.id: g for g in guides}
+        order = {topic: i for i, topic in enumerate(TOPIC_ORDER)}
+        self.ordered = sorted(self._by_id.values(), key=lambda g: (order[g.topic], g.title))
+
+    def get(self, guide_id: str) -> Guide | None:
+        return self._by_id.get(guide_id)
+
+    def in_topic(self, topic: Topic) -> list[Guide]:
+        return [g for g in self.ordered if g.topic == topic]
+
+    def topics(self) -> list[Topic]:
+        present = {g.topic for g in self.ordered}
+        return [t for t in TOPIC_ORDER if t in present]
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self):
+        return iter(self.ordered)
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    # Editors count steps from 1, as the bot shows them ("Bước 3/6"), so lists are 1-based here.
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item + 1}]")
+        else:
+            parts.append(("." if parts else "") + item)
+    return "".join(parts) or "(file)"
+
+
+def parse_guide_file(path: Path, root: Path) -> tuple[Guide | None, list[GuideProblem]]:
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return None, [GuideProblem(name, "(file)", "is not UTF-8 text")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [GuideProblem(name, where, f"YAML syntax error: {problem}")]
+    if not isinstance(raw, dict):
+        return None, [GuideProblem(name, "(file)", "must be a mapping of fields (id, title, ...)")]
+    try:
+        guide = Guide.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = "unknown field (check the spelling against guides/README.md)"
+            problems.append(GuideProblem(name, _field_path(err["loc"]), message))
+        return None, problems
+    problems = []
+    if path.stem != guide.id:
+        problems.append(GuideProblem(name, "id", f"must match the file name ('{path.stem}')"))
+    for i, step in enumerate(guide.steps, start=1):
+        if step.image and not (root / step.image).is_file():
+            problems.append(
+                GuideProblem(name, f"steps[{i}].image", f"file '{step.image}' not found")
+            )
+    return guide, problems
+
+
+def load_guides(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
+    """Load every guide under `root`; return the library of valid ones and all problems."""
+    problems: list[GuideProblem] = []
+    guides: dict[str, tuple[Guide, str]] = {}
+    if not root.is_dir():
+        return GuideLibrary([]), [GuideProblem(str(root), "(folder)", "guides folder not found")]
+    files = sorted(p for p in root.rglob("*") if p.suffix in GUIDE_SUFFIXES and p.is_file())
+    for path in files:
+        guide, found = parse_guide_file(path, root)
+        problems.extend(found)
+        if guide is None:
+            continue
+        name = path.relative_to(root).as_posix()
+        if guide.id in guides:
+            other = guides[guide.id][1]
+            problems.append(
+                GuideProblem(name, "id", f"duplicate id '{guide.id}' (also in {other})")
+            )
+            continue
+        guides[guide.id] = (guide, name)
+    for guide, name in guides.values():
+        for i, target in enumerate(guide.related, start=1):
+            if target not in guides:
+                problems.append(GuideProblem(name, f"related[{i}]", f"no guide with id '{target}'"))
+            elif target == guide.id:
+                problems.append(
+                    GuideProblem(name, f"related[{i}]", "a guide cannot relate to itself")
+                )
+    if not files:
+        problems.append(GuideProblem(str(root), "(folder)", "no guide files (*.yaml)"))
+    return GuideLibrary(g for g, _ in guides.values()), problems

@@ -1,0 +1,89 @@
+"""The schema of a guide file. `guides/README.md` documents it for content editors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+
+class Topic(StrEnum):
+    VNEID = "vneid"
+    PARTY_HANDBOOK = "party-handbook"
+    PUBLIC_SERVICES = "public-services"
+    SIGNING = "signing"
+    SAFETY = "safety"
+
+
+TOPIC_ORDER: tuple[Topic, ...] = tuple(Topic)
+
+
+class _Strict(BaseModel):
+    # Unknown fields are errors: a typo such as `step:` must not silently drop content.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Trouble(_Strict):
+    problem: str = Field(min_length=3, max_length=200)
+    fix: str = Field(min_length=3, max_length=1000)
+
+
+class Step(_Strict):
+    title: str = Field(min_length=2, max_length=120)
+    text: str = Field(min_length=2, max_length=3000)
+    image: str | None = Field(default=None, description="Path relative to the guides folder.")
+    troubleshooting: tuple[Trouble, ...] = ()
+
+
+class Source(_Strict):
+    title: str = Field(min_length=2, max_length=200)
+    url: HttpUrl
+    checked: dt.date
+
+
+class Guide(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", max_length=40)
+    topic: Topic
+    title: str = Field(min_length=3, max_length=100)
+    title_en: str | None = Field(default=None, max_length=100)
+    summary: str = Field(min_length=10, max_length=400)
+    summary_en: str | None = Field(default=None, max_length=400)
+    keywords: tuple[str, ...] = Field(min_length=1)
+    needs: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=30)
+    related: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = Field(min_length=1)
+    reviewed: dt.date
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        # These words mean something else in a deep link (see bot/reach/domain/deep_links.py).
+        if value in ("join", "menu"):
+            raise ValueError(f"'{value}' is reserved for deep links; choose another id")
+        return value
+
+    @field_validator("keywords", "needs")
+    @classmethod
+    def _no_blank_items(cls, items: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not item.strip() for item in items):
+            raise ValueError("items must not be empty")
+        return items
+
+    @property
+    def version(self) -> str:
+        """A short fingerprint of the step list, carried in buttons to spot stale ones.
+
+        Only step titles count: fixing a typo in a step's text must not invalidate the
+        buttons residents already have on screen, but removing or reordering steps must.
+        """
+        digest = hashlib.blake2s("\n".join(s.title for s in self.steps).encode(), digest_size=3)
+        return digest.hexdigest()
+
+    def localized_title(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title
+
+    def localized_summary(self, language: str) -> str:
+        return self.summary_en if language == "en" and self.summary_en else self.summary

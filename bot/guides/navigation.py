@@ -1,0 +1,87 @@
+"""Which screen a button leads to, and what to say when the button is stale.
+
+Pure rules over the guide library; handlers turn the result into Telegram calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.guides.loader import GuideLibrary
+from bot.guides.models import Guide, Topic
+from bot.telegram.callback_data import Action, Nav
+
+
+class ScreenKind(StrEnum):
+    MENU = "menu"
+    TOPIC = "topic"
+    INTRO = "intro"
+    STEP = "step"
+    STUCK = "stuck"
+    DONE = "done"
+    LANGUAGE = "language"
+    SEARCH_HINT = "search_hint"
+    HELP = "help"
+
+
+class Notice(StrEnum):
+    """Why the person sees a different screen from the one the button promised."""
+
+    NONE = ""
+    GUIDE_GONE = "guide_gone"
+    GUIDE_UPDATED = "guide_updated"
+    STALE = "stale"
+    UNKNOWN_LINK = "unknown_link"
+
+
+@dataclass(frozen=True)
+class Screen:
+    kind: ScreenKind
+    guide: Guide | None = None
+    step: int = 0
+    topic: Topic | None = None
+    notice: Notice = Notice.NONE
+    unit: int = 0  # the unit credited for self-serve reach (internal id), 0 when none
+
+
+def resolve(library: GuideLibrary, nav: Nav) -> Screen:
+    simple = {
+        Action.MENU: ScreenKind.MENU,
+        Action.LANGUAGE: ScreenKind.LANGUAGE,
+        Action.SEARCH_HINT: ScreenKind.SEARCH_HINT,
+        Action.HELP_PAGE: ScreenKind.HELP,
+    }
+    if nav.action in simple:
+        return Screen(simple[nav.action])
+    if nav.action is Action.TOPIC:
+        try:
+            topic = Topic(nav.topic)
+        except ValueError:
+            return Screen(ScreenKind.MENU, notice=Notice.STALE)
+        if not library.in_topic(topic):
+            return Screen(ScreenKind.MENU, notice=Notice.STALE)
+        return Screen(ScreenKind.TOPIC, topic=topic)
+    guide = library.get(nav.guide_id)
+    if guide is None:
+        return Screen(ScreenKind.MENU, notice=Notice.GUIDE_GONE)
+    unit = nav.unit
+    if nav.action is Action.INTRO:
+        return Screen(ScreenKind.INTRO, guide=guide, unit=unit)
+    if nav.version != guide.version:
+        return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED, unit=unit)
+    if nav.action is Action.DONE:
+        return Screen(ScreenKind.DONE, guide=guide, unit=unit)
+    if not 1 <= nav.step <= len(guide.steps):
+        return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED, unit=unit)
+    # A photo button lands on its step; the handler then sends the picture beside it.
+    kind = ScreenKind.STUCK if nav.action is Action.HELP else ScreenKind.STEP
+    return Screen(kind, guide=guide, step=nav.step, unit=unit)
+
+
+def open_guide(library: GuideLibrary, guide_id: str, unit: int = 0) -> Screen:
+    """The screen for a guide deep link (`/start <guide-id>[_<unit-code>]`)."""
+    guide = library.get(guide_id)
+    if guide is None:
+        return Screen(ScreenKind.MENU, notice=Notice.UNKNOWN_LINK)
+    return Screen(ScreenKind.INTRO, guide=guide, unit=unit)

@@ -1,0 +1,139 @@
+"""Rank guides for what a person typed: accent-blind, abbreviation-aware, typo-tolerant.
+
+A small weighted term index, built once when guides load. The guide library is a few dozen
+files, so clarity beats cleverness: no external engine, every score explainable.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bot.guides.models import Guide
+from bot.guides.text_norm import accented_tokens, edit_distance, tokens
+
+# How much a word counts, by where it appears in a guide.
+FIELD_WEIGHTS = {
+    "id": 3.0,
+    "title": 4.0,
+    "keywords": 4.0,
+    "summary": 2.0,
+    "needs": 1.0,
+    "step_title": 1.5,
+    "step_text": 1.0,
+    "problem": 2.0,
+    "fix": 1.0,
+}
+FUZZY_FACTOR = 0.7  # a misspelt word counts a bit less than the real one
+PREFIX_FACTOR = 0.6  # the unfinished last word of an inline query
+PHRASE_BONUS = 1.5  # two query words standing together in a title or keyword
+ACCENT_BONUS = 1.15  # "mật" typed with accents prefers guides that say "mật", not "mất"
+MAX_QUERY_TOKENS = 24  # longer texts are chat, not queries; bounded work per message
+RELATIVE_CUTOFF = 0.3  # drop results far below the best one
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    guide: Guide
+    score: float
+
+
+def _guide_fields(guide: Guide) -> list[tuple[str, str]]:
+    fields = [
+        ("id", guide.id.replace("-", " ")),
+        ("title", guide.title),
+        ("title", guide.title_en or ""),
+        ("summary", guide.summary),
+        ("summary", guide.summary_en or ""),
+    ]
+    fields += [("keywords", k) for k in guide.keywords]
+    fields += [("needs", n) for n in guide.needs]
+    for step in guide.steps:
+        fields += [("step_title", step.title), ("step_text", step.text)]
+        for trouble in step.troubleshooting:
+            fields += [("problem", trouble.problem), ("fix", trouble.fix)]
+    return fields
+
+
+class SearchIndex:
+    def __init__(self, guides: list[Guide]) -> None:
+        self._by_id = {g.id: g for g in guides}
+        self._weights: dict[str, dict[str, float]] = defaultdict(dict)  # token -> guide -> w
+        self._phrases: dict[str, set[str]] = defaultdict(set)  # "a b" -> guide ids
+        self._accented: dict[str, set[str]] = {}  # guide -> accented tokens
+        for guide in guides:
+            per_token: dict[str, float] = defaultdict(float)
+            accented: set[str] = set()
+            for field, text in _guide_fields(guide):
+                weight = FIELD_WEIGHTS[field]
+                words = tokens(text, expand=True)
+                for word in set(words):
+                    # Presence per field, not repetition: long step texts must not drown titles.
+                    per_token[word] += weight
+                if field in ("title", "keywords", "id"):
+                    for a, b in itertools.pairwise(words):
+                        self._phrases[f"{a} {b}"].add(guide.id)
+                accented.update(accented_tokens(text))
+            for word, weight in per_token.items():
+                self._weights[word][guide.id] = weight
+            self._accented[guide.id] = accented
+        count = max(len(guides), 1)
+        self._idf = {
+            word: math.log(1 + (count - len(hits) + 0.5) / (len(hits) + 0.5))
+            for word, hits in self._weights.items()
+        }
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in self._weights:
+            self._by_length[len(word)].append(word)
+
+    def _expand_token(self, word: str, *, last: bool) -> list[tuple[str, float]]:
+        """The index words that `word` may stand for, each with how much to trust it."""
+        if word in self._weights:
+            return [(word, 1.0)]
+        matches: list[tuple[str, float]] = []
+        if len(word) >= 3:
+            limit = 1 if len(word) <= 6 else 2
+            for length in range(len(word) - limit, len(word) + limit + 1):
+                for candidate in self._by_length.get(length, ()):
+                    if edit_distance(word, candidate, limit) <= limit:
+                        matches.append((candidate, FUZZY_FACTOR))
+        if last and len(word) >= 2 and not matches:
+            matches = [(w, PREFIX_FACTOR) for w in self._weights if w.startswith(word)][:20]
+        return matches
+
+    def search(self, query: str, *, limit: int = 5, prefix_last: bool = False) -> list[SearchHit]:
+        words = tokens(query, expand=True, drop_stopwords=True)[:MAX_QUERY_TOKENS]
+        if not words:
+            return []
+        typed_accented = {t for t in accented_tokens(query) if not t.isascii()}
+        scores: dict[str, float] = defaultdict(float)
+        for position, word in enumerate(words):
+            last = prefix_last and position == len(words) - 1
+            best_for_guide: dict[str, float] = {}
+            for candidate, trust in self._expand_token(word, last=last):
+                idf = self._idf[candidate]
+                for guide_id, weight in self._weights[candidate].items():
+                    # Saturating: a word that appears everywhere in a guide counts ~ once.
+                    value = trust * idf * (weight / (weight + 2.0)) * 3.0
+                    best_for_guide[guide_id] = max(best_for_guide.get(guide_id, 0.0), value)
+            for guide_id, value in best_for_guide.items():
+                scores[guide_id] += value
+        for a, b in itertools.pairwise(words):
+            for guide_id in self._phrases.get(f"{a} {b}", ()):
+                scores[guide_id] += PHRASE_BONUS
+        if typed_accented:
+            for guide_id in scores:
+                overlap = len(typed_accented & self._accented[guide_id])
+                if overlap:
+                    scores[guide_id] *= ACCENT_BONUS ** min(overlap, 3)
+        if not scores:
+            return []
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        top = ranked[0][1]
+        return [
+            SearchHit(self._by_id[guide_id], score)
+            for guide_id, score in ranked[:limit]
+            if score >= top * RELATIVE_CUTOFF
+        ]

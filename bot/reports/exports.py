@@ -1,0 +1,263 @@
+"""Exports a coordinator's office can open: an XLSX workbook and a CSV, streamed.
+
+Records are read in day order straight from SQLite and written row by row (xlsxwriter's
+constant-memory mode), so a million records export in bounded memory. Nothing personal is
+written: no names, no phone codes, volunteers only by their internal number. Files bigger
+than Telegram accepts from a bot are compressed or split, and the result says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.reach.domain.catalog import services_from_mask
+from bot.reach.domain.model import Unit
+from bot.reach.domain.periods import EPOCH, Period
+from bot.storage.reports import Report
+from bot.texts.templates import Texts
+
+TELEGRAM_MAX_BYTES = 50 * 1000 * 1000
+SAFE_BYTES = 48 * 1000 * 1000  # headroom for the multipart envelope
+XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
+RECORD_COLUMNS = (
+    "day",
+    "unit_code",
+    "unit",
+    "services",
+    "people",
+    "consent",
+    "outcome",
+    "age",
+    "sex",
+    "volunteer",
+    "dedup",
+)
+
+
+@dataclass
+class ExportResult:
+    files: list[Path] = field(default_factory=list)
+    records: int = 0
+    compressed: bool = False  # the CSV was zipped to fit Telegram's limit
+    split: bool = False  # some file had to be cut into parts
+    too_big: list[Path] = field(default_factory=list)  # an XLSX Telegram would refuse
+
+
+def stream_records(db_path: Path, scope: Unit | None, period: Period) -> Iterator[tuple]:
+    """Yield raw record rows in day order, from a read-only connection of their own."""
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        where, params = "a.day BETWEEN ? AND ?", [period.first_day, period.last_day]
+        if scope is not None:
+            where += " AND substr(u.path, 1, ?) = ?"
+            params += [len(scope.path), scope.path]
+        cursor = conn.execute(
+            "SELECT a.day, u.code, u.name, a.services, a.people, a.consent, a.outcome, "
+            "a.age_band, a.sex, a.volunteer_id, a.person_key IS NOT NULL "
+            f"FROM assists a JOIN units u ON u.id = a.unit_id WHERE {where} "
+            "ORDER BY a.day, a.id",
+            params,
+        )
+        while True:
+            rows = cursor.fetchmany(5000)
+            if not rows:
+                return
+            yield from rows
+    finally:
+        conn.close()
+
+
+class RecordFormatter:
+    """Turns stored codes into the words of the person's language, caching the few values."""
+
+    def __init__(self, texts: Texts, lang: str) -> None:
+        self.texts, self.lang = texts, lang
+        self._days: dict[int, str] = {}
+        self._services: dict[int, str] = {}
+        self._words: dict[tuple[str, str], str] = {}
+
+    def header(self) -> list[str]:
+        return [self.texts.label(self.lang, "xl_col", name) for name in RECORD_COLUMNS]
+
+    def row(self, raw: tuple) -> list[object]:
+        day, code, name, mask, people, consent, outcome, age, sex, volunteer, dedup = raw
+        return [
+            self.day(day),
+            code,
+            name,
+            self.services(mask),
+            people,
+            self._word("yes_no", bool(consent)),
+            self._word("outcome_name", outcome) if outcome else "",
+            self._word("age_name", age) if age else "",
+            self._word("sex_name", sex) if sex else "",
+            volunteer if volunteer is not None else "",
+            self._word("yes_no", bool(dedup)),
+        ]
+
+    def day(self, day: int) -> str:
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = (EPOCH + dt.timedelta(days=day)).strftime("%d/%m/%Y")
+        return text
+
+    def services(self, mask: int) -> str:
+        text = self._services.get(mask)
+        if text is None:
+            names = [
+                self.texts.label(self.lang, "service_name", c) for c in services_from_mask(mask)
+            ]
+            text = self._services[mask] = "; ".join(names)
+        return text
+
+    def _word(self, macro: str, value: object) -> str:
+        key = (macro, str(value))
+        text = self._words.get(key)
+        if text is None:
+            text = self._words[key] = self.texts.label(self.lang, macro, value)
+        return text
+
+
+def write_csv(path: Path, formatter: RecordFormatter, records: Iterator[tuple]) -> int:
+    count = 0
+    # UTF-8 with a BOM: Excel then reads the Vietnamese letters correctly.
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(formatter.header())
+        for raw in records:
+            writer.writerow(formatter.row(raw))
+            count += 1
+    return count
+
+
+def write_xlsx(
+    path: Path,
+    formatter: RecordFormatter,
+    report: Report,
+    unit_lines: list[tuple[str, str, str, int, int]],
+    records: Iterator[tuple],
+) -> int:
+    import xlsxwriter  # imported here: only exports need it
+
+    texts, lang = formatter.texts, formatter.lang
+    label = texts.label
+    # Text stays text: a unit name starting with "=" must not become a formula.
+    book = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    bold = book.add_format({"bold": True})
+    try:
+        summary = book.add_worksheet(label(lang, "xl_sheet", "summary"))
+        summary.set_column(0, 0, 42)
+        summary.set_column(1, 1, 18)
+        lines: list[tuple[str, object]] = [
+            (
+                label(lang, "xl_col", "scope"),
+                report.scope.name if report.scope else label(lang, "whole_tree"),
+            ),
+            (
+                label(lang, "xl_col", "period"),
+                f"{report.period.first:%d/%m/%Y} – {report.period.last:%d/%m/%Y}",
+            ),
+            (label(lang, "xl_col", "people"), report.totals.people),
+            (label(lang, "xl_col", "assists"), report.totals.assists),
+            (label(lang, "xl_col", "self_serve"), report.totals.self_serve),
+        ]
+        for dim, macro in (
+            ("svc", "service_name"),
+            ("age", "age_name"),
+            ("sex", "sex_name"),
+            ("out", "outcome_name"),
+        ):
+            for key, count in report.by_dim.get(dim, []):
+                name = label(lang, macro, key) if key else "?"
+                lines.append((f"{label(lang, 'xl_col', _DIM_COLUMN[dim])}: {name}", count))
+        summary.write_row(
+            0, 0, [label(lang, "xl_col", "item"), label(lang, "xl_col", "value")], bold
+        )
+        for number, (item, value) in enumerate(lines, start=1):
+            summary.write_row(number, 0, [item, value])
+
+        units = book.add_worksheet(label(lang, "xl_sheet", "units"))
+        units.set_column(0, 1, 14)
+        units.set_column(2, 2, 36)
+        header = [
+            label(lang, "xl_col", c) for c in ("unit_code", "kind", "unit", "people", "assists")
+        ]
+        units.write_row(0, 0, header, bold)
+        for number, line in enumerate(unit_lines, start=1):
+            units.write_row(number, 0, line)
+
+        count = 0
+        sheet = None
+        for raw in records:
+            if count % XLSX_MAX_ROWS == 0:  # Excel's row limit: continue on a new sheet
+                suffix = f" {count // XLSX_MAX_ROWS + 1}" if count else ""
+                sheet = book.add_worksheet(label(lang, "xl_sheet", "records") + suffix)
+                sheet.set_column(0, 10, 14)
+                sheet.write_row(0, 0, formatter.header(), bold)
+            assert sheet is not None
+            sheet.write_row(count % XLSX_MAX_ROWS + 1, 0, formatter.row(raw))
+            count += 1
+        if sheet is None:
+            sheet = book.add_worksheet(label(lang, "xl_sheet", "records"))
+            sheet.write_row(0, 0, formatter.header(), bold)
+    finally:
+        book.close()
+    return count
+
+
+_DIM_COLUMN = {"svc": "services", "age": "age", "sex": "sex", "out": "outcome"}
+
+
+def fit_for_telegram(path: Path, limit: int = SAFE_BYTES) -> tuple[list[Path], bool, bool]:
+    """Files of at most `limit` bytes: as is, zipped, or zipped in parts of the CSV."""
+    if path.stat().st_size <= limit:
+        return [path], False, False
+    zipped = path.with_suffix(path.suffix + ".zip")
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(path, path.name)
+    if zipped.stat().st_size <= limit:
+        path.unlink()
+        return [zipped], True, False
+    zipped.unlink()
+    if path.suffix != ".csv":
+        return [path], False, False  # cannot cut a workbook: the caller offers the CSV parts
+    return _split_csv(path, limit), True, True
+
+
+def _split_csv(path: Path, limit: int) -> list[Path]:
+    """Cut a CSV into zipped parts, each with the header, streamed line by line.
+
+    A part closes after about four times `limit` of text (CSV zips about eightfold), so each
+    part fits; memory stays one line, not one part.
+    """
+    parts: list[Path] = []
+    budget = limit * 4
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = handle.readline()
+        line = handle.readline()
+        while line or not parts:
+            number = len(parts) + 1
+            name = f"{path.stem}-part{number}.csv"
+            target = path.with_name(name + ".zip")
+            with (
+                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive,
+                archive.open(name, "w") as member,
+            ):
+                member.write(("\ufeff" + header).encode())
+                size = 0
+                while line and size < budget:
+                    data = line.encode()
+                    member.write(data)
+                    size += len(data)
+                    line = handle.readline()
+            parts.append(target)
+    path.unlink()
+    return parts

@@ -1,0 +1,193 @@
+"""What /report, /export and /chart (and their command-line twins) do, free of Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from bot.reach.domain import clock
+from bot.reach.domain.model import Unit
+from bot.reach.domain.periods import EPOCH, Period
+from bot.reports import exports
+from bot.storage.db import Database
+from bot.storage.reports import Report, ReportRepository
+from bot.texts.templates import Texts
+
+CHART_UNITS = 10
+WEEKLY_AFTER_DAYS = 62  # longer periods are charted per week, or the bars become hairlines
+
+
+async def unit_lines(
+    db: Database, scope: Unit | None, period: Period
+) -> list[tuple[str, str, str, int, int]]:
+    """Every unit of the scope with records in the period: code, kind, name, people, assists."""
+    where, params = "", []
+    if scope is not None:
+        where, params = "AND substr(u.path, 1, ?) = ?", [len(scope.path), scope.path]
+    span = [period.first_day, period.last_day]
+    totals = await db.read(
+        "SELECT u.code, u.kind, u.name, r.level, sum(r.assists), sum(r.anon) FROM rollup r "
+        f"JOIN units u ON u.id = r.level WHERE r.dim = 'all' AND r.day BETWEEN ? AND ? {where} "
+        "GROUP BY r.level ORDER BY u.path",
+        span + params,
+    )
+    keyed = dict(
+        await db.read(
+            "SELECT p.level, count(DISTINCT p.person) FROM person_days p "
+            f"JOIN units u ON u.id = p.level WHERE p.day BETWEEN ? AND ? {where} GROUP BY p.level",
+            span + params,
+        )
+    )
+    return [
+        (code, kind, name, int(anon) + int(keyed.get(level, 0)), int(count))
+        for code, kind, name, level, count, anon in totals
+    ]
+
+
+async def export(
+    db: Database,
+    db_path: Path,
+    texts: Texts,
+    lang: str,
+    scope: Unit | None,
+    period: Period,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    who: str,
+    fit: bool = True,
+) -> tuple[Report, exports.ExportResult]:
+    """Write the files into `out_dir` and log the export; `fit` makes them small enough for
+    Telegram (zipped or split), which a desktop export does not need."""
+    report = await ReportRepository(db).report(scope, period)
+    lines = await unit_lines(db, scope, period) if "xlsx" in formats else []
+    stem = _file_stem(scope, period)
+
+    def write() -> exports.ExportResult:
+        result = exports.ExportResult()
+        formatter = exports.RecordFormatter(texts, lang)
+        for fmt in formats:
+            path = out_dir / f"{stem}.{fmt}"
+            records = exports.stream_records(db_path, scope, period)
+            if fmt == "csv":
+                result.records = exports.write_csv(path, formatter, records)
+            else:
+                result.records = exports.write_xlsx(path, formatter, report, lines, records)
+            if not fit:
+                result.files.append(path)
+                continue
+            fitted, compressed, split = exports.fit_for_telegram(path)
+            for part in fitted:
+                big = part.stat().st_size > exports.SAFE_BYTES
+                (result.too_big if big else result.files).append(part)
+            result.compressed |= compressed
+            result.split |= split
+        return result
+
+    result = await asyncio.to_thread(write)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO export_log (at, who, scope, first_day, last_day, format, records) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                clock.now(),
+                who,
+                scope.code if scope else "*",
+                period.first.isoformat(),
+                period.last.isoformat(),
+                "+".join(formats),
+                result.records,
+            ),
+        )
+    return report, result
+
+
+def _file_stem(scope: Unit | None, period: Period) -> str:
+    where = scope.code if scope else "toan-he-thong"
+    return f"bao-cao-{where}-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+
+
+async def chart_pngs(
+    db: Database, texts: Texts, lang: str, scope: Unit | None, period: Period
+) -> list[tuple[str, bytes]]:
+    """Three charts: assists over time (per day, or per week for long periods), by service,
+    and by child unit. Each is (a file name, PNG bytes)."""
+    report = await ReportRepository(db).report(scope, period)
+    level = scope.id if scope else 0
+    per_day = dict(
+        await db.read(
+            "SELECT day, sum(assists) FROM rollup WHERE level = ? AND dim = 'all' "
+            "AND day BETWEEN ? AND ? GROUP BY day",
+            (level, period.first_day, period.last_day),
+        )
+    )
+    label = texts.label
+    scope_name = scope.name if scope else label(lang, "whole_tree")
+    period_text = (
+        label(lang, "period_name", "all")
+        if period.kind == "all"
+        else f"{period.first:%d/%m/%Y}–{period.last:%d/%m/%Y}"
+    )
+    weekly = period.length > WEEKLY_AFTER_DAYS
+    points = _series(per_day, period, weekly)
+    services = [(label(lang, "service_name", k), n) for k, n in report.by_dim.get("svc", [])]
+    units = [(c.unit.name, c.assists) for c in report.children[:CHART_UNITS]]
+    assists_axis = label(lang, "chart_axis", "assists")
+
+    def draw() -> list[tuple[str, bytes]]:
+        from bot.reports import charts  # matplotlib takes a second and 30 MB: only when charting
+
+        pngs = [
+            (
+                "theo-thoi-gian.png",
+                charts.time_chart(
+                    label(lang, "chart_title", "time", scope_name, period_text),
+                    assists_axis,
+                    points,
+                    label(lang, "chart_axis", "week" if weekly else "day"),
+                ),
+            ),
+            (
+                "theo-dich-vu.png",
+                charts.bar_chart(
+                    label(lang, "chart_title", "service", scope_name, period_text),
+                    assists_axis,
+                    services,
+                ),
+            ),
+        ]
+        if units:
+            pngs.append(
+                (
+                    "theo-don-vi.png",
+                    charts.bar_chart(
+                        label(lang, "chart_title", "units", scope_name, period_text),
+                        assists_axis,
+                        units,
+                    ),
+                )
+            )
+        return pngs
+
+    return await asyncio.to_thread(draw)
+
+
+def _series(per_day: dict[int, int], period: Period, weekly: bool) -> list[tuple[dt.date, int]]:
+    first, last = period.first_day, period.last_day
+    if period.kind == "all" and per_day:
+        first = max(first, min(per_day))
+    if not weekly:
+        return [
+            (EPOCH + dt.timedelta(days=d), int(per_day.get(d, 0))) for d in range(first, last + 1)
+        ]
+    weeks: dict[dt.date, int] = {}
+    for day in range(first, last + 1):
+        date = EPOCH + dt.timedelta(days=day)
+        start = date - dt.timedelta(days=date.weekday())
+        weeks[start] = weeks.get(start, 0) + int(per_day.get(day, 0))
+    return sorted(weeks.items())
+
+
+def temp_dir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="outreach-export-")

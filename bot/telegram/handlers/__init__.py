@@ -1,0 +1,74 @@
+"""`register(app)`: the single ordered list of handlers."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.telegram.context import BotApplication
+from bot.telegram.handlers import (
+    assist,
+    errors,
+    flood,
+    inline,
+    joining,
+    members,
+    menu,
+    mine,
+    navigation,
+    other,
+    privacy,
+    reports,
+    search,
+    typed,
+)
+
+# Only new messages: an edited message is deliberately ignored (re-answering it would
+# repeat a screen the person has already moved past).
+NEW_PRIVATE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+NEW_GROUP = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
+
+
+def register(app: BotApplication) -> None:
+    # Group -1 runs first for every update; it stops a flood before any real work.
+    app.add_handler(TypeHandler(Update, flood.flood_check), group=-1)
+    app.add_handler(CommandHandler("start", menu.start, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("help", menu.help_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("language", menu.language_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("search", search.search_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("privacy", privacy.privacy_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("forget", privacy.forget_command, filters=NEW_PRIVATE))
+    app.add_handler(
+        CommandHandler("forgetphone", privacy.forget_phone_command, filters=NEW_PRIVATE)
+    )
+    app.add_handler(CommandHandler("join", joining.join_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("assist", assist.assist_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("batch", assist.batch_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("undo", mine.undo_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("mine", mine.mine_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("invite", members.invite_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("members", members.members_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("report", reports.report_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("export", reports.export_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("chart", reports.chart_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("qr", reports.qr_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))
+    app.add_handler(CallbackQueryHandler(assist.on_assist_tap, pattern=r"^1\|a\|"))
+    app.add_handler(CallbackQueryHandler(mine.on_undo_tap, pattern=r"^1\|z\|"))
+    app.add_handler(CallbackQueryHandler(members.on_member_tap, pattern=r"^1\|u\|"))
+    app.add_handler(CallbackQueryHandler(privacy.on_forget_tap, pattern=r"^1\|f\|"))
+    app.add_handler(CallbackQueryHandler(reports.on_report_tap, pattern=r"^1\|r\|"))
+    app.add_handler(CallbackQueryHandler(navigation.on_button))
+    app.add_handler(InlineQueryHandler(inline.on_inline_query))
+    app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.on_text))
+    app.add_handler(MessageHandler(NEW_PRIVATE & filters.COMMAND, other.unknown_command))
+    app.add_handler(MessageHandler(NEW_PRIVATE & ~filters.StatusUpdate.ALL, other.unsupported))
+    # Everything else (group chatter, edits, service messages) gets a deliberate silence.
+    app.add_error_handler(errors.on_error)

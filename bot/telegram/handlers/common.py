@@ -1,0 +1,116 @@
+"""Small helpers every handler shares: the person's language, sending and editing views."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from bot.telegram.callback_data import InvalidCallback, Tap, TapKind, decode_tap
+from bot.telegram.context import BotContext
+from bot.telegram.views.guides import View
+from bot.texts.telegram_html import parse_html
+
+LANGUAGE_CACHE_SIZE = 100_000
+
+
+async def language_of(update: Update, context: BotContext) -> str:
+    services = context.services
+    user = update.effective_user
+    if user is None:
+        return services.settings.default_language
+    key = services.user_key(user.id)
+    cached = services.language_cache.get(key)
+    if cached is None:
+        cached = await services.prefs.language(key) or services.settings.default_language
+        if len(services.language_cache) >= LANGUAGE_CACHE_SIZE:
+            services.language_cache.clear()  # crude but bounded; the database has the truth
+        services.language_cache[key] = cached
+    return cached
+
+
+async def reply(update: Update, view: View) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await update.get_bot().send_message(chat.id, view.text, reply_markup=view.markup)
+
+
+async def edit_in_place(query: CallbackQuery, view: View) -> None:
+    """Edit the message the button sits on; fall back to a new message if that is impossible."""
+    message = query.message
+    if isinstance(message, Message):
+        if message.text == parse_html(view.text) and message.reply_markup == view.markup:
+            return  # the same button pressed twice: the screen is already right
+        try:
+            await query.edit_message_text(view.text, reply_markup=view.markup)
+            return
+        except BadRequest as exc:
+            text = str(exc).lower()
+            if "message is not modified" in text:
+                return  # a race with another press: the screen is already right
+            if "message to edit not found" not in text and "can't be edited" not in text:
+                raise
+    await query.get_bot().send_message(query.from_user.id, view.text, reply_markup=view.markup)
+
+
+async def send_text(update: Update, text: str) -> None:
+    await reply(update, View(text, None))
+
+
+async def delete_quietly(message: Message) -> None:
+    """Remove a message that should not linger in the chat (a resident's phone number)."""
+    with contextlib.suppress(BadRequest):  # too old or already gone: nothing more to do
+        await message.delete()
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a button press; an already-answered query (a redelivered update) is not an error.
+
+    Telegram refuses a second answer to the same press ("query is too old"); the work the
+    press asked for has been done or is refused idempotently, so there is nothing to report.
+    """
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        if (
+            "query is too old" not in str(exc).lower()
+            and "query id is invalid" not in str(exc).lower()
+        ):
+            raise
+
+
+def confirm_keyboard(
+    context: BotContext, lang: str, kind: TapKind, ref: str, yes_label: str, no_label: str
+) -> InlineKeyboardMarkup:
+    """The two buttons of a confirmation: op "y" does it, op "n" leaves things as they are."""
+    label = context.services.texts.label
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    label(lang, yes_label), callback_data=Tap(kind, ref, "y").encode()
+                ),
+                InlineKeyboardButton(
+                    label(lang, no_label), callback_data=Tap(kind, ref, "n").encode()
+                ),
+            ]
+        ]
+    )
+
+
+async def tap_of(
+    update: Update, context: BotContext, **rules: Any
+) -> tuple[CallbackQuery, str, Tap] | None:
+    """The pressed outreach button, decoded and checked (see `decode_tap` for `rules`), with
+    the person's language; a stale or forged one gets a polite toast and None."""
+    query = update.callback_query
+    assert query is not None
+    lang = await language_of(update, context)
+    try:
+        return query, lang, decode_tap(query.data, **rules)
+    except InvalidCallback:
+        await answer(query, context.services.texts.label(lang, "toast_stale_form"))
+        return None

@@ -1,0 +1,29 @@
+"""Runs before every other handler (group -1): drops a person's updates beyond the limit."""
+
+from __future__ import annotations
+
+import time
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.reach.domain.flood import Verdict
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import answer, language_of, send_text
+
+
+async def flood_check(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    services = context.bot_data.services
+    if user is None or services is None:
+        return
+    verdict = services.flood.check(user.id, time.monotonic())
+    if verdict is Verdict.ALLOW:
+        return
+    if verdict is Verdict.NOTIFY:
+        lang = await language_of(update, context)
+        if update.callback_query is not None:
+            await answer(update.callback_query, services.texts.label(lang, "toast_flood"))
+        elif update.effective_chat is not None and update.effective_chat.type == "private":
+            await send_text(update, services.texts.render(lang, "flood_notice"))
+    raise ApplicationHandlerStop

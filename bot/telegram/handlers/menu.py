@@ -1,0 +1,53 @@
+"""/start (with deep links), /help and /language."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
+from bot.reach.domain import deep_links
+from bot.telegram.context import BotContext
+from bot.telegram.handlers import joining
+from bot.telegram.handlers.common import language_of, reply
+from bot.telegram.views.guides import View
+
+
+async def start(update: Update, context: BotContext) -> None:
+    services = context.services
+    lang = await language_of(update, context)
+    link = deep_links.parse(context.args[0] if context.args else "")
+    if isinstance(link, deep_links.JoinLink):
+        await joining.begin(update, context, link.code)
+        return
+    if isinstance(link, deep_links.GuideLink):
+        unit = await services.units.by_code(link.unit_code) if link.unit_code else None
+        # An unknown unit still opens the guide: the resident came for help, not for the count.
+        screen = open_guide(services.library, link.guide_id, unit.id if unit else 0)
+    else:
+        screen = Screen(
+            ScreenKind.MENU, notice=Notice.UNKNOWN_LINK if link.unknown else Notice.NONE
+        )
+    view = services.views.render(lang, screen)
+    if screen.kind is ScreenKind.MENU:
+        welcome = services.texts.render(lang, "welcome")
+        view = View(f"{welcome}\n\n{view.text}", view.markup)
+    await reply(update, view)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    await reply(update, context.services.views.render(lang, Screen(ScreenKind.HELP)))
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    await reply(update, context.services.views.render(lang, Screen(ScreenKind.LANGUAGE)))
+
+
+async def group_note(update: Update, context: BotContext) -> None:
+    """In groups the bot only points people to a private chat; it never guides in public."""
+    lang = await language_of(update, context)
+    text = context.services.texts.render(
+        lang, "group_note", bot_username=context.services.bot_username
+    )
+    await reply(update, View(text, None))

@@ -1,0 +1,78 @@
+"""Every inline button: decode, answer the query, edit the screen in place."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
+from bot.reach.domain import clock
+from bot.reach.domain.catalog import service_for_guide
+from bot.telegram.callback_data import Action, InvalidCallback, decode
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import answer, edit_in_place, language_of
+
+_TOASTS = {
+    Notice.STALE: "toast_stale",
+    Notice.GUIDE_GONE: "toast_guide_gone",
+    Notice.GUIDE_UPDATED: "toast_guide_updated",
+}
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    lang = await language_of(update, context)
+    toast: str | None = None
+    wants_photo = False
+    try:
+        nav = decode(query.data)
+    except InvalidCallback:
+        screen = Screen(ScreenKind.MENU, notice=Notice.STALE)
+    else:
+        if nav.action is Action.LANGUAGE and nav.language in ("vi", "en"):
+            key = services.user_key(query.from_user.id)
+            await services.prefs.set_language(key, nav.language)
+            services.language_cache[key] = lang = nav.language
+            toast = services.texts.label(lang, "toast_language_set")
+            screen = Screen(ScreenKind.MENU)
+        elif nav.action is Action.LANGUAGE:
+            screen = Screen(ScreenKind.LANGUAGE, notice=Notice.STALE)
+        else:
+            screen = resolve(services.library, nav)
+            wants_photo = nav.action is Action.PHOTO
+            if screen.kind is ScreenKind.DONE and screen.guide is not None:
+                await _count_self_serve(context, query.from_user.id, screen)
+    if screen.notice in _TOASTS:
+        toast = services.texts.label(lang, _TOASTS[screen.notice])
+    # Answer first: the spinner on the person's button stops at once, even if editing is slow.
+    await answer(query, toast)
+    await edit_in_place(query, services.views.render(lang, screen))
+    if wants_photo and screen.kind is ScreenKind.STEP and screen.notice is Notice.NONE:
+        await send_step_photo(update, context, lang, screen)
+
+
+async def _count_self_serve(context: BotContext, telegram_id: int, screen: Screen) -> None:
+    """A citizen who finishes a guide counts as self-served, credited to the link's unit."""
+    services = context.services
+    guide = screen.guide
+    assert guide is not None
+    unit = await services.units.get(screen.unit) if screen.unit else None
+    await services.assists.record_self_serve(
+        services.user_key(telegram_id),
+        guide.id,
+        service_for_guide(guide.id, guide.topic.value),
+        unit.id if unit else None,
+        clock.now(),
+    )
+
+
+async def send_step_photo(update: Update, context: BotContext, lang: str, screen: Screen) -> None:
+    guide, number = screen.guide, screen.step
+    assert guide is not None and update.effective_chat is not None
+    step = guide.steps[number - 1]
+    if not step.image:
+        return
+    caption = context.services.texts.render(lang, "photo_caption", step=step, number=number)
+    path = context.services.settings.guides_dir / step.image
+    await context.bot.send_photo(update.effective_chat.id, path.read_bytes(), caption=caption)

@@ -1,0 +1,20 @@
+"""Messages the bot cannot use: a short polite answer, never an error."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import language_of, reply
+from bot.telegram.handlers.menu import help_command
+from bot.telegram.views.guides import View
+
+
+async def unsupported(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    await reply(update, View(context.services.texts.render(lang, "unsupported_message"), None))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command the bot does not know gets the help page, which lists the real ones."""
+    await help_command(update, context)

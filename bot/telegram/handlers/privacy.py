@@ -1,0 +1,92 @@
+"""/privacy explains what is kept; /forget erases it after a confirmation."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.reach.domain import clock, phone
+from bot.telegram.callback_data import TapKind
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import (
+    answer,
+    confirm_keyboard,
+    delete_quietly,
+    edit_in_place,
+    language_of,
+    reply,
+    send_text,
+    tap_of,
+)
+from bot.telegram.handlers.roles import volunteer_or_explain
+from bot.telegram.views.guides import View
+
+
+async def privacy_command(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    settings = context.services.settings
+    text = context.services.texts.render(lang, "privacy", undo_minutes=settings.undo_minutes)
+    await send_text(update, text)
+
+
+async def forget_command(update: Update, context: BotContext) -> None:
+    services = context.services
+    lang = await language_of(update, context)
+    keyboard = confirm_keyboard(
+        context, lang, TapKind.FORGET, "me", "btn_forget_yes", "btn_forget_no"
+    )
+    await reply(update, View(services.texts.render(lang, "forget_confirm"), keyboard))
+
+
+async def on_forget_tap(update: Update, context: BotContext) -> None:
+    pressed = await tap_of(update, context)
+    if pressed is None:
+        return
+    query, lang, tap = pressed
+    services = context.services
+    await answer(query)
+    if tap.op != "y":
+        await edit_in_place(query, View(services.texts.render(lang, "forget_cancelled"), None))
+        return
+    # The button erases only the presser's own data: whose it is comes from Telegram's
+    # sender field, never from the button, so forged data cannot erase anyone else.
+    key = services.user_key(query.from_user.id)
+    erased = await services.erasure.forget(key, clock.now())
+    services.language_cache.pop(key, None)
+    lang = services.settings.default_language
+    text = services.texts.render(
+        lang,
+        "forget_done",
+        self_serve=erased.self_serve,
+        profile=erased.profile,
+        preferences=erased.preferences,
+    )
+    await edit_in_place(query, View(text, None))
+
+
+async def forget_phone_command(update: Update, context: BotContext) -> None:
+    """A volunteer, sitting with a resident, erases that resident's phone-number code."""
+    services = context.services
+    lang = await language_of(update, context)
+    member = await volunteer_or_explain(update, context, lang)
+    if member is None:
+        return
+    assert update.effective_user is not None
+    key = services.user_key(update.effective_user.id)
+    await services.pending.expect(key, "forget-phone", "-", clock.now() + 600)
+    await send_text(update, services.texts.render(lang, "forget_phone_ask"))
+
+
+async def on_forget_phone(update: Update, context: BotContext, text: str) -> None:
+    services = context.services
+    lang = await language_of(update, context)
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    await delete_quietly(message)
+    try:
+        person_key = phone.person_key(services.key, text)
+    except phone.PhoneInvalid:
+        await send_text(update, services.texts.render(lang, "phone_invalid"))
+        return
+    await services.pending.clear(services.user_key(update.effective_user.id))
+    rows = await services.erasure.forget_person(person_key, clock.now())
+    await send_text(update, services.texts.render(lang, "forget_phone_done", rows=rows))

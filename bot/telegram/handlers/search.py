@@ -1,0 +1,44 @@
+"""Typed text and /search: secret check first, then guide search."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.guides.navigation import Screen, ScreenKind
+from bot.guides.text_norm import fold
+from bot.reach.domain.privacy import looks_like_secret
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import language_of, reply
+from bot.telegram.views.guides import View
+
+ECHO_LIMIT = 80  # how much of the query is repeated back in the answer
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    await _answer(update, context, message.text)
+
+
+async def search_command(update: Update, context: BotContext) -> None:
+    query = " ".join(context.args or [])
+    if not query.strip():
+        lang = await language_of(update, context)
+        await reply(update, context.services.views.render(lang, Screen(ScreenKind.SEARCH_HINT)))
+        return
+    await _answer(update, context, query)
+
+
+async def _answer(update: Update, context: BotContext, text: str) -> None:
+    services = context.services
+    lang = await language_of(update, context)
+    if looks_like_secret(text, fold(text)):
+        # Never searched, echoed, stored or logged: the text may be a real OTP or password.
+        await reply(update, View(services.texts.render(lang, "otp_warning"), None))
+        return
+    hits = services.search.search(text)
+    echo = " ".join(text.split())
+    if len(echo) > ECHO_LIMIT:
+        echo = echo[: ECHO_LIMIT - 1] + "…"
+    await reply(update, services.views.search_results(lang, echo, hits))

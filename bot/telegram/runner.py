@@ -1,0 +1,75 @@
+"""`outreach-bot run`: long polling with clean start-up errors and a clean stop on signals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.config import Settings
+from bot.guides.loader import GuidesInvalid
+from bot.storage.db import DatabaseTooNew
+from bot.telegram.logging_setup import setup_logging
+
+log = logging.getLogger(__name__)
+POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when there is nothing new
+
+
+def run_polling(settings: Settings, *, webhook: bool = False) -> int:
+    token = settings.token()
+    secrets = [token]
+    if webhook:
+        if settings.webhook_url is None or settings.webhook_secret is None:
+            print("outreach-bot: --webhook needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
+            return 2
+        secrets.append(settings.webhook_secret.get_secret_value())
+    setup_logging(settings.log_level, secrets)
+    try:
+        app = build_application(settings)
+        # Ask getMe once ourselves: a wrong token or URL then gives one clear line, not the
+        # traceback python-telegram-bot logs when its own start-up fails.
+        asyncio.run(_check_token(token, settings.bot_api_base_url))
+        if webhook:
+            from bot.telegram.webhook import run_until_signal
+
+            log.info("starting the webhook")
+            run_until_signal(app, settings)
+        else:
+            log.info("starting long polling against %s", settings.bot_api_base_url)
+            # run_polling installs SIGINT/SIGTERM handlers and runs post_init/post_shutdown.
+            app.run_polling(
+                allowed_updates=ALLOWED_UPDATES,
+                timeout=POLL_TIMEOUT,
+                drop_pending_updates=False,
+                close_loop=False,
+            )
+    except GuidesInvalid as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return 1
+    except InvalidToken:
+        print(
+            "outreach-bot: BOT_TOKEN was rejected by the Bot API (check it with @BotFather).",
+            file=sys.stderr,
+        )
+        return 1
+    except NetworkError as exc:
+        print(
+            f"outreach-bot: cannot reach the Bot API at {settings.bot_api_base_url}: "
+            f"{type(exc).__name__}",
+            file=sys.stderr,
+        )
+        return 1
+    except DatabaseTooNew as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return 1
+    log.info("stopped")
+    return 0
+
+
+async def _check_token(token: str, base_url: str) -> None:
+    async with Bot(token, base_url=base_url):
+        pass  # initialising the Bot calls getMe

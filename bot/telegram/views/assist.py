@@ -1,0 +1,139 @@
+"""The assist form's screens: text from templates, buttons laid out here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from markupsafe import Markup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.reach.domain import clock
+from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
+from bot.reach.domain.draft import BATCH_PRESETS, Draft
+from bot.reach.domain.model import Unit
+from bot.telegram.callback_data import Tap, TapKind
+from bot.telegram.views.guides import View
+from bot.texts.templates import Texts
+
+PICKER_PAGE = 8
+NEW_FORM = "new"  # the ref of "log the next resident" buttons
+
+
+class AssistViews:
+    def __init__(self, texts: Texts) -> None:
+        self.texts = texts
+
+    def _tap(
+        self, token: str, op: str, arg: str, lang: str, label: str, *args: object
+    ) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            self.texts.label(lang, label, *args),
+            callback_data=Tap(TapKind.ASSIST, token, op, arg).encode(),
+        )
+
+    def form(self, lang: str, token: str, draft: Draft, unit: Unit, notice: str = "") -> View:
+        day = clock.vn_date(clock.now()) - dt.timedelta(days=draft.days_back)
+        text = self.texts.render(
+            lang,
+            "assist_form",
+            draft=draft,
+            unit_name=unit.name,
+            day=clock.format_day(day),
+            notice=Markup(notice),  # already-rendered template HTML
+        )
+        b = self._tap
+        # One screen holds every question, so a typical resident takes at most five taps:
+        # a service, the outcome (preset to "done"), an age band, optionally sex, consent.
+        rows: list[list[InlineKeyboardButton]] = [
+            [
+                b(token, "s", code, lang, "btn_service", code, code in draft.services)
+                for code in pair
+            ]
+            for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2))
+        ]
+        rows.append(
+            [b(token, "o", c, lang, "btn_outcome", c, c == draft.outcome) for c in OUTCOMES]
+        )
+        rows.append([b(token, "g", c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS])
+        rows.append([b(token, "x", c, lang, "btn_sex", c, c == draft.sex) for c in SEXES])
+        if draft.batch:
+            rows.append(
+                [
+                    b(token, "k", str(n), lang, "btn_people", n, n == draft.people)
+                    for n in BATCH_PRESETS
+                ]
+            )
+            rows.append(
+                [
+                    b(token, "j", "-1", lang, "btn_people_less"),
+                    b(token, "j", "+1", lang, "btn_people_more"),
+                    b(token, "d", "", lang, "btn_day", draft.days_back),
+                ]
+            )
+        elif draft.person_key:
+            rows.append([b(token, "r", "", lang, "btn_phone_remove")])
+        else:
+            rows.append([b(token, "p", "", lang, "btn_phone")])
+        rows.append([b(token, "y", "", lang, "btn_consent_yes", draft.people)])
+        rows.append([b(token, "a", "", lang, "btn_consent_no")])
+        rows.append(
+            [b(token, "u", "", lang, "btn_unit", unit.name), b(token, "q", "", lang, "btn_cancel")]
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def picker(
+        self,
+        lang: str,
+        token: str,
+        browse: Unit,
+        children: list[Unit],
+        counts: dict[int, int],
+        page: int,
+        can_go_up: bool,
+    ) -> View:
+        pages = max(1, -(-len(children) // PICKER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        shown = children[page * PICKER_PAGE : (page + 1) * PICKER_PAGE]
+        b = self._tap
+        rows = [[b(token, "U", str(browse.id), lang, "btn_pick_here", browse.name)]]
+        for child in shown:
+            row = [b(token, "U", str(child.id), lang, "btn_pick_unit", child.name)]
+            if counts.get(child.id):
+                row.append(b(token, "v", str(child.id), lang, "btn_browse_unit"))
+            rows.append(row)
+        nav = []
+        if page > 0:
+            nav.append(b(token, "w", str(page - 1), lang, "btn_page_prev"))
+        if page < pages - 1:
+            nav.append(b(token, "w", str(page + 1), lang, "btn_page_next"))
+        if nav:
+            rows.append(nav)
+        bottom = [b(token, "c", "", lang, "btn_picker_close")]
+        if can_go_up and browse.parent_id is not None:
+            bottom.insert(0, b(token, "v", str(browse.parent_id), lang, "btn_unit_up"))
+        rows.append(bottom)
+        text = self.texts.render(
+            lang, "assist_units", current=browse.name, page=page + 1, pages=pages
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def saved(
+        self,
+        lang: str,
+        draft: Draft,
+        consent: bool,
+        unit: Unit,
+        occurred_at: int,
+        undo_minutes: int,
+    ) -> View:
+        text = self.texts.render(
+            lang,
+            "assist_saved",
+            draft=draft,
+            consent=consent,
+            unit_name=unit.name,
+            day=clock.format_day(clock.vn_date(occurred_at)),
+            undo_minutes=undo_minutes,
+        )
+        button = self._tap(NEW_FORM, "b" if draft.batch else "o", "", lang, "btn_log_next")
+        return View(text, InlineKeyboardMarkup([[button]]))

@@ -1,0 +1,249 @@
+"""Screens -> message text and inline keyboard. The only place that lays out buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.guides.loader import GuideLibrary
+from bot.guides.models import Guide
+from bot.guides.navigation import Notice, Screen, ScreenKind
+from bot.guides.search import SearchHit
+from bot.telegram.callback_data import Action, Nav
+from bot.texts.templates import Texts
+
+Button = InlineKeyboardButton
+
+
+@dataclass(frozen=True)
+class View:
+    text: str
+    markup: InlineKeyboardMarkup | None
+
+
+class Views:
+    def __init__(self, texts: Texts, library: GuideLibrary) -> None:
+        self.texts = texts
+        self.library = library
+
+    def _nav(self, lang: str, label: str, nav: Nav, *args: object) -> Button:
+        return Button(self.texts.label(lang, label, *args), callback_data=nav.encode())
+
+    def _menu_button(self, lang: str) -> Button:
+        return self._nav(lang, "btn_menu", Nav(Action.MENU))
+
+    def _share_button(self, lang: str, guide: Guide) -> Button:
+        # Opens the chat picker with "@bot <guide-id>", so the chosen chat gets this guide's card.
+        return Button(self.texts.label(lang, "btn_share"), switch_inline_query=guide.id)
+
+    def _guide_button(self, lang: str, guide: Guide, label: str = "btn_guide") -> Button:
+        title = guide.localized_title(lang)
+        return self._nav(lang, label, Nav(Action.INTRO, guide_id=guide.id), title)
+
+    def render(self, lang: str, screen: Screen) -> View:
+        builder = {
+            ScreenKind.MENU: self._menu,
+            ScreenKind.TOPIC: self._topic,
+            ScreenKind.INTRO: self._intro,
+            ScreenKind.STEP: self._step,
+            ScreenKind.STUCK: self._stuck,
+            ScreenKind.DONE: self._done,
+            ScreenKind.LANGUAGE: self._language,
+            ScreenKind.SEARCH_HINT: self._search_hint,
+            ScreenKind.HELP: self._help,
+        }[screen.kind]
+        view = builder(lang, screen)
+        if screen.notice is Notice.NONE:
+            return view
+        notice = self.texts.render(lang, "notice", kind=screen.notice.value)
+        return View(f"{notice}\n\n{view.text}", view.markup)
+
+    def _menu(self, lang: str, screen: Screen) -> View:
+        rows = [
+            [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t.value), t.value)]
+            for t in self.library.topics()
+        ]
+        rows.append(
+            [
+                self._nav(lang, "btn_search", Nav(Action.SEARCH_HINT)),
+                self._nav(lang, "btn_help", Nav(Action.HELP_PAGE)),
+            ]
+        )
+        rows.append([self._nav(lang, "btn_language", Nav(Action.LANGUAGE))])
+        text = self.texts.render(lang, "menu", guide_count=len(self.library))
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _topic(self, lang: str, screen: Screen) -> View:
+        assert screen.topic is not None
+        guides = self.library.in_topic(screen.topic)
+        rows = [[self._guide_button(lang, g)] for g in guides]
+        rows.append([self._menu_button(lang)])
+        topic_name = self.texts.label(lang, "topic_name", screen.topic.value)
+        text = self.texts.render(lang, "topic", topic=topic_name, count=len(guides))
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _intro(self, lang: str, screen: Screen) -> View:
+        guide = screen.guide
+        assert guide is not None
+        first = Nav(Action.STEP, guide.id, 1, guide.version, unit=screen.unit)
+        rows = [
+            [self._nav(lang, "btn_start", first)],
+            [
+                self._nav(lang, "btn_back_topic", Nav(Action.TOPIC, topic=guide.topic.value)),
+                self._share_button(lang, guide),
+            ],
+            [self._menu_button(lang)],
+        ]
+        text = self.texts.render(
+            lang,
+            "intro",
+            guide=guide,
+            title=guide.localized_title(lang),
+            summary=guide.localized_summary(lang),
+            step_count=len(guide.steps),
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _step(self, lang: str, screen: Screen) -> View:
+        guide, number = screen.guide, screen.step
+        assert guide is not None
+        total = len(guide.steps)
+        unit = screen.unit
+        back = (
+            Nav(Action.STEP, guide.id, number - 1, guide.version, unit=unit)
+            if number > 1
+            else Nav(Action.INTRO, guide_id=guide.id, unit=unit)
+        )
+        forward = (
+            self._nav(
+                lang, "btn_next", Nav(Action.STEP, guide.id, number + 1, guide.version, unit=unit)
+            )
+            if number < total
+            else self._nav(
+                lang, "btn_done", Nav(Action.DONE, guide.id, version=guide.version, unit=unit)
+            )
+        )
+        stuck = Nav(Action.HELP, guide.id, number, guide.version, unit=unit)
+        rows = [
+            [self._nav(lang, "btn_prev", back), forward],
+            [self._nav(lang, "btn_stuck", stuck)],
+        ]
+        if guide.steps[number - 1].image:
+            photo = Nav(Action.PHOTO, guide.id, number, guide.version, unit=unit)
+            rows.append([self._nav(lang, "btn_photo", photo)])
+        if number == total:
+            rows += [[self._guide_button(lang, g, "btn_related")] for g in self._related(guide)]
+        rows.append([self._share_button(lang, guide), self._menu_button(lang)])
+        text = self.texts.render(
+            lang,
+            "step",
+            guide=guide,
+            title=guide.localized_title(lang),
+            step=guide.steps[number - 1],
+            number=number,
+            total=total,
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _stuck(self, lang: str, screen: Screen) -> View:
+        guide, number = screen.guide, screen.step
+        assert guide is not None
+        rows = [
+            [
+                self._nav(
+                    lang,
+                    "btn_back_to_step",
+                    Nav(Action.STEP, guide.id, number, guide.version, unit=screen.unit),
+                    number,
+                )
+            ],
+            [self._menu_button(lang)],
+        ]
+        text = self.texts.render(
+            lang,
+            "stuck",
+            step=guide.steps[number - 1],
+            number=number,
+            title=guide.localized_title(lang),
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _done(self, lang: str, screen: Screen) -> View:
+        guide = screen.guide
+        assert guide is not None
+        related = self._related(guide)
+        rows = [[self._guide_button(lang, g, "btn_related")] for g in related]
+        rows.append(
+            [
+                self._nav(
+                    lang,
+                    "btn_again",
+                    Nav(Action.STEP, guide.id, 1, guide.version, unit=screen.unit),
+                ),
+                self._share_button(lang, guide),
+            ]
+        )
+        rows.append([self._menu_button(lang)])
+        text = self.texts.render(
+            lang,
+            "done",
+            guide=guide,
+            title=guide.localized_title(lang),
+            has_related=bool(related),
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _related(self, guide: Guide) -> list[Guide]:
+        return [g for g in (self.library.get(r) for r in guide.related) if g is not None]
+
+    def _language(self, lang: str, screen: Screen) -> View:
+        rows = [
+            [
+                self._nav(lang, "lang_vi", Nav(Action.LANGUAGE, language="vi")),
+                self._nav(lang, "lang_en", Nav(Action.LANGUAGE, language="en")),
+            ],
+            [self._menu_button(lang)],
+        ]
+        return View(self.texts.render(lang, "language", current=lang), InlineKeyboardMarkup(rows))
+
+    def _search_hint(self, lang: str, screen: Screen) -> View:
+        markup = InlineKeyboardMarkup([[self._menu_button(lang)]])
+        return View(self.texts.render(lang, "search_hint"), markup)
+
+    def _help(self, lang: str, screen: Screen) -> View:
+        markup = InlineKeyboardMarkup([[self._menu_button(lang)]])
+        return View(self.texts.render(lang, "help"), markup)
+
+    def search_results(self, lang: str, query: str, hits: list[SearchHit]) -> View:
+        if not hits:
+            rows = [
+                [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t.value), t.value)]
+                for t in self.library.topics()
+            ]
+            examples = [g.localized_title(lang) for g in self.library.ordered[:3]]
+            text = self.texts.render(lang, "search_empty", query=query, examples=examples)
+            return View(text, InlineKeyboardMarkup(rows))
+        rows = [[self._guide_button(lang, hit.guide)] for hit in hits]
+        rows.append([self._menu_button(lang)])
+        text = self.texts.render(
+            lang,
+            "search_results",
+            query=query,
+            hits=[(h.guide.localized_title(lang), h.guide.localized_summary(lang)) for h in hits],
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def inline_card(self, lang: str, guide: Guide, bot_username: str) -> View:
+        link = f"https://t.me/{bot_username}?start={guide.id}"
+        markup = InlineKeyboardMarkup(
+            [[Button(self.texts.label(lang, "btn_open_guide"), url=link)]]
+        )
+        text = self.texts.render(
+            lang,
+            "inline_card",
+            title=guide.localized_title(lang),
+            summary=guide.localized_summary(lang),
+            step_count=len(guide.steps),
+        )
+        return View(text, markup)

@@ -1,0 +1,92 @@
+"""`outreach-bot run --webhook`: Telegram POSTs updates to us instead of being polled.
+
+A small asyncio HTTP server (the same one the stand-in uses) takes the calls: the path must
+be WEBHOOK_URL's path, the method POST, and the `X-Telegram-Bot-Api-Secret-Token` header must
+equal WEBHOOK_SECRET, compared in constant time; anything else gets 403/404/405 and is never
+processed. Accepted updates go to the application's queue, exactly as polling would put them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.app import ALLOWED_UPDATES
+from bot.config import Settings
+from bot.telegram.context import BotApplication
+from bot.web.http_server import HttpServer, Request, Response
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+
+
+class WebhookReceiver:
+    def __init__(self, app: BotApplication, path: str, secret: str) -> None:
+        self.app = app
+        self.path = path or "/"
+        self._secret = secret.encode()
+
+    async def handle(self, request: Request) -> Response:
+        if request.path.split("?", 1)[0] != self.path:
+            return Response(404, b'{"ok":false}')
+        offered = request.headers.get(SECRET_HEADER, "").encode()
+        # compare_digest takes the same time however much of the secret a guess gets right.
+        if not hmac.compare_digest(offered, self._secret):
+            log.warning("webhook call refused: missing or wrong secret")
+            return Response(403, b'{"ok":false}')
+        if request.method != "POST":
+            return Response(405, b'{"ok":false}')
+        try:
+            update = Update.de_json(json.loads(request.body), self.app.bot)
+        except (ValueError, TypeError, KeyError):
+            return Response(400, b'{"ok":false}')
+        if update is None:
+            return Response(400, b'{"ok":false}')
+        await self.app.update_queue.put(update)
+        return Response(200, b'{"ok":true}')
+
+
+async def serve(app: BotApplication, settings: Settings, stop: asyncio.Event) -> None:
+    """Start everything, register the webhook, serve until `stop` is set, shut down cleanly."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    receiver = WebhookReceiver(app, urlsplit(settings.webhook_url).path, secret)
+    server = HttpServer(receiver.handle)
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        await server.start(settings.webhook_listen, settings.webhook_port)
+        await app.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=40,
+        )
+        log.info("webhook serving on %s:%d", settings.webhook_listen, server.port)
+        await stop.wait()
+    finally:
+        await server.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+def run_until_signal(app: BotApplication, settings: Settings) -> None:
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(app, settings, stop)
+
+    asyncio.run(main())
