@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.guides.loader import GuidesInvalid, load_guides
 from bot.guides.search import SearchIndex
 from bot.reach.domain.privacy import load_or_create_key
+from bot.reach.services import Policy, Reach
 from bot.storage import db
 from bot.telegram import handlers
 from bot.telegram.context import AppData, BotApplication, BotContext, Services
@@ -25,6 +26,17 @@ MAX_IN_FLIGHT = 64
 MAX_QUEUED = 64
 COMMANDS = ("start", "search", "help", "language", "privacy")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
+
+
+def policy_of(settings: Settings) -> Policy:
+    return Policy(
+        admin_ids=frozenset(settings.admin_ids),
+        default_language=settings.default_language,
+        undo_minutes=settings.undo_minutes,
+        backdate_days=settings.backdate_days,
+        invite_days=settings.invite_days,
+        invite_uses=settings.invite_uses,
+    )
 
 
 def build_application(settings: Settings, *, token: str | None = None) -> BotApplication:
@@ -42,14 +54,15 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             settings.db_path.parent / "secret.key",
         )
         database = await db.open_database(settings.db_path)
+        reach = Reach(database, key, policy_of(settings))
+        await reach.start()
         app.bot_data.services = Services(
             settings=settings,
             texts=texts,
             library=library,
             search=search,
             views=views,
-            db=database,
-            key=key,
+            reach=reach,
             bot_username=app.bot.username,
         )
         for language in LANGUAGES:
@@ -62,7 +75,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
         services = app.bot_data.services
         if services is not None:
             # aiosqlite's worker thread is not a daemon: an open connection blocks exit.
-            await services.db.close()
+            await services.reach.db.close()
             app.bot_data.services = None
 
     app: BotApplication = (

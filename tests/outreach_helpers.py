@@ -27,7 +27,7 @@ async def start_outreach_bot(api: StandinBotApi, tmp_path: Path, **settings: obj
     )
     rows, problems = parse_units_csv(SMALL_TREE)
     assert not problems
-    result = await running.app.bot_data.services.units.import_rows(rows)
+    result = await running.app.bot_data.services.reach.import_units(rows, [])
     assert not result.problems
     return running
 

@@ -174,8 +174,7 @@ async def test_codes_and_passwords_get_a_warning_and_are_not_kept(
     assert not user.buttons(user.last())
     assert secret not in caplog.text
     services = bot.app.bot_data.services
-    async with services.db.conn.execute("SELECT * FROM user_prefs") as cursor:
-        assert secret not in repr(await cursor.fetchall())
+    assert secret not in repr(await services.reach.db.fetchall("SELECT * FROM user_prefs"))
 
 
 async def test_inline_share_lists_guides_and_posts_a_card_with_deep_link(

@@ -85,7 +85,7 @@ async def test_a_storage_that_refuses_writes_gets_a_clear_message(
     await volunteer.send("/assist")
     await volunteer.press("Khác")
     await volunteer.press("Dưới 16")
-    conn = obot.app.bot_data.services.db.conn
+    conn = obot.app.bot_data.services.reach.db.conn
     await conn.execute("PRAGMA query_only = ON")  # as a read-only or full disk refuses writes
     await volunteer.press("Người dân đồng ý – Lưu")
     assert "chưa lưu được" in volunteer.last()["text"]

@@ -6,11 +6,12 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from bot.cli.ops import backup
 from bot.reach.domain.draft import Draft
 from bot.reach.domain.model import Role
+from bot.reach.services.assist_form import record_for
 from bot.storage.assists import AssistRepository
 from bot.storage.db import open_database
+from bot.storage.maintenance import backup
 from bot.storage.members import MemberRepository
 from tests.cli import run_bot_command
 
@@ -27,7 +28,8 @@ async def test_backup_while_writing_is_consistent(tmp_path: Path) -> None:
         count = 0
         while not stop.is_set():
             draft = Draft(unit_id=1, services=("v1",), age="60p")
-            await assists.save(f"w{count}", member.id, draft, True, 1_800_000_000, 1_800_000_000)
+            record = record_for(draft, member.id, True, 1_800_000_000, 1_800_000_000)
+            await assists.save_record(f"w{count}", record)
             count += 1
             await asyncio.sleep(0)
         return count

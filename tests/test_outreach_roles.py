@@ -149,13 +149,16 @@ async def test_a_paused_member_cannot_rejoin_with_an_invite(
 
 async def test_members_are_paged(api: StandinBotApi, obot: RunningBot, admin: SimUser) -> None:
     services = obot.app.bot_data.services
-    unit = await services.units.by_code("00004")
-    async with services.db.transaction() as conn:
-        await conn.executemany(
+    await services.reach.directory.fresh()
+    unit = services.reach.directory.unit_by_code("00004")
+    await services.reach.db.write(
+        lambda conn: conn.executemany(
             "INSERT INTO members (user_key, display_name, role, unit_id, joined_at) "
             "VALUES (?, ?, 'volunteer', ?, 0)",
             [(f"k{i}", f"TNV {i:02d}", unit.id) for i in range(45)],
         )
+    )
+    services.reach.directory.mark_stale()  # written behind the services' back
     await admin.send("/members")
     assert "(45 người, trang 1/3)" in admin.last()["text"]
     await admin.press("Trang sau ▶")

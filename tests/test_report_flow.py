@@ -12,8 +12,10 @@ from PIL import Image
 
 from bot.reach.domain import clock
 from bot.reach.domain.draft import Draft
+from bot.reach.services.assist_form import record_for
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
+from bot.storage.assists import AssistRepository
 from tests.conftest import RunningBot
 from tests.outreach_helpers import join
 
@@ -21,12 +23,14 @@ from tests.outreach_helpers import join
 async def seed(obot: RunningBot, volunteer_key: str) -> None:
     """Three records this month: two in Ba Đình (one a batch of 4), one in Bạc Liêu."""
     services = obot.app.bot_data.services
-    member = await services.members.by_user(volunteer_key)
+    directory = services.reach.directory
+    await directory.fresh()
+    member = directory.member(volunteer_key)
     now = clock.now()
     for number, (code, people, phone) in enumerate(
         (("00004", 1, "p1"), ("00004", 4, ""), ("31825", 1, ""))
     ):
-        unit = await services.units.by_code(code)
+        unit = directory.unit_by_code(code)
         draft = Draft(
             unit_id=unit.id,
             services=("v1",),
@@ -36,7 +40,8 @@ async def seed(obot: RunningBot, volunteer_key: str) -> None:
             person_key=phone,
             key_id="k" if phone else "",
         )
-        await services.assists.save(f"seed{number}", member.id, draft, True, now, now)
+        record = record_for(draft, member.id, True, now, now)
+        await AssistRepository(services.reach.db).save_record(f"seed{number}", record)
 
 
 def uploads(api: StandinBotApi, user: SimUser, kind: str) -> list[tuple[str, bytes]]:
@@ -119,7 +124,7 @@ async def test_report_scope_is_enforced(
     assert "Phường Ba Đình" in coordinator.last()["text"]
     assert "⬆" not in " ".join(coordinator.button_texts())  # no way above one's own unit
     bac_lieu = obot.app.bot_data.services
-    other = await bac_lieu.units.by_code("31825")
+    other = bac_lieu.reach.directory.unit_by_code("31825")
     for data in (f"1|r|{other.id}|v|month", "1|r|0|v|month", f"1|r|{other.id}|x|month"):
         await coordinator.press_data(data)
         assert list(api.callback_answers.values())[-1]["show_alert"] is True

@@ -14,6 +14,7 @@ from bot.reach.domain.draft import Draft
 from bot.reach.domain.model import Role
 from bot.reach.domain.periods import custom, parse_period
 from bot.reach.domain.units_csv import parse_units_csv
+from bot.reach.services.assist_form import record_for
 from bot.storage import rollup
 from bot.storage.assists import AssistRepository
 from bot.storage.db import Database, open_database
@@ -79,9 +80,8 @@ class Fixture:
             people=people,
         )
         self.count += 1
-        saved = await self.assists.save(
-            f"t{self.count}", self.volunteers[name], draft, consent, created or when, when
-        )
+        record = record_for(draft, self.volunteers[name], consent, created or when, when)
+        saved = await self.assists.save_record(f"t{self.count}", record)
         return saved.id
 
 
@@ -186,8 +186,7 @@ async def test_incremental_totals_equal_a_rebuild(fx: Fixture, tmp_path: Path) -
             )
 
     incremental = tables()
-    async with fx.db.transaction() as conn:
-        await rollup.rebuild(conn)
+    await fx.db.write(rollup.rebuild)
     assert tables() == incremental
     assert len(incremental[0]) > 20
 

@@ -8,7 +8,7 @@ from jinja2 import UndefinedError
 from bot.config import PROJECT_ROOT
 from bot.guides.loader import load_guides
 from bot.guides.navigation import Notice
-from bot.reach.domain.draft import Draft, Stage
+from bot.reach.domain.draft import Draft
 from bot.storage.assists import Tally
 from bot.storage.reports import Totals
 from bot.texts.telegram_html import MAX_CALLBACK_ANSWER, check_message_text
@@ -18,9 +18,9 @@ TEXTS = Texts(PROJECT_ROOT / "templates")
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 GUIDE = next(iter(LIBRARY))
 DETAILS = Draft(
-    unit_id=1, services=("v1", "sf"), stage=Stage.DETAILS, age="60p", sex="f", person_key="k"
+    unit_id=1, services=("v1", "sf"), age="60p", sex="f", person_key="k"
 )
-BATCH = Draft(unit_id=1, batch=True, services=("ds",), stage=Stage.DETAILS, people=20, days_back=1)
+BATCH = Draft(unit_id=1, batch=True, services=("ds",), people=20, days_back=1)
 REPORT_CONTEXT: dict[str, object] = {
     "scope_name": "Hà Nội & <b>",
     "period_kind": "month",

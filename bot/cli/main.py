@@ -94,13 +94,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:
-    import sqlite3
-
-    from bot.cli.ops import backup
+    from bot.storage.db import StorageError
+    from bot.storage.maintenance import backup
 
     try:
         version = backup(settings.db_path, args.file)
-    except (FileNotFoundError, sqlite3.Error) as exc:
+    except (FileNotFoundError, StorageError) as exc:
         print(f"outreach-bot: backup failed: {exc}", file=sys.stderr)
         return 1
     print(f"Backed up {settings.db_path} to {args.file} (schema {version}, integrity ok).")

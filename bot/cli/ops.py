@@ -1,39 +1,13 @@
-"""Operations: an online backup of the database, and a health check for monitors."""
+"""The `health` command: is the database usable and are the guides valid (for monitors)."""
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.config import Settings
 from bot.guides.loader import load_guides
-from bot.storage import db as database
-
-
-def backup(db_path: Path, target: Path) -> int:
-    """Copy the live database with SQLite's online backup: consistent even while the bot
-    writes (pages changed meanwhile are copied again), and the copy is checked afterwards."""
-    if not db_path.exists():
-        raise FileNotFoundError(f"no database at {db_path}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-    copy = sqlite3.connect(partial)
-    try:
-        source.backup(copy, pages=1024, sleep=0.005)  # small steps: writers are not starved
-        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        [(result,)] = copy.execute("PRAGMA integrity_check").fetchall()
-        if result != "ok":
-            raise sqlite3.DatabaseError(f"the copy failed its integrity check: {result}")
-        [(version,)] = copy.execute("PRAGMA user_version").fetchall()
-    finally:
-        copy.close()
-        source.close()
-    partial.replace(target)  # a half-written backup never carries the final name
-    return int(version)
+from bot.storage import maintenance
 
 
 @dataclass(frozen=True)
@@ -44,25 +18,9 @@ class Health:
 
 def health(settings: Settings) -> Health:
     """Database reachable, schema current and intact, writable; guides valid."""
-    lines: list[str] = []
-    ok = True
     started = time.perf_counter()
-    try:
-        asyncio.run(_open_and_close(settings.db_path))  # the start-up path: migrations too
-    except Exception as exc:
-        return Health(False, [f"database: FAILED ({type(exc).__name__}: {exc})"])
-    try:
-        plain = sqlite3.connect(settings.db_path, timeout=5)
-        [(version,)] = plain.execute("PRAGMA user_version").fetchall()
-        [(quick,)] = plain.execute("PRAGMA quick_check").fetchall()
-        plain.execute("BEGIN IMMEDIATE")  # takes the write lock: the disk accepts writes
-        plain.execute("ROLLBACK")
-        plain.close()
-        lines.append(f"database: ok (schema {version}, {quick})")
-        ok &= quick == "ok" and version == database.SCHEMA_VERSION
-    except sqlite3.Error as exc:
-        lines.append(f"database: FAILED ({exc})")
-        ok = False
+    ok, line = maintenance.check(settings.db_path)
+    lines = [line]
     library, problems = load_guides(settings.guides_dir)
     lines.append(
         f"guides: {'ok' if not problems else 'FAILED'} ({len(library)} valid, "
@@ -71,8 +29,3 @@ def health(settings: Settings) -> Health:
     ok &= not problems
     lines.append(f"checked in {time.perf_counter() - started:.2f} s")
     return Health(ok, lines)
-
-
-async def _open_and_close(path: Path) -> None:
-    conn = await database.connect(path)
-    await conn.close()

@@ -67,12 +67,14 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
         elif args.format == "csv":
             _emit(
                 args.out,
-                _summary_csv(texts, lang, result, await reporting.unit_lines(db, scope, period)),
+                _summary_csv(
+                    texts, lang, result, await ReportRepository(db).unit_lines(scope, period)
+                ),
             )
         else:
             if not args.out:
                 raise CliError("--format xlsx needs --out FILE.xlsx")
-            lines = await reporting.unit_lines(db, scope, period)
+            lines = await ReportRepository(db).unit_lines(scope, period)
             exports.write_xlsx(
                 Path(args.out), exports.RecordFormatter(texts, lang), result, lines, iter(())
             )
@@ -214,7 +216,7 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def demo_data(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli.demo import DemoRefused, generate
+    from bot.storage.demo_data import DemoRefused, generate
 
     if args.assists < 1:
         raise CliError("--assists must be 1 or more")

@@ -12,6 +12,7 @@ from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import EPOCH, Period
 from bot.reports import exports
 from bot.storage.db import Database
+from bot.storage.records import stream_records
 from bot.storage.reports import Report, ReportRepository
 from bot.texts.templates import Texts
 
@@ -19,31 +20,8 @@ CHART_UNITS = 10
 WEEKLY_AFTER_DAYS = 62  # longer periods are charted per week, or the bars become hairlines
 
 
-async def unit_lines(
-    db: Database, scope: Unit | None, period: Period
-) -> list[tuple[str, str, str, int, int]]:
-    """Every unit of the scope with records in the period: code, kind, name, people, assists."""
-    where, params = "", []
-    if scope is not None:
-        where, params = "AND substr(u.path, 1, ?) = ?", [len(scope.path), scope.path]
-    span = [period.first_day, period.last_day]
-    totals = await db.read(
-        "SELECT u.code, u.kind, u.name, r.level, sum(r.assists), sum(r.anon) FROM rollup r "
-        f"JOIN units u ON u.id = r.level WHERE r.dim = 'all' AND r.day BETWEEN ? AND ? {where} "
-        "GROUP BY r.level ORDER BY u.path",
-        span + params,
-    )
-    keyed = dict(
-        await db.read(
-            "SELECT p.level, count(DISTINCT p.person) FROM person_days p "
-            f"JOIN units u ON u.id = p.level WHERE p.day BETWEEN ? AND ? {where} GROUP BY p.level",
-            span + params,
-        )
-    )
-    return [
-        (code, kind, name, int(anon) + int(keyed.get(level, 0)), int(count))
-        for code, kind, name, level, count, anon in totals
-    ]
+async def report(db: Database, scope: Unit | None, period: Period) -> Report:
+    return await ReportRepository(db).report(scope, period)
 
 
 async def export(
@@ -60,8 +38,9 @@ async def export(
 ) -> tuple[Report, exports.ExportResult]:
     """Write the files into `out_dir` and log the export; `fit` makes them small enough for
     Telegram (zipped or split), which a desktop export does not need."""
-    report = await ReportRepository(db).report(scope, period)
-    lines = await unit_lines(db, scope, period) if "xlsx" in formats else []
+    repo = ReportRepository(db)
+    report = await repo.report(scope, period)
+    lines = await repo.unit_lines(scope, period) if "xlsx" in formats else []
     stem = _file_stem(scope, period)
 
     def write() -> exports.ExportResult:
@@ -69,7 +48,7 @@ async def export(
         formatter = exports.RecordFormatter(texts, lang)
         for fmt in formats:
             path = out_dir / f"{stem}.{fmt}"
-            records = exports.stream_records(db_path, scope, period)
+            records = stream_records(db_path, scope, period)
             if fmt == "csv":
                 result.records = exports.write_csv(path, formatter, records)
             else:
@@ -86,20 +65,7 @@ async def export(
         return result
 
     result = await asyncio.to_thread(write)
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO export_log (at, who, scope, first_day, last_day, format, records) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                clock.now(),
-                who,
-                scope.code if scope else "*",
-                period.first.isoformat(),
-                period.last.isoformat(),
-                "+".join(formats),
-                result.records,
-            ),
-        )
+    await repo.log_export(clock.now(), who, scope, period, "+".join(formats), result.records)
     return report, result
 
 
@@ -113,15 +79,9 @@ async def chart_pngs(
 ) -> list[tuple[str, bytes]]:
     """Three charts: assists over time (per day, or per week for long periods), by service,
     and by child unit. Each is (a file name, PNG bytes)."""
-    report = await ReportRepository(db).report(scope, period)
-    level = scope.id if scope else 0
-    per_day = dict(
-        await db.read(
-            "SELECT day, sum(assists) FROM rollup WHERE level = ? AND dim = 'all' "
-            "AND day BETWEEN ? AND ? GROUP BY day",
-            (level, period.first_day, period.last_day),
-        )
-    )
+    repo = ReportRepository(db)
+    report = await repo.report(scope, period)
+    per_day = await repo.assists_per_day(scope, period)
     label = texts.label
     scope_name = scope.name if scope else label(lang, "whole_tree")
     period_text = (

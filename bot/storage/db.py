@@ -6,16 +6,22 @@ applied version lives in `PRAGMA user_version`, so an old file upgrades on the n
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.reach.domain.provinces import PROVINCES
 from bot.storage.rollup import REBUILD
+
+T = TypeVar("T")
+
+# What storage raises when the database refuses (a full or read-only disk, a broken file):
+# named here so that no caller needs to import sqlite3.
+StorageError = sqlite3.DatabaseError
 
 
 def _sql_text(value: str) -> str:
@@ -178,11 +184,15 @@ class DatabaseTooNew(Exception):
 
 
 class Database:
-    """One connection for the handlers' small reads and writes, a few for reports.
+    """The writing connection, for the handlers' small reads and writes, and a few readers.
 
-    Handlers run concurrently, and two `BEGIN`s on one connection would collide, so every
-    statement on it takes one lock; each is short. (Spreading the small reads over the
-    reporting connections was measured slower: more threads contending for the GIL.)
+    Every use of the writing connection is one *trip* to aiosqlite's worker thread: `run`
+    hands the thread one function that runs all the statements of a unit of work. The
+    thread runs one function at a time, so a transaction inside one function needs no lock,
+    and a press never waits for another press's several round trips (measured: the trips,
+    each queued behind every other, were most of a press's time). `trips` counts them, for
+    the benchmark and the tests that hold a press to one.
+
     Reports read on their own connections, so a long report never holds up a volunteer.
     """
 
@@ -191,41 +201,53 @@ class Database:
     ) -> None:
         self.conn = conn
         # Tallies and reports read on connections of their own: a long read never waits
-        # behind the write lock, and in WAL mode it sees only committed records. Several
+        # behind the writer, and in WAL mode it sees only committed records. Several
         # readers let a report's independent queries run at once (sqlite3 releases the GIL).
         self.readers = readers or [conn]
         self._next_reader = 0
-        self._lock = asyncio.Lock()
+        self.trips = 0
+        self._data_version: int | None = None
+        self._on_outside_change: list[Callable[[], None]] = []
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """`BEGIN IMMEDIATE` … `COMMIT`; the caller confirms to a person only after this exits."""
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            try:
-                await self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    await self.conn.execute("ROLLBACK")
-                raise
+    def on_outside_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after a trip finds that another connection (a command-line
+        import, say) has committed since the previous trip: caches must be reloaded."""
+        self._on_outside_change.append(listener)
+
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on the writing connection's thread: one trip, nothing in between."""
+        self.trips += 1
+        # aiosqlite has no public way to run a function on its thread; `_execute` is what
+        # its own public methods use (checked against 0.20-0.22, pinned in pyproject).
+        version, result = await self.conn._execute(_versioned, self.conn._conn, work)
+        if version != self._data_version:
+            if self._data_version is not None:
+                for listener in self._on_outside_change:
+                    listener()
+            self._data_version = version
+        return result
+
+    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work` inside `BEGIN IMMEDIATE` … `COMMIT`, in one trip; the caller confirms to a
+        person only after this returns."""
+        return await self.run(partial(_in_transaction, work))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        # One trip to aiosqlite's thread (execute + fetch + close), not three: under load
-        # each trip waits its turn, and the trips were most of a small read's latency.
-        async with self._lock:
-            return list(await self.conn.execute_fetchall(sql, tuple(params)))
+        values = tuple(params)
+        return await self.run(lambda conn: conn.execute(sql, values).fetchall())
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement on its own (SQLite makes it atomic without BEGIN/COMMIT); the
+        number of rows it changed."""
+        values = tuple(params)
+        return await self.run(lambda conn: conn.execute(sql, values).rowcount)
 
     async def read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        """A read on a reporting connection (committed data only, no write lock)."""
+        """A read on a reporting connection (committed data only, never behind the writer)."""
         reader = self.readers[self._next_reader % len(self.readers)]
         self._next_reader += 1
         return list(await reader.execute_fetchall(sql, tuple(params)))
@@ -235,6 +257,31 @@ class Database:
             if reader is not self.conn:
                 await reader.close()
         await self.conn.close()
+
+
+def _versioned(
+    conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]
+) -> tuple[int, T]:
+    result = work(conn)
+    # Changes only when *another* connection committed: cheap, and read in the same trip.
+    (version,) = conn.execute("PRAGMA data_version").fetchone()
+    return int(version), result
+
+
+def _in_transaction(work: Callable[[sqlite3.Connection], T], conn: sqlite3.Connection) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
 
 
 async def connect(path: Path) -> aiosqlite.Connection:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
 from bot.storage import rollup
 from bot.storage.db import Database
@@ -31,14 +31,14 @@ class ErasureRepository:
         NULL by its foreign key when the profile row goes. The audit row says what kinds of
         data and how many rows were erased, never whose.
         """
-        async with self._db.transaction() as conn:
+
+        def work(conn: sqlite3.Connection) -> Erased:
             # Totals first: the person's contributions move to "no volunteer" / leave self-serve.
-            async with conn.execute(
+            for unit_id, day, service in conn.execute(
                 "SELECT unit_id, day, service FROM self_serve WHERE user_key = ?", (user_key,)
-            ) as cursor:
-                for unit_id, day, service in await cursor.fetchall():
-                    await rollup.apply_self_serve(conn, unit_id, day, service, -1)
-            await _rewrite_assists(
+            ).fetchall():
+                rollup.apply_self_serve(conn, unit_id, day, service, -1)
+            _rewrite_assists(
                 conn,
                 "volunteer_id = (SELECT id FROM members WHERE user_key = ?)",
                 (user_key,),
@@ -50,15 +50,12 @@ class ErasureRepository:
                 "DELETE FROM members WHERE user_key = ?",
                 "DELETE FROM user_prefs WHERE user_key = ?",
             ):
-                cursor = await conn.execute(sql, (user_key,))
-                counts.append(cursor.rowcount)
-            await conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))
+                counts.append(conn.execute(sql, (user_key,)).rowcount)
+            conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))
             # Invites stay valid for the people they were given to, but no longer name their maker.
-            await conn.execute(
-                "UPDATE invites SET created_by = '' WHERE created_by = ?", (user_key,)
-            )
+            conn.execute("UPDATE invites SET created_by = '' WHERE created_by = ?", (user_key,))
             erased = Erased(*counts)
-            await conn.execute(
+            conn.execute(
                 "INSERT INTO erasures (erased_at, what, rows) VALUES (?, ?, ?)",
                 (
                     now,
@@ -67,39 +64,47 @@ class ErasureRepository:
                     erased.total,
                 ),
             )
-        return erased
+            return erased
+
+        return await self._db.write(work)
 
     async def forget_person(self, person_key: str, now: int) -> int:
         """A resident asked to drop their de-duplication code: their assists stay as counts,
         unlinked from each other (so each now counts as one person)."""
-        async with self._db.transaction() as conn:
-            rows = await _rewrite_assists(
+
+        def work(conn: sqlite3.Connection) -> int:
+            rows = _rewrite_assists(
                 conn, "person_key = ?", (person_key,), "person_key = NULL, key_id = NULL"
             )
-            await conn.execute("DELETE FROM people WHERE person_key = ?", (person_key,))
-            await conn.execute(
+            conn.execute("DELETE FROM people WHERE person_key = ?", (person_key,))
+            conn.execute(
                 "INSERT INTO erasures (erased_at, what, rows) VALUES (?, 'resident_phone_code', ?)",
                 (now, rows),
             )
-        return rows
+            return rows
+
+        return await self._db.write(work)
 
 
-async def _rewrite_assists(conn: Any, where: str, params: tuple, change: str) -> int:
+def _rewrite_assists(
+    conn: sqlite3.Connection, where: str, params: tuple[object, ...], change: str
+) -> int:
     """Change some records, moving their share of the running totals along with them."""
-    async with conn.execute(
-        f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE {where}", params
-    ) as cursor:
-        rows = [rollup.as_record(r) for r in await cursor.fetchall()]
+    rows = [
+        rollup.as_record(r)
+        for r in conn.execute(
+            f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE {where}", params
+        ).fetchall()
+    ]
     for record in rows:
-        await rollup.apply_assist(conn, record, -1)
-    await conn.execute(f"UPDATE assists SET {change} WHERE {where}", params)
+        rollup.apply_assist(conn, record, -1)
+    conn.execute(f"UPDATE assists SET {change} WHERE {where}", params)
     ids = [r["id"] for r in rows]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        async with conn.execute(
+        for row in conn.execute(
             f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE id IN ({marks})", chunk
-        ) as cursor:
-            for row in await cursor.fetchall():
-                await rollup.apply_assist(conn, rollup.as_record(row), +1)
+        ).fetchall():
+            rollup.apply_assist(conn, rollup.as_record(row), +1)
     return len(rows)

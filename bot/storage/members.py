@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from bot.reach.domain import invites
 from bot.reach.domain.invites import InviteStatus
 from bot.reach.domain.model import Invite, Member, Role, Unit
 from bot.storage.db import Database
+from bot.storage.pending import stop_waiting_in
 
 _MEMBER = "id, user_key, display_name, role, unit_id, active"
 _INVITE = "id, code, unit_id, role, max_uses, uses, expires_at"
@@ -52,22 +54,25 @@ class MemberRepository:
         row = await self._db.fetchone(f"SELECT {_MEMBER} FROM members WHERE id = ?", (member_id,))
         return _member(row) if row else None
 
+    async def all(self) -> list[Member]:
+        return [_member(r) for r in await self._db.fetchall(f"SELECT {_MEMBER} FROM members")]
+
     async def create_invite(
         self, unit_id: int, role: Role, max_uses: int, created_by: str, now: int, expires_at: int
     ) -> Invite:
-        async with self._db.transaction() as conn:
+        def work(conn: sqlite3.Connection) -> Invite:
             while True:  # a collision is astronomically unlikely, but cheap to rule out
                 code = invites.new_code()
-                async with conn.execute("SELECT 1 FROM invites WHERE code = ?", (code,)) as cur:
-                    if await cur.fetchone() is None:
-                        break
-            cursor = await conn.execute(
+                if conn.execute("SELECT 1 FROM invites WHERE code = ?", (code,)).fetchone() is None:
+                    break
+            [(invite_id,)] = conn.execute(
                 "INSERT INTO invites (code, unit_id, role, max_uses, created_by, created_at, "
-                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (code, unit_id, role.value, max_uses, created_by, now, expires_at),
-            )
-            invite_id = int(cursor.lastrowid or 0)
-        return Invite(invite_id, code, unit_id, role, max_uses, 0, expires_at)
+            ).fetchall()
+            return Invite(int(invite_id), code, unit_id, role, max_uses, 0, expires_at)
+
+        return await self._db.write(work)
 
     async def invite(self, code: str) -> Invite | None:
         row = await self._db.fetchone(f"SELECT {_INVITE} FROM invites WHERE code = ?", (code,))
@@ -79,17 +84,18 @@ class MemberRepository:
         The invite is checked again inside the transaction: two people racing for its last
         place cannot both get in.
         """
-        async with self._db.transaction() as conn:
-            async with conn.execute(f"SELECT {_INVITE} FROM invites WHERE code = ?", (code,)) as c:
-                row = await c.fetchone()
+
+        def work(conn: sqlite3.Connection) -> JoinResult:
+            row = conn.execute(f"SELECT {_INVITE} FROM invites WHERE code = ?", (code,)).fetchone()
             invite = _invite(row) if row else None
             verdict = invites.status(invite, now)
+            # The question is answered either way: the wait for a name is over.
+            stop_waiting_in(conn, user_key)
             if invite is None or verdict is not InviteStatus.OK:
                 return JoinResult(verdict)
-            async with conn.execute(
+            row = conn.execute(
                 f"SELECT {_MEMBER} FROM members WHERE user_key = ?", (user_key,)
-            ) as c:
-                row = await c.fetchone()
+            ).fetchone()
             existing = _member(row) if row else None
             if existing is not None and not existing.active:
                 # An invite must not undo a coordinator's decision to pause someone.
@@ -101,19 +107,19 @@ class MemberRepository:
                 and existing.role is invite.role
             )
             if not same_place:  # a person re-joining where they already are uses no place
-                await conn.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite.id,))
-            await conn.execute(
-                "INSERT INTO members (user_key, display_name, role, unit_id, active, joined_at) "
-                "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (user_key) DO UPDATE SET "
-                "display_name = excluded.display_name, role = excluded.role, "
-                "unit_id = excluded.unit_id, active = 1",
-                (user_key, display_name, invite.role.value, invite.unit_id, now),
+                conn.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite.id,))
+            member = _member(
+                conn.execute(
+                    "INSERT INTO members (user_key, display_name, role, unit_id, active, "
+                    "joined_at) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (user_key) DO UPDATE SET "
+                    "display_name = excluded.display_name, role = excluded.role, "
+                    f"unit_id = excluded.unit_id, active = 1 RETURNING {_MEMBER}",
+                    (user_key, display_name, invite.role.value, invite.unit_id, now),
+                ).fetchone()
             )
-            async with conn.execute(
-                f"SELECT {_MEMBER} FROM members WHERE user_key = ?", (user_key,)
-            ) as c:
-                member = _member(await c.fetchone())
-        return JoinResult(InviteStatus.OK, member, invite.unit_id)
+            return JoinResult(InviteStatus.OK, member, invite.unit_id)
+
+        return await self._db.write(work)
 
     async def in_scope(self, root: Unit | None, limit: int, offset: int = 0) -> list[MemberRow]:
         """Members in a subtree (everyone for None), active first, then by name and id."""
@@ -134,10 +140,9 @@ class MemberRepository:
         return int(row[0])
 
     async def set_active(self, member_id: int, active: bool) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE members SET active = ? WHERE id = ?", (int(active), member_id)
-            )
+        await self._db.execute(
+            "UPDATE members SET active = ? WHERE id = ?", (int(active), member_id)
+        )
 
 
 def _subtree(root: Unit | None) -> tuple[str, tuple[object, ...]]:

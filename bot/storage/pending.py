@@ -5,8 +5,10 @@ Kept in the database so that a restart between the question and the answer loses
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
+from bot.reach.domain.form import Expect
 from bot.storage.db import Database
 
 
@@ -21,13 +23,7 @@ class PendingRepository:
         self._db = db
 
     async def expect(self, user_key: str, kind: str, ref: str, expires_at: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO pending_input (user_key, kind, ref, expires_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (user_key) DO UPDATE SET kind = excluded.kind, ref = excluded.ref, "
-                "expires_at = excluded.expires_at",
-                (user_key, kind, ref, expires_at),
-            )
+        await self._db.run(lambda conn: expect_in(conn, Expect(user_key, kind, ref, expires_at)))
 
     async def get(self, user_key: str, now: int) -> Pending | None:
         row = await self._db.fetchone(
@@ -37,5 +33,17 @@ class PendingRepository:
         return Pending(str(row[0]), str(row[1])) if row else None
 
     async def clear(self, user_key: str) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))
+        await self._db.run(lambda conn: stop_waiting_in(conn, user_key))
+
+
+def expect_in(conn: sqlite3.Connection, expect: Expect) -> None:
+    conn.execute(
+        "INSERT INTO pending_input (user_key, kind, ref, expires_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (user_key) DO UPDATE SET kind = excluded.kind, ref = excluded.ref, "
+        "expires_at = excluded.expires_at",
+        (expect.user_key, expect.kind, expect.ref, expect.expires_at),
+    )
+
+
+def stop_waiting_in(conn: sqlite3.Connection, user_key: str) -> None:
+    conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))

@@ -19,10 +19,9 @@ class PrefsRepository:
 
     async def set_language(self, user_key: str, language: str) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO user_prefs (user_key, language, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language, "
-                "updated_at = excluded.updated_at",
-                (user_key, language, now),
-            )
+        await self._db.execute(
+            "INSERT INTO user_prefs (user_key, language, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language, "
+            "updated_at = excluded.updated_at",
+            (user_key, language, now),
+        )

@@ -85,6 +85,58 @@ class ReportRepository:
             volunteers=volunteers,
         )
 
+    async def unit_lines(
+        self, scope: Unit | None, period: Period
+    ) -> list[tuple[str, str, str, int, int]]:
+        """Every unit of the scope with records in the period: code, kind, name, people, assists."""
+        where, params = "", []
+        if scope is not None:
+            where, params = "AND substr(u.path, 1, ?) = ?", [len(scope.path), scope.path]
+        span = [period.first_day, period.last_day]
+        totals = await self._db.read(
+            "SELECT u.code, u.kind, u.name, r.level, sum(r.assists), sum(r.anon) FROM rollup r "
+            f"JOIN units u ON u.id = r.level WHERE r.dim = 'all' AND r.day BETWEEN ? AND ? {where} "
+            "GROUP BY r.level ORDER BY u.path",
+            span + params,
+        )
+        keyed = dict(
+            await self._db.read(
+                "SELECT p.level, count(DISTINCT p.person) FROM person_days p "
+                "JOIN units u ON u.id = p.level "
+                f"WHERE p.day BETWEEN ? AND ? {where} GROUP BY p.level",
+                span + params,
+            )
+        )
+        return [
+            (code, kind, name, int(anon) + int(keyed.get(level, 0)), int(count))
+            for code, kind, name, level, count, anon in totals
+        ]
+
+    async def assists_per_day(self, scope: Unit | None, period: Period) -> dict[int, int]:
+        rows = await self._db.read(
+            "SELECT day, sum(assists) FROM rollup WHERE level = ? AND dim = 'all' "
+            "AND day BETWEEN ? AND ? GROUP BY day",
+            (scope.id if scope else 0, period.first_day, period.last_day),
+        )
+        return {int(day): int(n) for day, n in rows}
+
+    async def log_export(
+        self, at: int, who: str, scope: Unit | None, period: Period, formats: str, records: int
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO export_log (at, who, scope, first_day, last_day, format, records) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                at,
+                who,
+                scope.code if scope else "*",
+                period.first.isoformat(),
+                period.last.isoformat(),
+                formats,
+                records,
+            ),
+        )
+
     async def totals(self, level: int, period: Period) -> Totals:
         first, last = period.first_day, period.last_day
         [row] = await self._db.read(

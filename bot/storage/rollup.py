@@ -19,6 +19,7 @@ introduced them); a test checks that both ways give the same tables.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import Any
 
 from bot.reach.domain.catalog import SERVICES
@@ -107,69 +108,69 @@ DROP TABLE temp.service_bits
 """
 
 
-async def rebuild(conn: Any) -> None:
+def rebuild(conn: sqlite3.Connection) -> None:
     """Recompute every total from the records; call inside a transaction."""
     for statement in REBUILD.split(";"):
         if statement.strip():
-            await conn.execute(statement)
+            conn.execute(statement)
 
 
-async def levels_of(conn: Any, unit_id: int | None) -> list[int]:
+def levels_of(conn: sqlite3.Connection, unit_id: int | None) -> list[int]:
     """The whole tree (0) and every unit from the top down to `unit_id`."""
     if unit_id is None:
         return [0]
-    async with conn.execute("SELECT path FROM units WHERE id = ?", (unit_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = conn.execute("SELECT path FROM units WHERE id = ?", (unit_id,)).fetchone()
     return [0, *(int(part) for part in str(row[0]).strip("/").split("/"))]
 
 
-async def apply_assist(conn: Any, record: dict[str, Any], sign: int) -> None:
+def apply_assist(conn: sqlite3.Connection, record: dict[str, Any], sign: int) -> None:
     """Add (sign=1) or remove (sign=-1) one record's share of the totals."""
     people = int(record["people"]) * sign
     anon = people if record["person_key"] is None else 0
     keys = [("all", ""), ("out", record["outcome"] or ""), ("age", record["age_band"] or "")]
     keys += [("sex", record["sex"] or "")]
     keys += [("svc", code) for i, code in enumerate(SERVICES) if record["services"] & (1 << i)]
-    levels = await levels_of(conn, record["unit_id"])
+    levels = levels_of(conn, record["unit_id"])
     day = record["day"]
     month = month_start(day)
     volunteer = _text(record["volunteer_id"])
-    await _add(conn, [(lv, day, dim, key, people, anon) for lv in levels for dim, key in keys])
+    _add(conn, [(lv, day, dim, key, people, anon) for lv in levels for dim, key in keys])
     volunteer_rows = [(lv, day, "vol", volunteer, people, anon) for lv in levels]
     volunteer_rows += [(lv, month, "volm", volunteer, people, anon) for lv in levels]
-    await _add(conn, volunteer_rows, table="vol_rollup")
+    _add(conn, volunteer_rows, table="vol_rollup")
     if record["person_key"] is not None:
-        await conn.execute(
+        conn.execute(
             "INSERT OR IGNORE INTO people (person_key) VALUES (?)", (record["person_key"],)
         )
-        async with conn.execute(
+        (person,) = conn.execute(
             "SELECT id FROM people WHERE person_key = ?", (record["person_key"],)
-        ) as cursor:
-            (person,) = await cursor.fetchone()
+        ).fetchone()
         seen = [(lv, day, person) for lv in levels]
-        await conn.executemany(
+        conn.executemany(
             "INSERT INTO person_days (level, day, person, n) VALUES (?, ?, ?, ?) "
             "ON CONFLICT DO UPDATE SET n = n + excluded.n",
             [(*key, sign) for key in seen],
         )
         if sign < 0:
-            await conn.executemany(
+            conn.executemany(
                 "DELETE FROM person_days WHERE level = ? AND day = ? AND person = ? AND n = 0",
                 seen,
             )
 
 
-async def apply_self_serve(
-    conn: Any, unit_id: int | None, day: int, service: str, sign: int
+def apply_self_serve(
+    conn: sqlite3.Connection, unit_id: int | None, day: int, service: str, sign: int
 ) -> None:
-    levels = await levels_of(conn, unit_id)
-    await _add(conn, [(lv, day, "self", service, sign, sign) for lv in levels])
+    levels = levels_of(conn, unit_id)
+    _add(conn, [(lv, day, "self", service, sign, sign) for lv in levels])
 
 
-async def _add(
-    conn: Any, rows: list[tuple[int, int, str, str, int, int]], table: str = "rollup"
+def _add(
+    conn: sqlite3.Connection,
+    rows: list[tuple[int, int, str, str, int, int]],
+    table: str = "rollup",
 ) -> None:
-    await conn.executemany(
+    conn.executemany(
         f"INSERT INTO {table} (level, day, dim, key, assists, anon) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT DO UPDATE SET assists = assists + excluded.assists, "
         "anon = anon + excluded.anon",
@@ -177,7 +178,7 @@ async def _add(
     )
     if rows and rows[0][4] < 0:
         # A total back at zero is removed, so incremental upkeep and REBUILD agree row for row.
-        await conn.executemany(
+        conn.executemany(
             f"DELETE FROM {table} WHERE level = ? AND day = ? AND dim = ? AND key = ? "
             "AND assists = 0 AND anon = 0",
             [row[:4] for row in rows],

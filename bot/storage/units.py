@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,12 +86,15 @@ class UnitRepository:
         `row_problems` (from parsing) are reported together with the tree's, so a person
         fixes the file in one pass; any problem means nothing is applied.
         """
-        async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT u.code, u.name, u.kind, coalesce(p.code, '') FROM units u "
-                "LEFT JOIN units p ON p.id = u.parent_id"
-            ) as cursor:
-                existing = {str(c): (str(n), str(k), str(p)) async for c, n, k, p in cursor}
+
+        def work(conn: sqlite3.Connection) -> ImportResult:
+            existing = {
+                str(c): (str(n), str(k), str(p))
+                for c, n, k, p in conn.execute(
+                    "SELECT u.code, u.name, u.kind, coalesce(p.code, '') FROM units u "
+                    "LEFT JOIN units p ON p.id = u.parent_id"
+                )
+            }
             problems = (row_problems or []) + check_tree(
                 rows, {code: value[2] for code, value in existing.items()}
             )
@@ -99,28 +103,34 @@ class UnitRepository:
                 return ImportResult(0, 0, 0, problems)
             added = sum(row.code not in existing for row in rows)
             unchanged = sum(existing.get(r.code) == (r.name, r.kind, r.parent_code) for r in rows)
-            await conn.executemany(
+            conn.executemany(
                 "INSERT INTO units (code, name, kind, path) VALUES (?, ?, ?, '') "
                 "ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind",
                 [(r.code, r.name, r.kind) for r in rows],
             )
             # Parents second: a row may name a parent that appears later in the file.
-            await conn.executemany(
+            conn.executemany(
                 "UPDATE units SET parent_id = (SELECT id FROM units WHERE code = ?) WHERE code = ?",
                 [(r.parent_code or None, r.code) for r in rows],
             )
             moved = any(r.code in existing and existing[r.code][2] != r.parent_code for r in rows)
-            await _rebuild_paths(conn)
+            _rebuild_paths(conn)
             if moved:
                 # A unit under a new parent takes its reach along: recompute the running
                 # totals, which are kept per ancestor.
-                await rollup.rebuild(conn)
-        return ImportResult(added, len(rows) - added - unchanged, unchanged, [])
+                rollup.rebuild(conn)
+            return ImportResult(added, len(rows) - added - unchanged, unchanged, [])
+
+        return await self._db.write(work)
+
+    async def all(self) -> list[Unit]:
+        return [_unit(r) for r in await self._db.fetchall(f"SELECT {_COLUMNS} FROM units")]
 
 
-async def _rebuild_paths(conn: Any) -> None:
-    async with conn.execute("SELECT id, parent_id, path FROM units") as cursor:
-        rows = [(int(i), p, str(path)) async for i, p, path in cursor]
+def _rebuild_paths(conn: sqlite3.Connection) -> None:
+    rows = [(int(i), p, str(path)) for i, p, path in conn.execute(
+        "SELECT id, parent_id, path FROM units"
+    )]
     parent = {i: p for i, p, _ in rows}
     paths: dict[int, str] = {}
 
@@ -136,7 +146,7 @@ async def _rebuild_paths(conn: Any) -> None:
         return paths[unit_id]
 
     changed = [(path_of(i), i) for i, _, old in rows if path_of(i) != old]
-    await conn.executemany("UPDATE units SET path = ? WHERE id = ?", changed)
+    conn.executemany("UPDATE units SET path = ? WHERE id = ?", changed)
 
 
 def _line_number(problem: str) -> int:

@@ -22,12 +22,6 @@ class DraftError(ValueError):
     """A tap that does not fit the draft (forged data or a stale button)."""
 
 
-class Stage:
-    SERVICES = "services"
-    DETAILS = "details"
-    UNIT = "unit"
-
-
 @dataclass(frozen=True)
 class Draft:
     unit_id: int
@@ -40,7 +34,6 @@ class Draft:
     key_id: str = ""
     people: int = 1
     days_back: int = 0
-    stage: str = Stage.SERVICES
     browse: int = 0  # the unit whose children the unit picker shows
     page: int = 0
     seen: tuple[str, ...] = ()  # ids of the presses already applied (redelivery guard)
@@ -53,7 +46,8 @@ class Draft:
         data = json.loads(text)
         data["services"] = tuple(data.get("services", ()))
         data["seen"] = tuple(data.get("seen", ()))
-        data.pop("extra", None)  # a field of earlier drafts
+        data.pop("extra", None)  # fields of earlier drafts
+        data.pop("stage", None)
         return cls(**data)
 
     def toggle_service(self, code: str) -> Draft:
@@ -62,10 +56,6 @@ class Draft:
         chosen = set(self.services) ^ {code}
         return replace(self, services=tuple(c for c in SERVICES if c in chosen))
 
-    def to_details(self) -> Draft:
-        if not self.services:
-            raise DraftError("no service chosen")
-        return replace(self, stage=Stage.DETAILS)
 
     def choose(self, what: str, code: str) -> Draft:
         options = {"outcome": OUTCOMES, "age": AGE_BANDS, "sex": SEXES}[what]

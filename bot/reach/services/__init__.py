@@ -1,0 +1,80 @@
+"""The outreach log's services: every rule, decided once, on plain values.
+
+Each service method takes plain values (a person's `Actor`, codes, numbers, the time) and
+returns a plain result (a dataclass) that an adapter turns into a screen: the Telegram
+handlers and the command line use the same rules. Services use the domain (`bot.reach.domain`)
+and storage (`bot.storage`); they never import `telegram` or `bot.telegram`.
+
+`Reach` builds them all over one database; `bot/app.py` makes one in `post_init`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.reach.domain.units_csv import UnitRow
+from bot.reach.services.access import Access
+from bot.reach.services.assist_form import AssistForms
+from bot.reach.services.directory import Directory
+from bot.reach.services.joining import Joining
+from bot.reach.services.languages import Languages
+from bot.reach.services.membership import Membership
+from bot.reach.services.privacy import Erasure
+from bot.reach.services.self_serve import SelfServe
+from bot.reach.services.undo import OwnRecords
+from bot.storage.assists import AssistRepository
+from bot.storage.db import Database
+from bot.storage.erasure import ErasureRepository
+from bot.storage.members import MemberRepository
+from bot.storage.pending import Pending, PendingRepository
+from bot.storage.prefs import PrefsRepository
+from bot.storage.units import ImportResult, UnitRepository
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The settings the rules depend on, as plain values."""
+
+    admin_ids: frozenset[int] = frozenset()
+    default_language: str = "vi"
+    undo_minutes: int = 10
+    backdate_days: int = 7
+    invite_days: int = 7
+    invite_uses: int = 50
+
+
+class Reach:
+    def __init__(self, db: Database, key: bytes, policy: Policy) -> None:
+        self.db = db
+        self.policy = policy
+        units = UnitRepository(db)
+        members = MemberRepository(db)
+        assists = AssistRepository(db)
+        self._units = units
+        self._pending = PendingRepository(db)
+        self.directory = Directory(db, units, members)
+        self.access = Access(self.directory, key, policy.admin_ids)
+        self.languages = Languages(PrefsRepository(db), policy.default_language)
+        self.forms = AssistForms(assists, self.access, key, policy.backdate_days)
+        self.own = OwnRecords(assists, policy.undo_minutes)
+        self.joining = Joining(members, self._pending, self.directory)
+        self.membership = Membership(
+            members, self.directory, policy.invite_days, policy.invite_uses
+        )
+        self.erasure = Erasure(
+            ErasureRepository(db), self._pending, self.directory, self.languages, key
+        )
+        self.self_serve = SelfServe(assists, self.directory)
+
+    async def start(self) -> None:
+        """Load the units and members once, before the first update."""
+        await self.directory.fresh()
+
+    async def waiting_for(self, user_key: str, now: int) -> Pending | None:
+        """What the bot asked this person to type, if the question is still open."""
+        return await self._pending.get(user_key, now)
+
+    async def import_units(self, rows: list[UnitRow], problems: list[str]) -> ImportResult:
+        result = await self._units.import_rows(rows, problems)
+        self.directory.mark_stale()
+        return result

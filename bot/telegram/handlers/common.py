@@ -8,12 +8,11 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
+from bot.reach.services.access import Actor
 from bot.telegram.callback_data import InvalidCallback, Tap, TapKind, decode_tap
 from bot.telegram.context import BotContext
 from bot.telegram.views.guides import View
 from bot.texts.telegram_html import parse_html
-
-LANGUAGE_CACHE_SIZE = 100_000
 
 
 async def language_of(update: Update, context: BotContext) -> str:
@@ -21,14 +20,14 @@ async def language_of(update: Update, context: BotContext) -> str:
     user = update.effective_user
     if user is None:
         return services.settings.default_language
-    key = services.user_key(user.id)
-    cached = services.language_cache.get(key)
-    if cached is None:
-        cached = await services.prefs.language(key) or services.settings.default_language
-        if len(services.language_cache) >= LANGUAGE_CACHE_SIZE:
-            services.language_cache.clear()  # crude but bounded; the database has the truth
-        services.language_cache[key] = cached
-    return cached
+    return await services.reach.languages.of(services.user_key(user.id))
+
+
+async def actor_of(update: Update, context: BotContext) -> Actor:
+    """Who is acting, with their role and scope (from memory: no database trip)."""
+    user = update.effective_user
+    assert user is not None
+    return await context.services.reach.access.actor(user.id)
 
 
 async def reply(update: Update, view: View) -> None:

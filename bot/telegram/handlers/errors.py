@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.storage.db import StorageError
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, language_of
 
@@ -27,7 +27,7 @@ async def on_error(update: object, context: BotContext) -> None:
     ):
         log.warning("update %s: Telegram unavailable: %s", update_id, type(error).__name__)
         return
-    storage = isinstance(error, sqlite3.DatabaseError)
+    storage = isinstance(error, StorageError)
     if storage:
         # A full or read-only disk: the transaction was rolled back, so nothing is half-written.
         log.error("update %s: storage refused the write: %s", update_id, error)

@@ -20,9 +20,9 @@ async def start(update: Update, context: BotContext) -> None:
         await joining.begin(update, context, link.code)
         return
     if isinstance(link, deep_links.GuideLink):
-        unit = await services.units.by_code(link.unit_code) if link.unit_code else None
         # An unknown unit still opens the guide: the resident came for help, not for the count.
-        screen = open_guide(services.library, link.guide_id, unit.id if unit else 0)
+        unit_id = await services.reach.self_serve.unit_id(link.unit_code)
+        screen = open_guide(services.library, link.guide_id, unit_id)
     else:
         screen = Screen(
             ScreenKind.MENU, notice=Notice.UNKNOWN_LINK if link.unknown else Notice.NONE

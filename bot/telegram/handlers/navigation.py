@@ -6,7 +6,6 @@ from telegram import Update
 
 from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
 from bot.reach.domain import clock
-from bot.reach.domain.catalog import service_for_guide
 from bot.telegram.callback_data import Action, InvalidCallback, decode
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, edit_in_place, language_of
@@ -31,9 +30,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         screen = Screen(ScreenKind.MENU, notice=Notice.STALE)
     else:
         if nav.action is Action.LANGUAGE and nav.language in ("vi", "en"):
-            key = services.user_key(query.from_user.id)
-            await services.prefs.set_language(key, nav.language)
-            services.language_cache[key] = lang = nav.language
+            lang = nav.language
+            await services.reach.languages.choose(services.user_key(query.from_user.id), lang)
             toast = services.texts.label(lang, "toast_language_set")
             screen = Screen(ScreenKind.MENU)
         elif nav.action is Action.LANGUAGE:
@@ -57,13 +55,8 @@ async def _count_self_serve(context: BotContext, telegram_id: int, screen: Scree
     services = context.services
     guide = screen.guide
     assert guide is not None
-    unit = await services.units.get(screen.unit) if screen.unit else None
-    await services.assists.record_self_serve(
-        services.user_key(telegram_id),
-        guide.id,
-        service_for_guide(guide.id, guide.topic.value),
-        unit.id if unit else None,
-        clock.now(),
+    await services.reach.self_serve.finished(
+        services.user_key(telegram_id), guide.id, guide.topic.value, screen.unit, clock.now()
     )
 
 

@@ -1,13 +1,15 @@
-"""/privacy explains what is kept; /forget erases it after a confirmation."""
+"""/privacy explains what is kept; /forget and /forgetphone erase it."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from bot.reach.domain import clock, phone
+from bot.reach.domain import clock
+from bot.reach.services.privacy import PhoneInvalid
 from bot.telegram.callback_data import TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    actor_of,
     answer,
     confirm_keyboard,
     delete_quietly,
@@ -17,7 +19,6 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
-from bot.telegram.handlers.roles import volunteer_or_explain
 from bot.telegram.views.guides import View
 
 
@@ -50,8 +51,7 @@ async def on_forget_tap(update: Update, context: BotContext) -> None:
     # The button erases only the presser's own data: whose it is comes from Telegram's
     # sender field, never from the button, so forged data cannot erase anyone else.
     key = services.user_key(query.from_user.id)
-    erased = await services.erasure.forget(key, clock.now())
-    services.language_cache.pop(key, None)
+    erased = await services.reach.erasure.forget(key, clock.now())
     lang = services.settings.default_language
     text = services.texts.render(
         lang,
@@ -67,12 +67,11 @@ async def forget_phone_command(update: Update, context: BotContext) -> None:
     """A volunteer, sitting with a resident, erases that resident's phone-number code."""
     services = context.services
     lang = await language_of(update, context)
-    member = await volunteer_or_explain(update, context, lang)
-    if member is None:
+    actor = await actor_of(update, context)
+    if actor.volunteer is None:
+        await send_text(update, services.texts.render(lang, actor.why_not_volunteer()))
         return
-    assert update.effective_user is not None
-    key = services.user_key(update.effective_user.id)
-    await services.pending.expect(key, "forget-phone", "-", clock.now() + 600)
+    await services.reach.erasure.ask_phone(actor, clock.now())
     await send_text(update, services.texts.render(lang, "forget_phone_ask"))
 
 
@@ -82,11 +81,9 @@ async def on_forget_phone(update: Update, context: BotContext, text: str) -> Non
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     await delete_quietly(message)
-    try:
-        person_key = phone.person_key(services.key, text)
-    except phone.PhoneInvalid:
+    key = services.user_key(update.effective_user.id)
+    rows = await services.reach.erasure.forget_phone(key, text, clock.now())
+    if isinstance(rows, PhoneInvalid):
         await send_text(update, services.texts.render(lang, "phone_invalid"))
         return
-    await services.pending.clear(services.user_key(update.effective_user.id))
-    rows = await services.erasure.forget_person(person_key, clock.now())
     await send_text(update, services.texts.render(lang, "forget_phone_done", rows=rows))

@@ -8,11 +8,14 @@ from telegram import Update
 
 from bot.reach.domain import clock, deep_links
 from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import Period, PeriodError, parse_period
+from bot.reach.domain.periods import Period
+from bot.reach.services.access import Actor
+from bot.reports import requests
 from bot.reports import service as reporting
-from bot.storage.reports import ReportRepository
+from bot.reports.requests import ReportRefused, ReportRequest
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    actor_of,
     answer,
     edit_in_place,
     language_of,
@@ -20,69 +23,46 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
-from bot.telegram.handlers.roles import Actor, actor_of, home_contains
 
 UPLOAD_TIMEOUT = 300  # seconds
 
 
-def _root(actor: Actor) -> Unit | None:
-    """The top of what this person may see (None: the whole tree, for admins)."""
-    return None if actor.scope.admin else actor.scope.unit
-
-
-async def _request(
-    update: Update, context: BotContext
-) -> tuple[str, Actor, Period, Unit | None] | None:
+async def _request(update: Update, context: BotContext) -> tuple[str, Actor, ReportRequest] | None:
     """What `/report [period] [unit-code]` (and /export, /chart) asks for, or None once the
-    person has been told why not. A unit code (last) reaches any unit in one's scope, not
-    only the biggest ones that get drill-down buttons."""
+    person has been told why not."""
     services = context.services
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
-    if not actor.scope.any:
-        await send_text(update, services.texts.render(lang, "not_allowed"))
-        return None
-    args = list(context.args or [])
     today = clock.vn_date(clock.now())
-    try:
-        return lang, actor, parse_period(" ".join(args), today), _root(actor)
-    except PeriodError:
-        pass
-    unit = await services.units.by_code(args[-1]) if args else None
-    if unit is not None:
-        if not actor.scope.covers(unit):
-            await send_text(update, services.texts.render(lang, "not_allowed"))
-            return None
-        try:
-            return lang, actor, parse_period(" ".join(args[:-1]), today), unit
-        except PeriodError:
-            pass
-    await send_text(update, services.texts.render(lang, "period_usage"))
-    return None
+    request = requests.from_command(actor, context.args or [], today, services.reach.directory)
+    if isinstance(request, ReportRefused):
+        await send_text(update, services.texts.render(lang, request.template))
+        return None
+    return lang, actor, request
 
 
 async def report_command(update: Update, context: BotContext) -> None:
-    request = await _request(update, context)
-    if request is None:
+    asked = await _request(update, context)
+    if asked is None:
         return
-    lang, actor, period, scope = request
+    lang, actor, request = asked
     services = context.services
-    report = await ReportRepository(services.db).report(scope, period)
-    await reply(update, services.report_views.view(lang, report, _root(actor)))
+    report = await reporting.report(services.reach.db, request.scope, request.period)
+    await reply(update, services.report_views.view(lang, report, actor.report_root))
 
 
 async def export_command(update: Update, context: BotContext) -> None:
-    request = await _request(update, context)
-    if request is not None:
-        lang, actor, period, scope = request
-        await _send_export(update, context, lang, actor, scope, period)
+    asked = await _request(update, context)
+    if asked is not None:
+        lang, actor, request = asked
+        await _send_export(update, context, lang, actor, request.scope, request.period)
 
 
 async def chart_command(update: Update, context: BotContext) -> None:
-    request = await _request(update, context)
-    if request is not None:
-        lang, _, period, scope = request
-        await _send_charts(update, context, lang, scope, period)
+    asked = await _request(update, context)
+    if asked is not None:
+        lang, _, request = asked
+        await _send_charts(update, context, lang, request.scope, request.period)
 
 
 async def on_report_tap(update: Update, context: BotContext) -> None:
@@ -93,21 +73,18 @@ async def on_report_tap(update: Update, context: BotContext) -> None:
     query, lang, tap = pressed
     services = context.services
     label = services.texts.label
-    try:
-        period = parse_period(tap.arg, clock.vn_date(clock.now()))
-    except PeriodError:
-        await answer(query, label(lang, "toast_stale_form"))
-        return
     actor = await actor_of(update, context)
-    unit = await services.units.get(int(tap.ref)) if tap.ref != "0" else None
-    allowed = actor.scope.admin if unit is None else actor.scope.covers(unit)
-    if not allowed or (tap.ref != "0" and unit is None):
-        await answer(query, label(lang, "toast_not_allowed"), alert=True)
+    today = clock.vn_date(clock.now())
+    request = requests.from_button(actor, int(tap.ref), tap.arg, today, services.reach.directory)
+    if isinstance(request, ReportRefused):
+        alert = request.template == "toast_not_allowed"
+        await answer(query, label(lang, request.template), alert=alert)
         return
+    unit, period = request.scope, request.period
     if tap.op == "v":
         await answer(query)
-        report = await ReportRepository(services.db).report(unit, period)
-        await edit_in_place(query, services.report_views.view(lang, report, _root(actor)))
+        report = await reporting.report(services.reach.db, unit, period)
+        await edit_in_place(query, services.report_views.view(lang, report, actor.report_root))
         return
     await answer(query, label(lang, "toast_working"))
     if tap.op == "x":
@@ -129,7 +106,7 @@ async def _send_export(
     assert chat is not None
     with reporting.temp_dir() as folder:
         _, result = await reporting.export(
-            services.db,
+            services.reach.db,
             services.settings.db_path,
             services.texts,
             lang,
@@ -163,7 +140,7 @@ async def _send_charts(
     services = context.services
     chat = update.effective_chat
     assert chat is not None
-    pngs = await reporting.chart_pngs(services.db, services.texts, lang, scope, period)
+    pngs = await reporting.chart_pngs(services.reach.db, services.texts, lang, scope, period)
     for _, png in pngs:
         await context.bot.send_photo(chat.id, png)
 
@@ -182,14 +159,12 @@ async def qr_command(update: Update, context: BotContext) -> None:
         return
     unit = None
     if len(args) == 2:
-        unit = await services.units.by_code(args[1])
+        actor = await actor_of(update, context)
+        unit = services.reach.directory.unit_by_code(args[1])
         if unit is None:
             await send_text(update, services.texts.render(lang, "unit_unknown", code=args[1][:20]))
             return
-        actor = await actor_of(update, context)
-        if not actor.scope.covers(unit) and not (
-            actor.volunteer is not None and await home_contains(context, actor.volunteer, unit)
-        ):
+        if not services.reach.access.may_print_poster(actor, unit):
             await send_text(update, services.texts.render(lang, "not_allowed"))
             return
     # Imported here: matplotlib costs a second and ~30 MB, needed only for posters and charts.

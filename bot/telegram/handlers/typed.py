@@ -16,7 +16,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    pending = await services.pending.get(services.user_key(user.id), clock.now())
+    pending = await services.reach.waiting_for(services.user_key(user.id), clock.now())
     if pending is not None and message.text:
         if pending.kind == "name":
             await joining.on_name(update, context, pending.ref, message.text)

@@ -1,0 +1,69 @@
+"""What one press on an assist form finds in the database, and what it asks to change.
+
+The service decides (`FormChange` from `FormState`, a pure function); storage reads the
+state, calls the decision and applies it, all in one trip and one transaction, so two
+presses on the same form can never interleave and lose a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.reach.domain.draft import Draft
+
+
+@dataclass(frozen=True)
+class SavedAssist:
+    id: int
+    created: bool  # False when this token was saved before (a double tap, a redelivery)
+    people: int
+    occurred_at: int
+
+
+@dataclass(frozen=True)
+class FormState:
+    saved: SavedAssist | None  # the record, when this form has been saved already
+    owner_id: int | None  # the draft's volunteer; None when there is no draft
+    draft: Draft | None
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """An assist record as it is written: only what consent allows is filled in."""
+
+    volunteer_id: int
+    unit_id: int
+    services: int  # bit mask, see catalog.services_mask
+    people: int
+    consent: bool
+    outcome: str | None
+    age_band: str | None
+    sex: str | None
+    person_key: str | None
+    key_id: str | None
+    occurred_at: int
+    created_at: int
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Typed input the bot now waits for from one person (a phone number, a name)."""
+
+    user_key: str
+    kind: str
+    ref: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class FormChange:
+    """A press's decision. At most one of `draft`, `drop` and `record` applies; `outcome`
+    is the service's own answer, handed back untouched."""
+
+    outcome: Any
+    draft: Draft | None = None  # store this draft
+    drop: bool = False  # delete the draft (the form was cancelled)
+    record: NewRecord | None = None  # save the form as this record, and drop its draft
+    expect: Expect | None = None
+    done_waiting: str = ""  # a user key whose pending typed input is over

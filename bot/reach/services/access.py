@@ -1,0 +1,71 @@
+"""Who is acting, and what they may do: the one place for roles and scope.
+
+Admins are listed by Telegram id in the settings and act anywhere; an active coordinator
+manages their unit's subtree; an active member (volunteer or coordinator) logs assists in
+their own unit or below it; a paused member may do neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.reach.domain.model import Member, Role, Scope, Unit
+from bot.reach.domain.privacy import pseudonym
+from bot.reach.services.directory import Directory
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_key: str
+    member: Member | None
+    scope: Scope
+
+    @property
+    def volunteer(self) -> Member | None:
+        """The active membership that may log assists (coordinators may log too)."""
+        return self.member if self.member is not None and self.member.active else None
+
+    @property
+    def staff(self) -> bool:
+        """Coordinators and admins: reports, invites and members."""
+        return self.scope.any
+
+    @property
+    def report_root(self) -> Unit | None:
+        """The top of what this person may see (None: the whole tree, for admins)."""
+        return None if self.scope.admin else self.scope.unit
+
+    def why_not_volunteer(self) -> str:
+        """The template that explains why this person cannot log assists."""
+        return "member_inactive" if self.member is not None else "not_volunteer"
+
+
+class Access:
+    def __init__(self, directory: Directory, key: bytes, admin_ids: frozenset[int]) -> None:
+        self.directory = directory
+        self._key = key
+        self._admin_ids = admin_ids
+
+    def user_key(self, telegram_id: int) -> str:
+        """The only form in which a Telegram id is stored: a keyed, non-reversible hash."""
+        return pseudonym(self._key, "tg-user", telegram_id)
+
+    async def actor(self, telegram_id: int) -> Actor:
+        await self.directory.fresh()
+        key = self.user_key(telegram_id)
+        member = self.directory.member(key)
+        unit = None
+        if member is not None and member.active and member.role is Role.COORDINATOR:
+            unit = self.directory.unit(member.unit_id)
+        return Actor(key, member, Scope(admin=telegram_id in self._admin_ids, unit=unit))
+
+    def home_contains(self, member: Member, unit: Unit) -> bool:
+        """Whether `unit` is the member's own unit or below it (what a volunteer may act on)."""
+        home = self.directory.unit(member.unit_id)
+        return home is not None and home.contains(unit)
+
+    def may_print_poster(self, actor: Actor, unit: Unit) -> bool:
+        """Staff within their scope; volunteers for their own unit and below."""
+        if actor.scope.covers(unit):
+            return True
+        return actor.volunteer is not None and self.home_contains(actor.volunteer, unit)

@@ -1,0 +1,297 @@
+"""The assist form (/assist, /batch): every rule of every press, decided on plain values.
+
+A press is decided inside the one trip that reads and writes its form (see
+`AssistRepository.change_form`): the decision is a pure function of the stored form, the
+person pressing and the press, so a stale or forged button can neither touch someone else's
+form nor save a record twice, and nothing else runs between reading and writing the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from bot.reach.domain import clock, phone
+from bot.reach.domain.catalog import services_mask
+from bot.reach.domain.draft import Draft, DraftError, new_token
+from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord
+from bot.reach.domain.model import Unit
+from bot.reach.services.access import Access, Actor
+from bot.storage.assists import AssistRepository
+
+PHONE_WAIT_SECONDS = 10 * 60
+SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
+MAX_ID_DIGITS = 9
+BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day
+PICKER_OPS = frozenset("uvw")
+
+
+# What a press (or a typed phone number) comes to; the adapter turns each into a screen.
+@dataclass(frozen=True)
+class Refused:
+    template: str  # why this person cannot use the form at all
+
+
+@dataclass(frozen=True)
+class Toast:
+    label: str
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """A press delivered again: acknowledged, nothing changes."""
+
+
+@dataclass(frozen=True)
+class FormScreen:
+    token: str
+    draft: Draft
+    unit: Unit
+    notice: str = ""  # a template to show above the form
+
+
+@dataclass(frozen=True)
+class PickerScreen:
+    token: str
+    browse: Unit
+    children: list[Unit]
+    counts: dict[int, int]
+    page: int
+    can_go_up: bool
+
+
+@dataclass(frozen=True)
+class AskPhone:
+    pass
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    pass
+
+
+@dataclass(frozen=True)
+class SavedScreen:
+    draft: Draft
+    consent: bool
+    unit: Unit
+    occurred_at: int
+    created: bool = True
+
+
+@dataclass(frozen=True)
+class PhoneInvalid:
+    pass
+
+
+@dataclass(frozen=True)
+class FormClosed:
+    pass
+
+
+PressResult = Toast | Quiet | FormScreen | PickerScreen | AskPhone | Cancelled | SavedScreen
+
+
+@dataclass(frozen=True)
+class _Press:
+    """Everything a decision needs, gathered before the trip."""
+
+    actor: Actor
+    token: str
+    op: str
+    arg: str
+    press_id: str
+    now: int
+    seen: list[str] = field(default_factory=list)
+
+
+class AssistForms:
+    def __init__(
+        self, repo: AssistRepository, access: Access, key: bytes, backdate_days: int
+    ) -> None:
+        self._repo = repo
+        self._access = access
+        self._directory = access.directory
+        self._key = key
+        self._backdate_days = backdate_days
+
+    async def open(self, actor: Actor, batch: bool, now: int) -> FormScreen | Refused:
+        member = actor.volunteer
+        if member is None:
+            return Refused(actor.why_not_volunteer())
+        unit = self._directory.unit(member.unit_id)
+        assert unit is not None  # members.unit_id is a foreign key
+        token = new_token()
+        draft = Draft(unit_id=unit.id, batch=batch, browse=unit.id)
+        await self._repo.create_draft(token, member.id, draft, now)
+        return FormScreen(token, draft, unit)
+
+    async def press(
+        self, actor: Actor, token: str, op: str, arg: str, press_id: str, now: int
+    ) -> PressResult:
+        press = _Press(actor, token, op, arg, press_id, now)
+        change, saved = await self._repo.change_form(token, now, lambda s: self._decide(press, s))
+        outcome: PressResult = change.outcome
+        if isinstance(outcome, SavedScreen) and saved is not None:
+            outcome = replace(outcome, occurred_at=saved.occurred_at, created=saved.created)
+        return outcome
+
+    async def phone(self, actor: Actor, token: str, text: str, now: int) -> object:
+        """The volunteer typed the resident's phone number, for de-duplication only: what is
+        kept is an HMAC of the normalised number under the secret key."""
+        try:
+            person_key = phone.person_key(self._key, text)
+        except phone.PhoneInvalid:
+            return PhoneInvalid()  # still waiting for a usable number
+        key_id = phone.key_id(self._key)
+
+        def decide(state: FormState) -> FormChange:
+            member = actor.volunteer
+            done = actor.user_key
+            if state.draft is None or member is None or state.owner_id != member.id:
+                return FormChange(FormClosed(), done_waiting=done)
+            try:
+                draft = state.draft.with_phone(person_key, key_id)
+            except DraftError:
+                return FormChange(FormClosed(), done_waiting=done)
+            unit = self._directory.unit(draft.unit_id)
+            assert unit is not None
+            screen = FormScreen(token, draft, unit, notice="phone_kept")
+            return FormChange(screen, draft=draft, done_waiting=done)
+
+        change, _ = await self._repo.change_form(token, now, decide)
+        return change.outcome
+
+    # ---- the decision, run inside the form's trip -------------------------------------
+
+    def _decide(self, press: _Press, state: FormState) -> FormChange:
+        if state.saved is not None:  # a double tap on save, or a redelivered update
+            return FormChange(Toast("toast_already_saved"))
+        if state.draft is None:
+            return FormChange(Toast("toast_stale_form"))
+        member = press.actor.volunteer
+        if member is None or member.id != state.owner_id:
+            return FormChange(Toast("toast_not_yours", alert=True))
+        if press.press_id in state.draft.seen:
+            # The same press delivered again (after a crash, before Telegram heard we had
+            # it): a toggle must not flip back, so nothing changes.
+            return FormChange(Quiet())
+        draft = replace(state.draft, seen=(*state.draft.seen, press.press_id)[-SEEN_PRESSES:])
+        try:
+            return self._apply(press, draft)
+        except (DraftError, ValueError, OverflowError):
+            return FormChange(Toast("toast_stale_form"))
+
+    def _apply(self, press: _Press, draft: Draft) -> FormChange:
+        op, arg = press.op, press.arg
+        match op:
+            case "s":
+                draft = draft.toggle_service(arg)
+            case "c":
+                pass  # the picker's way back: the form as it was
+            case "o":
+                draft = draft.choose("outcome", arg)
+            case "g":
+                draft = draft.choose("age", arg)
+            case "x":
+                draft = draft.choose("sex", arg)
+            case "k":
+                draft = draft.set_people(small_int(arg))
+            case "j":
+                draft = draft.set_people(max(1, draft.people + int(arg)))
+            case "d":
+                draft = draft.next_day_back(self._backdate_days)
+            case "r":
+                draft = replace(draft, person_key="", key_id="")
+            case "p":
+                expires = press.now + PHONE_WAIT_SECONDS
+                expect = Expect(press.actor.user_key, "phone", press.token, expires)
+                return FormChange(AskPhone(), draft=draft, expect=expect)
+            case "u" | "v" | "w":
+                return self._picker(press, draft)
+            case "U":
+                unit = self._directory.unit(small_int(arg))
+                if unit is None or not self._may_use(press, unit):
+                    return FormChange(Toast("toast_not_allowed", alert=True))
+                draft = replace(draft, unit_id=unit.id)
+            case "q":
+                return FormChange(Cancelled(), drop=True)
+            case "y" | "a":
+                return self._save(press, draft, consent=op == "y")
+            case _:
+                raise DraftError("unknown operation")
+        return FormChange(self._form(press.token, draft), draft=draft)
+
+    def _form(self, token: str, draft: Draft) -> FormScreen:
+        unit = self._directory.unit(draft.unit_id)
+        assert unit is not None
+        return FormScreen(token, draft, unit)
+
+    def _may_use(self, press: _Press, unit: Unit) -> bool:
+        member = press.actor.volunteer
+        return member is not None and self._access.home_contains(member, unit)
+
+    def _picker(self, press: _Press, draft: Draft) -> FormChange:
+        member = press.actor.volunteer
+        assert member is not None
+        browse_id = small_int(press.arg) if press.op == "v" else draft.browse or member.unit_id
+        page = small_int(press.arg) if press.op == "w" else 0
+        browse = self._directory.unit(browse_id)
+        if browse is None or not self._may_use(press, browse):
+            return FormChange(Toast("toast_not_allowed", alert=True))
+        draft = replace(draft, browse=browse.id, page=page)
+        children = self._directory.children(browse.id)
+        counts = {c.id: n for c in children if (n := self._directory.child_count(c.id))}
+        screen = PickerScreen(
+            press.token, browse, children, counts, page, can_go_up=browse.id != member.unit_id
+        )
+        return FormChange(screen, draft=draft)
+
+    def _save(self, press: _Press, draft: Draft, *, consent: bool) -> FormChange:
+        missing = draft.ready_to_save(consent)
+        if missing is not None:
+            return FormChange(Toast(f"toast_{missing}"))
+        member = press.actor.volunteer
+        assert member is not None
+        occurred_at = backdated(press.now, draft.days_back)
+        record = record_for(draft, member.id, consent, press.now, occurred_at)
+        unit = self._directory.unit(draft.unit_id)
+        assert unit is not None
+        return FormChange(SavedScreen(draft, consent, unit, occurred_at), record=record)
+
+
+def record_for(
+    draft: Draft, volunteer_id: int, consent: bool, now: int, occurred_at: int
+) -> NewRecord:
+    """What a saved form keeps. Without consent only the anonymous count is kept: services,
+    unit, time, how many."""
+    return NewRecord(
+        volunteer_id=volunteer_id,
+        unit_id=draft.unit_id,
+        services=services_mask(draft.services),
+        people=draft.people,
+        consent=consent,
+        outcome=draft.outcome if consent else None,
+        age_band=(draft.age or None) if consent else None,
+        sex=(draft.sex or None) if consent else None,
+        person_key=(draft.person_key or None) if consent else None,
+        key_id=(draft.key_id or None) if consent else None,
+        occurred_at=occurred_at,
+        created_at=now,
+    )
+
+
+def backdated(now: int, days_back: int) -> int:
+    """When a record dated `days_back` days ago happened: noon of that Vietnam day."""
+    if not days_back:
+        return now
+    day = clock.vn_date(now) - dt.timedelta(days=days_back)
+    return clock.day_start(day) + BACKDATED_HOUR * 3600
+
+
+def small_int(text: str) -> int:
+    """Ids and page numbers from button data: digits only, and few enough for SQLite."""
+    if not text.isdigit() or len(text) > MAX_ID_DIGITS:
+        raise ValueError("not a small whole number")
+    return int(text)

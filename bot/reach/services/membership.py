@@ -1,0 +1,129 @@
+"""/invite and /members: coordinators and admins, within their scope only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.reach.domain.model import Invite, Member, Role, Unit
+from bot.reach.services.access import Actor
+from bot.reach.services.directory import Directory
+from bot.storage.members import MemberRepository, MemberRow
+
+MEMBERS_PER_PAGE = 20
+ROLE_WORDS = {
+    "volunteer": Role.VOLUNTEER,
+    "tnv": Role.VOLUNTEER,
+    "coordinator": Role.COORDINATOR,
+    "dieuphoi": Role.COORDINATOR,
+}
+
+
+@dataclass(frozen=True)
+class NotAllowed:
+    pass
+
+
+@dataclass(frozen=True)
+class Usage:
+    pass
+
+
+@dataclass(frozen=True)
+class UnknownUnit:
+    code: str
+
+
+@dataclass(frozen=True)
+class InviteMade:
+    invite: Invite
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class MembersPage:
+    scope: Unit | None  # None: everyone (admins)
+    rows: list[MemberRow]
+    total: int
+    page: int  # from 0
+    pages: int
+    own_key: str  # the viewer: listed, but without a button to pause themselves
+
+
+@dataclass(frozen=True)
+class NotYourself:
+    pass
+
+
+@dataclass(frozen=True)
+class Changed:
+    active: bool
+    page: MembersPage
+
+
+class Membership:
+    def __init__(
+        self,
+        members: MemberRepository,
+        directory: Directory,
+        invite_days: int,
+        invite_uses: int,
+    ) -> None:
+        self._members = members
+        self._directory = directory
+        self._invite_days = invite_days
+        self._invite_uses = invite_uses
+
+    async def invite(
+        self, actor: Actor, args: list[str], now: int
+    ) -> InviteMade | NotAllowed | Usage | UnknownUnit:
+        """`/invite <unit-code> [role]`; coordinator invites are single-use."""
+        if not actor.staff:
+            return NotAllowed()
+        role = ROLE_WORDS.get(args[1].lower()) if len(args) == 2 else Role.VOLUNTEER
+        if not 1 <= len(args) <= 2 or role is None:
+            return Usage()
+        unit = self._directory.unit_by_code(args[0])
+        if unit is None:
+            return UnknownUnit(args[0][:20])
+        if not actor.scope.covers(unit):
+            return NotAllowed()
+        uses = 1 if role is Role.COORDINATOR else self._invite_uses
+        expires = now + self._invite_days * 86400
+        invite = await self._members.create_invite(
+            unit.id, role, uses, actor.user_key, now, expires
+        )
+        return InviteMade(invite, unit)
+
+    async def page(self, actor: Actor, page: int = 0) -> MembersPage | NotAllowed:
+        if not actor.staff:
+            return NotAllowed()
+        root = actor.report_root
+        total = await self._members.count_in_scope(root)
+        pages = max(1, -(-total // MEMBERS_PER_PAGE))
+        page = max(0, min(page, pages - 1))
+        rows = await self._members.in_scope(root, MEMBERS_PER_PAGE, page * MEMBERS_PER_PAGE)
+        return MembersPage(root, rows, total, page, pages, actor.user_key)
+
+    async def set_active(
+        self, actor: Actor, member_id: int, active: bool, page: int
+    ) -> Changed | NotAllowed | NotYourself:
+        """Pause or reactivate a member of one's scope (never oneself)."""
+        if not actor.staff:
+            return NotAllowed()
+        member = self._directory.member_by_id(member_id)
+        unit = self._directory.unit(member.unit_id) if member else None
+        if member is None or unit is None or not actor.scope.covers(unit):
+            return NotAllowed()
+        if member.user_key == actor.user_key:
+            return NotYourself()
+        await self._members.set_active(member.id, active)
+        self._directory.put_member(_with_active(member, active))
+        listing = await self.page(actor, page)
+        assert isinstance(listing, MembersPage)
+        return Changed(active, listing)
+
+
+def _with_active(member: Member, active: bool) -> Member:
+    return Member(
+        member.id, member.user_key, member.display_name, member.role, member.unit_id, active
+    )

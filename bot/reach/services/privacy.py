@@ -1,0 +1,57 @@
+"""Erasure: /forget (one's own data) and /forgetphone (a resident's phone code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.reach.domain import phone
+from bot.reach.services.access import Actor
+from bot.reach.services.directory import Directory
+from bot.reach.services.languages import Languages
+from bot.storage.erasure import Erased, ErasureRepository
+from bot.storage.pending import PendingRepository
+
+FORGET_PHONE_WAIT_SECONDS = 10 * 60
+
+
+@dataclass(frozen=True)
+class PhoneInvalid:
+    pass
+
+
+class Erasure:
+    def __init__(
+        self,
+        repo: ErasureRepository,
+        pending: PendingRepository,
+        directory: Directory,
+        languages: Languages,
+        key: bytes,
+    ) -> None:
+        self._repo = repo
+        self._pending = pending
+        self._directory = directory
+        self._languages = languages
+        self._key = key
+
+    async def forget(self, user_key: str, now: int) -> Erased:
+        """Everything kept about this person goes, in one transaction."""
+        erased = await self._repo.forget(user_key, now)
+        self._directory.drop_member(user_key)
+        self._languages.forget(user_key)
+        return erased
+
+    async def ask_phone(self, actor: Actor, now: int) -> None:
+        """A volunteer, sitting with a resident, is about to type that resident's number."""
+        assert actor.volunteer is not None  # the caller checked
+        expires = now + FORGET_PHONE_WAIT_SECONDS
+        await self._pending.expect(actor.user_key, "forget-phone", "-", expires)
+
+    async def forget_phone(self, user_key: str, text: str, now: int) -> int | PhoneInvalid:
+        """Unlink the resident's records from each other; the number of records changed."""
+        try:
+            person_key = phone.person_key(self._key, text)
+        except phone.PhoneInvalid:
+            return PhoneInvalid()
+        await self._pending.clear(user_key)
+        return await self._repo.forget_person(person_key, now)

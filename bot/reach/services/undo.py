@@ -1,0 +1,70 @@
+"""/undo and /mine: a volunteer's own last record and own tallies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.reach.domain import clock
+from bot.reach.domain.catalog import services_from_mask
+from bot.reach.services.access import Actor
+from bot.storage.assists import AssistRepository, Tally
+
+
+@dataclass(frozen=True)
+class UndoOffer:
+    assist_id: int
+    services: list[str]
+    people: int
+    minutes_ago: int
+
+
+@dataclass(frozen=True)
+class MyTallies:
+    name: str
+    day: dt.date
+    today: Tally
+    week: Tally
+    total: Tally
+
+
+class OwnRecords:
+    def __init__(self, repo: AssistRepository, undo_minutes: int) -> None:
+        self._repo = repo
+        self.undo_minutes = undo_minutes
+
+    def undo_since(self, now: int) -> int:
+        """The one undo window: records made at or after this time may be removed."""
+        return now - self.undo_minutes * 60
+
+    async def undo_offer(self, actor: Actor, now: int) -> UndoOffer | None:
+        member = actor.volunteer
+        assert member is not None  # the caller checked: see `Actor.why_not_volunteer`
+        last = await self._repo.last_of(member.id, self.undo_since(now))
+        if last is None:
+            return None
+        return UndoOffer(
+            last.id,
+            services_from_mask(last.services),
+            last.people,
+            max(0, (now - last.created_at) // 60),
+        )
+
+    async def undo(self, actor: Actor, assist_id: int, now: int) -> bool:
+        """Remove one's own record inside the window; False when there is none to remove."""
+        member = actor.volunteer
+        if member is None:
+            return False
+        return await self._repo.undo(assist_id, member.id, self.undo_since(now))
+
+    async def tallies(self, actor: Actor, now: int) -> MyTallies:
+        member = actor.volunteer
+        assert member is not None
+        today = clock.vn_date(now)
+        return MyTallies(
+            member.display_name,
+            today,
+            await self._repo.tally(member.id, clock.day_start(today)),
+            await self._repo.tally(member.id, clock.day_start(clock.week_start(today))),
+            await self._repo.tally(member.id, 0),
+        )

@@ -1,0 +1,34 @@
+"""Every record of a scope and period, streamed for exports: bounded memory at any size."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from bot.reach.domain.model import Unit
+from bot.reach.domain.periods import Period
+
+
+def stream_records(db_path: Path, scope: Unit | None, period: Period) -> Iterator[tuple]:
+    """Yield raw record rows in day order, from a read-only connection of their own."""
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        where, params = "a.day BETWEEN ? AND ?", [period.first_day, period.last_day]
+        if scope is not None:
+            where += " AND substr(u.path, 1, ?) = ?"
+            params += [len(scope.path), scope.path]
+        cursor = conn.execute(
+            "SELECT a.day, u.code, u.name, a.services, a.people, a.consent, a.outcome, "
+            "a.age_band, a.sex, a.volunteer_id, a.person_key IS NOT NULL "
+            f"FROM assists a JOIN units u ON u.id = a.unit_id WHERE {where} "
+            "ORDER BY a.day, a.id",
+            params,
+        )
+        while True:
+            rows = cursor.fetchmany(5000)
+            if not rows:
+                return
+            yield from rows
+    finally:
+        conn.close()
