@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 64
 MAX_QUEUED = 64
 COMMANDS = ("start", "search", "help", "language", "privacy")
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
 
 
 def policy_of(settings: Settings) -> Policy:

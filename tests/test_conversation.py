@@ -7,7 +7,7 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.guides.loader import load_guides
 from bot.standin import SimUser, StandinBotApi
-from bot.telegram.callback_data import Action, Nav
+from bot.telegram.callback_data import Action, Nav, encode
 
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 GUIDE = LIBRARY.get("vneid-forgot-password")
@@ -76,7 +76,7 @@ async def test_walk_through_a_guide_edits_one_message_in_place(
 async def test_stuck_shows_that_steps_troubleshooting_and_general_help(user: SimUser) -> None:
     number, step = next((i, s) for i, s in enumerate(GUIDE.steps, start=1) if s.troubleshooting)
     await user.send(f"/start {GUIDE.id}")
-    await user.press_data(Nav(Action.STEP, GUIDE.id, number, GUIDE.version).encode())
+    await user.press_data(encode(Nav(Action.STEP, GUIDE.id, number, GUIDE.version)))
     await user.press("🆘 Gặp khó khăn")
     text = user.last()["text"]
     assert step.troubleshooting[0].problem in text
@@ -99,12 +99,12 @@ async def test_deep_link_opens_guide_and_unknown_payload_falls_back(user: SimUse
     ("data", "expected_text", "expected_toast"),
     [
         # A button from an older version of the guide (steps since changed).
-        (Nav(Action.STEP, GUIDE.id, 2, "ffffff").encode(), "vừa được cập nhật", "cập nhật"),
+        (encode(Nav(Action.STEP, GUIDE.id, 2, "ffffff")), "vừa được cập nhật", "cập nhật"),
         # A step that no longer exists.
-        (Nav(Action.STEP, GUIDE.id, 99, GUIDE.version).encode(), "vừa được cập nhật", "cập nhật"),
+        (encode(Nav(Action.STEP, GUIDE.id, 99, GUIDE.version)), "vừa được cập nhật", "cập nhật"),
         # A guide that was renamed or removed.
-        (Nav(Action.STEP, "old-guide-name", 1, "abcdef").encode(), "không còn nữa", "không còn"),
-        (Nav(Action.INTRO, guide_id="old-guide-name").encode(), "không còn nữa", "không còn"),
+        (encode(Nav(Action.STEP, "old-guide-name", 1, "abcdef")), "không còn nữa", "không còn"),
+        (encode(Nav(Action.INTRO, guide_id="old-guide-name")), "không còn nữa", "không còn"),
         # Forged or garbage data.
         ("1|s|../../etc|1|abcdef", "Nút bạn bấm đã cũ", "đã cũ"),
         ("hello", "Nút bạn bấm đã cũ", "đã cũ"),
@@ -130,7 +130,7 @@ async def test_same_button_twice_is_not_an_error(api: StandinBotApi, user: SimUs
     stale = user.last()
     await user.press("▶ Bắt đầu", stale)
     # The person taps again on the old copy of the screen they still hold.
-    await user.press_data(Nav(Action.STEP, GUIDE.id, 1, GUIDE.version).encode())
+    await user.press_data(encode(Nav(Action.STEP, GUIDE.id, 1, GUIDE.version)))
     assert calls(api, "answerCallbackQuery") == 2
     assert "Bước 1/" in user.last()["text"]
 

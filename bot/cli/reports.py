@@ -20,10 +20,10 @@ from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
 from bot.reports import exports
 from bot.reports import service as reporting
+from bot.reports.text import report_text
 from bot.storage.db import Database, open_database
 from bot.storage.reports import Report, ReportRepository
 from bot.storage.units import UnitRepository
-from bot.telegram.views.reports import ReportViews
 from bot.texts.telegram_html import parse_html
 from bot.texts.templates import Texts
 
@@ -63,7 +63,7 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
         period = period_of(args)
         result = await ReportRepository(db).report(scope, period)
         if args.format == "text":
-            _emit(args.out, parse_html(ReportViews(texts).text(lang, result)) + "\n")
+            _emit(args.out, parse_html(report_text(texts, lang, result)) + "\n")
         elif args.format == "csv":
             _emit(
                 args.out,

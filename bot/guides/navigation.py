@@ -10,7 +10,35 @@ from enum import StrEnum
 
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide, Topic
-from bot.telegram.callback_data import Action, Nav
+
+
+class Action(StrEnum):
+    MENU = "m"
+    TOPIC = "t"
+    INTRO = "i"
+    STEP = "s"
+    HELP = "h"
+    PHOTO = "p"
+    DONE = "d"
+    LANGUAGE = "l"
+    SEARCH_HINT = "q"
+    HELP_PAGE = "?"
+
+
+@dataclass(frozen=True)
+class Nav:
+    """Where a guide button leads: the button codec (bot/telegram/callback_data.py) carries
+    it in the button, so no server-side session is needed."""
+
+    action: Action
+    guide_id: str = ""
+    step: int = 0
+    version: str = ""
+    topic: str = ""
+    language: str = ""
+    # The unit a deep link credits for self-serve reach, carried through the guide's buttons
+    # as the unit's internal id in base 36 (0 = none), so no server-side session is needed.
+    unit: int = 0
 
 
 class ScreenKind(StrEnum):

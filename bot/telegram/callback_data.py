@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.guides.navigation import Action, Nav
+
 FORMAT_VERSION = "1"
 MAX_BYTES = 64
 _GUIDE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -17,19 +19,6 @@ _VERSION = re.compile(r"^[0-9a-f]{6}$")
 _TOPIC = re.compile(r"^[a-z-]{1,20}$")
 _UNIT = re.compile(r"^[0-9a-z]{1,4}$")
 _MAX_UNIT = 36**4 - 1
-
-
-class Action(StrEnum):
-    MENU = "m"
-    TOPIC = "t"
-    INTRO = "i"
-    STEP = "s"
-    HELP = "h"
-    PHOTO = "p"
-    DONE = "d"
-    LANGUAGE = "l"
-    SEARCH_HINT = "q"
-    HELP_PAGE = "?"
 
 
 _CARRIES_UNIT = frozenset({Action.INTRO, Action.STEP, Action.HELP, Action.PHOTO, Action.DONE})
@@ -49,37 +38,26 @@ class InvalidCallback(ValueError):
     """The data was not made by this codec (forged, truncated or from an older format)."""
 
 
-@dataclass(frozen=True)
-class Nav:
-    action: Action
-    guide_id: str = ""
-    step: int = 0
-    version: str = ""
-    topic: str = ""
-    language: str = ""
-    # The unit a deep link credits for self-serve reach, carried through the guide's buttons
-    # as the unit's internal id in base 36 (0 = none), so no server-side session is needed.
-    unit: int = 0
-
-    def encode(self) -> str:
-        parts = [FORMAT_VERSION, self.action.value]
-        match self.action:
-            case Action.TOPIC:
-                parts.append(self.topic)
-            case Action.INTRO:
-                parts.append(self.guide_id)
-            case Action.STEP | Action.HELP | Action.PHOTO:
-                parts += [self.guide_id, str(self.step), self.version]
-            case Action.DONE:
-                parts += [self.guide_id, self.version]
-            case Action.LANGUAGE:
-                parts.append(self.language)
-        if self.unit and self.action in _CARRIES_UNIT:
-            parts.append(_base36(self.unit))
-        data = "|".join(parts)
-        if len(data.encode()) > MAX_BYTES:  # guarded by the id length limit; never expected
-            raise ValueError(f"callback data too long: {data!r}")
-        return data
+def encode(nav: Nav) -> str:
+    """A guide button's data: `1|<action>|<fields…>[|<unit in base 36>]`."""
+    parts = [FORMAT_VERSION, nav.action.value]
+    match nav.action:
+        case Action.TOPIC:
+            parts.append(nav.topic)
+        case Action.INTRO:
+            parts.append(nav.guide_id)
+        case Action.STEP | Action.HELP | Action.PHOTO:
+            parts += [nav.guide_id, str(nav.step), nav.version]
+        case Action.DONE:
+            parts += [nav.guide_id, nav.version]
+        case Action.LANGUAGE:
+            parts.append(nav.language)
+    if nav.unit and nav.action in _CARRIES_UNIT:
+        parts.append(_base36(nav.unit))
+    data = "|".join(parts)
+    if len(data.encode()) > MAX_BYTES:  # guarded by the id length limit; never expected
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
 
 
 def decode(data: str | None) -> Nav:

@@ -5,21 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.guides.loader import GuidesInvalid
 from bot.storage.db import DatabaseTooNew
+from bot.telegram.context import BotApplication
+from bot.telegram.handlers import ALLOWED_UPDATES
 from bot.telegram.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when there is nothing new
 
 
-def run_polling(settings: Settings, *, webhook: bool = False) -> int:
+def run_polling(
+    settings: Settings, build: Callable[[Settings], BotApplication], *, webhook: bool = False
+) -> int:
+    """Run the application that `build` (the composition root) makes, until a signal."""
     token = settings.token()
     secrets = [token]
     if webhook:
@@ -29,7 +34,7 @@ def run_polling(settings: Settings, *, webhook: bool = False) -> int:
         secrets.append(settings.webhook_secret.get_secret_value())
     setup_logging(settings.log_level, secrets)
     try:
-        app = build_application(settings)
+        app = build(settings)
         # Ask getMe once ourselves: a wrong token or URL then gives one clear line, not the
         # traceback python-telegram-bot logs when its own start-up fails.
         asyncio.run(_check_token(token, settings.bot_api_base_url))

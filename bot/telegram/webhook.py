@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot.app import ALLOWED_UPDATES
 from bot.config import Settings
 from bot.telegram.context import BotApplication
+from bot.telegram.handlers import ALLOWED_UPDATES
 from bot.web.http_server import HttpServer, Request, Response
 
 log = logging.getLogger(__name__)

@@ -30,6 +30,9 @@ from bot.telegram.handlers import (
     typed,
 )
 
+# The kinds of update the handlers below answer; Telegram sends no others.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
+
 # Only new messages: an edited message is deliberately ignored (re-answering it would
 # repeat a screen the person has already moved past).
 NEW_PRIVATE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE

@@ -8,9 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
-from bot.guides.navigation import Notice, Screen, ScreenKind
+from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind
 from bot.guides.search import SearchHit
-from bot.telegram.callback_data import Action, Nav
+from bot.telegram.callback_data import encode
 from bot.texts.templates import Texts
 
 Button = InlineKeyboardButton
@@ -28,7 +28,7 @@ class Views:
         self.library = library
 
     def _nav(self, lang: str, label: str, nav: Nav, *args: object) -> Button:
-        return Button(self.texts.label(lang, label, *args), callback_data=nav.encode())
+        return Button(self.texts.label(lang, label, *args), callback_data=encode(nav))
 
     def _menu_button(self, lang: str) -> Button:
         return self._nav(lang, "btn_menu", Nav(Action.MENU))
