@@ -20,6 +20,7 @@ from pathlib import Path
 from bot.reach.domain.model import Role
 from bot.reach.domain.privacy import pseudonym
 from bot.standin import SimUser, StandinBotApi
+from bot.standin.users import ButtonNotFound
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
 from tests.test_run_polling import start_run
@@ -73,7 +74,9 @@ async def volunteer_loop(
             await press_until_answered(api, user, rng.choice(["Khác", "VNeID mức 1"]), form, stats)
             await press_until_answered(api, user, "Dưới 16", form, stats)
             await press_until_answered(api, user, "Người dân đồng ý – Lưu", form, stats)
-        except Exception:
+        except ButtonNotFound:
+            # The screen moved on while the process was down (a press that was applied but
+            # never answered, then pressed again): the volunteer starts a new form.
             stats["stale"] += 1
             continue
         deadline = time.monotonic() + 1
@@ -122,11 +125,14 @@ async def test_kill_9_under_load_loses_no_confirmed_record(
     api.expected_errors = len(expected)  # type: ignore[attr-defined]
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        saved = {t for (t,) in conn.execute("SELECT token FROM assists")}
+        tokens = [t for (t,) in conn.execute("SELECT token FROM assists")]
+        saved = set(tokens)
         total = conn.execute("SELECT sum(assists) FROM rollup WHERE level = 0 AND dim = 'all'")
-        assert total.fetchone()[0] == len(saved)  # totals moved with each committed record
+        assert total.fetchone()[0] == len(tokens)  # totals moved with each committed record
     print(f"\nkill -9: {stats}, confirmed {len(confirmed)}, saved {len(saved)}")
     assert stats["kills"] == KILLS and len(confirmed) >= 3
     assert confirmed <= saved  # every confirmation the volunteers saw is a stored record
-    # Exactly once: the unique token makes a redelivered save a no-op, never a second row.
-    assert len(saved) == len(set(saved))
+    # Exactly once: a redelivered or repeated save is a no-op, never a second row of a form.
+    assert len(tokens) == len(saved)
+    # A kill can leave each volunteer at most one screen behind; more would be a bug.
+    assert stats["stale"] <= stats["kills"] * VOLUNTEERS

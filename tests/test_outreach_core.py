@@ -12,14 +12,6 @@ from bot.reach.domain.draft import Draft, DraftError
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["0912345678", "0912 345 678", "0912.345.678", "+84912345678", "84912345678", "(091) 234-5678"],
-)
-def test_phone_numbers_normalise_to_one_form(text: str) -> None:
-    assert phone.normalise_phone(text) == "0912345678"
-
-
-@pytest.mark.parametrize(
     "text", ["", "123", "0212345678", "091234567", "09123456789", "abc", "+1 212 555 0100"]
 )
 def test_not_a_mobile_number(text: str) -> None:

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.guides.text_norm import fold
-from bot.reach.domain.privacy import load_or_create_key, looks_like_secret, pseudonym
+from bot.reach.domain.privacy import load_or_create_key, pseudonym
 from bot.storage import db
 from bot.storage.prefs import PrefsRepository
 
@@ -42,34 +41,6 @@ async def test_language_preference_is_stored_under_a_pseudonym(tmp_path: Path) -
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("bot.db*"))
     assert user_key.encode() in raw  # the check below would pass vacuously otherwise
     assert b"987654321" not in raw
-
-
-def test_key_is_created_once_private_and_stable(tmp_path: Path) -> None:
-    path = tmp_path / "secret.key"
-    first = load_or_create_key(None, path)
-    assert load_or_create_key(None, path) == first
-    assert path.stat().st_mode & 0o777 == 0o600
-    assert load_or_create_key("configured", path) == b"configured"
-    assert pseudonym(first, "tg-user", 1) != pseudonym(first, "phone", 1)
-
-
-@pytest.mark.parametrize(
-    ("text", "secret"),
-    [
-        ("123456", True),
-        ("1234", True),
-        ("12345678", True),
-        ("123", False),
-        ("123456789", False),
-        ("otp 123456", True),
-        ("mật khẩu là Abc@12345", True),
-        ("quên mật khẩu vneid", False),
-        ("mat khau vneid 2024", False),
-        ("mức 2", False),
-    ],
-)
-def test_secret_detection(text: str, secret: bool) -> None:
-    assert looks_like_secret(text, fold(text)) is secret
 
 
 def _schema(path: Path) -> list[tuple[str, str]]:

@@ -12,6 +12,9 @@ from pydantic import ValidationError
 from bot.guides.models import TOPIC_ORDER, Guide, Topic
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
+# libyaml's safe loader, where PyYAML has it (its wheels do): the pure-Python one took most
+# of a start-up (0.6 s of 0.75 s for 26 guides).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def parse_guide_file(path: Path, root: Path) -> tuple[Guide | None, list[GuideProblem]]:
     name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except UnicodeDecodeError:
         return None, [GuideProblem(name, "(file)", "is not UTF-8 text")]
     except yaml.YAMLError as exc:
