@@ -30,11 +30,20 @@ from bot.telegram.callback_data import (
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 INDEX = SearchIndex(list(LIBRARY))
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Mostly noise, and some data shaped like the bot's own (a version, an action or tap kind, then
+# fields that are valid ids, numbers, versions and unit codes), which is what decodes.
 CALLBACKISH = st.one_of(
     st.text(max_size=80),
     st.lists(st.text(alphabet="1|amsidhtzfurpqlv?0123456789abcdef-", max_size=12), max_size=7).map(
         "|".join
     ),
+    st.lists(
+        st.sampled_from(
+            ["1", "i", "s", "h", "d", "t", "a", "z", "r", "vneid-x", "7", "abcdef", "zz"]
+        ),
+        min_size=2,
+        max_size=6,
+    ).map(lambda parts: "|".join(["1", *parts])),
 )
 
 
