@@ -43,10 +43,16 @@ class AssistRepository:
         await self._db.write(work)
 
     async def change_form(
-        self, token: str, now: int, decide: Callable[[FormState], FormChange]
+        self,
+        token: str,
+        now: int,
+        decide: Callable[[FormState], FormChange],
+        *,
+        may_save: bool = True,
     ) -> tuple[FormChange, SavedAssist | None]:
         """Read the form, let `decide` say what changes, and apply it: one trip, one
-        transaction. With a record, the same token saves once (a unique key)."""
+        transaction. With a record, the same token saves once (a unique key). A press that
+        cannot save (`may_save=False`) only changes a draft, which need not wait for the disk."""
 
         def work(conn: sqlite3.Connection) -> tuple[FormChange, SavedAssist | None]:
             change = decide(_form_state(conn, token))
@@ -67,7 +73,7 @@ class AssistRepository:
                 stop_waiting_in(conn, change.done_waiting)
             return change, saved
 
-        return await self._db.write(work)
+        return await self._db.write(work, durable=may_save)
 
     async def save_record(self, token: str, record: NewRecord) -> SavedAssist:
         """Write one record on its own (seeding, imports): once per token."""

@@ -227,10 +227,15 @@ class Database:
             self._data_version = version
         return result
 
-    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def write(self, work: Callable[[sqlite3.Connection], T], *, durable: bool = True) -> T:
         """`work` inside `BEGIN IMMEDIATE` … `COMMIT`, in one trip; the caller confirms to a
-        person only after this returns."""
-        return await self.run(partial(_in_transaction, work))
+        person only after this returns.
+
+        A durable commit waits for the disk (fsync), so a power cut cannot undo what a person
+        was told is saved. `durable=False` is for what may be lost to a power cut but never
+        to a crash of the bot (a form's draft between two presses): its commit skips the wait.
+        """
+        return await self.run(partial(_in_transaction, work, durable))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
         rows = await self.fetchall(sql, params)
@@ -268,7 +273,12 @@ def _versioned(
     return int(version), result
 
 
-def _in_transaction(work: Callable[[sqlite3.Connection], T], conn: sqlite3.Connection) -> T:
+def _in_transaction(
+    work: Callable[[sqlite3.Connection], T], durable: bool, conn: sqlite3.Connection
+) -> T:
+    # In WAL mode, NORMAL syncs only at checkpoints and FULL at every commit; a FULL commit
+    # also makes every earlier NORMAL commit durable (the log is written in order).
+    conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = work(conn)

@@ -18,6 +18,7 @@ from bot.telegram.handlers import ALLOWED_UPDATES
 from bot.telegram.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
+SWITCH_INTERVAL = 0.0005  # seconds
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when there is nothing new
 
 
@@ -25,6 +26,10 @@ def run_polling(
     settings: Settings, build: Callable[[Settings], BotApplication], *, webhook: bool = False
 ) -> int:
     """Run the application that `build` (the composition root) makes, until a signal."""
+    # The database runs on aiosqlite's thread; each trip hands the GIL over and back, and a
+    # busy event loop holds it for up to the switch interval (5 ms by default) each time.
+    # Measured with bench/e2e_bench.py: 0.5 ms cut the assist form's p95 by about 40 %.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     token = settings.token()
     secrets = [token]
     if webhook:

@@ -30,6 +30,9 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+LABEL_CACHE_SIZE = 50_000
+
+
 class Texts:
     def __init__(self, templates_dir: Path) -> None:
         self.env = Environment(
@@ -45,6 +48,9 @@ class Texts:
         )
         self.env.filters["labels"] = _labels_filter
         self.env.filters["number"] = _number
+        # A label depends only on its arguments: the assist form alone shows two dozen, and
+        # calling their macros was most of the time it took to build it.
+        self._label_cache: dict[tuple[str, str, tuple[Any, ...]], str] = {}
         self._labels = {
             lang: self.env.get_template(f"{lang}/labels.txt.j2").module for lang in LANGUAGES
         }
@@ -57,8 +63,19 @@ class Texts:
     def label(self, language: str, name: str, *args: Any) -> str:
         """A plain-text macro from `labels.txt.j2` (buttons, toasts, command descriptions)."""
         lang = language if language in LANGUAGES else LANGUAGES[0]
-        macro = getattr(self._labels[lang], name)
-        return str(macro(*args)).strip()
+        try:
+            key = (lang, name, args)
+            cached = self._label_cache.get(key)
+        except TypeError:  # an argument that cannot be a key: render it every time
+            return self._render_label(lang, name, args)
+        if cached is None:
+            if len(self._label_cache) >= LABEL_CACHE_SIZE:
+                self._label_cache.clear()  # bounded; labels are cheap to make again
+            cached = self._label_cache[key] = self._render_label(lang, name, args)
+        return cached
+
+    def _render_label(self, lang: str, name: str, args: tuple[Any, ...]) -> str:
+        return str(getattr(self._labels[lang], name)(*args)).strip()
 
     def template_names(self, language: str) -> list[str]:
         prefix = f"{language}/"

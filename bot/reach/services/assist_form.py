@@ -23,7 +23,7 @@ PHONE_WAIT_SECONDS = 10 * 60
 SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
 MAX_ID_DIGITS = 9
 BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day
-PICKER_OPS = frozenset("uvw")
+SAVE_OPS = frozenset("ya")  # with consent, and without
 
 
 # What a press (or a typed phone number) comes to; the adapter turns each into a screen.
@@ -131,7 +131,9 @@ class AssistForms:
         self, actor: Actor, token: str, op: str, arg: str, press_id: str, now: int
     ) -> PressResult:
         press = _Press(actor, token, op, arg, press_id, now)
-        change, saved = await self._repo.change_form(token, now, lambda s: self._decide(press, s))
+        change, saved = await self._repo.change_form(
+            token, now, lambda s: self._decide(press, s), may_save=op in SAVE_OPS
+        )
         outcome: PressResult = change.outcome
         if isinstance(outcome, SavedScreen) and saved is not None:
             outcome = replace(outcome, occurred_at=saved.occurred_at, created=saved.created)
@@ -160,7 +162,7 @@ class AssistForms:
             screen = FormScreen(token, draft, unit, notice="phone_kept")
             return FormChange(screen, draft=draft, done_waiting=done)
 
-        change, _ = await self._repo.change_form(token, now, decide)
+        change, _ = await self._repo.change_form(token, now, decide, may_save=False)
         return change.outcome
 
     # ---- the decision, run inside the form's trip -------------------------------------

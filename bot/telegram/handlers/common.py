@@ -30,6 +30,15 @@ async def actor_of(update: Update, context: BotContext) -> Actor:
     return await context.services.reach.access.actor(user.id)
 
 
+async def volunteer_actor(update: Update, context: BotContext, lang: str) -> Actor | None:
+    """The acting person if they may log assists; else they are told why not, and None."""
+    actor = await actor_of(update, context)
+    if actor.volunteer is None:
+        await send_text(update, context.services.texts.render(lang, actor.why_not_volunteer()))
+        return None
+    return actor
+
+
 async def reply(update: Update, view: View) -> None:
     chat = update.effective_chat
     if chat is None:
@@ -41,7 +50,8 @@ async def edit_in_place(query: CallbackQuery, view: View) -> None:
     """Edit the message the button sits on; fall back to a new message if that is impossible."""
     message = query.message
     if isinstance(message, Message):
-        if message.text == parse_html(view.text) and message.reply_markup == view.markup:
+        # The markup first: it is cheaper to compare, and differs after most presses.
+        if message.reply_markup == view.markup and message.text == parse_html(view.text):
             return  # the same button pressed twice: the screen is already right
         try:
             await query.edit_message_text(view.text, reply_markup=view.markup)

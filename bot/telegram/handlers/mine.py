@@ -16,6 +16,7 @@ from bot.telegram.handlers.common import (
     reply,
     send_text,
     tap_of,
+    volunteer_actor,
 )
 from bot.telegram.views.guides import View
 
@@ -23,9 +24,8 @@ from bot.telegram.views.guides import View
 async def mine_command(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
-    actor = await actor_of(update, context)
-    if actor.volunteer is None:
-        await send_text(update, services.texts.render(lang, actor.why_not_volunteer()))
+    actor = await volunteer_actor(update, context, lang)
+    if actor is None:
         return
     mine = await services.reach.own.tallies(actor, clock.now())
     text = services.texts.render(
@@ -43,9 +43,8 @@ async def mine_command(update: Update, context: BotContext) -> None:
 async def undo_command(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
-    actor = await actor_of(update, context)
-    if actor.volunteer is None:
-        await send_text(update, services.texts.render(lang, actor.why_not_volunteer()))
+    actor = await volunteer_actor(update, context, lang)
+    if actor is None:
         return
     own = services.reach.own
     offer = await own.undo_offer(actor, clock.now())

@@ -9,7 +9,6 @@ from bot.reach.services.privacy import PhoneInvalid
 from bot.telegram.callback_data import TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
-    actor_of,
     answer,
     confirm_keyboard,
     delete_quietly,
@@ -18,6 +17,7 @@ from bot.telegram.handlers.common import (
     reply,
     send_text,
     tap_of,
+    volunteer_actor,
 )
 from bot.telegram.views.guides import View
 
@@ -67,9 +67,8 @@ async def forget_phone_command(update: Update, context: BotContext) -> None:
     """A volunteer, sitting with a resident, erases that resident's phone-number code."""
     services = context.services
     lang = await language_of(update, context)
-    actor = await actor_of(update, context)
-    if actor.volunteer is None:
-        await send_text(update, services.texts.render(lang, actor.why_not_volunteer()))
+    actor = await volunteer_actor(update, context, lang)
+    if actor is None:
         return
     await services.reach.erasure.ask_phone(actor, clock.now())
     await send_text(update, services.texts.render(lang, "forget_phone_ask"))
