@@ -95,7 +95,8 @@ def real_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ig
     """One round of what a person does with the real bot, as (kind, action) pairs."""
     steps = [
         ("guide", lambda: user.send("/start")),
-        ("guide", lambda: user.press(rng.randrange(5))),  # a topic
+        # a topic (a volunteer's menu first offers three buttons of their own)
+        ("guide", lambda: user.press(rng.randrange(5) + (3 if volunteer else 0))),
         ("guide", lambda: user.press(0)),  # its first guide
         ("guide", lambda: user.press("▶ Bắt đầu")),
         ("guide", lambda: user.press("Tiếp ▶")),

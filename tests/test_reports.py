@@ -211,8 +211,24 @@ def test_periods() -> None:
     assert parse_period("nam", today).first == dt.date(2026, 1, 1)
     assert parse_period("01/11/2026-15/11/2026", today).length == 15
     assert parse_period("20261101-20261115", today) == parse_period("1/11/2026 - 15/11/2026", today)
+    # Vietnamese as people type it: accents or none, any case, with spaces.
+    for words, first, last in (
+        ("tuần", dt.date(2026, 11, 23), today),
+        ("Hôm nay", today, today),
+        ("hôm qua", dt.date(2026, 11, 27), dt.date(2026, 11, 27)),
+        ("quý", dt.date(2026, 10, 1), today),
+        ("năm", dt.date(2026, 1, 1), today),
+        ("tháng trước", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        ("THANG TRUOC", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        ("quý trước", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+        ("năm trước", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        ("tuần trước", dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+        ("tất cả", dt.date(2020, 1, 1), today),
+    ):
+        period = parse_period(words, today)
+        assert (period.first, period.last) == (first, last), words
     for bad in (
-        "yesterday",
+        "soon",
         "31/02/2026-01/03/2026",
         "15/11/2026-01/11/2026",
         "01/01/2000-01/01/2020",

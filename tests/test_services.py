@@ -104,7 +104,13 @@ async def test_invites_are_checked(world: World) -> None:
     assert isinstance(await membership.invite(citizen, ["00004"], NOW), ms.NotAllowed)
     assert isinstance(await membership.invite(coordinator, ["31825"], NOW), ms.NotAllowed)
     assert await membership.invite(coordinator, ["99999"], NOW) == ms.UnknownUnit("99999")
-    assert isinstance(await membership.invite(coordinator, ["00004", "boss"], NOW), ms.Usage)
+    assert await membership.invite(coordinator, ["00004", "boss"], NOW) == ms.Usage("00004")
+    for words in (["điều", "phối", "viên"], ["dieu", "phoi"], ["Điều", "Phối"], ["DPV"]):
+        made = await membership.invite(coordinator, ["CD-BD-1", *words], NOW)
+        assert isinstance(made, ms.InviteMade) and made.invite.role is Role.COORDINATOR
+    for words in (["tình", "nguyện", "viên"], ["tnv"], []):
+        made = await membership.invite(coordinator, ["CD-BD-1", *words], NOW)
+        assert isinstance(made, ms.InviteMade) and made.invite.role is Role.VOLUNTEER
     made = await membership.invite(coordinator, ["CD-BD-1", "coordinator"], NOW)
     assert isinstance(made, ms.InviteMade) and made.invite.max_uses == 1
     joining = world.reach.joining
@@ -250,7 +256,10 @@ async def test_report_requests(world: World) -> None:
     refused = requests.from_command(coordinator, ["31825"], today, directory)
     assert refused == requests.ReportRefused("not_allowed")
     nonsense = requests.from_command(coordinator, ["soon"], today, directory)
-    assert nonsense == requests.ReportRefused("period_usage")
+    assert nonsense == requests.ReportRefused("period_usage", "00004")  # their own unit
+    assert requests.from_command(admin, ["soon"], today, directory).example_unit == "01"
+    accented = requests.from_command(coordinator, ["quý", "trước"], today, directory)
+    assert isinstance(accented, requests.ReportRequest) and accented.period.kind == "last-quarter"
     whole = requests.from_button(admin, 0, "month", today, directory)
     assert isinstance(whole, requests.ReportRequest) and whole.scope is None
     not_whole = requests.from_button(coordinator, 0, "month", today, directory)

@@ -63,6 +63,14 @@ STEP = next((s for s in GUIDE.steps if s.troubleshooting), GUIDE.steps[0])
 SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "welcome": [{}],
     "menu": [{"guide_count": 3}],
+    "units_found": [
+        {"query": "ba <dinh>", "units": []},
+        {
+            "query": "ba dinh",
+            "units": [{"code": "00004", "name": "Phường Ba Đình", "parent_name": "Hà Nội"}],
+        },
+    ],
+    "units_usage": [{}],
     "topic": [{"topic": "VNeID", "count": 1}, {"topic": "VNeID", "count": 2}],
     "intro": [{"guide": GUIDE, "title": GUIDE.title, "summary": GUIDE.summary, "step_count": 3}],
     "step": [{"guide": GUIDE, "title": GUIDE.title, "step": STEP, "number": 1, "total": 3}],
@@ -80,7 +88,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     ],
     "language": [{"current": "vi"}, {"current": "en"}],
     "search_hint": [{}],
-    "help": [{}],
+    "help": [{"role": "resident"}, {"role": "volunteer"}, {"role": "staff"}],
     "search_results": [{"query": "<b>&", "hits": [("A & B", "x < y")]}],
     "search_empty": [{"query": "<i>", "examples": ["A"]}, {"query": "x", "examples": []}],
     "inline_card": [{"title": "A & B", "summary": "<s>", "step_count": 4}],
@@ -134,7 +142,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "total": Tally(751901, 800000),
         }
     ],
-    "invite_usage": [{}],
+    "invite_usage": [{"example_unit": "00004"}],
     "invite_created": [
         {
             "unit_name": "Phường Ba Đình",
@@ -175,7 +183,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "forget_phone_done": [{"rows": 3}],
     "personal_number": [{}],
     "report": [REPORT_CONTEXT, {**REPORT_CONTEXT, **EMPTY_REPORT}],
-    "period_usage": [{}],
+    "period_usage": [{"example_unit": "01"}],
     "export_sent": [
         {
             "records": 1_000_000,

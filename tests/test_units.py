@@ -5,14 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
+from bot.reach.domain.units_csv import OFFICIAL_CSV as OFFICIAL
 from bot.reach.domain.units_csv import parse_units_csv
 from bot.storage.db import open_database
 from bot.storage.units import UnitRepository
 from tests.cli import run_bot_command
 
-OFFICIAL = Path(__file__).resolve().parents[2] / "shared" / "units" / "vn-units-2025-07.csv"
 HEADER = "code,name,kind,parent_code\n"
 
 
@@ -71,7 +69,6 @@ async def test_unknown_parents_and_cycles_apply_nothing(tmp_path: Path) -> None:
     await db.close()
 
 
-@pytest.mark.skipif(not OFFICIAL.exists(), reason="../shared/units is not beside the project")
 async def test_the_official_list_imports_in_seconds_and_again_changes_nothing(
     tmp_path: Path,
 ) -> None:
@@ -126,3 +123,17 @@ def test_cli_import_and_list(tmp_path: Path) -> None:
     assert run_bot_command("units", "list", "--under", "NOPE", DB_PATH=db_path).returncode == 1
     missing = run_bot_command("units", "import", str(tmp_path / "none.csv"), DB_PATH=db_path)
     assert missing.returncode == 1 and "cannot read" in missing.stderr
+
+
+def test_the_official_list_ships_and_imports_by_province(tmp_path: Path) -> None:
+    """A user's clone has no ../shared: the list is inside the package."""
+    db_path = str(tmp_path / "data" / "o.db")
+    one = run_bot_command("units", "import", "--official", "--province", "96", DB_PATH=db_path)
+    assert one.returncode == 0, one.stderr
+    listed = run_bot_command("units", "list", "--under", "96", DB_PATH=db_path).stdout
+    assert listed.startswith("96\tprovince\tTỉnh Cà Mau") and "\t96\n" in listed
+    assert "00004" not in run_bot_command("units", "list", DB_PATH=db_path).stdout
+    every = run_bot_command("units", "import", "--official", DB_PATH=db_path)
+    assert every.returncode == 0 and "3355 units" in every.stdout
+    neither = run_bot_command("units", "import", DB_PATH=db_path)
+    assert neither.returncode == 2 and "--official" in neither.stderr

@@ -79,7 +79,15 @@ def _parser() -> argparse.ArgumentParser:
     units_import = units_sub.add_parser(
         "import", help="add or update units from a CSV: code,name,kind,parent_code"
     )
-    units_import.add_argument("file", type=Path, help="the CSV file (UTF-8)")
+    units_import.add_argument("file", type=Path, nargs="?", help="the CSV file (UTF-8)")
+    units_import.add_argument(
+        "--official",
+        action="store_true",
+        help="the official list shipped with the bot: 34 provinces, 3,321 communes (1/7/2025)",
+    )
+    units_import.add_argument(
+        "--province", metavar="CODE", help="only this province (or unit) and what is below it"
+    )
     units_import.set_defaults(handler=_units_import)
     units_list = units_sub.add_parser("list", help="one unit a line: code, kind, name, parent")
     units_list.add_argument("--under", metavar="CODE", help="only this unit and those below it")
@@ -177,8 +185,13 @@ def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
 
 def _units_import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli.units import import_units
+    from bot.reach.domain.units_csv import OFFICIAL_CSV
 
-    return asyncio.run(import_units(settings.db_path, args.file))
+    if (args.file is None) == (not args.official):
+        print("outreach-bot: give either a CSV file or --official", file=sys.stderr)
+        return 2
+    source = OFFICIAL_CSV if args.official else args.file
+    return asyncio.run(import_units(settings.db_path, source, args.province))
 
 
 def _units_list(settings: Settings, args: argparse.Namespace) -> int:

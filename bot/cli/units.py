@@ -6,12 +6,12 @@ import sys
 import time
 from pathlib import Path
 
-from bot.reach.domain.units_csv import parse_units_csv
+from bot.reach.domain.units_csv import parse_units_csv, within_province
 from bot.storage.db import open_database
 from bot.storage.units import UnitRepository
 
 
-async def import_units(db_path: Path, csv_path: Path) -> int:
+async def import_units(db_path: Path, csv_path: Path, province: str | None = None) -> int:
     try:
         text = csv_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -20,6 +20,12 @@ async def import_units(db_path: Path, csv_path: Path) -> int:
     rows, problems = parse_units_csv(text)
     if problems and not rows:
         return _report(csv_path, problems)
+    if province is not None:
+        rows = within_province(rows, province)
+        if not rows:
+            missing = f"outreach-bot: {csv_path.name} has no unit with the code {province}"
+            print(missing, file=sys.stderr)
+            return 1
     started = time.perf_counter()
     db = await open_database(db_path)
     try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.texts.folding import fold
+
 _TOKEN = re.compile(r"[0-9a-z\u00c0-\u1ef9]+")
 
 # Chat shorthand seen in Vietnamese messages, on folded tokens. One token may stand for
@@ -105,13 +107,6 @@ STOPWORDS = frozenset(
 )
 # Left out on purpose, because their folded form is also a content word: "can" (căn cước),
 # "dang" (đăng ký), "the" (thẻ), "ma" (mã), "di" (di động), "nha" (nhà), "bao" (bảo hiểm).
-
-
-def fold(text: str) -> str:
-    """Lowercase, strip every diacritic and turn đ into d; stable under NFC/NFD input."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return stripped.replace("đ", "d")
 
 
 def accented_tokens(text: str) -> list[str]:

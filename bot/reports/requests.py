@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import Period, PeriodError, parse_period
-from bot.reach.services.access import Actor
+from bot.reach.services.access import Actor, example_unit
 from bot.reach.services.directory import Directory
 
 
@@ -24,7 +24,7 @@ class ReportRequest:
 @dataclass(frozen=True)
 class ReportRefused:
     template: str  # "not_allowed" or "period_usage" (for a tap: a toast label)
-
+    example_unit: str = ""  # a unit code the person may use, for the usage text
 
 def from_command(
     actor: Actor, args: list[str], today: dt.date, directory: Directory
@@ -45,7 +45,7 @@ def from_command(
             return ReportRequest(parse_period(" ".join(args[:-1]), today), unit)
         except PeriodError:
             pass
-    return ReportRefused("period_usage")
+    return ReportRefused("period_usage", example_unit(actor, directory))
 
 
 def from_button(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from dataclasses import dataclass
 
 from bot.storage import rollup
 from bot.storage.db import Database
+
+ERASED_PREFIX = "erased-"  # a person code that stands for "one person", tied to no number
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,18 @@ class ErasureRepository:
         return await self._db.write(work)
 
     async def forget_person(self, person_key: str, now: int) -> int:
-        """A resident asked to drop their de-duplication code: their assists stay as counts,
-        unlinked from each other (so each now counts as one person)."""
+        """A resident asked to drop their de-duplication code. Their assists stay, and still
+        count as one person: the code is replaced by a random one that no phone number leads
+        to (dropping it would make each record count as a person of its own)."""
+        stand_in = ERASED_PREFIX + secrets.token_hex(16)
 
         def work(conn: sqlite3.Connection) -> int:
             rows = _rewrite_assists(
-                conn, "person_key = ?", (person_key,), "person_key = NULL, key_id = NULL"
+                conn,
+                "person_key = ?",
+                (person_key,),
+                "person_key = ?, key_id = NULL",
+                (stand_in,),
             )
             conn.execute("DELETE FROM people WHERE person_key = ?", (person_key,))
             conn.execute(
@@ -87,7 +96,11 @@ class ErasureRepository:
 
 
 def _rewrite_assists(
-    conn: sqlite3.Connection, where: str, params: tuple[object, ...], change: str
+    conn: sqlite3.Connection,
+    where: str,
+    params: tuple[object, ...],
+    change: str,
+    change_params: tuple[object, ...] = (),
 ) -> int:
     """Change some records, moving their share of the running totals along with them."""
     rows = [
@@ -98,7 +111,7 @@ def _rewrite_assists(
     ]
     for record in rows:
         rollup.apply_assist(conn, record, -1)
-    conn.execute(f"UPDATE assists SET {change} WHERE {where}", params)
+    conn.execute(f"UPDATE assists SET {change} WHERE {where}", change_params + params)
     ids = [r["id"] for r in rows]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

@@ -6,25 +6,44 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.texts.folding import fold
+
 EPOCH = dt.date(1970, 1, 1)
 ALL_TIME_START = dt.date(2020, 1, 1)  # before the first record this bot could hold
 LATEST = dt.date(2100, 12, 31)
 
+# Period words as people type them, folded (no accents, no spaces): "tháng trước",
+# "thang truoc" and "THÁNG TRƯỚC" are all "thangtruoc".
 _WORDS = {
     "today": "today",
     "homnay": "today",
     "hom-nay": "today",
+    "yesterday": "yesterday",
+    "homqua": "yesterday",
     "week": "week",
     "tuan": "week",
+    "tuannay": "week",
+    "lastweek": "last-week",
+    "tuantruoc": "last-week",
     "month": "month",
     "thang": "month",
+    "thangnay": "month",
+    "lastmonth": "last-month",
+    "thangtruoc": "last-month",
     "quarter": "quarter",
     "quy": "quarter",
+    "quynay": "quarter",
+    "lastquarter": "last-quarter",
+    "quytruoc": "last-quarter",
     "year": "year",
     "nam": "year",
+    "namnay": "year",
+    "lastyear": "last-year",
+    "namtruoc": "last-year",
     "all": "all",
     "tatca": "all",
 }
+NAMED = frozenset(_WORDS.values())
 _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 _RANGE = re.compile(rf"^{_DATE}\s*-\s*{_DATE}$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -37,7 +56,7 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # today | week | month | quarter | year | custom | all
+    kind: str  # one of NAMED (today, last-month, …), custom, or previous
     first: dt.date
     last: dt.date
 
@@ -68,7 +87,7 @@ class Period:
 
 
 def parse_period(text: str, today: dt.date) -> Period:
-    word = text.strip().lower().replace(" ", "")
+    word = fold(text).replace(" ", "")
     kind = _WORDS.get(word or "month")
     if kind is not None:
         return _named(kind, today)
@@ -112,17 +131,30 @@ def all_time(today: dt.date) -> Period:
 
 
 def _named(kind: str, today: dt.date) -> Period:
+    """This day, week, month, quarter or year so far; or the whole one before it."""
+    if kind == "all":
+        return all_time(today)
     if kind == "today":
         return Period(kind, today, today)
-    if kind == "week":
-        return Period(kind, today - dt.timedelta(days=today.weekday()), today)
-    if kind == "month":
-        return Period(kind, today.replace(day=1), today)
-    if kind == "quarter":
-        return Period(kind, dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
-    if kind == "year":
-        return Period(kind, dt.date(today.year, 1, 1), today)
-    return all_time(today)
+    if kind == "yesterday":
+        day = today - dt.timedelta(days=1)
+        return Period(kind, day, day)
+    unit = kind.removeprefix("last-")
+    first = _start_of(unit, today)
+    if kind == unit:
+        return Period(kind, first, today)
+    last = first - dt.timedelta(days=1)
+    return Period(kind, _start_of(unit, last), last)
+
+
+def _start_of(unit: str, day: dt.date) -> dt.date:
+    if unit == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return dt.date(day.year, 1, 1)
 
 
 def _date(year: int, month: int, day: int) -> dt.date:

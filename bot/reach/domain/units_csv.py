@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.reach.domain.deep_links import UNIT_CODE
@@ -96,3 +97,18 @@ def check_tree(rows: list[UnitRow], existing_parents: Mapping[str, str]) -> list
             seen.add(code)
             code = parents.get(code, "")
     return problems
+
+
+# Vietnam's 34 provinces and 3,321 communes since 1/7/2025 (public data; see data/README.md).
+OFFICIAL_CSV = Path(__file__).resolve().parents[1] / "data" / "vn-units-2025-07.csv"
+
+
+def within_province(rows: list[UnitRow], code: str) -> list[UnitRow]:
+    """One province and everything below it (rows of other provinces left out)."""
+    keep = {code}
+    changed = True
+    while changed:  # parents may come after their children in a file
+        before = len(keep)
+        keep |= {row.code for row in rows if row.parent_code in keep}
+        changed = len(keep) != before
+    return [row for row in rows if row.code in keep]

@@ -74,6 +74,11 @@ class Reach:
         """What the bot asked this person to type, if the question is still open."""
         return await self._pending.get(user_key, now)
 
+    async def stop_waiting(self, user_key: str) -> None:
+        """The person moved on (sent a command): whatever the bot asked them to type is no
+        longer awaited, so their next words are not taken as a name or a number."""
+        await self._pending.clear(user_key)
+
     async def import_units(self, rows: list[UnitRow], problems: list[str]) -> ImportResult:
         result = await self._units.import_rows(rows, problems)
         self.directory.mark_stale()

@@ -35,9 +35,19 @@ class Actor:
         """The top of what this person may see (None: the whole tree, for admins)."""
         return None if self.scope.admin else self.scope.unit
 
+    @property
+    def role(self) -> str:
+        """What the menu and help offer this person: staff, volunteer or resident."""
+        if self.staff:
+            return "staff"
+        return "volunteer" if self.volunteer is not None else "resident"
+
     def why_not_volunteer(self) -> str:
         """The template that explains why this person cannot log assists."""
         return "member_inactive" if self.member is not None else "not_volunteer"
+
+
+UNITS_SHOWN = 10
 
 
 class Access:
@@ -64,8 +74,32 @@ class Access:
         home = self.directory.unit(member.unit_id)
         return home is not None and home.contains(unit)
 
+    def find_units(self, actor: Actor, query: str) -> list[Unit] | None:
+        """`/units <name>`: units by name within what this person may use (staff: their
+        scope; volunteers: their unit and below); None for someone who has no unit."""
+        if actor.staff:
+            within = actor.report_root
+        elif actor.volunteer is not None:
+            within = self.directory.unit(actor.volunteer.unit_id)
+        else:
+            return None
+        return self.directory.find(query, within, UNITS_SHOWN)
+
     def may_print_poster(self, actor: Actor, unit: Unit) -> bool:
         """Staff within their scope; volunteers for their own unit and below."""
         if actor.scope.covers(unit):
             return True
         return actor.volunteer is not None and self.home_contains(actor.volunteer, unit)
+
+
+def example_unit(actor: Actor, directory: Directory) -> str:
+    """A unit code for a usage example that works for this person: their own unit (or the
+    unit they log for), or for admins the first top-level unit."""
+    if actor.report_root is not None:
+        return actor.report_root.code
+    if actor.volunteer is not None:
+        unit = directory.unit(actor.volunteer.unit_id)
+        if unit is not None:
+            return unit.code
+    top = directory.children(None)
+    return top[0].code if top else ""

@@ -19,7 +19,7 @@ from bot.reach.domain.model import Unit
 from bot.reach.services.access import Access, Actor
 from bot.storage.assists import AssistRepository
 
-PHONE_WAIT_SECONDS = 10 * 60
+PHONE_WAIT_SECONDS = 5 * 60
 SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
 MAX_ID_DIGITS = 9
 BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day

@@ -15,6 +15,7 @@ from bot.reach.domain.model import Member, Unit
 from bot.storage.db import Database
 from bot.storage.members import MemberRepository
 from bot.storage.units import UnitRepository
+from bot.texts.folding import fold
 
 
 class Directory:
@@ -27,6 +28,7 @@ class Directory:
         self._children: dict[int | None, list[Unit]] = {}
         self._members: dict[str, Member] = {}
         self._member_ids: dict[int, Member] = {}
+        self._folded: dict[int, list[str]] = {}
         db.on_outside_change(self.mark_stale)
 
     def mark_stale(self) -> None:
@@ -45,6 +47,7 @@ class Directory:
         self._units = {u.id: u for u in units}
         self._codes = {u.code: u for u in units}
         self._children = dict(children)
+        self._folded = {u.id: fold(u.name).split() for u in units}
         self._members = {m.user_key: m for m in members}
         self._member_ids = {m.id: m for m in members}
 
@@ -60,6 +63,24 @@ class Directory:
 
     def child_count(self, unit_id: int) -> int:
         return len(self._children.get(unit_id, ()))
+
+    def find(self, query: str, within: Unit | None, limit: int) -> list[Unit]:
+        """Units whose name has every word of `query` (accents and case aside), or whose code
+        is `query`, inside `within` (everywhere for None); the shortest paths first."""
+        words = fold(query).split()
+        if not words:
+            return []
+        found = [
+            unit
+            for unit in self._units.values()
+            if (within is None or within.contains(unit))
+            and (
+                unit.code.lower() == query.strip().lower()
+                or all(any(w.startswith(q) for w in self._folded[unit.id]) for q in words)
+            )
+        ]
+        found.sort(key=lambda u: (u.path.count("/"), u.name))
+        return found[:limit]
 
     def member(self, user_key: str) -> Member | None:
         return self._members.get(user_key)

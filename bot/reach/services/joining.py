@@ -10,7 +10,7 @@ from bot.reach.services.directory import Directory
 from bot.storage.members import MemberRepository
 from bot.storage.pending import PendingRepository
 
-NAME_WAIT_SECONDS = 30 * 60
+NAME_WAIT_SECONDS = 5 * 60  # an answer comes at once, or not at all
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.reach.domain.model import Invite, Member, Role, Unit
-from bot.reach.services.access import Actor
+from bot.reach.services.access import Actor, example_unit
 from bot.reach.services.directory import Directory
 from bot.storage.members import MemberRepository, MemberRow
+from bot.texts.folding import fold
 
 MEMBERS_PER_PAGE = 20
+# Role words folded (no accents, no spaces): "điều phối viên", "dieu phoi", "Điều phối"…
 ROLE_WORDS = {
     "volunteer": Role.VOLUNTEER,
     "tnv": Role.VOLUNTEER,
+    "tinhnguyen": Role.VOLUNTEER,
+    "tinhnguyenvien": Role.VOLUNTEER,
     "coordinator": Role.COORDINATOR,
     "dieuphoi": Role.COORDINATOR,
+    "dieuphoivien": Role.COORDINATOR,
+    "dpv": Role.COORDINATOR,
 }
+
+
+def role_of(words: list[str]) -> Role | None:
+    """The role named by the words after the unit code (a volunteer when there are none)."""
+    if not words:
+        return Role.VOLUNTEER
+    return ROLE_WORDS.get(fold("".join(words)))
 
 
 @dataclass(frozen=True)
@@ -25,7 +38,7 @@ class NotAllowed:
 
 @dataclass(frozen=True)
 class Usage:
-    pass
+    example_unit: str  # a code from the person's own scope, for the example
 
 
 @dataclass(frozen=True)
@@ -76,12 +89,13 @@ class Membership:
     async def invite(
         self, actor: Actor, args: list[str], now: int
     ) -> InviteMade | NotAllowed | Usage | UnknownUnit:
-        """`/invite <unit-code> [role]`; coordinator invites are single-use."""
+        """`/invite <unit-code> [role]`; coordinator invites are single-use. The role may be
+        written in Vietnamese or English, with or without accents."""
         if not actor.staff:
             return NotAllowed()
-        role = ROLE_WORDS.get(args[1].lower()) if len(args) == 2 else Role.VOLUNTEER
-        if not 1 <= len(args) <= 2 or role is None:
-            return Usage()
+        role = role_of(args[1:])
+        if not args or role is None:
+            return Usage(example_unit(actor, self._directory))
         unit = self._directory.unit_by_code(args[0])
         if unit is None:
             return UnknownUnit(args[0][:20])

@@ -11,7 +11,7 @@ from bot.reach.services.languages import Languages
 from bot.storage.erasure import Erased, ErasureRepository
 from bot.storage.pending import PendingRepository
 
-FORGET_PHONE_WAIT_SECONDS = 10 * 60
+FORGET_PHONE_WAIT_SECONDS = 5 * 60
 
 
 @dataclass(frozen=True)

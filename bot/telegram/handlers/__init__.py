@@ -40,8 +40,10 @@ NEW_GROUP = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
 
 
 def register(app: BotApplication) -> None:
-    # Group -1 runs first for every update; it stops a flood before any real work.
-    app.add_handler(TypeHandler(Update, flood.flood_check), group=-1)
+    # Group -2 runs first for every update; it stops a flood before any real work.
+    app.add_handler(TypeHandler(Update, flood.flood_check), group=-2)
+    # Group -1: a command ends any question the bot was waiting to have answered.
+    app.add_handler(MessageHandler(NEW_PRIVATE & filters.COMMAND, typed.end_waiting), group=-1)
     app.add_handler(CommandHandler("start", menu.start, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("help", menu.help_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("language", menu.language_command, filters=NEW_PRIVATE))
@@ -58,6 +60,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("mine", mine.mine_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("invite", members.invite_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("members", members.members_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("units", members.units_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("report", reports.report_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("export", reports.export_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("chart", reports.chart_command, filters=NEW_PRIVATE))

@@ -11,6 +11,7 @@ from telegram import CallbackQuery, Update
 from bot.reach.domain import clock
 from bot.reach.services import assist_form as form
 from bot.telegram.context import BotContext
+from bot.telegram.handlers import mine
 from bot.telegram.handlers.common import (
     actor_of,
     answer,
@@ -21,8 +22,7 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
-from bot.telegram.views.assist import NEW_FORM
-from bot.telegram.views.guides import View
+from bot.telegram.views.guides import NEW_FORM, View
 
 
 async def assist_command(update: Update, context: BotContext) -> None:
@@ -49,9 +49,12 @@ async def on_assist_tap(update: Update, context: BotContext) -> None:
     if pressed is None:
         return
     query, lang, tap = pressed
-    if tap.ref == NEW_FORM:
+    if tap.ref == NEW_FORM:  # from the menu, or «log the next resident»
         await answer(query)
-        await _open_form(update, context, batch=tap.op == "b")
+        if tap.op == "m":
+            await mine.mine_command(update, context)
+        else:
+            await _open_form(update, context, batch=tap.op == "b")
         return
     services = context.services
     actor = await actor_of(update, context)

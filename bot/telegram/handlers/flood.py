@@ -1,4 +1,4 @@
-"""Runs before every other handler (group -1): drops a person's updates beyond the limit."""
+"""Runs before every other handler (group -2): drops a person's updates beyond the limit."""
 
 from __future__ import annotations
 

@@ -20,6 +20,8 @@ from bot.telegram.handlers.common import (
 )
 from bot.telegram.views.guides import View
 
+UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)
+
 
 async def invite_command(update: Update, context: BotContext) -> None:
     services = context.services
@@ -30,8 +32,8 @@ async def invite_command(update: Update, context: BotContext) -> None:
     match result:
         case ms.NotAllowed():
             await send_text(update, render(lang, "not_allowed"))
-        case ms.Usage():
-            await send_text(update, render(lang, "invite_usage"))
+        case ms.Usage(example):
+            await send_text(update, render(lang, "invite_usage", example_unit=example))
         case ms.UnknownUnit(code):
             await send_text(update, render(lang, "unit_unknown", code=code))
         case ms.InviteMade(invite, unit):
@@ -135,3 +137,28 @@ def _page_button(label: str, page: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         label, callback_data=Tap(TapKind.MEMBER, "0", "p", str(page)).encode()
     )
+
+
+async def units_command(update: Update, context: BotContext) -> None:
+    """`/units <name>`: find a unit's code by its name, within one's own scope."""
+    services = context.services
+    lang = await language_of(update, context)
+    actor = await actor_of(update, context)
+    query = " ".join(context.args or [])[:UNIT_QUERY_LIMIT]
+    found = services.reach.access.find_units(actor, query) if query.strip() else []
+    if found is None:
+        await send_text(update, services.texts.render(lang, "not_allowed"))
+        return
+    if not query.strip():
+        await send_text(update, services.texts.render(lang, "units_usage"))
+        return
+    directory = services.reach.directory
+    units = [
+        {
+            "code": u.code,
+            "name": u.name,
+            "parent_name": p.name if u.parent_id and (p := directory.unit(u.parent_id)) else "",
+        }
+        for u in found
+    ]
+    await send_text(update, services.texts.render(lang, "units_found", query=query, units=units))

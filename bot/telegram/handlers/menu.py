@@ -8,7 +8,7 @@ from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
 from bot.reach.domain import deep_links
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import joining
-from bot.telegram.handlers.common import language_of, reply
+from bot.telegram.handlers.common import actor_of, language_of, reply
 from bot.telegram.views.guides import View
 
 
@@ -27,7 +27,7 @@ async def start(update: Update, context: BotContext) -> None:
         screen = Screen(
             ScreenKind.MENU, notice=Notice.UNKNOWN_LINK if link.unknown else Notice.NONE
         )
-    view = services.views.render(lang, screen)
+    view = services.views.render(lang, screen, (await actor_of(update, context)).role)
     if screen.kind is ScreenKind.MENU:
         welcome = services.texts.render(lang, "welcome")
         view = View(f"{welcome}\n\n{view.text}", view.markup)
@@ -36,7 +36,8 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def help_command(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
-    await reply(update, context.services.views.render(lang, Screen(ScreenKind.HELP)))
+    role = (await actor_of(update, context)).role
+    await reply(update, context.services.views.render(lang, Screen(ScreenKind.HELP), role))
 
 
 async def language_command(update: Update, context: BotContext) -> None:

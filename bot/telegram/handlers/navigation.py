@@ -8,7 +8,7 @@ from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
 from bot.reach.domain import clock
 from bot.telegram.callback_data import Action, InvalidCallback, decode
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import answer, edit_in_place, language_of
+from bot.telegram.handlers.common import actor_of, answer, edit_in_place, language_of
 
 _TOASTS = {
     Notice.STALE: "toast_stale",
@@ -45,7 +45,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         toast = services.texts.label(lang, _TOASTS[screen.notice])
     # Answer first: the spinner on the person's button stops at once, even if editing is slow.
     await answer(query, toast)
-    await edit_in_place(query, services.views.render(lang, screen))
+    role = (await actor_of(update, context)).role
+    await edit_in_place(query, services.views.render(lang, screen, role))
     if wants_photo and screen.kind is ScreenKind.STEP and screen.notice is Notice.NONE:
         await send_step_photo(update, context, lang, screen)
 

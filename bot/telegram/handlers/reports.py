@@ -36,7 +36,8 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
     today = clock.vn_date(clock.now())
     request = requests.from_command(actor, context.args or [], today, services.reach.directory)
     if isinstance(request, ReportRefused):
-        await send_text(update, services.texts.render(lang, request.template))
+        text = services.texts.render(lang, request.template, example_unit=request.example_unit)
+        await send_text(update, text)
         return None
     return lang, actor, request
 

@@ -34,3 +34,11 @@ async def on_text(update: Update, context: BotContext) -> None:
         await send_text(update, services.texts.render(lang, "personal_number"))
         return
     await search.on_text(update, context)
+
+
+async def end_waiting(update: Update, context: BotContext) -> None:
+    """Any command ends a pending question (a name, a phone number): after `/join CODE`, a
+    `/start` and then a search must not become the person's display name."""
+    user = update.effective_user
+    if user is not None:
+        await context.services.reach.stop_waiting(context.services.user_key(user.id))

@@ -12,11 +12,10 @@ from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
 from bot.reach.domain.draft import BATCH_PRESETS, Draft
 from bot.reach.domain.model import Unit
 from bot.telegram.callback_data import Tap, TapKind
-from bot.telegram.views.guides import View
+from bot.telegram.views.guides import NEW_FORM, View
 from bot.texts.templates import Texts
 
 PICKER_PAGE = 8
-NEW_FORM = "new"  # the ref of "log the next resident" buttons
 
 
 class AssistViews:

@@ -10,10 +10,15 @@ from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
 from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind
 from bot.guides.search import SearchHit
-from bot.telegram.callback_data import encode
+from bot.telegram.callback_data import Tap, TapKind, encode
 from bot.texts.templates import Texts
 
 Button = InlineKeyboardButton
+
+
+SCREEN_CACHE_SIZE = 20_000
+RESIDENT = "resident"  # see Actor.role: resident, volunteer or staff
+NEW_FORM = "new"  # the ref of buttons that open a new assist form (or one's tallies)
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class Views:
     def __init__(self, texts: Texts, library: GuideLibrary) -> None:
         self.texts = texts
         self.library = library
+        self._screens: dict[tuple[object, ...], View] = {}
 
     def _nav(self, lang: str, label: str, nav: Nav, *args: object) -> Button:
         return Button(self.texts.label(lang, label, *args), callback_data=encode(nav))
@@ -41,9 +47,38 @@ class Views:
         title = guide.localized_title(lang)
         return self._nav(lang, label, Nav(Action.INTRO, guide_id=guide.id), title)
 
-    def render(self, lang: str, screen: Screen) -> View:
+    def render(self, lang: str, screen: Screen, role: str = RESIDENT) -> View:
+        """`role` (resident, volunteer or staff) decides what the menu and help offer.
+
+        A guide's screens depend only on the guide files and templates, which are fixed
+        while the bot runs, so each is built once: building them was a tenth of the bot's
+        work per guide tap (bench/e2e_bench.py).
+        """
+        guide = screen.guide
+        key = (
+            lang,
+            role,
+            screen.kind,
+            guide.id if guide else "",
+            guide.version if guide else "",
+            screen.step,
+            screen.topic,
+            screen.notice,
+            screen.unit,
+        )
+        view = self._screens.get(key)
+        if view is None:
+            if len(self._screens) >= SCREEN_CACHE_SIZE:
+                self._screens.clear()  # bounded; a screen is cheap to build again
+            view = self._screens[key] = self._build(lang, screen, role)
+        return view
+
+    def _build(self, lang: str, screen: Screen, role: str) -> View:
+        if screen.kind is ScreenKind.MENU:
+            return self._with_notice(lang, screen, self._menu(lang, role))
+        if screen.kind is ScreenKind.HELP:
+            return self._with_notice(lang, screen, self._help(lang, role))
         builder = {
-            ScreenKind.MENU: self._menu,
             ScreenKind.TOPIC: self._topic,
             ScreenKind.INTRO: self._intro,
             ScreenKind.STEP: self._step,
@@ -51,16 +86,26 @@ class Views:
             ScreenKind.DONE: self._done,
             ScreenKind.LANGUAGE: self._language,
             ScreenKind.SEARCH_HINT: self._search_hint,
-            ScreenKind.HELP: self._help,
         }[screen.kind]
-        view = builder(lang, screen)
+        return self._with_notice(lang, screen, builder(lang, screen))
+
+    def _with_notice(self, lang: str, screen: Screen, view: View) -> View:
         if screen.notice is Notice.NONE:
             return view
         notice = self.texts.render(lang, "notice", kind=screen.notice.value)
         return View(f"{notice}\n\n{view.text}", view.markup)
 
-    def _menu(self, lang: str, screen: Screen) -> View:
-        rows = [
+    def _menu(self, lang: str, role: str) -> View:
+        rows = []
+        if role != RESIDENT:  # members log their work from the menu, not from memory
+            rows += [
+                [
+                    self._new_form(lang, "btn_menu_assist", "o"),
+                    self._new_form(lang, "btn_menu_batch", "b"),
+                ],
+                [self._new_form(lang, "btn_menu_mine", "m")],
+            ]
+        rows += [
             [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t.value), t.value)]
             for t in self.library.topics()
         ]
@@ -211,9 +256,13 @@ class Views:
         markup = InlineKeyboardMarkup([[self._menu_button(lang)]])
         return View(self.texts.render(lang, "search_hint"), markup)
 
-    def _help(self, lang: str, screen: Screen) -> View:
+    def _new_form(self, lang: str, label: str, op: str) -> Button:
+        data = Tap(TapKind.ASSIST, NEW_FORM, op).encode()
+        return Button(self.texts.label(lang, label), callback_data=data)
+
+    def _help(self, lang: str, role: str) -> View:
         markup = InlineKeyboardMarkup([[self._menu_button(lang)]])
-        return View(self.texts.render(lang, "help"), markup)
+        return View(self.texts.render(lang, "help", role=role), markup)
 
     def search_results(self, lang: str, query: str, hits: list[SearchHit]) -> View:
         if not hits:

@@ -1,0 +1,109 @@
+"""What a new user hit (issue: fixes found by using the bot end to end). Each test failed
+before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.standin.api import StandinBotApi
+from bot.standin.users import SimUser
+from tests.conftest import RunningBot
+from tests.outreach_helpers import ADMIN_ID, invite_code, join, start_outreach_bot
+from tests.test_outreach_flow import log_one
+
+
+def plain(text: str) -> str:
+    return text.replace("<b>", "").replace("</b>", "")
+
+
+async def test_a_command_ends_a_pending_join(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    await admin.send("/invite 00004")
+    code = invite_code(admin.bot_messages()[-2])
+    newcomer = SimUser(api, first_name="Minh")
+    await newcomer.send(f"/join {code}")
+    assert "tên" in newcomer.last()["text"]
+    await newcomer.send("/start")  # changed their mind: the question is over
+    await newcomer.send("quen mat khau vneid")
+    assert "🎉" not in newcomer.last()["text"]  # a search, not a name
+    assert "Quên mật khẩu VNeID" in " ".join(newcomer.button_texts())
+
+
+async def test_forgetting_a_phone_never_adds_people(api: StandinBotApi, tmp_path: Path) -> None:
+    busy = await start_outreach_bot(api, tmp_path, flood_max_updates=200)
+    try:
+        admin = SimUser(api, user_id=ADMIN_ID)
+        volunteer = await join(api, admin, "00004", "Lan")
+        await log_one(volunteer, phone="0912 345 678")
+        await log_one(volunteer, phone="0912345678")
+        await log_one(volunteer)
+        await volunteer.send("/mine")
+        assert "Hôm nay: 2 người, 3 lượt" in plain(volunteer.last()["text"])
+        await volunteer.send("/forgetphone")
+        await volunteer.send("0912 345 678")
+        assert "2" in volunteer.last()["text"]  # two records changed
+        await volunteer.send("/mine")
+        assert "Hôm nay: 2 người, 3 lượt" in plain(volunteer.last()["text"])
+    finally:
+        await busy.stop()  # a failure must not leave the database thread running
+
+
+async def test_role_words_in_vietnamese(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    for words in ("điều phối viên", "dieu phoi"):
+        await admin.send(f"/invite 00004 {words}")
+        assert "điều phối viên" in admin.bot_messages()[-2]["text"]
+
+
+async def test_accented_periods_and_a_usage_text_that_works(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    coordinator = await join(api, admin, "00004", "Điều phối", "coordinator")
+    for words in ("tuần", "hôm nay", "quý", "năm", "tháng trước", "quý trước", "hôm qua"):
+        await coordinator.send(f"/report {words}")
+        assert "Phường Ba Đình" in coordinator.last()["text"], words
+    await coordinator.send("/report sớm")
+    usage = coordinator.last()["text"]
+    assert "00004" in usage  # the example is their own unit
+    await coordinator.send("/report tháng 00004")  # the example, run
+    assert "Phường Ba Đình" in coordinator.last()["text"]
+
+
+async def test_units_are_found_by_name(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    await admin.send("/units ba dinh")
+    assert "00004" in admin.last()["text"] and "Phường Ba Đình" in admin.last()["text"]
+    coordinator = await join(api, admin, "00004", "Điều phối", "coordinator")
+    await coordinator.send("/units bac lieu")  # outside their scope
+    assert "31825" not in coordinator.last()["text"]
+    await SimUser(api).send("/units ba dinh")
+    citizen = SimUser(api)
+    await citizen.send("/units ba dinh")
+    assert "00004" not in citizen.last()["text"]
+
+
+async def test_help_and_menu_fit_the_person(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    citizen = SimUser(api)
+    await citizen.send("/help")
+    assert "/invite" not in citizen.last()["text"] and "/assist" not in citizen.last()["text"]
+    await citizen.send("/start")
+    assert "📝 Ghi nhận hỗ trợ" not in citizen.button_texts()
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.send("/help")
+    assert "/assist" in volunteer.last()["text"] and "/invite" not in volunteer.last()["text"]
+    await admin.send("/help")
+    assert "/invite" in admin.last()["text"]
+    await volunteer.send("/start")
+    assert {"📝 Ghi nhận hỗ trợ", "👥 Ghi theo nhóm", "📋 Của tôi"} <= set(
+        volunteer.button_texts()
+    )
+    await volunteer.press("📝 Ghi nhận hỗ trợ")
+    assert "VNeID mức 1" in " ".join(volunteer.button_texts())  # the assist form
+    await volunteer.send("/start")
+    await volunteer.press("📋 Của tôi")
+    assert "Hôm nay" in volunteer.last()["text"]
