@@ -292,7 +292,8 @@ async def count_trips() -> list[tuple[str, int]]:
             ("open the unit picker", lambda: volunteer.press("📍")),
             ("close the unit picker", lambda: volunteer.press("◀ Quay lại phiếu")),
             ("save", lambda: volunteer.press("Người dân đồng ý – Lưu")),
-            ("a guide tap", lambda: volunteer.send("/start")),
+            ("/start (a command)", lambda: volunteer.send("/start")),
+            ("a guide tap", lambda: volunteer.press("🪪 VNeID – định danh điện tử")),
         ):
             before = db.trips
             await action()
@@ -348,7 +349,7 @@ async def main(users_n: int, seconds: float, rounds: int) -> int:
         print(f"| {name} | {count} |")
     throughput = bot["run"].rate / floor["run"].rate
     assist_p95 = bot_half["run"].pct(0.95, "assist") / floor_half["run"].pct(0.95, "assist")
-    presses = [count for name, count in trips if name not in ("save", "a guide tap")][1:]
+    presses = [count for name, count in trips[1:] if name not in ("save", "/start (a command)")]
     rows = [
         ("throughput at saturation, bot / floor", throughput, "≥ 1.0", throughput >= 1.0),
         ("assist-form p95 at half load, bot / floor", assist_p95, "≤ 1.5", assist_p95 <= 1.5),

@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from bot.config import Settings
 from bot.guides.loader import GuidesInvalid, load_guides
 from bot.guides.search import SearchIndex
+from bot.reach.domain import clock
 from bot.reach.domain.privacy import load_or_create_key
 from bot.reach.services import Policy, Reach
 from bot.storage import db
@@ -54,7 +55,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
         )
         database = await db.open_database(settings.db_path)
         reach = Reach(database, key, policy_of(settings))
-        await reach.start()
+        await reach.start(clock.now())
         app.bot_data.services = Services(
             settings=settings,
             texts=texts,

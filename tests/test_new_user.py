@@ -107,3 +107,15 @@ async def test_help_and_menu_fit_the_person(
     await volunteer.send("/start")
     await volunteer.press("📋 Của tôi")
     assert "Hôm nay" in volunteer.last()["text"]
+
+
+async def test_the_poster_usage_example_works(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    coordinator = await join(api, admin, "00004", "Điều phối", "coordinator")
+    await coordinator.send("/qr")
+    usage = coordinator.last()["text"]
+    example = usage.split("ví dụ ", 1)[1].split(".", 1)[0].strip()
+    assert example.startswith("/qr ") and example.endswith("00004")
+    await coordinator.send(example)
+    assert "photo" in coordinator.bot_messages()[-2]  # the poster, then its PDF

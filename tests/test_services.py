@@ -54,7 +54,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     reach = Reach(db, KEY, Policy(admin_ids=frozenset({ADMIN}), undo_minutes=10, backdate_days=7))
     rows, problems = parse_units_csv(SMALL_TREE)
     await reach.import_units(rows, problems)
-    await reach.start()
+    await reach.start(NOW)
     yield World(reach, tmp_path / "s.db")
     await db.close()
 

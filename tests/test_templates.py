@@ -200,7 +200,10 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "too_big": 0,
         },
     ],
-    "qr_usage": [{}],
+    "qr_usage": [
+        {"example_guide": "vneid-forgot-password", "example_unit": "00004"},
+        {"example_guide": "vneid-forgot-password", "example_unit": ""},
+    ],
     "flood_notice": [{}],
     "storage_error": [{}],
     "qr_caption": [{"link": "https://t.me/x?start=a_b&c"}],

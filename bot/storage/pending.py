@@ -32,6 +32,13 @@ class PendingRepository:
         )
         return Pending(str(row[0]), str(row[1])) if row else None
 
+    async def waiting(self, now: int) -> list[str]:
+        """Everyone with an open question."""
+        rows = await self._db.fetchall(
+            "SELECT user_key FROM pending_input WHERE expires_at > ?", (now,)
+        )
+        return [str(row[0]) for row in rows]
+
     async def clear(self, user_key: str) -> None:
         await self._db.run(lambda conn: stop_waiting_in(conn, user_key))
 

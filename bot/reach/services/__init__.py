@@ -22,6 +22,7 @@ from bot.reach.services.membership import Membership
 from bot.reach.services.privacy import Erasure
 from bot.reach.services.self_serve import SelfServe
 from bot.reach.services.undo import OwnRecords
+from bot.reach.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
 from bot.storage.db import Database
 from bot.storage.erasure import ErasureRepository
@@ -51,33 +52,34 @@ class Reach:
         members = MemberRepository(db)
         assists = AssistRepository(db)
         self._units = units
-        self._pending = PendingRepository(db)
+        self.waiting = Waiting(PendingRepository(db))
         self.directory = Directory(db, units, members)
         self.access = Access(self.directory, key, policy.admin_ids)
         self.languages = Languages(PrefsRepository(db), policy.default_language)
-        self.forms = AssistForms(assists, self.access, key, policy.backdate_days)
+        self.forms = AssistForms(assists, self.access, self.waiting, key, policy.backdate_days)
         self.own = OwnRecords(assists, policy.undo_minutes)
-        self.joining = Joining(members, self._pending, self.directory)
+        self.joining = Joining(members, self.waiting, self.directory)
         self.membership = Membership(
             members, self.directory, policy.invite_days, policy.invite_uses
         )
         self.erasure = Erasure(
-            ErasureRepository(db), self._pending, self.directory, self.languages, key
+            ErasureRepository(db), self.waiting, self.directory, self.languages, key
         )
         self.self_serve = SelfServe(assists, self.directory)
 
-    async def start(self) -> None:
-        """Load the units and members once, before the first update."""
+    async def start(self, now: int) -> None:
+        """Load the units, members and open questions once, before the first update."""
         await self.directory.fresh()
+        await self.waiting.load(now)
 
     async def waiting_for(self, user_key: str, now: int) -> Pending | None:
         """What the bot asked this person to type, if the question is still open."""
-        return await self._pending.get(user_key, now)
+        return await self.waiting.question(user_key, now)
 
     async def stop_waiting(self, user_key: str) -> None:
         """The person moved on (sent a command): whatever the bot asked them to type is no
         longer awaited, so their next words are not taken as a name or a number."""
-        await self._pending.clear(user_key)
+        await self.waiting.close(user_key)
 
     async def import_units(self, rows: list[UnitRow], problems: list[str]) -> ImportResult:
         result = await self._units.import_rows(rows, problems)

@@ -17,6 +17,7 @@ from bot.reach.domain.draft import Draft, DraftError, new_token
 from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord
 from bot.reach.domain.model import Unit
 from bot.reach.services.access import Access, Actor
+from bot.reach.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
 
 PHONE_WAIT_SECONDS = 5 * 60
@@ -108,9 +109,15 @@ class _Press:
 
 class AssistForms:
     def __init__(
-        self, repo: AssistRepository, access: Access, key: bytes, backdate_days: int
+        self,
+        repo: AssistRepository,
+        access: Access,
+        waiting: Waiting,
+        key: bytes,
+        backdate_days: int,
     ) -> None:
         self._repo = repo
+        self._waiting = waiting
         self._access = access
         self._directory = access.directory
         self._key = key
@@ -135,6 +142,8 @@ class AssistForms:
             token, now, lambda s: self._decide(press, s), may_save=op in SAVE_OPS
         )
         outcome: PressResult = change.outcome
+        if change.expect is not None:
+            self._waiting.asked(change.expect.user_key)
         if isinstance(outcome, SavedScreen) and saved is not None:
             outcome = replace(outcome, occurred_at=saved.occurred_at, created=saved.created)
         return outcome
@@ -163,6 +172,7 @@ class AssistForms:
             return FormChange(screen, draft=draft, done_waiting=done)
 
         change, _ = await self._repo.change_form(token, now, decide, may_save=False)
+        self._waiting.answered(actor.user_key)
         return change.outcome
 
     # ---- the decision, run inside the form's trip -------------------------------------

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from bot.reach.domain import invites
 from bot.reach.domain.invites import InviteStatus
 from bot.reach.services.directory import Directory
+from bot.reach.services.waiting import Waiting
 from bot.storage.members import MemberRepository
-from bot.storage.pending import PendingRepository
 
 NAME_WAIT_SECONDS = 5 * 60  # an answer comes at once, or not at all
 
@@ -38,10 +38,10 @@ class Joined:
 
 class Joining:
     def __init__(
-        self, members: MemberRepository, pending: PendingRepository, directory: Directory
+        self, members: MemberRepository, waiting: Waiting, directory: Directory
     ) -> None:
         self._members = members
-        self._pending = pending
+        self._waiting = waiting
         self._directory = directory
 
     async def begin(self, user_key: str, code_text: str, now: int) -> AskName | JoinRefused:
@@ -55,7 +55,7 @@ class Joining:
         if invite is None or verdict is not InviteStatus.OK:
             return JoinRefused(verdict.value)
         unit = self._directory.unit(invite.unit_id)
-        await self._pending.expect(user_key, "name", code, now + NAME_WAIT_SECONDS)
+        await self._waiting.expect(user_key, "name", code, now + NAME_WAIT_SECONDS)
         return AskName(unit.name if unit else "", invite.role.value)
 
     async def name(
@@ -66,6 +66,7 @@ class Joining:
             return NameInvalid(invites.MAX_NAME)  # still waiting for a usable name
         await self._directory.fresh()
         result = await self._members.join(code, user_key, name, now)
+        self._waiting.answered(user_key)  # the join closed the question, whatever its verdict
         if result.status is not InviteStatus.OK or result.member is None:
             return JoinRefused(result.status.value)
         self._directory.put_member(result.member)

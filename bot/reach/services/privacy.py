@@ -8,8 +8,8 @@ from bot.reach.domain import phone
 from bot.reach.services.access import Actor
 from bot.reach.services.directory import Directory
 from bot.reach.services.languages import Languages
+from bot.reach.services.waiting import Waiting
 from bot.storage.erasure import Erased, ErasureRepository
-from bot.storage.pending import PendingRepository
 
 FORGET_PHONE_WAIT_SECONDS = 5 * 60
 
@@ -23,13 +23,13 @@ class Erasure:
     def __init__(
         self,
         repo: ErasureRepository,
-        pending: PendingRepository,
+        waiting: Waiting,
         directory: Directory,
         languages: Languages,
         key: bytes,
     ) -> None:
         self._repo = repo
-        self._pending = pending
+        self._waiting = waiting
         self._directory = directory
         self._languages = languages
         self._key = key
@@ -38,6 +38,7 @@ class Erasure:
         """Everything kept about this person goes, in one transaction."""
         erased = await self._repo.forget(user_key, now)
         self._directory.drop_member(user_key)
+        self._waiting.answered(user_key)  # its question went with the rest
         self._languages.forget(user_key)
         return erased
 
@@ -45,7 +46,7 @@ class Erasure:
         """A volunteer, sitting with a resident, is about to type that resident's number."""
         assert actor.volunteer is not None  # the caller checked
         expires = now + FORGET_PHONE_WAIT_SECONDS
-        await self._pending.expect(actor.user_key, "forget-phone", "-", expires)
+        await self._waiting.expect(actor.user_key, "forget-phone", "-", expires)
 
     async def forget_phone(self, user_key: str, text: str, now: int) -> int | PhoneInvalid:
         """Unlink the resident's records from each other; the number of records changed."""
@@ -53,5 +54,5 @@ class Erasure:
             person_key = phone.person_key(self._key, text)
         except phone.PhoneInvalid:
             return PhoneInvalid()
-        await self._pending.clear(user_key)
+        await self._waiting.close(user_key)
         return await self._repo.forget_person(person_key, now)

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.reach.domain import clock, deep_links
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import Period
-from bot.reach.services.access import Actor
+from bot.reach.services.access import Actor, example_unit
 from bot.reports import requests
 from bot.reports import service as reporting
 from bot.reports.requests import ReportRefused, ReportRequest
@@ -151,12 +151,9 @@ async def qr_command(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
     args = context.args or []
-    if not 1 <= len(args) <= 2:
-        await send_text(update, services.texts.render(lang, "qr_usage"))
-        return
-    guide = services.library.get(args[0].lower())
+    guide = services.library.get(args[0].lower()) if 1 <= len(args) <= 2 else None
     if guide is None:
-        await send_text(update, services.texts.render(lang, "qr_usage"))
+        await _qr_usage(update, context, lang)
         return
     unit = None
     if len(args) == 2:
@@ -182,3 +179,13 @@ async def qr_command(update: Update, context: BotContext) -> None:
     caption = services.texts.render(lang, "qr_caption", link=link)
     await context.bot.send_photo(chat.id, png, caption=caption)
     await context.bot.send_document(chat.id, pdf, filename=f"poster-{payload}.pdf")
+
+
+async def _qr_usage(update: Update, context: BotContext, lang: str) -> None:
+    """How to ask for a poster, with an example that works for this person."""
+    services = context.services
+    actor = await actor_of(update, context)
+    example = services.library.ordered[0].id if len(services.library) else ""
+    unit = example_unit(actor, services.reach.directory)
+    text = services.texts.render(lang, "qr_usage", example_guide=example, example_unit=unit)
+    await send_text(update, text)
