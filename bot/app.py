@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import ssl
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.guides.loader import GuidesInvalid, load_guides
+from bot.guides.loader import GuideLibrary, GuidesInvalid, load_guides
 from bot.guides.search import SearchIndex
 from bot.reach.domain import clock
 from bot.reach.domain.privacy import load_or_create_key
@@ -26,6 +29,24 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 64
 MAX_QUEUED = 64
 COMMANDS = ("start", "search", "help", "language", "privacy")
+
+
+_INDEXES: dict[int, tuple[GuideLibrary, SearchIndex]] = {}
+
+
+def _search_index(library: GuideLibrary) -> SearchIndex:
+    """One index per loaded library (see load_guides): building it is most of a start-up."""
+    kept = _INDEXES.get(id(library))
+    if kept is None or kept[0] is not library:
+        _INDEXES.clear()
+        kept = _INDEXES[id(library)] = (library, SearchIndex(list(library)))
+    return kept[1]
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for both HTTP clients: reading the system's certificates takes 40 ms."""
+    return ssl.create_default_context()
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -45,7 +66,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
     library, problems = load_guides(settings.guides_dir)
     if problems:
         raise GuidesInvalid(problems)
-    search = SearchIndex(list(library))
+    search = _search_index(library)
     views = Views(texts, library)
 
     async def post_init(app: BotApplication) -> None:
@@ -97,7 +118,10 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
         .concurrent_updates(MAX_IN_FLIGHT)
         .update_queue(asyncio.Queue(maxsize=MAX_QUEUED))
         # A small pool: httpx slows down with many connections, and one bot needs few.
-        .connection_pool_size(8)
+        .request(HTTPXRequest(connection_pool_size=8, httpx_kwargs={"verify": _tls()}))
+        .get_updates_request(
+            HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": _tls()})
+        )
         .rate_limiter(
             # Telegram's published limits are ~30 messages/s for bulk sends and 20/min per
             # group. PTB's default also caps *every* request at 30/s overall, which would

@@ -109,8 +109,33 @@ def parse_guide_file(path: Path, root: Path) -> tuple[Guide | None, list[GuidePr
     return guide, problems
 
 
+_LOADED: dict[tuple[object, ...], tuple[GuideLibrary, list[GuideProblem]]] = {}
+_LOADED_KEPT = 8
+
+
 def load_guides(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
-    """Load every guide under `root`; return the library of valid ones and all problems."""
+    """Load every guide under `root`; return the library of valid ones and all problems.
+
+    The result is kept while no file under `root` changes (names, sizes and times), so a
+    process that builds the bot more than once (the tests, the console) parses it once.
+    """
+    key = _signature(root)
+    loaded = _LOADED.get(key)
+    if loaded is None:
+        if len(_LOADED) >= _LOADED_KEPT:
+            _LOADED.clear()
+        loaded = _LOADED[key] = _load(root)
+    return loaded[0], list(loaded[1])
+
+
+def _signature(root: Path) -> tuple[object, ...]:
+    if not root.is_dir():
+        return (str(root),)
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return (str(root.resolve()), *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+def _load(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
     problems: list[GuideProblem] = []
     guides: dict[str, tuple[Guide, str]] = {}
     if not root.is_dir():
