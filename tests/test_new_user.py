@@ -119,3 +119,16 @@ async def test_the_poster_usage_example_works(
     assert example.startswith("/qr ") and example.endswith("00004")
     await coordinator.send(example)
     assert "photo" in coordinator.bot_messages()[-2]  # the poster, then its PDF
+
+
+async def test_no_screen_is_a_dead_end(api: StandinBotApi, bot: RunningBot) -> None:
+    person = SimUser(api)
+    await person.send("/privacy")
+    assert "🏠 Menu" in person.button_texts()
+    await person.send("482913")  # looks like a code: a warning, and still a way on
+    assert person.button_texts() == ["🏠 Menu"]
+    await person.send("/forget")
+    await person.press(1)  # no, keep my data
+    assert "🏠 Menu" in person.button_texts()
+    await person.press("🏠 Menu")
+    assert "📚" in person.last()["text"]

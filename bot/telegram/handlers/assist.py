@@ -39,7 +39,7 @@ async def _open_form(update: Update, context: BotContext, *, batch: bool) -> Non
     actor = await actor_of(update, context)
     result = await services.reach.forms.open(actor, batch, clock.now())
     if isinstance(result, form.Refused):
-        await send_text(update, services.texts.render(lang, result.template))
+        await send_text(update, context, services.texts.render(lang, result.template))
         return
     await reply(update, services.assist_views.form(lang, result.token, result.draft, result.unit))
 
@@ -89,10 +89,15 @@ async def _show(
             await edit_in_place(query, view)
         case form.AskPhone():
             await answer(query)
-            await send_text(update, services.texts.render(lang, "phone_ask"))
+            await send_text(update, context, services.texts.render(lang, "phone_ask"))
         case form.Cancelled():
             await answer(query)
-            await edit_in_place(query, View(services.texts.render(lang, "assist_cancelled"), None))
+            await edit_in_place(
+                query,
+                View(
+                    services.texts.render(lang, "assist_cancelled"), services.views.menu_only(lang)
+                ),
+            )
         case form.SavedScreen(draft, consent, unit, occurred_at, created):
             # Only now, with the record committed, does the volunteer see a confirmation.
             await answer(query, label(lang, "toast_saved" if created else "toast_already_saved"))
@@ -113,9 +118,9 @@ async def on_phone(update: Update, context: BotContext, token: str, text: str) -
         result = await services.reach.forms.phone(actor, token, text, clock.now())
     match result:
         case form.PhoneInvalid():
-            await send_text(update, services.texts.render(lang, "phone_invalid"))
+            await send_text(update, context, services.texts.render(lang, "phone_invalid"))
         case form.FormScreen(token, draft, unit, notice):
             kept = services.texts.render(lang, notice)
             await reply(update, services.assist_views.form(lang, token, draft, unit, notice=kept))
         case _:
-            await send_text(update, services.texts.render(lang, "phone_form_closed"))
+            await send_text(update, context, services.texts.render(lang, "phone_form_closed"))

@@ -34,7 +34,9 @@ async def volunteer_actor(update: Update, context: BotContext, lang: str) -> Act
     """The acting person if they may log assists; else they are told why not, and None."""
     actor = await actor_of(update, context)
     if actor.volunteer is None:
-        await send_text(update, context.services.texts.render(lang, actor.why_not_volunteer()))
+        await send_text(
+            update, context, context.services.texts.render(lang, actor.why_not_volunteer())
+        )
         return None
     return actor
 
@@ -65,8 +67,14 @@ async def edit_in_place(query: CallbackQuery, view: View) -> None:
     await query.get_bot().send_message(query.from_user.id, view.text, reply_markup=view.markup)
 
 
-async def send_text(update: Update, text: str) -> None:
-    await reply(update, View(text, None))
+async def send_text(update: Update, context: BotContext, text: str) -> None:
+    """A message of text, with «🏠 Menu» under it: no screen is a dead end."""
+    await reply(update, View(text, await menu_only(update, context)))
+
+
+async def menu_only(update: Update, context: BotContext) -> InlineKeyboardMarkup:
+    lang = await language_of(update, context)
+    return context.services.views.menu_only(lang)
 
 
 async def delete_quietly(message: Message) -> None:

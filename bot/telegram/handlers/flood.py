@@ -25,5 +25,5 @@ async def flood_check(update: Update, context: BotContext) -> None:
         if update.callback_query is not None:
             await answer(update.callback_query, services.texts.label(lang, "toast_flood"))
         elif update.effective_chat is not None and update.effective_chat.type == "private":
-            await send_text(update, services.texts.render(lang, "flood_notice"))
+            await send_text(update, context, services.texts.render(lang, "flood_notice"))
     raise ApplicationHandlerStop

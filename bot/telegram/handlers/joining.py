@@ -13,7 +13,7 @@ from bot.telegram.handlers.common import language_of, send_text
 async def join_command(update: Update, context: BotContext) -> None:
     if not context.args:
         lang = await language_of(update, context)
-        await send_text(update, context.services.texts.render(lang, "join_usage"))
+        await send_text(update, context, context.services.texts.render(lang, "join_usage"))
         return
     await begin(update, context, context.args[0])
 
@@ -28,9 +28,11 @@ async def begin(update: Update, context: BotContext, code_text: str) -> None:
     render = services.texts.render
     match result:
         case AskName(unit_name, role):
-            await send_text(update, render(lang, "join_ask_name", unit_name=unit_name, role=role))
+            await send_text(
+                update, context, render(lang, "join_ask_name", unit_name=unit_name, role=role)
+            )
         case JoinRefused(reason):
-            await send_text(update, render(lang, "join_invalid", reason=reason))
+            await send_text(update, context, render(lang, "join_invalid", reason=reason))
 
 
 async def on_name(update: Update, context: BotContext, code: str, text: str) -> None:
@@ -42,10 +44,9 @@ async def on_name(update: Update, context: BotContext, code: str, text: str) -> 
     render = services.texts.render
     match result:
         case NameInvalid(limit):
-            await send_text(update, render(lang, "name_invalid", limit=limit))
+            await send_text(update, context, render(lang, "name_invalid", limit=limit))
         case JoinRefused(reason):
-            await send_text(update, render(lang, "join_invalid", reason=reason))
+            await send_text(update, context, render(lang, "join_invalid", reason=reason))
         case Joined(name, unit_name, role):
-            await send_text(
-                update, render(lang, "join_done", name=name, unit_name=unit_name, role=role)
-            )
+            done = render(lang, "join_done", name=name, unit_name=unit_name, role=role)
+            await send_text(update, context, done)

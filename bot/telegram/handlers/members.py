@@ -31,11 +31,11 @@ async def invite_command(update: Update, context: BotContext) -> None:
     render = services.texts.render
     match result:
         case ms.NotAllowed():
-            await send_text(update, render(lang, "not_allowed"))
+            await send_text(update, context, render(lang, "not_allowed"))
         case ms.Usage(example):
-            await send_text(update, render(lang, "invite_usage", example_unit=example))
+            await send_text(update, context, render(lang, "invite_usage", example_unit=example))
         case ms.UnknownUnit(code):
-            await send_text(update, render(lang, "unit_unknown", code=code))
+            await send_text(update, context, render(lang, "unit_unknown", code=code))
         case ms.InviteMade(invite, unit):
             link = deep_links.link(services.bot_username, deep_links.join_payload(invite.code))
             text = render(
@@ -49,7 +49,7 @@ async def invite_command(update: Update, context: BotContext) -> None:
                 max_uses=invite.max_uses,
                 expires=clock.format_day(clock.vn_date(invite.expires_at)),
             )
-            await send_text(update, text)
+            await send_text(update, context, text)
             assert update.effective_chat is not None
             caption = render(lang, "invite_qr_caption", unit_name=unit.name, code=invite.code)
             await context.bot.send_photo(update.effective_chat.id, qr_png(link), caption=caption)
@@ -60,7 +60,7 @@ async def members_command(update: Update, context: BotContext) -> None:
     actor = await actor_of(update, context)
     result = await context.services.reach.membership.page(actor)
     if isinstance(result, ms.NotAllowed):
-        await send_text(update, context.services.texts.render(lang, "not_allowed"))
+        await send_text(update, context, context.services.texts.render(lang, "not_allowed"))
         return
     await reply(update, _members_view(context, lang, result))
 
@@ -147,10 +147,10 @@ async def units_command(update: Update, context: BotContext) -> None:
     query = " ".join(context.args or [])[:UNIT_QUERY_LIMIT]
     found = services.reach.access.find_units(actor, query) if query.strip() else []
     if found is None:
-        await send_text(update, services.texts.render(lang, "not_allowed"))
+        await send_text(update, context, services.texts.render(lang, "not_allowed"))
         return
     if not query.strip():
-        await send_text(update, services.texts.render(lang, "units_usage"))
+        await send_text(update, context, services.texts.render(lang, "units_usage"))
         return
     directory = services.reach.directory
     units = [
@@ -161,4 +161,6 @@ async def units_command(update: Update, context: BotContext) -> None:
         }
         for u in found
     ]
-    await send_text(update, services.texts.render(lang, "units_found", query=query, units=units))
+    await send_text(
+        update, context, services.texts.render(lang, "units_found", query=query, units=units)
+    )

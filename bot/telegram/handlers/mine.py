@@ -37,7 +37,7 @@ async def mine_command(update: Update, context: BotContext) -> None:
         week=mine.week,
         total=mine.total,
     )
-    await send_text(update, text)
+    await send_text(update, context, text)
 
 
 async def undo_command(update: Update, context: BotContext) -> None:
@@ -49,7 +49,9 @@ async def undo_command(update: Update, context: BotContext) -> None:
     own = services.reach.own
     offer = await own.undo_offer(actor, clock.now())
     if offer is None:
-        await send_text(update, services.texts.render(lang, "undo_none", minutes=own.undo_minutes))
+        await send_text(
+            update, context, services.texts.render(lang, "undo_none", minutes=own.undo_minutes)
+        )
         return
     text = services.texts.render(
         lang,
@@ -72,7 +74,9 @@ async def on_undo_tap(update: Update, context: BotContext) -> None:
     services = context.services
     if tap.op != "y":
         await answer(query)
-        await edit_in_place(query, View(services.texts.render(lang, "undo_kept"), None))
+        await edit_in_place(
+            query, View(services.texts.render(lang, "undo_kept"), services.views.menu_only(lang))
+        )
         return
     actor = await actor_of(update, context)
     own = services.reach.own
@@ -80,5 +84,9 @@ async def on_undo_tap(update: Update, context: BotContext) -> None:
     await answer(query)
     name = "undo_done" if removed else "undo_none"
     await edit_in_place(
-        query, View(services.texts.render(lang, name, minutes=own.undo_minutes), None)
+        query,
+        View(
+            services.texts.render(lang, name, minutes=own.undo_minutes),
+            services.views.menu_only(lang),
+        ),
     )

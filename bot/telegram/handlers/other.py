@@ -12,7 +12,8 @@ from bot.telegram.views.guides import View
 
 async def unsupported(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
-    await reply(update, View(context.services.texts.render(lang, "unsupported_message"), None))
+    text = context.services.texts.render(lang, "unsupported_message")
+    await reply(update, View(text, context.services.views.menu_only(lang)))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

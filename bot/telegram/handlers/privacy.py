@@ -26,7 +26,7 @@ async def privacy_command(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
     settings = context.services.settings
     text = context.services.texts.render(lang, "privacy", undo_minutes=settings.undo_minutes)
-    await send_text(update, text)
+    await send_text(update, context, text)
 
 
 async def forget_command(update: Update, context: BotContext) -> None:
@@ -46,7 +46,10 @@ async def on_forget_tap(update: Update, context: BotContext) -> None:
     services = context.services
     await answer(query)
     if tap.op != "y":
-        await edit_in_place(query, View(services.texts.render(lang, "forget_cancelled"), None))
+        await edit_in_place(
+            query,
+            View(services.texts.render(lang, "forget_cancelled"), services.views.menu_only(lang)),
+        )
         return
     # The button erases only the presser's own data: whose it is comes from Telegram's
     # sender field, never from the button, so forged data cannot erase anyone else.
@@ -60,7 +63,7 @@ async def on_forget_tap(update: Update, context: BotContext) -> None:
         profile=erased.profile,
         preferences=erased.preferences,
     )
-    await edit_in_place(query, View(text, None))
+    await edit_in_place(query, View(text, services.views.menu_only(lang)))
 
 
 async def forget_phone_command(update: Update, context: BotContext) -> None:
@@ -71,7 +74,7 @@ async def forget_phone_command(update: Update, context: BotContext) -> None:
     if actor is None:
         return
     await services.reach.erasure.ask_phone(actor, clock.now())
-    await send_text(update, services.texts.render(lang, "forget_phone_ask"))
+    await send_text(update, context, services.texts.render(lang, "forget_phone_ask"))
 
 
 async def on_forget_phone(update: Update, context: BotContext, text: str) -> None:
@@ -83,6 +86,6 @@ async def on_forget_phone(update: Update, context: BotContext, text: str) -> Non
     key = services.user_key(update.effective_user.id)
     rows = await services.reach.erasure.forget_phone(key, text, clock.now())
     if isinstance(rows, PhoneInvalid):
-        await send_text(update, services.texts.render(lang, "phone_invalid"))
+        await send_text(update, context, services.texts.render(lang, "phone_invalid"))
         return
-    await send_text(update, services.texts.render(lang, "forget_phone_done", rows=rows))
+    await send_text(update, context, services.texts.render(lang, "forget_phone_done", rows=rows))

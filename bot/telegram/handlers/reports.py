@@ -37,7 +37,7 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
     request = requests.from_command(actor, context.args or [], today, services.reach.directory)
     if isinstance(request, ReportRefused):
         text = services.texts.render(lang, request.template, example_unit=request.example_unit)
-        await send_text(update, text)
+        await send_text(update, context, text)
         return None
     return lang, actor, request
 
@@ -132,7 +132,7 @@ async def _send_export(
         files=len(result.files),
         too_big=len(result.too_big),
     )
-    await send_text(update, text)
+    await send_text(update, context, text)
 
 
 async def _send_charts(
@@ -160,10 +160,12 @@ async def qr_command(update: Update, context: BotContext) -> None:
         actor = await actor_of(update, context)
         unit = services.reach.directory.unit_by_code(args[1])
         if unit is None:
-            await send_text(update, services.texts.render(lang, "unit_unknown", code=args[1][:20]))
+            await send_text(
+                update, context, services.texts.render(lang, "unit_unknown", code=args[1][:20])
+            )
             return
         if not services.reach.access.may_print_poster(actor, unit):
-            await send_text(update, services.texts.render(lang, "not_allowed"))
+            await send_text(update, context, services.texts.render(lang, "not_allowed"))
             return
     # Imported here: matplotlib costs a second and ~30 MB, needed only for posters and charts.
     from bot.reports.posters import poster_pdf, poster_png, poster_text
@@ -188,4 +190,4 @@ async def _qr_usage(update: Update, context: BotContext, lang: str) -> None:
     example = services.library.ordered[0].id if len(services.library) else ""
     unit = example_unit(actor, services.reach.directory)
     text = services.texts.render(lang, "qr_usage", example_guide=example, example_unit=unit)
-    await send_text(update, text)
+    await send_text(update, context, text)

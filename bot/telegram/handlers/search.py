@@ -35,7 +35,8 @@ async def _answer(update: Update, context: BotContext, text: str) -> None:
     lang = await language_of(update, context)
     if looks_like_secret(text, fold(text)):
         # Never searched, echoed, stored or logged: the text may be a real OTP or password.
-        await reply(update, View(services.texts.render(lang, "otp_warning"), None))
+        text = services.texts.render(lang, "otp_warning")
+        await reply(update, View(text, services.views.menu_only(lang)))
         return
     hits = services.search.search(text)
     echo = " ".join(text.split())

@@ -31,7 +31,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         # A phone or ID number typed outside a form: never searched, echoed or kept.
         await delete_quietly(message)
         lang = await language_of(update, context)
-        await send_text(update, services.texts.render(lang, "personal_number"))
+        await send_text(update, context, services.texts.render(lang, "personal_number"))
         return
     await search.on_text(update, context)
 

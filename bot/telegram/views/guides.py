@@ -36,6 +36,10 @@ class Views:
     def _nav(self, lang: str, label: str, nav: Nav, *args: object) -> Button:
         return Button(self.texts.label(lang, label, *args), callback_data=encode(nav))
 
+    def menu_only(self, lang: str) -> InlineKeyboardMarkup:
+        """The way on from a screen that has no other buttons."""
+        return InlineKeyboardMarkup([[self._menu_button(lang)]])
+
     def _menu_button(self, lang: str) -> Button:
         return self._nav(lang, "btn_menu", Nav(Action.MENU))
 
