@@ -132,3 +132,35 @@ async def test_no_screen_is_a_dead_end(api: StandinBotApi, bot: RunningBot) -> N
     assert "🏠 Menu" in person.button_texts()
     await person.press("🏠 Menu")
     assert "📚" in person.last()["text"]
+
+
+def test_the_summary_names_every_service_in_a_tie() -> None:
+    import datetime as dt
+
+    from bot.config import PROJECT_ROOT
+    from bot.reach.domain.periods import Period
+    from bot.reports.text import summary_text
+    from bot.storage.reports import Report, Totals
+    from bot.texts.templates import Texts
+
+    day = dt.date(2026, 11, 30)
+    report = Report(
+        None,
+        Period("month", day.replace(day=1), day),
+        Totals(30, 30, 0),
+        None,
+        {"svc": [("v1", 12), ("ds", 12), ("sg", 6)]},
+    )
+    text = summary_text(Texts(PROJECT_ROOT / "templates"), "vi", report)
+    assert "nhiều nhất là VNeID mức 1 và Hồ sơ dịch vụ công (mỗi loại 12 lượt)" in text
+    assert "trên cả nước" in text and "toàn hệ thống" not in text
+
+
+async def test_all_time_starts_at_the_first_record(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    await log_one(volunteer)
+    await admin.send("/report tất cả")
+    report = admin.bot_messages()[-2]["text"]
+    assert "01/01/2020" not in report and "(từ trước đến nay)" in report

@@ -63,20 +63,24 @@ async def test_coordinator_report_drill_export_chart_and_poster(
     await seed(obot, obot.app.bot_data.services.user_key(volunteer.id))
 
     await coordinator.send("/report")
-    text = coordinator.last()["text"]
+    text, summary = (m["text"] for m in coordinator.bot_messages()[-2:])
     assert "Báo cáo tiếp cận – Hà Nội" in text and "(tháng này)" in text
     assert "Người được hỗ trợ: 5" in text and "Lượt hỗ trợ: 5" in text
     assert "Bạc Liêu" not in text  # outside the coordinator's subtree
-    assert "Tóm tắt để báo cáo" in text
+    # The paragraph for a union report is a message of its own, naming the unit.
+    assert summary.startswith("Từ ngày") and "thanh niên Hà Nội đã trực tiếp hỗ trợ 5" in summary
+    screen = coordinator.bot_messages()[-2]  # the report, edited in place from here on
+    await coordinator.press("📝 Tóm tắt", screen)
+    assert coordinator.last()["text"] == summary
 
-    await coordinator.press("🔎 Phường Ba Đình")
-    assert "Báo cáo tiếp cận – Phường Ba Đình" in coordinator.last()["text"]
-    await coordinator.press("⬆ Lên cấp trên")
-    assert "Báo cáo tiếp cận – Hà Nội" in coordinator.last()["text"]
-    await coordinator.press("Năm")
-    assert "(năm nay)" in coordinator.last()["text"]
+    await coordinator.press("🔎 Phường Ba Đình", screen)
+    assert "Báo cáo tiếp cận – Phường Ba Đình" in screen["text"]
+    await coordinator.press("⬆ Lên cấp trên", screen)
+    assert "Báo cáo tiếp cận – Hà Nội" in screen["text"]
+    await coordinator.press("Năm", screen)
+    assert "(năm nay)" in screen["text"]
 
-    await coordinator.press("📥 Tải Excel + CSV")
+    await coordinator.press("📥 Tải Excel + CSV", screen)
     files = dict(uploads(api, coordinator, "document"))
     [xlsx_name] = [n for n in files if n.endswith(".xlsx")]
     [csv_name] = [n for n in files if n.endswith(".csv")]
@@ -96,7 +100,7 @@ async def test_coordinator_report_drill_export_chart_and_poster(
         ).fetchall()
     assert (scope, fmt, count) == ("01", "xlsx+csv", 2) and len(who) == 32
 
-    await coordinator.press("📈 Biểu đồ", coordinator.bot_messages()[-4])
+    await coordinator.press("📈 Biểu đồ", screen)
     photos = uploads(api, coordinator, "photo")
     charts = [png for _, png in photos[-3:]]
     for png in charts:
@@ -134,7 +138,9 @@ async def test_report_scope_is_enforced(
     await coordinator.send("/report 31/02/2026-01/03/2026")
     assert "Kỳ báo cáo chưa đúng" in coordinator.last()["text"]
     await admin.send("/report quy")
-    assert "toàn hệ thống" in admin.last()["text"] and "(quý này)" in admin.last()["text"]
+    report, summary = (m["text"] for m in admin.bot_messages()[-2:])
+    assert "toàn hệ thống" in report and "(quý này)" in report
+    assert "toàn hệ thống" not in summary and "trên cả nước" in summary
 
 
 async def test_any_unit_in_scope_by_code_and_odd_dates(
@@ -142,7 +148,7 @@ async def test_any_unit_in_scope_by_code_and_odd_dates(
 ) -> None:
     coordinator = await join(api, admin, "01", "Điều phối", "coordinator")
     await coordinator.send("/report thang 00008")  # no records: still reachable by its code
-    assert "Báo cáo tiếp cận – Phường Ngọc Hà" in coordinator.last()["text"]
+    assert "Báo cáo tiếp cận – Phường Ngọc Hà" in coordinator.bot_messages()[-2]["text"]
     await coordinator.send("/report 31825")
     assert "chỉ dành cho điều phối viên" in coordinator.last()["text"]
     for text in ("/report 01/01/0001-02/01/0001", "/report 01/12/9999-31/12/9999", "/chart x y z"):

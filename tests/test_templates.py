@@ -39,7 +39,6 @@ REPORT_CONTEXT: dict[str, object] = {
     "children": [("Phường " + "Dài " * 20, 10, 12)] * 10,
     "others": (3, 4, 5),
     "volunteers": [("<Lan>", 99)] * 5,
-    "top_service": ("v1", 500_000),
 }
 EMPTY_REPORT: dict[str, object] = {
     "scope_name": "",
@@ -56,7 +55,6 @@ EMPTY_REPORT: dict[str, object] = {
     "children": [],
     "others": (0, 0, 0),
     "volunteers": [],
-    "top_service": None,
 }
 STEP = next((s for s in GUIDE.steps if s.troubleshooting), GUIDE.steps[0])
 
@@ -71,6 +69,23 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         },
     ],
     "units_usage": [{}],
+    "report_summary": [
+        {
+            "scope_name": "Hà Nội & <b>",
+            "first": "01/11/2026",
+            "last": "28/11/2026",
+            "totals": Totals(751_901, 800_000, 12_345),
+            "top_services": services,
+            "top_count": 12,
+            "change_people": change,
+        }
+        for services, change in (
+            (["v1"], 7),
+            (["v1", "ds"], None),
+            (["v1", "ds", "sg"], 0),
+            ([], -3),
+        )
+    ],
     "topic": [{"topic": "VNeID", "count": 1}, {"topic": "VNeID", "count": 2}],
     "intro": [{"guide": GUIDE, "title": GUIDE.title, "summary": GUIDE.summary, "step_count": 3}],
     "step": [{"guide": GUIDE, "title": GUIDE.title, "step": STEP, "number": 1, "total": 3}],

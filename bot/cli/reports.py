@@ -20,7 +20,7 @@ from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
 from bot.reports import exports
 from bot.reports import service as reporting
-from bot.reports.text import report_text
+from bot.reports.text import report_text, summary_text
 from bot.storage.db import Database, open_database
 from bot.storage.reports import Report, ReportRepository
 from bot.storage.units import UnitRepository
@@ -61,9 +61,10 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
     try:
         scope = await _scope(db, args.unit)
         period = period_of(args)
-        result = await ReportRepository(db).report(scope, period)
+        result = await reporting.report(db, scope, period)
         if args.format == "text":
-            _emit(args.out, parse_html(report_text(texts, lang, result)) + "\n")
+            text = report_text(texts, lang, result) + "\n\n" + summary_text(texts, lang, result)
+            _emit(args.out, parse_html(text) + "\n")
         elif args.format == "csv":
             _emit(
                 args.out,

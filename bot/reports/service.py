@@ -21,7 +21,18 @@ WEEKLY_AFTER_DAYS = 62  # longer periods are charted per week, or the bars becom
 
 
 async def report(db: Database, scope: Unit | None, period: Period) -> Report:
-    return await ReportRepository(db).report(scope, period)
+    repo = ReportRepository(db)
+    return await repo.report(scope, await from_first_record(repo, scope, period))
+
+
+async def from_first_record(repo: ReportRepository, scope: Unit | None, period: Period) -> Period:
+    """All time starts at the scope's first record, not at the earliest date the bot accepts
+    (a report "since 01/01/2020" of a bot started this year misleads its reader)."""
+    if period.kind != "all":
+        return period
+    first = await repo.first_day(scope)
+    start = EPOCH + dt.timedelta(days=first) if first is not None else period.last
+    return Period("all", min(max(period.first, start), period.last), period.last)
 
 
 async def export(
@@ -39,6 +50,7 @@ async def export(
     """Write the files into `out_dir` and log the export; `fit` makes them small enough for
     Telegram (zipped or split), which a desktop export does not need."""
     repo = ReportRepository(db)
+    period = await from_first_record(repo, scope, period)
     report = await repo.report(scope, period)
     lines = await repo.unit_lines(scope, period) if "xlsx" in formats else []
     stem = _file_stem(scope, period)
@@ -80,6 +92,7 @@ async def chart_pngs(
     """Three charts: assists over time (per day, or per week for long periods), by service,
     and by child unit. Each is (a file name, PNG bytes)."""
     repo = ReportRepository(db)
+    period = await from_first_record(repo, scope, period)
     report = await repo.report(scope, period)
     per_day = await repo.assists_per_day(scope, period)
     label = texts.label

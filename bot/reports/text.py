@@ -28,7 +28,6 @@ def report_text(texts: Texts, lang: str, report: Report) -> str:
     """The report as the person reads it: Telegram's HTML subset, also the CLI's text."""
     shown, others = top_and_others(report.children, TOP_CHILDREN)
     previous = report.previous
-    top_service = next(iter(report.by_dim.get("svc", [])), None)
     return texts.render(
         lang,
         "report",
@@ -49,5 +48,25 @@ def report_text(texts: Texts, lang: str, report: Report) -> str:
         children=[(c.unit.name, c.people, c.assists) for c in shown],
         others=others,
         volunteers=report.volunteers,
-        top_service=top_service,
+    )
+
+
+def summary_text(texts: Texts, lang: str, report: Report) -> str:
+    """The paragraph to paste into a union report: a message of its own, ready to copy.
+
+    A tie for the most-helped service names every service in it, not one at random."""
+    services = report.by_dim.get("svc", [])
+    top_count = services[0][1] if services else 0
+    top = [code for code, count in services if count == top_count and count > 0]
+    previous = report.previous
+    return texts.render(
+        lang,
+        "report_summary",
+        scope_name=report.scope.name if report.scope else "",
+        first=clock.format_day(report.period.first),
+        last=clock.format_day(report.period.last),
+        totals=report.totals,
+        top_services=top,
+        top_count=top_count,
+        change_people=change(report.totals.people, previous.people if previous else None),
     )

@@ -112,6 +112,14 @@ class ReportRepository:
             for code, kind, name, level, count, anon in totals
         ]
 
+    async def first_day(self, scope: Unit | None) -> int | None:
+        """The first day with a record or a self-serve completion in the scope, if any."""
+        [(day,)] = await self._db.read(
+            "SELECT min(day) FROM rollup WHERE level = ? AND dim IN ('all', 'self')",
+            (scope.id if scope else 0,),
+        )
+        return int(day) if day is not None else None
+
     async def assists_per_day(self, scope: Unit | None, period: Period) -> dict[int, int]:
         rows = await self._db.read(
             "SELECT day, sum(assists) FROM rollup WHERE level = ? AND dim = 'all' "

@@ -13,6 +13,7 @@ from bot.reach.services.access import Actor, example_unit
 from bot.reports import requests
 from bot.reports import service as reporting
 from bot.reports.requests import ReportRefused, ReportRequest
+from bot.reports.text import summary_text
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     actor_of,
@@ -50,6 +51,8 @@ async def report_command(update: Update, context: BotContext) -> None:
     services = context.services
     report = await reporting.report(services.reach.db, request.scope, request.period)
     await reply(update, services.report_views.view(lang, report, actor.report_root))
+    # The paragraph for a union report comes on its own, so that it copies in one go.
+    await send_text(update, context, summary_text(services.texts, lang, report))
 
 
 async def export_command(update: Update, context: BotContext) -> None:
@@ -68,7 +71,7 @@ async def chart_command(update: Update, context: BotContext) -> None:
 
 async def on_report_tap(update: Update, context: BotContext) -> None:
     """Drill down, change period, or ask for the workbook or charts of what is on screen."""
-    pressed = await tap_of(update, context, ops="vxc", numeric_ref=True)
+    pressed = await tap_of(update, context, ops="vxcs", numeric_ref=True)
     if pressed is None:
         return
     query, lang, tap = pressed
@@ -82,9 +85,12 @@ async def on_report_tap(update: Update, context: BotContext) -> None:
         await answer(query, label(lang, request.template), alert=alert)
         return
     unit, period = request.scope, request.period
-    if tap.op == "v":
+    if tap.op in "vs":
         await answer(query)
         report = await reporting.report(services.reach.db, unit, period)
+        if tap.op == "s":  # «📝 Tóm tắt»: the paragraph of what is on screen
+            await send_text(update, context, summary_text(services.texts, lang, report))
+            return
         await edit_in_place(query, services.report_views.view(lang, report, actor.report_root))
         return
     await answer(query, label(lang, "toast_working"))

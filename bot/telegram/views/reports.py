@@ -52,6 +52,7 @@ class ReportViews:
         )
         rows.append(
             [
+                tap(ref, "s", code, label(lang, "btn_summary")),
                 tap(ref, "x", code, label(lang, "btn_export")),
                 tap(ref, "c", code, label(lang, "btn_chart")),
             ]
