@@ -164,3 +164,15 @@ async def test_all_time_starts_at_the_first_record(
     await admin.send("/report tất cả")
     report = admin.bot_messages()[-2]["text"]
     assert "01/01/2020" not in report and "(từ trước đến nay)" in report
+
+
+async def test_slow_commands_say_they_are_working(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    await admin.send("/chart")
+    sent = [c for c in api.calls if c.method == "sendMessage"]
+    assert "Đang chuẩn bị" in str(sent[-1].params.get("text"))  # at once, before the charts
+    methods = [c.method for c in api.calls]
+    assert methods.index("deleteMessage", methods.index("sendPhoto")) > 0  # then replaced
+    assert all("Đang chuẩn bị" not in m.get("text", "") for m in admin.bot_messages())
+    assert "photo" in admin.last()

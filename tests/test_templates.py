@@ -69,6 +69,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         },
     ],
     "units_usage": [{}],
+    "preparing": [{}],
     "report_summary": [
         {
             "scope_name": "Hà Nội & <b>",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -39,6 +40,20 @@ async def volunteer_actor(update: Update, context: BotContext, lang: str) -> Act
         )
         return None
     return actor
+
+
+@contextlib.asynccontextmanager
+async def preparing(update: Update, context: BotContext, lang: str) -> AsyncIterator[None]:
+    """«⏳ Đang chuẩn bị…» at once for slow work (files, charts, posters), removed when the
+    result is there: a blank chat for ten seconds looks like a bot that did not hear."""
+    chat = update.effective_chat
+    assert chat is not None
+    text = context.services.texts.render(lang, "preparing")
+    note = await update.get_bot().send_message(chat.id, text)
+    try:
+        yield
+    finally:
+        await delete_quietly(note)
 
 
 async def reply(update: Update, view: View) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from telegram import Update
@@ -20,6 +21,7 @@ from bot.telegram.handlers.common import (
     answer,
     edit_in_place,
     language_of,
+    preparing,
     reply,
     send_text,
     tap_of,
@@ -111,24 +113,25 @@ async def _send_export(
     services = context.services
     chat = update.effective_chat
     assert chat is not None
-    with reporting.temp_dir() as folder:
-        _, result = await reporting.export(
-            services.reach.db,
-            services.settings.db_path,
-            services.texts,
-            lang,
-            scope,
-            period,
-            Path(folder),
-            ("xlsx", "csv"),
-            who=actor.user_key,
-        )
-        for path in result.files:
-            with path.open("rb") as handle:
-                # Tens of megabytes take longer than the default 5-second write timeout.
-                await context.bot.send_document(
-                    chat.id, handle, filename=path.name, write_timeout=UPLOAD_TIMEOUT
-                )
+    async with preparing(update, context, lang):
+        with reporting.temp_dir() as folder:
+            _, result = await reporting.export(
+                services.reach.db,
+                services.settings.db_path,
+                services.texts,
+                lang,
+                scope,
+                period,
+                Path(folder),
+                ("xlsx", "csv"),
+                who=actor.user_key,
+            )
+            for path in result.files:
+                with path.open("rb") as handle:
+                    # Tens of megabytes take longer than the default 5-second write timeout.
+                    await context.bot.send_document(
+                        chat.id, handle, filename=path.name, write_timeout=UPLOAD_TIMEOUT
+                    )
     text = services.texts.render(
         lang,
         "export_sent",
@@ -147,9 +150,10 @@ async def _send_charts(
     services = context.services
     chat = update.effective_chat
     assert chat is not None
-    pngs = await reporting.chart_pngs(services.reach.db, services.texts, lang, scope, period)
-    for _, png in pngs:
-        await context.bot.send_photo(chat.id, png)
+    async with preparing(update, context, lang):
+        pngs = await reporting.chart_pngs(services.reach.db, services.texts, lang, scope, period)
+        for _, png in pngs:
+            await context.bot.send_photo(chat.id, png)
 
 
 async def qr_command(update: Update, context: BotContext) -> None:
@@ -173,20 +177,23 @@ async def qr_command(update: Update, context: BotContext) -> None:
         if not services.reach.access.may_print_poster(actor, unit):
             await send_text(update, context, services.texts.render(lang, "not_allowed"))
             return
-    # Imported here: matplotlib costs a second and ~30 MB, needed only for posters and charts.
-    from bot.reports.posters import poster_pdf, poster_png, poster_text
-
     payload = deep_links.guide_payload(guide.id, unit.code if unit else "")
     link = deep_links.link(services.bot_username, payload)
-    text = poster_text(
-        services.texts, lang, guide.localized_title(lang), link, unit.name if unit else ""
-    )
     chat = update.effective_chat
     assert chat is not None
-    png, pdf = poster_png(text), poster_pdf(text)
-    caption = services.texts.render(lang, "qr_caption", link=link)
-    await context.bot.send_photo(chat.id, png, caption=caption)
-    await context.bot.send_document(chat.id, pdf, filename=f"poster-{payload}.pdf")
+    async with preparing(update, context, lang):
+        # Imported here: matplotlib costs a second and ~30 MB, needed only for posters and
+        # charts; drawing runs on a worker thread so that other people are not kept waiting.
+        from bot.reports.posters import poster_pdf, poster_png, poster_text
+
+        title = guide.localized_title(lang)
+        text = poster_text(services.texts, lang, title, link, unit.name if unit else "")
+        png, pdf = await asyncio.gather(
+            asyncio.to_thread(poster_png, text), asyncio.to_thread(poster_pdf, text)
+        )
+        caption = services.texts.render(lang, "qr_caption", link=link)
+        await context.bot.send_photo(chat.id, png, caption=caption)
+        await context.bot.send_document(chat.id, pdf, filename=f"poster-{payload}.pdf")
 
 
 async def _qr_usage(update: Update, context: BotContext, lang: str) -> None:
