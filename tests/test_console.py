@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+from pathlib import Path
 
 from tests.cli import run_bot_command
 
@@ -29,3 +31,25 @@ def test_console_literal_number_gets_the_otp_warning() -> None:
     result = run_console("> 123456\n")
     assert result.returncode == 0
     assert "đừng gửi mã OTP" in result.stdout
+
+
+def test_console_as_a_volunteer_logs_a_first_assist_then_switches_person() -> None:
+    # 1 = «📝 Ghi nhận hỗ trợ» in a member's menu; 1 = VNeID mức 1; 13 = 16–30; 20 = save.
+    script = "1\n1\n13\n20\n/as resident\n/help\nq\n"
+    result = run_bot_command("console", "--as", "volunteer", stdin=script)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "[1] 📝 Ghi nhận hỗ trợ" in out
+    assert "✅ Đã lưu" in out
+    assert "👤 Bây giờ bạn là: Người dân" in out
+    assert "/join MÃ-MỜI" in out.split("👤 Bây giờ bạn là: Người dân")[1]
+    assert "Bot API errors" not in out
+
+
+def test_console_on_a_real_database_shows_its_data(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    assert run_bot_command("demo-data", "--assists", "300", DB_PATH=str(db)).returncode == 0
+    result = run_bot_command("console", "--db", str(db), stdin="/report tất cả\nq\n")
+    assert result.returncode == 0, result.stderr
+    [assists] = re.findall(r"Lượt hỗ trợ: ([\d.]+)", result.stdout)
+    assert int(assists.replace(".", "")) >= 300  # the demo's records (batches count more)

@@ -104,7 +104,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     ],
     "language": [{"current": "vi"}, {"current": "en"}],
     "search_hint": [{}],
-    "help": [{"role": "resident"}, {"role": "volunteer"}, {"role": "staff"}],
+    "help": [{"role": r} for r in ("resident", "volunteer", "staff", "staff+volunteer")],
     "search_results": [{"query": "<b>&", "hits": [("A & B", "x < y")]}],
     "search_empty": [{"query": "<i>", "examples": ["A"]}, {"query": "x", "examples": []}],
     "inline_card": [{"title": "A & B", "summary": "<s>", "step_count": 4}],

@@ -43,6 +43,13 @@ class ConsoleScreen:
         self.buttons: list[JSONDict] = []
         self._answers_seen = 0
 
+    def show_changes_quietly(self) -> None:
+        """Take what is already in the chat as seen (set-up messages are not shown)."""
+        self._answers_seen = len(self.user.api.callback_answers)
+        for message in self.user.bot_messages():
+            state = (_shown_text(message), repr(message.get("reply_markup")))
+            self._seen[message["message_id"]] = state
+
     def show_changes(self) -> None:
         answers = list(self.user.api.callback_answers.values())
         for answer in answers[self._answers_seen :]:
@@ -56,8 +63,10 @@ class ConsoleScreen:
             edited = message["message_id"] in self._seen
             self._seen[message["message_id"]] = state
             self._print_message(message, edited)
-        last = self.user.bot_messages()
-        self.buttons = SimUser.buttons(last[-1]) if last else []
+        # Numbers press the buttons of the last message that has any (a plain message after
+        # a screen must not turn "1" into a search).
+        with_buttons = [m for m in self.user.bot_messages() if SimUser.buttons(m)]
+        self.buttons = SimUser.buttons(with_buttons[-1]) if with_buttons else []
 
     def _print_message(self, message: JSONDict, edited: bool) -> None:
         heading = "✎ (sửa tại chỗ)" if edited else "🤖 Bot"
@@ -80,17 +89,30 @@ class ConsoleScreen:
         self.out.flush()
 
 
+# The console's people: one Telegram id each, so their roles and data stay apart.
+PEOPLE = {"admin": 1, "volunteer": 2, "resident": 3}
+PEOPLE_NAMES = {"admin": "Quản trị", "volunteer": "Tình nguyện viên", "resident": "Người dân"}
+
+
 async def run_console(
-    settings: Settings, lines: TextIO = sys.stdin, out: TextIO = sys.stdout
+    settings: Settings,
+    lines: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    *,
+    db_path: Path | None = None,
+    person: str = "admin",
 ) -> int:
+    """`db_path`: a real database (by default a throwaway one); `person`: who types first.
+    The console's admin (id 1) is an admin for this session only."""
     api = StandinBotApi()
     await api.start()
     with tempfile.TemporaryDirectory(prefix="outreach-console-") as tmp:
-        # A throwaway database: trying guides must never touch real data.
         local = settings.model_copy(
             update={
                 "bot_api_base_url": api.base_url,
-                "db_path": Path(tmp) / "console.db",
+                # A throwaway database unless one is named: trying guides never touches data.
+                "db_path": db_path or Path(tmp) / "console.db",
+                "admin_ids": [*settings.admin_ids, PEOPLE["admin"]],
             }
         )
         app = build_application(local, token=api.token)
@@ -98,21 +120,29 @@ async def run_console(
         assert app.post_init is not None
         await app.post_init(app)
         api.deliver = lambda update: app.process_update(Update.de_json(update, app.bot))
-        user = SimUser(api, user_id=1, first_name="Bạn")
-        screen = ConsoleScreen(user, out)
-        out.write(
-            "Xem trước bot — không cần token, không cần mạng.\n"
-            "Gõ số để bấm nút, gõ chữ để tìm (vd: quen mat khau vneid), /start để mở menu,\n"
-            "'> 123456' để gửi nguyên văn, q hoặc Ctrl-D để thoát.\n"
-        )
+        people: dict[str, ConsoleScreen] = {}
         try:
-            await user.send("/start")
+            screen = await _person(api, people, person, out)
+            out.write(
+                "Xem trước bot — không cần token, không cần mạng.\n"
+                "Gõ số để bấm nút, gõ chữ để tìm (vd: quen mat khau vneid), /start để mở menu,\n"
+                "'> 123456' để gửi nguyên văn, '/as resident|volunteer|admin' để đổi người,\n"
+                "q hoặc Ctrl-D để thoát.\n"
+            )
+            await screen.user.send("/start")
             screen.show_changes()
             while True:
                 line = await _read_line(lines)
                 if line is None or line.strip().lower() in ("q", "quit", "exit", "thoat"):
                     break
-                await _act(line.strip(), user, screen)
+                words = line.split()
+                if len(words) == 2 and words[0] == "/as" and words[1] in PEOPLE:
+                    screen = await _person(api, people, words[1], out)
+                    out.write(f"{RULE}\n👤 Bây giờ bạn là: {PEOPLE_NAMES[words[1]]}\n")
+                    await screen.user.send("/start")
+                    screen.show_changes()
+                    continue
+                await _act(line.strip(), screen.user, screen)
                 screen.show_changes()
         finally:
             await app.shutdown()
@@ -123,6 +153,36 @@ async def run_console(
         out.write(f"⚠ Bot API errors: {[(c.method, c.description) for c in api.errors]}\n")
         return 1
     return 0
+
+
+async def _person(
+    api: StandinBotApi, people: dict[str, ConsoleScreen], role: str, out: TextIO
+) -> ConsoleScreen:
+    """The console's person for `role`; a volunteer joins (through the bot, by an invite the
+    console's admin makes) the first time they are needed."""
+    if role not in people:
+        user = SimUser(api, user_id=PEOPLE[role], first_name=PEOPLE_NAMES[role])
+        if role == "volunteer":
+            await _join_as_volunteer(api, user)
+        people[role] = ConsoleScreen(user, out)
+        people[role].show_changes_quietly()
+    return people[role]
+
+
+async def _join_as_volunteer(api: StandinBotApi, user: SimUser) -> None:
+    admin = SimUser(api, user_id=PEOPLE["admin"], first_name=PEOPLE_NAMES["admin"])
+    await user.send("/mine")
+    if "Số liệu" in str(user.last().get("text", "")):
+        return  # a member already (a real database from an earlier session)
+    await admin.send("/invite 01")  # Hà Nội: in every database, built in
+    code = next(
+        line.split(":", 1)[1].strip()
+        for message in admin.bot_messages()
+        for line in str(message.get("text", "")).splitlines()
+        if line.startswith(("Mã:", "Code:"))
+    )
+    await user.send(f"/join {code}")
+    await user.send(PEOPLE_NAMES["volunteer"])
 
 
 async def _read_line(lines: TextIO) -> str | None:

@@ -57,6 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
     console = sub.add_parser("console", help="chat with the bot in this terminal, offline")
+    console.add_argument(
+        "--db", type=Path, metavar="PATH", help="a real database (default: a throwaway one)"
+    )
+    console.add_argument(
+        "--as",
+        dest="person",
+        choices=("resident", "volunteer", "admin"),
+        default="admin",
+        help="who you are at first (switch with /as in the console)",
+    )
     console.set_defaults(handler=_console)
     guides = sub.add_parser("guides", help="validate or list the guide files")
     guides_sub = guides.add_subparsers(dest="guides_command", required=True)
@@ -223,7 +233,13 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
 
     setup_logging("WARNING", [])
     try:
-        return asyncio.run(run_console(settings))
+        return asyncio.run(
+            run_console(
+                settings,
+                db_path=getattr(args, "db", None),
+                person=getattr(args, "person", "admin"),
+            )
+        )
     except GuidesInvalid as exc:
         print(f"outreach-bot: {exc}", file=sys.stderr)
         return 1

@@ -37,10 +37,13 @@ class Actor:
 
     @property
     def role(self) -> str:
-        """What the menu and help offer this person: staff, volunteer or resident."""
-        if self.staff:
-            return "staff"
-        return "volunteer" if self.volunteer is not None else "resident"
+        """What the menu and help offer this person: "resident", "volunteer" (logs assists),
+        "staff" (reports, invites), or "staff+volunteer" (a coordinator, or an admin who
+        also joined a unit)."""
+        parts = [
+            name for name, has in (("staff", self.staff), ("volunteer", self.volunteer)) if has
+        ]
+        return "+".join(parts) or "resident"
 
     def why_not_volunteer(self) -> str:
         """The template that explains why this person cannot log assists."""

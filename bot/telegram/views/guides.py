@@ -101,7 +101,7 @@ class Views:
 
     def _menu(self, lang: str, role: str) -> View:
         rows = []
-        if role != RESIDENT:  # members log their work from the menu, not from memory
+        if "volunteer" in role:  # members log their work from the menu, not from memory
             rows += [
                 [
                     self._new_form(lang, "btn_menu_assist", "o"),
