@@ -117,3 +117,18 @@ def test_demo_data_adds_to_demo_and_refuses_real_data(tmp_path: Path, demo_db: s
         conn.execute("UPDATE assists SET token = 'real' WHERE id = 1")
     refused = run_bot_command("demo-data", "--assists", "10", DB_PATH=str(path))
     assert refused.returncode == 1 and "real assists" in refused.stderr
+
+
+def test_the_workbook_speaks_vietnamese_and_shows_levels(tmp_path: Path, demo_db: str) -> None:
+    out = tmp_path / "w.xlsx"
+    result = run_bot_command("export", "--format", "xlsx", "--out", str(out), DB_PATH=demo_db)
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(out, read_only=True)
+    units = list(book["Theo đơn vị"].values)
+    assert units[0][:3] == ("Mã đơn vị", "Cấp", "Loại")
+    kinds = {row[2] for row in units[1:]}
+    assert kinds and not kinds & {"province", "ward", "commune", "city"}, kinds
+    assert {1, 2} <= {row[1] for row in units[1:]}  # provinces and their communes, told apart
+    summary = [str(row[0]) for row in book["Tổng hợp"].values]
+    assert not any(line.endswith(": ?") for line in summary)
+    assert any(line.endswith(": không rõ") for line in summary)

@@ -86,7 +86,7 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _summary_csv(
-    texts: Texts, lang: str, result: Report, lines: list[tuple[str, str, str, int, int]]
+    texts: Texts, lang: str, result: Report, lines: list[tuple[str, int, str, str, int, int]]
 ) -> str:
     label = texts.label
     out = io.StringIO()
@@ -102,9 +102,9 @@ def _summary_csv(
         ("out", "outcome_name", "outcome"),
     ):
         for key, count in result.by_dim.get(dim, []):
-            name = label(lang, macro, key) if key else "?"
+            name = label(lang, macro, key) if key else label(lang, "unknown")
             writer.writerow([f"{label(lang, 'xl_col', column)}: {name}", count])
-    for code, _, name, people, assists in lines:
+    for code, _, _, name, people, assists in lines:
         writer.writerow([f"{label(lang, 'xl_col', 'unit')}: {code} {name}", f"{people}/{assists}"])
     return "\ufeff" + out.getvalue()
 

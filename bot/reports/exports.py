@@ -114,7 +114,7 @@ def write_xlsx(
     path: Path,
     formatter: RecordFormatter,
     report: Report,
-    unit_lines: list[tuple[str, str, str, int, int]],
+    unit_lines: list[tuple[str, int, str, str, int, int]],
     records: Iterator[tuple],
 ) -> int:
     import xlsxwriter  # imported here: only exports need it
@@ -150,7 +150,7 @@ def write_xlsx(
             ("out", "outcome_name"),
         ):
             for key, count in report.by_dim.get(dim, []):
-                name = label(lang, macro, key) if key else "?"
+                name = label(lang, macro, key) if key else label(lang, "unknown")
                 lines.append((f"{label(lang, 'xl_col', _DIM_COLUMN[dim])}: {name}", count))
         summary.write_row(
             0, 0, [label(lang, "xl_col", "item"), label(lang, "xl_col", "value")], bold
@@ -162,11 +162,14 @@ def write_xlsx(
         units.set_column(0, 1, 14)
         units.set_column(2, 2, 36)
         header = [
-            label(lang, "xl_col", c) for c in ("unit_code", "kind", "unit", "people", "assists")
+            label(lang, "xl_col", c)
+            for c in ("unit_code", "level", "kind", "unit", "people", "assists")
         ]
         units.write_row(0, 0, header, bold)
-        for number, line in enumerate(unit_lines, start=1):
-            units.write_row(number, 0, line)
+        units.autofilter(0, 0, len(unit_lines), len(header) - 1)  # filter one level to sum
+        for number, (code, level, kind, name, people, assists) in enumerate(unit_lines, 1):
+            kind_name = label(lang, "unit_kind", kind)
+            units.write_row(number, 0, [code, level, kind_name, name, people, assists])
 
         count = 0
         sheet = None

@@ -87,14 +87,17 @@ class ReportRepository:
 
     async def unit_lines(
         self, scope: Unit | None, period: Period
-    ) -> list[tuple[str, str, str, int, int]]:
-        """Every unit of the scope with records in the period: code, kind, name, people, assists."""
+    ) -> list[tuple[str, int, str, str, int, int]]:
+        """Every unit of the scope with records in the period: code, level (1 for a province,
+        2 for its communes, …), kind, name, people, assists. A unit's figures include those
+        of the units below it, so only lines of one level add up."""
         where, params = "", []
         if scope is not None:
             where, params = "AND substr(u.path, 1, ?) = ?", [len(scope.path), scope.path]
         span = [period.first_day, period.last_day]
         totals = await self._db.read(
-            "SELECT u.code, u.kind, u.name, r.level, sum(r.assists), sum(r.anon) FROM rollup r "
+            "SELECT u.code, u.path, u.kind, u.name, r.level, sum(r.assists), sum(r.anon) "
+            "FROM rollup r "
             f"JOIN units u ON u.id = r.level WHERE r.dim = 'all' AND r.day BETWEEN ? AND ? {where} "
             "GROUP BY r.level ORDER BY u.path",
             span + params,
@@ -108,8 +111,15 @@ class ReportRepository:
             )
         )
         return [
-            (code, kind, name, int(anon) + int(keyed.get(level, 0)), int(count))
-            for code, kind, name, level, count, anon in totals
+            (
+                code,
+                str(path).strip("/").count("/") + 1,
+                kind,
+                name,
+                int(anon) + int(keyed.get(level, 0)),
+                int(count),
+            )
+            for code, path, kind, name, level, count, anon in totals
         ]
 
     async def first_day(self, scope: Unit | None) -> int | None:
