@@ -280,6 +280,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_drill": ["Phường Ba Đình"],
     "xl_sheet": ["summary"],
     "xl_col": ["people"],
+    "unit_kind": ["province"],
     "yes_no": [True],
     "chart_title": ["time", "Hà Nội", "01/11/2026–28/11/2026"],
     "chart_axis": ["assists"],
