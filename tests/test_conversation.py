@@ -68,7 +68,10 @@ async def test_walk_through_a_guide_edits_one_message_in_place(
     assert any(title in " ".join(user.button_texts()) for title in related_titles)
     await user.press("✅ Xong")
     assert "Bạn đã làm xong" in user.last()["text"]
-    assert "Nguồn tham khảo" in user.last()["text"]
+    await user.press("📚 Nguồn đầy đủ")  # every source, for the curious and for editors
+    assert "Nguồn của hướng dẫn" in user.last()["text"]
+    await user.press("◀ Quay lại")
+    assert "Bạn đã làm xong" in user.last()["text"]
     assert len(user.bot_messages()) == 1, "the whole walk-through is one message"
     assert calls(api, "answerCallbackQuery") == calls(api, "editMessageText")
 

@@ -176,3 +176,28 @@ async def test_slow_commands_say_they_are_working(
     assert methods.index("deleteMessage", methods.index("sendPhoto")) > 0  # then replaced
     assert all("Đang chuẩn bị" not in m.get("text", "") for m in admin.bot_messages())
     assert "photo" in admin.last()
+
+
+def test_every_done_screen_is_short_with_official_sources_first() -> None:
+    from markupsafe import escape
+
+    from bot.config import PROJECT_ROOT
+    from bot.guides.loader import load_guides
+    from bot.guides.navigation import Screen, ScreenKind
+    from bot.telegram.views.guides import Views
+    from bot.texts.telegram_html import parse_html
+    from bot.texts.templates import Texts
+
+    library, _ = load_guides(PROJECT_ROOT / "guides")
+    views = Views(Texts(PROJECT_ROOT / "templates"), library)
+    for guide in library:
+        view = views.render("vi", Screen(ScreenKind.DONE, guide))
+        text = parse_html(view.text)
+        assert len(text) < 600, (guide.id, len(text))
+        assert "gocchiase247" not in view.text and "gamehov" not in view.text
+        shown = [s for s in guide.sources if str(escape(str(s.url))) in view.text]
+        assert len(shown) <= 2 and all(s.official for s in shown), guide.id
+        labels = [b.text for row in view.markup.inline_keyboard for b in row]
+        assert "📚 Nguồn đầy đủ" in labels and "🏠 Menu" in labels
+        everything = views.render("vi", Screen(ScreenKind.SOURCES, guide))
+        assert all(str(escape(str(s.url))) in everything.text for s in guide.sources)

@@ -99,9 +99,15 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         },
     ],
     "done": [
-        {"guide": GUIDE, "title": GUIDE.title, "has_related": True},
-        {"guide": GUIDE, "title": GUIDE.title, "has_related": False},
+        {"guide": GUIDE, "title": GUIDE.title, "has_related": True, "sources": []},
+        {
+            "guide": GUIDE,
+            "title": GUIDE.title,
+            "has_related": False,
+            "sources": list(GUIDE.sources[:2]),
+        },
     ],
+    "sources": [{"guide": GUIDE, "title": GUIDE.title}],
     "language": [{"current": "vi"}, {"current": "en"}],
     "search_hint": [{}],
     "help": [{"role": r} for r in ("resident", "volunteer", "staff", "staff+volunteer")],

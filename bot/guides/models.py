@@ -37,10 +37,19 @@ class Step(_Strict):
     troubleshooting: tuple[Trouble, ...] = ()
 
 
+# Sites run by the state: a resident is shown these first (the full list is for editors).
+OFFICIAL_SUFFIXES = (".gov.vn", "chinhphu.vn", "dangcongsan.vn")
+
+
 class Source(_Strict):
     title: str = Field(min_length=2, max_length=200)
     url: HttpUrl
     checked: dt.date
+
+    @property
+    def official(self) -> bool:
+        host = (self.url.host or "").lower()
+        return host.endswith(OFFICIAL_SUFFIXES)
 
 
 class Guide(_Strict):
@@ -81,6 +90,10 @@ class Guide(_Strict):
         """
         digest = hashlib.blake2s("\n".join(s.title for s in self.steps).encode(), digest_size=3)
         return digest.hexdigest()
+
+    def official_sources(self, limit: int = 2) -> list[Source]:
+        """What the done screen shows: at most `limit` sources run by the state."""
+        return [source for source in self.sources if source.official][:limit]
 
     def localized_title(self, language: str) -> str:
         return self.title_en if language == "en" and self.title_en else self.title

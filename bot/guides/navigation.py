@@ -23,6 +23,7 @@ class Action(StrEnum):
     LANGUAGE = "l"
     SEARCH_HINT = "q"
     HELP_PAGE = "?"
+    SOURCES = "o"  # every source of a guide (the done screen shows the official ones)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ScreenKind(StrEnum):
     LANGUAGE = "language"
     SEARCH_HINT = "search_hint"
     HELP = "help"
+    SOURCES = "sources"
 
 
 class Notice(StrEnum):
@@ -100,6 +102,8 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
         return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED, unit=unit)
     if nav.action is Action.DONE:
         return Screen(ScreenKind.DONE, guide=guide, unit=unit)
+    if nav.action is Action.SOURCES:
+        return Screen(ScreenKind.SOURCES, guide=guide, unit=unit)
     if not 1 <= nav.step <= len(guide.steps):
         return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED, unit=unit)
     # A photo button lands on its step; the handler then sends the picture beside it.

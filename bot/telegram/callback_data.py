@@ -21,7 +21,9 @@ _UNIT = re.compile(r"^[0-9a-z]{1,4}$")
 _MAX_UNIT = 36**4 - 1
 
 
-_CARRIES_UNIT = frozenset({Action.INTRO, Action.STEP, Action.HELP, Action.PHOTO, Action.DONE})
+_CARRIES_UNIT = frozenset(
+    {Action.INTRO, Action.STEP, Action.HELP, Action.PHOTO, Action.DONE, Action.SOURCES}
+)
 
 
 def _base36(number: int) -> str:
@@ -48,7 +50,7 @@ def encode(nav: Nav) -> str:
             parts.append(nav.guide_id)
         case Action.STEP | Action.HELP | Action.PHOTO:
             parts += [nav.guide_id, str(nav.step), nav.version]
-        case Action.DONE:
+        case Action.DONE | Action.SOURCES:
             parts += [nav.guide_id, nav.version]
         case Action.LANGUAGE:
             parts.append(nav.language)
@@ -83,6 +85,7 @@ def decode(data: str | None) -> Nav:
         Action.HELP: 3,
         Action.PHOTO: 3,
         Action.DONE: 2,
+        Action.SOURCES: 2,
     }[action]
     if action in _CARRIES_UNIT and len(args) == expected + 1:
         if not _UNIT.match(args[-1]):
@@ -103,7 +106,7 @@ def decode(data: str | None) -> Nav:
             if not args[1].isdigit() or len(args[1]) > 3:
                 raise InvalidCallback("bad step number")
             return Nav(action, _guide_id(args[0]), int(args[1]), _version(args[2]), unit=unit)
-        case Action.DONE:
+        case Action.DONE | Action.SOURCES:
             return Nav(action, guide_id=_guide_id(args[0]), version=_version(args[1]), unit=unit)
     return Nav(action)
 

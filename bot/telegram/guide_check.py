@@ -26,6 +26,7 @@ def check_guides(guides_dir: Path, templates_dir: Path) -> tuple[int, list[Guide
                 (f"steps[{number}].troubleshooting", Screen(ScreenKind.STUCK, guide, number))
             )
         screens.append(("(done screen)", Screen(ScreenKind.DONE, guide)))
+        screens.append(("(sources screen)", Screen(ScreenKind.SOURCES, guide)))
         for language in LANGUAGES:
             for field, screen in screens:
                 view = views.render(language, screen)

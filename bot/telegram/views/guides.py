@@ -90,6 +90,7 @@ class Views:
             ScreenKind.DONE: self._done,
             ScreenKind.LANGUAGE: self._language,
             ScreenKind.SEARCH_HINT: self._search_hint,
+            ScreenKind.SOURCES: self._sources,
         }[screen.kind]
         return self._with_notice(lang, screen, builder(lang, screen))
 
@@ -233,13 +234,26 @@ class Views:
                 self._share_button(lang, guide),
             ]
         )
-        rows.append([self._menu_button(lang)])
+        sources = Nav(Action.SOURCES, guide.id, version=guide.version, unit=screen.unit)
+        rows.append([self._nav(lang, "btn_sources", sources), self._menu_button(lang)])
         text = self.texts.render(
             lang,
             "done",
             guide=guide,
             title=guide.localized_title(lang),
             has_related=bool(related),
+            sources=guide.official_sources(),
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _sources(self, lang: str, screen: Screen) -> View:
+        """Every source of a guide, with the date it was checked: for the curious and editors."""
+        guide = screen.guide
+        assert guide is not None
+        done = Nav(Action.DONE, guide.id, version=guide.version, unit=screen.unit)
+        rows = [[self._nav(lang, "btn_back", done), self._menu_button(lang)]]
+        text = self.texts.render(
+            lang, "sources", guide=guide, title=guide.localized_title(lang)
         )
         return View(text, InlineKeyboardMarkup(rows))
 
