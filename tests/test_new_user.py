@@ -201,3 +201,12 @@ def test_every_done_screen_is_short_with_official_sources_first() -> None:
         assert "📚 Nguồn đầy đủ" in labels and "🏠 Menu" in labels
         everything = views.render("vi", Screen(ScreenKind.SOURCES, guide))
         assert all(str(escape(str(s.url))) in everything.text for s in guide.sources)
+
+
+async def test_search_results_are_the_buttons(api: StandinBotApi, bot: RunningBot) -> None:
+    person = SimUser(api)
+    await person.send("quen mat khau vneid")
+    text = person.last()["text"]
+    assert "Kết quả cho «quen mat khau vneid»" in text and len(text.splitlines()) == 1
+    assert "Quên mật khẩu VNeID" not in text  # the title is on its button, not twice
+    assert any("Quên mật khẩu VNeID" in label for label in person.button_texts())

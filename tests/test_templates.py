@@ -111,7 +111,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "language": [{"current": "vi"}, {"current": "en"}],
     "search_hint": [{}],
     "help": [{"role": r} for r in ("resident", "volunteer", "staff", "staff+volunteer")],
-    "search_results": [{"query": "<b>&", "hits": [("A & B", "x < y")]}],
+    "search_results": [{"query": "<b>&", "count": 3}],
     "search_empty": [{"query": "<i>", "examples": ["A"]}, {"query": "x", "examples": []}],
     "inline_card": [{"title": "A & B", "summary": "<s>", "step_count": 4}],
     "notice": [{"kind": kind.value} for kind in Notice if kind is not Notice.NONE],
@@ -247,8 +247,10 @@ def test_every_template_renders_valid_telegram_html(language: str, name: str) ->
 
 
 def test_user_text_is_escaped() -> None:
-    text = TEXTS.render("vi", "search_results", query="<b>&", hits=[("A & B", "x < y")])
-    assert "«&lt;b&gt;&amp;»" in text and "A &amp; B" in text
+    text = TEXTS.render("vi", "search_results", query="<b>&", count=1)
+    assert "«&lt;b&gt;&amp;»" in text
+    text = TEXTS.render("vi", "intro", guide=GUIDE, title="A & B", summary="x < y", step_count=1)
+    assert "A &amp; B" in text and "x &lt; y" in text
 
 
 def test_quoted_labels_in_guides_are_bold() -> None:

@@ -293,12 +293,9 @@ class Views:
             return View(text, InlineKeyboardMarkup(rows))
         rows = [[self._guide_button(lang, hit.guide)] for hit in hits]
         rows.append([self._menu_button(lang)])
-        text = self.texts.render(
-            lang,
-            "search_results",
-            query=query,
-            hits=[(h.guide.localized_title(lang), h.guide.localized_summary(lang)) for h in hits],
-        )
+        # The results are the buttons themselves: titles listed above them as well made two
+        # phone screens of the same names.
+        text = self.texts.render(lang, "search_results", query=query, count=len(hits))
         return View(text, InlineKeyboardMarkup(rows))
 
     def inline_card(self, lang: str, guide: Guide, bot_username: str) -> View:
