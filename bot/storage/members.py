@@ -44,16 +44,6 @@ class MemberRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def by_user(self, user_key: str) -> Member | None:
-        row = await self._db.fetchone(
-            f"SELECT {_MEMBER} FROM members WHERE user_key = ?", (user_key,)
-        )
-        return _member(row) if row else None
-
-    async def get(self, member_id: int) -> Member | None:
-        row = await self._db.fetchone(f"SELECT {_MEMBER} FROM members WHERE id = ?", (member_id,))
-        return _member(row) if row else None
-
     async def all(self) -> list[Member]:
         return [_member(r) for r in await self._db.fetchall(f"SELECT {_MEMBER} FROM members")]
 

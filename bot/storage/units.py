@@ -62,18 +62,6 @@ class UnitRepository:
             units, key=lambda u: [code.get(int(i), "") for i in u.path.strip("/").split("/")]
         )
 
-    async def child_counts(self, unit_ids: list[int]) -> dict[int, int]:
-        """How many children each unit has (absent = none): the unit picker's "›" buttons."""
-        if not unit_ids:
-            return {}
-        marks = ",".join("?" * len(unit_ids))
-        rows = await self._db.fetchall(
-            f"SELECT parent_id, count(*) FROM units WHERE parent_id IN ({marks}) "
-            "GROUP BY parent_id",
-            unit_ids,
-        )
-        return {int(p): int(n) for p, n in rows}
-
     async def count(self) -> int:
         row = await self._db.fetchone("SELECT count(*) FROM units")
         return int(row[0])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.reach.domain.model import Invite, Member, Role, Unit
+from bot.reach.domain.model import Invite, Role, Unit
 from bot.reach.services.access import Actor, example_unit
 from bot.reach.services.directory import Directory
 from bot.storage.members import MemberRepository, MemberRow
@@ -131,13 +131,8 @@ class Membership:
         if member.user_key == actor.user_key:
             return NotYourself()
         await self._members.set_active(member.id, active)
-        self._directory.put_member(_with_active(member, active))
+        self._directory.put_member(replace(member, active=active))
         listing = await self.page(actor, page)
         assert isinstance(listing, MembersPage)
         return Changed(active, listing)
 
-
-def _with_active(member: Member, active: bool) -> Member:
-    return Member(
-        member.id, member.user_key, member.display_name, member.role, member.unit_id, active
-    )
