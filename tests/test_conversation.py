@@ -315,6 +315,7 @@ async def test_step_with_an_image_offers_the_picture(api: StandinBotApi, tmp_pat
     (guides / "images" / "step1.png").write_bytes(TINY_PNG)
     guide = valid_guide("with-picture")
     guide["steps"][0]["image"] = "images/step1.png"
+    guide["steps"][0]["image_caption"] = "Nút cần bấm nằm ở góc dưới màn hình"
     (guides / "with-picture.yaml").write_text(yaml.safe_dump(guide, allow_unicode=True))
     running = await start_bot(make_settings(tmp_path, api.base_url, guides_dir=guides), api)
     try:
@@ -325,7 +326,8 @@ async def test_step_with_an_image_offers_the_picture(api: StandinBotApi, tmp_pat
         await person.press("🖼 Xem ảnh minh họa")
         photo = person.last()
         assert photo["photo"][0]["file_size"] == len(TINY_PNG)
-        assert "Ảnh minh họa bước 1: Bước một" in photo["caption"]
+        assert "Bước 1: Bước một" in photo["caption"]
+        assert "Nút cần bấm nằm ở góc dưới màn hình" in photo["caption"]
         assert "Bước 1/2" in screen["text"], "the step stays on screen beside the picture"
         await person.press("Tiếp ▶", screen)
         assert "🖼 Xem ảnh minh họa" not in person.button_texts(), "step 2 has no picture"

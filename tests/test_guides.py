@@ -90,6 +90,10 @@ def test_valid_sample_has_no_problems(tmp_path: Path) -> None:
             {"steps": [{"title": "A b", "text": "xx", "image": "images/none.png"}]},
             "sample-guide.yaml: steps[1].image: file 'images/none.png' not found",
         ),
+        (
+            {"steps": [{"title": "A b", "text": "xx", "image_caption": "Ảnh không có ở đâu"}]},
+            "sample-guide.yaml: steps[1].image_caption: a caption needs an image",
+        ),
     ],
 )
 def test_schema_errors_name_file_and_field(
@@ -212,3 +216,20 @@ def test_library_covers_every_topic_with_complete_guides() -> None:
         assert any(s.troubleshooting for s in guide.steps), guide.id
         # People type without accents: at least one keyword must be plain ASCII.
         assert any(k.isascii() for k in guide.keywords), guide.id
+
+
+def test_a_picture_needs_a_caption_and_a_small_file(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "big.png").write_bytes(b"\x89PNG" + bytes(210 * 1024))
+    step = {"title": "A b", "text": "xx", "image": "images/big.png"}
+    write(tmp_path, valid_guide(steps=[step]), name="sample-guide")
+    problems = problems_in(tmp_path)
+    assert "sample-guide.yaml: steps[1].image: larger than 200 KB" in problems
+    assert "sample-guide.yaml: steps[1].image_caption: every picture needs a caption" in problems
+
+
+def test_the_library_has_pictures_with_captions_in_ten_guides() -> None:
+    library, problems = load_guides(PROJECT_ROOT / "guides")
+    assert not problems
+    pictured = {g.id for g in library for s in g.steps if s.image and s.image_caption}
+    assert len(pictured) >= 10, sorted(pictured)

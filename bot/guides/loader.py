@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.guides.models import TOPIC_ORDER, Guide, Topic
+from bot.guides.models import MAX_IMAGE_BYTES, TOPIC_ORDER, Guide, Step, Topic
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
 # libyaml's safe loader, where PyYAML has it (its wheels do): the pure-Python one took most
@@ -102,11 +102,28 @@ def parse_guide_file(path: Path, root: Path) -> tuple[Guide | None, list[GuidePr
     if path.stem != guide.id:
         problems.append(GuideProblem(name, "id", f"must match the file name ('{path.stem}')"))
     for i, step in enumerate(guide.steps, start=1):
-        if step.image and not (root / step.image).is_file():
-            problems.append(
-                GuideProblem(name, f"steps[{i}].image", f"file '{step.image}' not found")
-            )
+        problems += _image_problems(name, root, i, step)
     return guide, problems
+
+
+def _image_problems(name: str, root: Path, number: int, step: Step) -> list[GuideProblem]:
+    where = f"steps[{number}]"
+    if not step.image:
+        if step.image_caption:
+            return [GuideProblem(name, f"{where}.image_caption", "a caption needs an image")]
+        return []
+    image = root / step.image
+    if not image.is_file():
+        return [GuideProblem(name, f"{where}.image", f"file '{step.image}' not found")]
+    problems = []
+    if image.stat().st_size > MAX_IMAGE_BYTES:
+        limit = MAX_IMAGE_BYTES // 1024
+        problems.append(GuideProblem(name, f"{where}.image", f"larger than {limit} KB"))
+    if not step.image_caption:
+        problems.append(
+            GuideProblem(name, f"{where}.image_caption", "every picture needs a caption")
+        )
+    return problems
 
 
 _LOADED: dict[tuple[object, ...], tuple[GuideLibrary, list[GuideProblem]]] = {}

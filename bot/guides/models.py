@@ -30,10 +30,16 @@ class Trouble(_Strict):
     fix: str = Field(min_length=3, max_length=1000)
 
 
+MAX_IMAGE_BYTES = 200 * 1024  # a picture must load quickly on a slow phone connection
+
+
 class Step(_Strict):
     title: str = Field(min_length=2, max_length=120)
     text: str = Field(min_length=2, max_length=3000)
     image: str | None = Field(default=None, description="Path relative to the guides folder.")
+    image_caption: str | None = Field(
+        default=None, min_length=10, max_length=300, description="What the picture shows."
+    )
     troubleshooting: tuple[Trouble, ...] = ()
 
 
