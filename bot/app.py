@@ -119,9 +119,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
         .update_queue(asyncio.Queue(maxsize=MAX_QUEUED))
         # A small pool: httpx slows down with many connections, and one bot needs few.
         .request(HTTPXRequest(connection_pool_size=8, httpx_kwargs={"verify": _tls()}))
-        .get_updates_request(
-            HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": _tls()})
-        )
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": _tls()}))
         .rate_limiter(
             # Telegram's published limits are ~30 messages/s for bulk sends and 20/min per
             # group. PTB's default also caps *every* request at 30/s overall, which would

@@ -61,16 +61,18 @@ async def test_batch_backdated(api: StandinBotApi, obot: RunningBot, admin: SimU
     await volunteer.send("/batch")
     await volunteer.press("Hồ sơ dịch vụ công")
     await volunteer.press("16–30")
-    await volunteer.press("20")
-    await volunteer.press("+ 1 người")
+    await volunteer.send("20")  # a typed number sets the count; it is not a search
+    assert "Số người: 20 (16–30: 20)\n" in volunteer.last()["text"]
+    await volunteer.press("+1")  # the steps add to it
+    await volunteer.press("60 trở lên")  # a second age band, counted apart
+    await volunteer.press("+10")
     await volunteer.press("Hôm nay")  # → yesterday
-    await volunteer.press("Cả 21 người đồng ý – Lưu")
-    assert "Đã lưu 21 người" in volunteer.last()["text"]
-    [(people, occurred, created)] = db_rows(
-        obot, "SELECT people, occurred_at, created_at FROM assists"
-    )
-    assert people == 21
-    assert 0 < created - occurred < 2 * 86400
+    await volunteer.press("Cả 31 người đồng ý – Lưu")
+    assert "Đã lưu 31 người" in volunteer.last()["text"]
+    rows = db_rows(obot, "SELECT age_band, people, occurred_at, created_at FROM assists")
+    assert sorted((band, people) for band, people, _, _ in rows) == [("16-30", 21), ("60p", 10)]
+    for _, _, occurred, created in rows:
+        assert 0 < created - occurred < 2 * 86400
 
 
 async def log_one(volunteer: SimUser, *, phone: str | None = None) -> None:
@@ -294,3 +296,26 @@ async def test_a_phone_number_typed_outside_a_form_is_deleted_not_echoed(
     assert not any("345" in m.get("text", "") for m in citizen.messages)
     await citizen.send("001234567890")  # a 12-digit ID number
     assert not any("1234567890" in m.get("text", "") for m in citizen.messages)
+
+
+async def test_the_form_labels_its_groups(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Mai")
+    await volunteer.send("/assist")
+    labels = [t for t in volunteer.button_texts() if t.startswith("⬇")]
+    assert [t.split(" (")[0] for t in labels] == [
+        "⬇ Đã hỗ trợ việc gì?",
+        "⬇ Kết quả",
+        "⬇ Nhóm tuổi",
+        "⬇ Giới tính",
+        "⬇ Hỏi người dân có đồng ý không, rồi lưu",
+    ]
+    form = volunteer.last()
+    await volunteer.press("⬇ Nhóm tuổi")
+    assert "Chọn nhóm tuổi" in list(api.callback_answers.values())[-1]["text"]
+    assert volunteer.last() == form, "a group's label changes nothing"
+    await volunteer.send("/batch")
+    labels = [t for t in volunteer.button_texts() if t.startswith("⬇")]
+    assert "⬇ Giới tính (không bắt buộc)" not in labels  # one sex for a group is made up
+    assert any(t.startswith("⬇ Số người") for t in labels)

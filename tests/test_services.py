@@ -180,13 +180,53 @@ async def test_batch_clamps_and_back_dating(world: World) -> None:
     assert isinstance(await press(world, volunteer, token, "k", "500"), form.FormScreen)
     assert await press(world, volunteer, token, "k", "501") == form.Toast("toast_stale_form")
     down = await press(world, volunteer, token, "j", "-999")
-    assert isinstance(down, form.FormScreen) and down.draft.people == 1  # never below one
+    assert isinstance(down, form.FormScreen) and down.draft.people == 0  # never below none
+    await press(world, volunteer, token, "s", "v1")
+    assert await press(world, volunteer, token, "a") == form.Toast("toast_need_people")
     for expected in (1, 2, 3, 4, 5, 6, 7, 0):  # today → 7 days back → today
         shown = await press(world, volunteer, token, "d")
         assert isinstance(shown, form.FormScreen) and shown.draft.days_back == expected
     assert form.backdated(NOW, 0) == NOW
     yesterday_noon = dt.datetime.fromtimestamp(form.backdated(NOW, 1), VIETNAM)
     assert yesterday_noon == dt.datetime(2027, 1, 14, 12, tzinfo=VIETNAM)
+
+
+async def test_a_batch_counts_typed_numbers_adds_steps_and_splits_age_bands(
+    world: World,
+) -> None:
+    volunteer = await world.member(3, "00004")
+    token = await _filled_form(world, volunteer, batch=True)
+    await press(world, volunteer, token, "s", "v2")
+    await world.reach.forms.count(volunteer, token, "37", NOW)  # typed: sets the count
+    await press(world, volunteer, token, "g", "16-30")  # the first band takes all 37
+    shown = await press(world, volunteer, token, "k", "20")
+    assert isinstance(shown, form.FormScreen) and shown.draft.counts() == {"16-30": 20}
+    await press(world, volunteer, token, "g", "60p")
+    for step in ("10", "5", "1", "1"):  # steps add, they do not replace
+        shown = await press(world, volunteer, token, "j", step)
+    assert isinstance(shown, form.FormScreen)
+    assert shown.draft.counts() == {"16-30": 20, "60p": 17} and shown.draft.people == 37
+    saved = await press(world, volunteer, token, "y")
+    assert isinstance(saved, form.SavedScreen) and saved.draft.people == 37
+    with sqlite3.connect(world.path) as conn:
+        rows = conn.execute("SELECT age_band, people FROM assists ORDER BY age_band").fetchall()
+    assert rows == [("16-30", 20), ("60p", 17)]
+    offer = await world.reach.own.undo_offer(volunteer, NOW)
+    assert offer is not None and offer.people == 37  # the batch is undone as one
+    assert await world.reach.own.undo(volunteer, offer.assist_id, NOW)
+    with sqlite3.connect(world.path) as conn:
+        assert conn.execute("SELECT count(*) FROM assists").fetchone() == (0,)
+
+
+async def test_a_typed_count_that_is_not_a_count_is_refused(world: World) -> None:
+    volunteer = await world.member(3, "00004")
+    token = await _filled_form(world, volunteer, batch=True)
+    for text in ("0", "501", "000"):
+        assert await world.reach.forms.count(volunteer, token, text, NOW) == form.CountInvalid()
+    for text in ("ba mươi", "12345", "-3", "37 tuổi"):  # not a count: searched as usual
+        assert await world.reach.forms.count(volunteer, token, text, NOW) == form.NotACount()
+    shown = await world.reach.forms.count(volunteer, token, " 37 người ", NOW)
+    assert isinstance(shown, form.FormScreen) and shown.draft.people == 37
 
 
 async def test_without_consent_only_a_count_is_kept(world: World) -> None:

@@ -17,9 +17,7 @@ from bot.texts.templates import LANGUAGES, Texts
 TEXTS = Texts(PROJECT_ROOT / "templates")
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 GUIDE = next(iter(LIBRARY))
-DETAILS = Draft(
-    unit_id=1, services=("v1", "sf"), age="60p", sex="f", person_key="k"
-)
+DETAILS = Draft(unit_id=1, services=("v1", "sf"), age="60p", sex="f", person_key="k")
 BATCH = Draft(unit_id=1, batch=True, services=("ds",), people=20, days_back=1)
 REPORT_CONTEXT: dict[str, object] = {
     "scope_name": "Hà Nội & <b>",
@@ -149,6 +147,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "phone_invalid": [{}],
     "phone_kept": [{}],
     "phone_form_closed": [{}],
+    "count_invalid": [{"limit": 500}],
     "not_volunteer": [{}],
     "member_inactive": [{}],
     "undo_confirm": [{"services": ["v1", "sf"], "people": 12, "minutes_ago": 3}],
@@ -275,7 +274,10 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_outcome": ["partly", False],
     "btn_age": ["u16", True],
     "btn_sex": ["f", True],
-    "btn_people": [20, True],
+    "btn_age_count": ["16-30", True, 20],
+    "btn_people_add": [5],
+    "head_age": [True],
+    "head_count": ["60p", 17],
     "btn_day": [2],
     "btn_consent_yes": [3],
     "btn_unit": ["Phường Ba Đình"],
@@ -306,7 +308,7 @@ def test_labels_are_plain_and_short(language: str) -> None:
         args = LABEL_ARGS.get(name, [])
         label = TEXTS.label(language, name, *args)
         assert label and "&amp;" not in label and "<" not in label, name
-        if name.startswith("toast_"):
+        if name.startswith(("toast_", "hint_")):
             assert len(label) <= MAX_CALLBACK_ANSWER
         if name.startswith("cmd_"):
             assert 1 <= len(label) <= 256

@@ -221,9 +221,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_application
     from bot.telegram.runner import run_polling
 
-    return run_polling(
-        settings, build_application, webhook=bool(getattr(args, "webhook", False))
-    )
+    return run_polling(settings, build_application, webhook=bool(getattr(args, "webhook", False)))
 
 
 def _console(settings: Settings, args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ class ReportRefused:
     template: str  # "not_allowed" or "period_usage" (for a tap: a toast label)
     example_unit: str = ""  # a unit code the person may use, for the usage text
 
+
 def from_command(
     actor: Actor, args: list[str], today: dt.date, directory: Directory
 ) -> ReportRequest | ReportRefused:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.reach.domain.draft import Draft
-from bot.reach.domain.form import FormChange, FormState, NewRecord, SavedAssist
+from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord, SavedAssist
 from bot.storage import rollup
 from bot.storage.db import Database
 from bot.storage.pending import expect_in, stop_waiting_in
@@ -31,7 +31,9 @@ class AssistRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create_draft(self, token: str, member_id: int, draft: Draft, now: int) -> None:
+    async def create_draft(
+        self, token: str, member_id: int, draft: Draft, now: int, expect: Expect | None = None
+    ) -> None:
         def work(conn: sqlite3.Connection) -> None:
             # One open form per volunteer: an abandoned one must not pile up.
             conn.execute("DELETE FROM drafts WHERE member_id = ?", (member_id,))
@@ -39,6 +41,8 @@ class AssistRepository:
                 "INSERT INTO drafts (token, member_id, data, updated_at) VALUES (?, ?, ?, ?)",
                 (token, member_id, draft.to_json(), now),
             )
+            if expect is not None:
+                expect_in(conn, expect)
 
         await self._db.write(work)
 
@@ -57,8 +61,8 @@ class AssistRepository:
         def work(conn: sqlite3.Connection) -> tuple[FormChange, SavedAssist | None]:
             change = decide(_form_state(conn, token))
             saved = None
-            if change.record is not None:
-                saved = _insert(conn, token, change.record)
+            if change.records:
+                saved = _insert_all(conn, token, change.records)
                 conn.execute("DELETE FROM drafts WHERE token = ?", (token,))
             elif change.drop:
                 conn.execute("DELETE FROM drafts WHERE token = ?", (token,))
@@ -89,11 +93,15 @@ class AssistRepository:
         return await self._db.write(work)
 
     async def last_of(self, volunteer_id: int, since: int) -> LastAssist | None:
-        """The volunteer's latest record made at or after `since`."""
+        """The volunteer's latest record made at or after `since`, with the people of the
+        records saved with it (a batch split by age band)."""
         row = await self._db.fetchone(
-            "SELECT id, services, people, created_at FROM assists "
-            "WHERE volunteer_id = ? AND created_at >= ? "
-            "ORDER BY created_at DESC, id DESC LIMIT 1",
+            f"WITH last AS (SELECT id, {_BASE} AS base, services, created_at FROM assists "
+            "WHERE volunteer_id = ?1 AND created_at >= ?2 "
+            "ORDER BY created_at DESC, id DESC LIMIT 1) "
+            "SELECT last.id, last.services, (SELECT sum(people) FROM assists "
+            "WHERE (token = last.base OR token BETWEEN last.base || '/' AND last.base || '0') "
+            "AND volunteer_id = ?1), last.created_at FROM last",
             (volunteer_id, since),
         )
         return LastAssist(int(row[0]), int(row[1]), int(row[2]), int(row[3])) if row else None
@@ -103,15 +111,21 @@ class AssistRepository:
         (the delete itself checks owner and age: a forged id removes nothing of anyone's)."""
 
         def work(conn: sqlite3.Connection) -> bool:
-            row = conn.execute(
-                f"SELECT {rollup.ASSIST_COLUMNS} FROM assists "
-                "WHERE id = ? AND volunteer_id = ? AND created_at >= ?",
+            found = conn.execute(
+                f"SELECT {_BASE} FROM assists WHERE id = ? AND volunteer_id = ? "
+                "AND created_at >= ?",
                 (assist_id, volunteer_id, since),
             ).fetchone()
-            if row is None:
+            if found is None:
                 return False
-            rollup.apply_assist(conn, rollup.as_record(row), -1)
-            conn.execute("DELETE FROM assists WHERE id = ?", (assist_id,))
+            rows = conn.execute(
+                f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE {_GROUP} "
+                "AND volunteer_id = :who AND created_at >= :since",
+                {"base": found[0], "who": volunteer_id, "since": since},
+            ).fetchall()
+            for row in rows:
+                rollup.apply_assist(conn, rollup.as_record(row), -1)
+                conn.execute("DELETE FROM assists WHERE id = ?", (row[0],))
             return True
 
         return await self._db.write(work)
@@ -159,6 +173,25 @@ def _form_state(conn: sqlite3.Connection, token: str) -> FormState:
     if row[3] is not None:
         return FormState(None, int(row[3]), Draft.from_json(str(row[4])))
     return FormState(None, None, None)
+
+
+def _insert_all(
+    conn: sqlite3.Connection, token: str, records: tuple[NewRecord, ...]
+) -> SavedAssist:
+    """The records of one form: the first keeps the form's token (which makes saving
+    once-only), the others are named after it (`<token>/<age band>`), so /undo finds them
+    together."""
+    first = _insert(conn, token, records[0])
+    for record in records[1:]:
+        _insert(conn, f"{token}/{record.age_band or ''}", record)
+    people = sum(r.people for r in records)
+    return SavedAssist(first.id, True, people, first.occurred_at)
+
+
+# The records saved together by one form: its token, and `<token>/…` (a range, so that the
+# token's unique index is used).
+_GROUP = "(token = :base OR token BETWEEN :base || '/' AND :base || '0')"
+_BASE = "CASE WHEN instr(token, '/') THEN substr(token, 1, instr(token, '/') - 1) ELSE token END"
 
 
 def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAssist:

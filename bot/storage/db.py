@@ -264,9 +264,7 @@ class Database:
         await self.conn.close()
 
 
-def _versioned(
-    conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]
-) -> tuple[int, T]:
+def _versioned(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> tuple[int, T]:
     result = work(conn)
     # Changes only when *another* connection committed: cheap, and read in the same trip.
     (version,) = conn.execute("PRAGMA data_version").fetchone()

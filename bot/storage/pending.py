@@ -14,7 +14,9 @@ from bot.storage.db import Database
 
 @dataclass(frozen=True)
 class Pending:
-    kind: str  # "name": ref is an invite code; "phone": ref is a draft token
+    # "name": ref is an invite code; "phone", "count": ref is a draft token; "rename",
+    # "forget-phone": no ref
+    kind: str
     ref: str
 
 

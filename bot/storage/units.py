@@ -116,9 +116,10 @@ class UnitRepository:
 
 
 def _rebuild_paths(conn: sqlite3.Connection) -> None:
-    rows = [(int(i), p, str(path)) for i, p, path in conn.execute(
-        "SELECT id, parent_id, path FROM units"
-    )]
+    rows = [
+        (int(i), p, str(path))
+        for i, p, path in conn.execute("SELECT id, parent_id, path FROM units")
+    ]
     parent = {i: p for i, p, _ in rows}
     paths: dict[int, str] = {}
 

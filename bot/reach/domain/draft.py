@@ -7,13 +7,15 @@ and the draft's token makes "Confirm" idempotent: a second tap finds the record 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import asdict, dataclass, replace
 
 from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
 
-BATCH_PRESETS = (5, 10, 20, 50, 100)
+BATCH_STEPS = (1, 5, 10, 20, 50)  # a batch's buttons add these to the count
 MAX_BATCH = 500
+MAX_TYPED_DIGITS = 3
 TOKEN_LENGTH = 10
 _TOKEN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
@@ -32,7 +34,10 @@ class Draft:
     sex: str = ""
     person_key: str = ""
     key_id: str = ""
-    people: int = 1
+    people: int = 1  # a batch: the total of `bands`
+    # A batch only: how many people in each age band ("" while no band is chosen). The band
+    # in `age` is the one the count buttons and a typed number change.
+    bands: tuple[tuple[str, int], ...] = ()
     days_back: int = 0
     browse: int = 0  # the unit whose children the unit picker shows
     page: int = 0
@@ -46,6 +51,7 @@ class Draft:
         data = json.loads(text)
         data["services"] = tuple(data.get("services", ()))
         data["seen"] = tuple(data.get("seen", ()))
+        data["bands"] = tuple((str(b), int(n)) for b, n in data.get("bands", ()))
         data.pop("extra", None)  # fields of earlier drafts
         data.pop("stage", None)
         return cls(**data)
@@ -56,19 +62,63 @@ class Draft:
         chosen = set(self.services) ^ {code}
         return replace(self, services=tuple(c for c in SERVICES if c in chosen))
 
-
     def choose(self, what: str, code: str) -> Draft:
         options = {"outcome": OUTCOMES, "age": AGE_BANDS, "sex": SEXES}[what]
         if code not in options:
             raise DraftError(f"unknown {what}")
+        if what == "sex" and self.batch:
+            raise DraftError("a group has no one sex")
         if what == "sex" and self.sex == code:
             return replace(self, sex="")  # optional: a second tap clears it
+        if what == "age" and self.batch:
+            return self._switch_band(code)
         return replace(self, **{what: code})
 
+    def counts(self) -> dict[str, int]:
+        """People per age band ("" for those whose band is not chosen yet)."""
+        if not self.batch:
+            return {self.age: self.people}
+        return dict(self.bands) if self.bands else {self.age: self.people}
+
+    def band_count(self) -> int:
+        """How many people the band being counted (`age`) has."""
+        return self.counts().get(self.age, 0)
+
+    def _switch_band(self, code: str) -> Draft:
+        counts = self.counts()
+        if self.age == "" and code not in counts:
+            # The first band chosen takes the people counted so far: «37», then «16–30».
+            counts[code] = counts.pop("", 0)
+        counts.setdefault(code, 0)
+        return self._with_counts(counts, age=code)
+
     def set_people(self, people: int) -> Draft:
-        if not self.batch or not 1 <= people <= MAX_BATCH:
+        """A batch: the band being counted now has `people` (typed, or a reset to 0)."""
+        if not self.batch or not 0 <= people <= MAX_BATCH:
             raise DraftError("bad number of people")
-        return replace(self, people=people)
+        counts = self.counts()
+        counts[self.age] = people
+        return self._with_counts(counts)
+
+    def add_people(self, change: int) -> Draft:
+        """A batch: a count button adds (or takes away) people in the band being counted."""
+        if not self.batch:
+            raise DraftError("only a batch has a count")
+        counts = self.counts()
+        here = counts.get(self.age, 0)
+        room = MAX_BATCH - (sum(counts.values()) - here)  # a full batch stops growing
+        counts[self.age] = min(max(0, here + change), room)
+        return self._with_counts(counts)
+
+    def _with_counts(self, counts: dict[str, int], age: str | None = None) -> Draft:
+        age = self.age if age is None else age
+        # A band emptied and left is forgotten; the one being counted stays, even at 0.
+        kept = {b: n for b, n in counts.items() if n > 0 or b == age}
+        total = sum(kept.values())
+        if total > MAX_BATCH:
+            raise DraftError("too many people in one batch")
+        ordered = tuple((b, kept[b]) for b in ("", *AGE_BANDS) if b in kept)
+        return replace(self, bands=ordered, people=total, age=age)
 
     def next_day_back(self, limit: int) -> Draft:
         """Cycle today → yesterday → … → `limit` days ago → today."""
@@ -85,9 +135,25 @@ class Draft:
         """Why the draft cannot be saved yet, or None."""
         if not self.services:
             return "need_service"
-        if consent and not self.age:
+        if self.people < 1:
+            return "need_people"
+        if consent and (not self.age or self.counts().get("", 0) > 0):
             return "need_age"
         return None
+
+    def age_groups(self) -> list[tuple[str, int]]:
+        """What a save with consent writes: one record per age band that has people."""
+        return [(band, n) for band, n in self.counts().items() if n > 0]
+
+
+_TYPED_COUNT = re.compile(r"^(\d{1,3})(?:\s*(?:người|nguoi|ng))?$", re.IGNORECASE)
+
+
+def typed_count(text: str) -> int | None:
+    """A count typed on a batch («37», «37 người»), or None when the text is not a count
+    (then it is a search). It may still be out of range: see `MAX_BATCH`."""
+    found = _TYPED_COUNT.match(" ".join(text.split()))
+    return int(found.group(1)) if found else None
 
 
 def new_token() -> str:

@@ -58,12 +58,14 @@ class Expect:
 
 @dataclass(frozen=True)
 class FormChange:
-    """A press's decision. At most one of `draft`, `drop` and `record` applies; `outcome`
+    """A press's decision. At most one of `draft`, `drop` and `records` applies; `outcome`
     is the service's own answer, handed back untouched."""
 
     outcome: Any
     draft: Draft | None = None  # store this draft
     drop: bool = False  # delete the draft (the form was cancelled)
-    record: NewRecord | None = None  # save the form as this record, and drop its draft
+    # Save the form as these records (a batch split by age band makes one per band), and
+    # drop its draft.
+    records: tuple[NewRecord, ...] = ()
     expect: Expect | None = None
     done_waiting: str = ""  # a user key whose pending typed input is over

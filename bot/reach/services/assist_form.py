@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.reach.domain import clock, phone
 from bot.reach.domain.catalog import services_mask
-from bot.reach.domain.draft import Draft, DraftError, new_token
+from bot.reach.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
 from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord
 from bot.reach.domain.model import Unit
 from bot.reach.services.access import Access, Actor
@@ -21,6 +21,7 @@ from bot.reach.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
 
 PHONE_WAIT_SECONDS = 5 * 60
+COUNT_WAIT_SECONDS = 15 * 60  # a batch form in use takes a typed count; renewed by each press
 SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
 MAX_ID_DIGITS = 9
 BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day
@@ -91,6 +92,16 @@ class FormClosed:
     pass
 
 
+@dataclass(frozen=True)
+class NotACount:
+    """Text typed while a batch form is open that is no count: it is meant as a search."""
+
+
+@dataclass(frozen=True)
+class CountInvalid:
+    limit: int = MAX_BATCH
+
+
 PressResult = Toast | Quiet | FormScreen | PickerScreen | AskPhone | Cancelled | SavedScreen
 
 
@@ -131,7 +142,10 @@ class AssistForms:
         assert unit is not None  # members.unit_id is a foreign key
         token = new_token()
         draft = Draft(unit_id=unit.id, batch=batch, browse=unit.id)
-        await self._repo.create_draft(token, member.id, draft, now)
+        expect = _count_expected(actor, token, draft, now)
+        await self._repo.create_draft(token, member.id, draft, now, expect)
+        if expect is not None:
+            self._waiting.asked(actor.user_key)
         return FormScreen(token, draft, unit)
 
     async def press(
@@ -175,6 +189,32 @@ class AssistForms:
         self._waiting.answered(actor.user_key)
         return change.outcome
 
+    async def count(
+        self, actor: Actor, token: str, text: str, now: int
+    ) -> FormScreen | FormClosed | NotACount | CountInvalid:
+        """A number typed while a batch form is open sets the count of the band being
+        counted; the form keeps listening for another (a correction) until it is closed."""
+        people = typed_count(text)
+        if people is None:
+            return NotACount()
+        if not 1 <= people <= MAX_BATCH:
+            return CountInvalid()
+
+        def decide(state: FormState) -> FormChange:
+            member = actor.volunteer
+            if state.draft is None or member is None or state.owner_id != member.id:
+                return FormChange(FormClosed(), done_waiting=actor.user_key)
+            try:
+                draft = state.draft.set_people(people)
+            except DraftError:
+                return FormChange(CountInvalid())
+            return FormChange(self._form(token, draft), draft=draft)
+
+        change, _ = await self._repo.change_form(token, now, decide, may_save=False)
+        if change.done_waiting:
+            self._waiting.answered(actor.user_key)
+        return change.outcome
+
     # ---- the decision, run inside the form's trip -------------------------------------
 
     def _decide(self, press: _Press, state: FormState) -> FormChange:
@@ -191,9 +231,14 @@ class AssistForms:
             return FormChange(Quiet())
         draft = replace(state.draft, seen=(*state.draft.seen, press.press_id)[-SEEN_PRESSES:])
         try:
-            return self._apply(press, draft)
+            change = self._apply(press, draft)
         except (DraftError, ValueError, OverflowError):
             return FormChange(Toast("toast_stale_form"))
+        if isinstance(change.outcome, FormScreen) and change.expect is None:
+            # While a batch form is in use, a typed number is its count.
+            expect = _count_expected(press.actor, press.token, change.outcome.draft, press.now)
+            change = replace(change, expect=expect)
+        return change
 
     def _apply(self, press: _Press, draft: Draft) -> FormChange:
         op, arg = press.op, press.arg
@@ -211,7 +256,7 @@ class AssistForms:
             case "k":
                 draft = draft.set_people(small_int(arg))
             case "j":
-                draft = draft.set_people(max(1, draft.people + int(arg)))
+                draft = draft.add_people(int(arg))
             case "d":
                 draft = draft.next_day_back(self._backdate_days)
             case "r":
@@ -228,7 +273,7 @@ class AssistForms:
                     return FormChange(Toast("toast_not_allowed", alert=True))
                 draft = replace(draft, unit_id=unit.id)
             case "q":
-                return FormChange(Cancelled(), drop=True)
+                return FormChange(Cancelled(), drop=True, done_waiting=press.actor.user_key)
             case "y" | "a":
                 return self._save(press, draft, consent=op == "y")
             case _:
@@ -267,10 +312,30 @@ class AssistForms:
         member = press.actor.volunteer
         assert member is not None
         occurred_at = backdated(press.now, draft.days_back)
-        record = record_for(draft, member.id, consent, press.now, occurred_at)
+        records = records_for(draft, member.id, consent, press.now, occurred_at)
         unit = self._directory.unit(draft.unit_id)
         assert unit is not None
-        return FormChange(SavedScreen(draft, consent, unit, occurred_at), record=record)
+        screen = SavedScreen(draft, consent, unit, occurred_at)
+        return FormChange(screen, records=records, done_waiting=press.actor.user_key)
+
+
+def _count_expected(actor: Actor, token: str, draft: Draft, now: int) -> Expect | None:
+    if not draft.batch:
+        return None
+    return Expect(actor.user_key, "count", token, now + COUNT_WAIT_SECONDS)
+
+
+def records_for(
+    draft: Draft, volunteer_id: int, consent: bool, now: int, occurred_at: int
+) -> tuple[NewRecord, ...]:
+    """A batch saved with consent keeps one record per age band (20 aged 16–30 and 17 over
+    60 are two records); anything else is one record."""
+    if not (draft.batch and consent):
+        return (record_for(draft, volunteer_id, consent, now, occurred_at),)
+    return tuple(
+        record_for(replace(draft, age=band, people=n), volunteer_id, consent, now, occurred_at)
+        for band, n in draft.age_groups()
+    )
 
 
 def record_for(

@@ -37,9 +37,7 @@ class Joined:
 
 
 class Joining:
-    def __init__(
-        self, members: MemberRepository, waiting: Waiting, directory: Directory
-    ) -> None:
+    def __init__(self, members: MemberRepository, waiting: Waiting, directory: Directory) -> None:
         self._members = members
         self._waiting = waiting
         self._directory = directory

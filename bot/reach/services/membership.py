@@ -135,4 +135,3 @@ class Membership:
         listing = await self.page(actor, page)
         assert isinstance(listing, MembersPage)
         return Changed(active, listing)
-

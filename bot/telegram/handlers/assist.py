@@ -22,6 +22,7 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
+from bot.telegram.views.assist import GROUPS, HEADING
 from bot.telegram.views.guides import NEW_FORM, View
 
 
@@ -49,6 +50,10 @@ async def on_assist_tap(update: Update, context: BotContext) -> None:
     if pressed is None:
         return
     query, lang, tap = pressed
+    if tap.op == HEADING:  # a group's label: it explains, and changes nothing
+        hint = f"hint_{tap.arg}" if tap.arg in GROUPS else "toast_stale_form"
+        await answer(query, context.services.texts.label(lang, hint))
+        return
     if tap.ref == NEW_FORM:  # from the menu, or «log the next resident»
         await answer(query)
         if tap.op == "m":
@@ -124,3 +129,24 @@ async def on_phone(update: Update, context: BotContext, token: str, text: str) -
             await reply(update, services.assist_views.form(lang, token, draft, unit, notice=kept))
         case _:
             await send_text(update, context, services.texts.render(lang, "phone_form_closed"))
+
+
+async def on_count(update: Update, context: BotContext, token: str, text: str) -> bool:
+    """A number typed while a batch form is open: the form again, with the new count.
+    False when the text is no count, so that it is searched as usual."""
+    services = context.services
+    actor = await actor_of(update, context)
+    async with services.form_locks.lock(token):
+        result = await services.reach.forms.count(actor, token, text, clock.now())
+    lang = await language_of(update, context)
+    match result:
+        case form.NotACount():
+            return False
+        case form.CountInvalid(limit):
+            invalid = services.texts.render(lang, "count_invalid", limit=limit)
+            await send_text(update, context, invalid)
+        case form.FormScreen(token, draft, unit):
+            await reply(update, services.assist_views.form(lang, token, draft, unit))
+        case _:
+            await send_text(update, context, services.texts.render(lang, "phone_form_closed"))
+    return True

@@ -27,6 +27,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         if pending.kind == "forget-phone":
             await privacy.on_forget_phone(update, context, message.text)
             return
+        if pending.kind == "count" and await assist.on_count(
+            update, context, pending.ref, message.text
+        ):
+            return  # else the text was no count: a search, and the form still listens
     if message.text and looks_like_personal_number(message.text):
         # A phone or ID number typed outside a form: never searched, echoed or kept.
         await delete_quietly(message)

@@ -9,13 +9,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.reach.domain import clock
 from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
-from bot.reach.domain.draft import BATCH_PRESETS, Draft
+from bot.reach.domain.draft import BATCH_STEPS, Draft
 from bot.reach.domain.model import Unit
 from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.views.guides import NEW_FORM, View
 from bot.texts.templates import Texts
 
 PICKER_PAGE = 8
+HEADING = "h"  # a group's label on the form: pressing it only explains the group
+GROUPS = ("svc", "out", "age", "sex", "count", "save")
 
 
 class AssistViews:
@@ -41,31 +43,46 @@ class AssistViews:
             notice=Markup(notice),  # already-rendered template HTML
         )
         b = self._tap
-        # One screen holds every question, so a typical resident takes at most five taps:
-        # a service, the outcome (preset to "done"), an age band, optionally sex, consent.
-        rows: list[list[InlineKeyboardButton]] = [
+
+        def heading(group: str, *args: object) -> list[InlineKeyboardButton]:
+            return [b(token, HEADING, group, lang, f"head_{group}", *args)]
+
+        # One screen holds every question, each group under its label, so a typical resident
+        # takes at most five taps: a service, the outcome (preset to "done"), an age band,
+        # optionally sex, consent.
+        rows: list[list[InlineKeyboardButton]] = [heading("svc")]
+        rows += [
             [
                 b(token, "s", code, lang, "btn_service", code, code in draft.services)
                 for code in pair
             ]
             for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2))
         ]
+        rows.append(heading("out"))
         rows.append(
             [b(token, "o", c, lang, "btn_outcome", c, c == draft.outcome) for c in OUTCOMES]
         )
-        rows.append([b(token, "g", c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS])
-        rows.append([b(token, "x", c, lang, "btn_sex", c, c == draft.sex) for c in SEXES])
+        rows.append(heading("age", draft.batch))
         if draft.batch:
+            counts = draft.counts()
             rows.append(
                 [
-                    b(token, "k", str(n), lang, "btn_people", n, n == draft.people)
-                    for n in BATCH_PRESETS
+                    b(token, "g", c, lang, "btn_age_count", c, c == draft.age, counts.get(c, 0))
+                    for c in AGE_BANDS
                 ]
             )
+        else:
+            rows.append([b(token, "g", c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS])
+        if not draft.batch:  # one sex for a whole group would be made up
+            rows.append(heading("sex"))
+            rows.append([b(token, "x", c, lang, "btn_sex", c, c == draft.sex) for c in SEXES])
+        if draft.batch:
+            rows.append(heading("count", draft.age, draft.band_count()))
+            rows.append([b(token, "j", f"+{n}", lang, "btn_people_add", n) for n in BATCH_STEPS])
             rows.append(
                 [
                     b(token, "j", "-1", lang, "btn_people_less"),
-                    b(token, "j", "+1", lang, "btn_people_more"),
+                    b(token, "k", "0", lang, "btn_people_reset"),
                     b(token, "d", "", lang, "btn_day", draft.days_back),
                 ]
             )
@@ -73,6 +90,7 @@ class AssistViews:
             rows.append([b(token, "r", "", lang, "btn_phone_remove")])
         else:
             rows.append([b(token, "p", "", lang, "btn_phone")])
+        rows.append(heading("save"))
         rows.append([b(token, "y", "", lang, "btn_consent_yes", draft.people)])
         rows.append([b(token, "a", "", lang, "btn_consent_no")])
         rows.append(

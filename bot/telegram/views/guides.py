@@ -252,9 +252,7 @@ class Views:
         assert guide is not None
         done = Nav(Action.DONE, guide.id, version=guide.version, unit=screen.unit)
         rows = [[self._nav(lang, "btn_back", done), self._menu_button(lang)]]
-        text = self.texts.render(
-            lang, "sources", guide=guide, title=guide.localized_title(lang)
-        )
+        text = self.texts.render(lang, "sources", guide=guide, title=guide.localized_title(lang))
         return View(text, InlineKeyboardMarkup(rows))
 
     def _related(self, guide: Guide) -> list[Guide]:
