@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot
-from tests.outreach_helpers import ADMIN_ID, invite_code, join, start_outreach_bot
+from tests.outreach_helpers import ADMIN_ID, invite_code, join, query_db, start_outreach_bot
 from tests.test_outreach_flow import log_one
 
 
@@ -99,9 +99,7 @@ async def test_help_and_menu_fit_the_person(
     await admin.send("/help")
     assert "/invite" in admin.last()["text"]
     await volunteer.send("/start")
-    assert {"📝 Ghi nhận hỗ trợ", "👥 Ghi theo nhóm", "📋 Của tôi"} <= set(
-        volunteer.button_texts()
-    )
+    assert {"📝 Ghi nhận hỗ trợ", "👥 Ghi theo nhóm", "📋 Của tôi"} <= set(volunteer.button_texts())
     await volunteer.press("📝 Ghi nhận hỗ trợ")
     assert "VNeID mức 1" in " ".join(volunteer.button_texts())  # the assist form
     await volunteer.send("/start")
@@ -211,3 +209,38 @@ async def test_search_results_are_the_buttons(api: StandinBotApi, bot: RunningBo
     assert "Kết quả cho «quen mat khau vneid»" in text and len(text.splitlines()) == 1
     assert "Quên mật khẩu VNeID" not in text  # the title is on its button, not twice
     assert any("Quên mật khẩu VNeID" in label for label in person.button_texts())
+
+
+async def test_joining_again_asks_first_and_name_renames(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    volunteer = await join(api, admin, "00004", "Lan")
+    await admin.send("/invite 01 điều phối viên")
+    code = invite_code(admin.bot_messages()[-2])
+    await volunteer.send(f"/join {code}")
+    ask = volunteer.last()
+    assert "Bạn đang là tình nguyện viên" in ask["text"] and "«Lan»" in ask["text"]
+    await volunteer.send("quen mat khau vneid")  # nothing was asked to be typed: a search
+    await volunteer.press("✖ Giữ như cũ", ask)
+    await volunteer.send("/mine")
+    assert "Lan" in volunteer.last()["text"]
+    rows = query_db(obot, "SELECT display_name, role FROM members WHERE display_name = 'Lan'")
+    assert rows == [("Lan", "volunteer")], "saying no changes nothing"
+    await volunteer.send(f"/join {code}")
+    await volunteer.press("✅ Chuyển")
+    assert "🎉" in volunteer.last()["text"] and "điều phối viên" in volunteer.last()["text"]
+    assert query_db(obot, "SELECT role FROM members WHERE display_name = 'Lan'") == [
+        ("coordinator",)
+    ], "the name was kept"
+    await volunteer.send(f"/join {code}")
+    assert "không cần tham gia lại" in volunteer.last()["text"]
+    await volunteer.send("/name Lan – Chi đoàn 3")
+    assert "Lan – Chi đoàn 3" in volunteer.last()["text"]
+    await volunteer.send("/name")
+    await volunteer.send("Lan Nguyễn")
+    assert "Đã đổi tên hiển thị thành Lan Nguyễn" in plain(volunteer.last()["text"])
+    names = query_db(obot, "SELECT display_name FROM members WHERE role = 'coordinator'")
+    assert ("Lan Nguyễn",) in names
+    resident = SimUser(api, first_name="Bình")
+    await resident.send("/name Bình")
+    assert "/join" in resident.last()["text"], "only members have a display name"

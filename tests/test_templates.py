@@ -148,6 +148,19 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "phone_kept": [{}],
     "phone_form_closed": [{}],
     "count_invalid": [{"limit": 500}],
+    "join_switch_ask": [
+        {
+            "name": "Lan",
+            "unit_name": "Phường Ba Đình",
+            "role": "volunteer",
+            "new_unit_name": "Hà Nội",
+            "new_role": "coordinator",
+        }
+    ],
+    "join_already": [{"name": "Lan", "unit_name": "Phường Ba Đình", "role": "volunteer"}],
+    "join_switch_kept": [{}],
+    "name_ask": [{"current": "Lan"}],
+    "name_done": [{"name": "Lan <3"}],
     "not_volunteer": [{}],
     "member_inactive": [{}],
     "undo_confirm": [{"services": ["v1", "sf"], "people": 12, "minutes_ago": 3}],

@@ -129,6 +129,15 @@ class MemberRepository:
         )
         return int(row[0])
 
+    async def rename(self, member_id: int, display_name: str) -> Member | None:
+        row = await self._db.write(
+            lambda conn: conn.execute(
+                f"UPDATE members SET display_name = ? WHERE id = ? RETURNING {_MEMBER}",
+                (display_name, member_id),
+            ).fetchone()
+        )
+        return _member(row) if row else None
+
     async def set_active(self, member_id: int, active: bool) -> None:
         await self._db.execute(
             "UPDATE members SET active = ? WHERE id = ?", (int(active), member_id)

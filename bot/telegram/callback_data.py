@@ -131,6 +131,7 @@ class TapKind(StrEnum):
     MEMBER = "u"
     FORGET = "f"
     REPORT = "r"
+    JOIN = "j"
 
 
 _REF = re.compile(r"^[a-z0-9]{1,16}$")

@@ -1,4 +1,8 @@
-"""Joining by invite: check the code at once, then take the display name the person types."""
+"""Joining by invite: check the code at once, then take the display name the person types.
+
+Someone who is already a member is asked first: an invite moves them to another unit or
+role only when they say so, under the name they already have (`/name` renames).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.reach.domain import invites
 from bot.reach.domain.invites import InviteStatus
+from bot.reach.domain.model import Invite, Member
 from bot.reach.services.directory import Directory
 from bot.reach.services.waiting import Waiting
 from bot.storage.members import MemberRepository
@@ -17,6 +22,40 @@ NAME_WAIT_SECONDS = 5 * 60  # an answer comes at once, or not at all
 class AskName:
     unit_name: str
     role: str
+
+
+@dataclass(frozen=True)
+class AskSwitch:
+    """A member opened another invite: ask before moving them."""
+
+    code: str
+    name: str
+    unit_name: str
+    role: str
+    new_unit_name: str
+    new_role: str
+
+
+@dataclass(frozen=True)
+class AlreadyThere:
+    name: str
+    unit_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Renamed:
+    name: str
+
+
+@dataclass(frozen=True)
+class NotMember:
+    pass
+
+
+@dataclass(frozen=True)
+class AskNewName:
+    current: str
 
 
 @dataclass(frozen=True)
@@ -42,7 +81,9 @@ class Joining:
         self._waiting = waiting
         self._directory = directory
 
-    async def begin(self, user_key: str, code_text: str, now: int) -> AskName | JoinRefused:
+    async def begin(
+        self, user_key: str, code_text: str, now: int
+    ) -> AskName | AskSwitch | AlreadyThere | JoinRefused:
         await self._directory.fresh()
         code = invites.normalise_code(code_text)
         invite = await self._members.invite(code)
@@ -50,11 +91,55 @@ class Joining:
         member = self._directory.member(user_key)
         if member is not None and not member.active:
             verdict = InviteStatus.PAUSED  # said now, not after they have typed a name
+        elif member is not None and invite is not None and _same_place(member, invite):
+            # Opening one's own invite again, even a used one: nothing to do.
+            here = self._unit_name(member.unit_id)
+            return AlreadyThere(member.display_name, here, member.role.value)
         if invite is None or verdict is not InviteStatus.OK:
             return JoinRefused(verdict.value)
-        unit = self._directory.unit(invite.unit_id)
+        new_unit = self._unit_name(invite.unit_id)
+        if member is not None:
+            here = self._unit_name(member.unit_id)
+            role, new_role = member.role.value, invite.role.value
+            return AskSwitch(code, member.display_name, here, role, new_unit, new_role)
         await self._waiting.expect(user_key, "name", code, now + NAME_WAIT_SECONDS)
-        return AskName(unit.name if unit else "", invite.role.value)
+        return AskName(new_unit, invite.role.value)
+
+    async def switch(self, user_key: str, code: str, now: int) -> Joined | JoinRefused:
+        """The member said yes: move them where the invite says, keeping their name."""
+        await self._directory.fresh()
+        member = self._directory.member(user_key)
+        if member is None:
+            return JoinRefused(InviteStatus.UNKNOWN.value)
+        return await self._join(user_key, invites.normalise_code(code), member.display_name, now)
+
+    async def rename(self, user_key: str, text: str, now: int) -> Renamed | NameInvalid | NotMember:
+        await self._directory.fresh()
+        member = self._directory.member(user_key)
+        self._waiting.answered(user_key)
+        if member is None:
+            return NotMember()
+        name = invites.clean_display_name(text)
+        if name is None:
+            await self._waiting.expect(user_key, "rename", "", now + NAME_WAIT_SECONDS)
+            return NameInvalid(invites.MAX_NAME)  # still waiting for a usable name
+        renamed = await self._members.rename(member.id, name)
+        if renamed is None:
+            return NotMember()
+        self._directory.put_member(renamed)
+        return Renamed(name)
+
+    async def ask_new_name(self, user_key: str, now: int) -> AskNewName | NotMember:
+        await self._directory.fresh()
+        member = self._directory.member(user_key)
+        if member is None:
+            return NotMember()
+        await self._waiting.expect(user_key, "rename", "", now + NAME_WAIT_SECONDS)
+        return AskNewName(member.display_name)
+
+    def _unit_name(self, unit_id: int) -> str:
+        unit = self._directory.unit(unit_id)
+        return unit.name if unit else ""
 
     async def name(
         self, user_key: str, code: str, text: str, now: int
@@ -63,10 +148,16 @@ class Joining:
         if name is None:
             return NameInvalid(invites.MAX_NAME)  # still waiting for a usable name
         await self._directory.fresh()
+        return await self._join(user_key, code, name, now)
+
+    async def _join(self, user_key: str, code: str, name: str, now: int) -> Joined | JoinRefused:
         result = await self._members.join(code, user_key, name, now)
         self._waiting.answered(user_key)  # the join closed the question, whatever its verdict
         if result.status is not InviteStatus.OK or result.member is None:
             return JoinRefused(result.status.value)
         self._directory.put_member(result.member)
-        unit = self._directory.unit(result.unit_id)
-        return Joined(name, unit.name if unit else "", result.member.role.value)
+        return Joined(name, self._unit_name(result.unit_id), result.member.role.value)
+
+
+def _same_place(member: Member, invite: Invite) -> bool:
+    return member.unit_id == invite.unit_id and member.role is invite.role

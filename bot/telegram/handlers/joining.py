@@ -1,13 +1,34 @@
-"""Joining by invite: `/join <code>` or the invite's deep link, then a display name."""
+"""Joining by invite: `/join <code>` or the invite's deep link, then a display name; `/name`
+renames. A member who opens another invite is asked before anything changes."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.reach.domain import clock
-from bot.reach.services.joining import AskName, Joined, JoinRefused, NameInvalid
+from bot.reach.services.joining import (
+    AlreadyThere,
+    AskName,
+    AskNewName,
+    AskSwitch,
+    Joined,
+    JoinRefused,
+    NameInvalid,
+    NotMember,
+    Renamed,
+)
+from bot.telegram.callback_data import TapKind
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import language_of, send_text
+from bot.telegram.handlers.common import (
+    answer,
+    confirm_keyboard,
+    edit_in_place,
+    language_of,
+    reply,
+    send_text,
+    tap_of,
+)
+from bot.telegram.views.guides import View
 
 
 async def join_command(update: Update, context: BotContext) -> None:
@@ -18,29 +39,69 @@ async def join_command(update: Update, context: BotContext) -> None:
     await begin(update, context, context.args[0])
 
 
+def _key(update: Update, context: BotContext) -> str:
+    assert update.effective_user is not None
+    return context.services.user_key(update.effective_user.id)
+
+
 async def begin(update: Update, context: BotContext, code_text: str) -> None:
-    """Check the code now (so a bad one is refused at once), then ask for a display name."""
+    """Check the code now (so a bad one is refused at once), then ask for a display name,
+    or, from a member, whether to move."""
     services = context.services
     lang = await language_of(update, context)
-    assert update.effective_user is not None
-    key = services.user_key(update.effective_user.id)
-    result = await services.reach.joining.begin(key, code_text, clock.now())
+    result = await services.reach.joining.begin(_key(update, context), code_text, clock.now())
     render = services.texts.render
     match result:
         case AskName(unit_name, role):
             await send_text(
                 update, context, render(lang, "join_ask_name", unit_name=unit_name, role=role)
             )
+        case AskSwitch(code, name, unit_name, role, new_unit_name, new_role):
+            text = render(
+                lang,
+                "join_switch_ask",
+                name=name,
+                unit_name=unit_name,
+                role=role,
+                new_unit_name=new_unit_name,
+                new_role=new_role,
+            )
+            keyboard = confirm_keyboard(
+                context, lang, TapKind.JOIN, code.lower(), "btn_switch_yes", "btn_switch_no"
+            )
+            await reply(update, View(text, keyboard))
+        case AlreadyThere(name, unit_name, role):
+            text = render(lang, "join_already", name=name, unit_name=unit_name, role=role)
+            await send_text(update, context, text)
         case JoinRefused(reason):
             await send_text(update, context, render(lang, "join_invalid", reason=reason))
+
+
+async def on_join_tap(update: Update, context: BotContext) -> None:
+    pressed = await tap_of(update, context, ops="yn")
+    if pressed is None:
+        return
+    query, lang, tap = pressed
+    services = context.services
+    render = services.texts.render
+    await answer(query)
+    if tap.op == "n":
+        kept = View(render(lang, "join_switch_kept"), services.views.menu_only(lang))
+        await edit_in_place(query, kept)
+        return
+    result = await services.reach.joining.switch(_key(update, context), tap.ref, clock.now())
+    match result:
+        case Joined(name, unit_name, role):
+            text = render(lang, "join_done", name=name, unit_name=unit_name, role=role)
+        case JoinRefused(reason):
+            text = render(lang, "join_invalid", reason=reason)
+    await edit_in_place(query, View(text, services.views.menu_only(lang)))
 
 
 async def on_name(update: Update, context: BotContext, code: str, text: str) -> None:
     services = context.services
     lang = await language_of(update, context)
-    assert update.effective_user is not None
-    key = services.user_key(update.effective_user.id)
-    result = await services.reach.joining.name(key, code, text, clock.now())
+    result = await services.reach.joining.name(_key(update, context), code, text, clock.now())
     render = services.texts.render
     match result:
         case NameInvalid(limit):
@@ -50,3 +111,38 @@ async def on_name(update: Update, context: BotContext, code: str, text: str) -> 
         case Joined(name, unit_name, role):
             done = render(lang, "join_done", name=name, unit_name=unit_name, role=role)
             await send_text(update, context, done)
+
+
+async def name_command(update: Update, context: BotContext) -> None:
+    """`/name New name` renames at once; `/name` alone asks for the new name."""
+    services = context.services
+    lang = await language_of(update, context)
+    key = _key(update, context)
+    if context.args:
+        await _rename(update, context, lang, " ".join(context.args))
+        return
+    result = await services.reach.joining.ask_new_name(key, clock.now())
+    match result:
+        case AskNewName(current):
+            await send_text(
+                update, context, services.texts.render(lang, "name_ask", current=current)
+            )
+        case NotMember():
+            await send_text(update, context, services.texts.render(lang, "join_usage"))
+
+
+async def on_rename(update: Update, context: BotContext, text: str) -> None:
+    await _rename(update, context, await language_of(update, context), text)
+
+
+async def _rename(update: Update, context: BotContext, lang: str, text: str) -> None:
+    services = context.services
+    render = services.texts.render
+    result = await services.reach.joining.rename(_key(update, context), text, clock.now())
+    match result:
+        case Renamed(name):
+            await send_text(update, context, render(lang, "name_done", name=name))
+        case NameInvalid(limit):
+            await send_text(update, context, render(lang, "name_invalid", limit=limit))
+        case NotMember():
+            await send_text(update, context, render(lang, "join_usage"))

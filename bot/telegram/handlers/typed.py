@@ -24,6 +24,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         if pending.kind == "phone":
             await assist.on_phone(update, context, pending.ref, message.text)
             return
+        if pending.kind == "rename":
+            await joining.on_rename(update, context, message.text)
+            return
         if pending.kind == "forget-phone":
             await privacy.on_forget_phone(update, context, message.text)
             return
