@@ -1,0 +1,406 @@
+"""Every command README.md documents is run for real, so a README that drifts fails the build.
+
+The README's commands are found in three places: the lines of its ```sh blocks, the first
+column of its commands table, and inline code that starts with `./dev `, `outreach-bot `,
+`python -m bot` or `.venv/bin/python ` (plus `run --webhook`-style spans: a subcommand of the
+table followed by an option). Each one must be a key of COMMANDS below, and each key must still
+be in the README: a new, renamed or removed command fails `test_every_readme_command_is_covered`.
+
+COMMANDS maps the README's words to what is run: placeholders (FILE, CODE, N, <guide-id>,
+`[--opt]`, `a|b`) become concrete arguments, optional parts are included where they add a check,
+and one alternative is picked. Each case checks the exit code, fragments of the output and the
+files it writes. Every process runs in its own tmp_path (no `.env` is read from there) with its
+own DB_PATH, no BOT_TOKEN and none of the README's other settings, so the cases are independent
+and run in parallel under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DEV = ROOT / "dev"
+OUTREACH_BOT = Path(sys.executable).with_name("outreach-bot")
+TIMEOUT = 60  # seconds per command; the slowest here takes about 2 s
+GUIDE = "vneid-forgot-password"  # the README's own example of a guide file
+USERNAME = "outreach_test_bot"
+# A well-formed token that goes nowhere: only `run --webhook` gets it (see its case).
+DUMMY_TOKEN = "123456:not-a-real-token-for-tests"
+UNITS_CSV = (
+    "code,name,kind,parent_code\n"
+    "HN-TEST1,Chi đoàn Thử,branch,01\n"  # under Hà Nội
+    "HCM-TEST1,Chi đoàn Hai,branch,79\n"  # under Hồ Chí Minh City
+)
+DEMO_ASSISTS = 300
+
+PREFIXES = ("./dev ", "outreach-bot ", "python -m bot", ".venv/bin/python ")
+MAGIC = {
+    ".png": b"\x89PNG",
+    ".pdf": b"%PDF",
+    ".xlsx": b"PK",
+    ".db": b"SQLite format 3\x00",
+    ".csv": b"",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One README command: what is run and what it must do.
+
+    argv starts with "outreach-bot" (the venv's console script), "python" (this interpreter)
+    or is empty (not run; see `dev_arm`). `{tmp}` is the test's tmp_path, `{root}` the project.
+    """
+
+    argv: tuple[str, ...]
+    expect: tuple[str, ...] = ()  # fragments of stdout + stderr, all required
+    code: int = 0
+    stdin: str | None = None
+    files: tuple[str, ...] = ()  # written under tmp_path; non-empty, with the right magic
+    demo_db: bool = False  # start from a database filled by `demo-data`
+    env: dict[str, str] = field(default_factory=dict)
+    dev_arm: tuple[str, ...] = ()  # fragments the `./dev` script's arm for it must hold
+    why: str = ""
+
+
+BOT = "outreach-bot"
+PY = "python"
+CONSOLE_BROWSE = "/start\n1\nq\n"
+# The README's walk through the three roles: "then `/as admin` for `/report hôm nay`,
+# `/units ha noi` and `/invite 01`, and `/as resident` for what a resident sees".
+CONSOLE_ROLES = "/start\n/as admin\n/report hôm nay\n/units ha noi\n/invite 01\n/as resident\nq\n"
+ON_USERNAME = {"BOT_USERNAME": USERNAME}
+
+# ./dev installs the venv when needed, then `exec .venv/bin/outreach-bot <command> "$@"` for
+# every command but `test` (`start` has its own arm doing the same): see the `dev` script and
+# test_dev_delegates. So `./dev X` is run here as `outreach-bot X`, without reinstalling.
+COMMANDS: dict[str, Case] = {
+    # The ```sh block at the top, and the same words inline.
+    "./dev start": Case(
+        (BOT, "start"),
+        stdin="q\n",
+        expect=("BOT_TOKEN is not set: starting the offline console preview", "[1] "),
+        why="no BOT_TOKEN: the console opens; `q` quits",
+    ),
+    "./dev test": Case(
+        (),
+        dev_arm=("ruff check", "lint-imports", "outreach-bot guides check", "pytest"),
+        why="not run (it would run this test again): its arm must lint, check and test",
+    ),
+    # The commands table, first column.
+    "outreach-bot start": Case(
+        (BOT, "start"),
+        stdin="q\n",
+        expect=("BOT_TOKEN is not set: starting the offline console preview", "[1] "),
+    ),
+    "outreach-bot run": Case(
+        (BOT, "run"),
+        code=2,
+        expect=("BOT_TOKEN is not set",),
+        why="cannot reach Telegram here: without a token it must refuse in one line, status 2",
+    ),
+    "outreach-bot console [--db PATH] [--as resident|volunteer|admin]": Case(
+        (BOT, "console", "--db", "{tmp}/data/outreach.db", "--as", "resident"),
+        demo_db=True,
+        stdin=CONSOLE_BROWSE,
+        expect=("[1] ", "📖 ", "🏠 Menu"),
+        why="on demo data as a resident: /start, press 1 (a topic) lists its guides",
+    ),
+    "outreach-bot guides check": Case((BOT, "guides", "check"), expect=("OK: ",)),
+    "outreach-bot guides list": Case((BOT, "guides", "list"), expect=(f"{GUIDE}\tvneid\t",)),
+    "outreach-bot units import --official [--province CODE]": Case(
+        (BOT, "units", "import", "--official", "--province", "01"),
+        expect=("Imported 127 units",),
+        why="Hà Nội and its 126 communes only",
+    ),
+    "outreach-bot units import FILE.csv [--province CODE]": Case(
+        (BOT, "units", "import", "{tmp}/units.csv", "--province", "01"),
+        expect=("Imported 1 units", "1 added"),
+        why="of the CSV's two branches (under 01 and 79), only the one under 01",
+    ),
+    "outreach-bot report [--format text|csv|xlsx]": Case(
+        (BOT, "report", "--format", "csv"),
+        demo_db=True,
+        expect=("Lượt hỗ trợ,",),
+    ),
+    "outreach-bot export [--format csv|xlsx] --out FILE": Case(
+        (BOT, "export", "--format", "xlsx", "--out", "{tmp}/records.xlsx"),
+        demo_db=True,
+        expect=(f"{DEMO_ASSISTS} records",),
+        files=("records.xlsx",),
+    ),
+    "outreach-bot chart --out FILE.png [--kind time|service|units]": Case(
+        (BOT, "chart", "--out", "{tmp}/chart.png"),
+        demo_db=True,
+        files=("chart-time.png", "chart-service.png", "chart-units.png"),
+        why="without --kind: all three, named as the README says",
+    ),
+    "outreach-bot qr <guide-id> [--unit CODE] --out FILE": Case(
+        (BOT, "qr", GUIDE, "--unit", "01", "--out", "{tmp}/poster.png"),
+        env=ON_USERNAME,
+        files=("poster.png",),
+    ),
+    "outreach-bot demo-data --assists N [--seed S]": Case(
+        (BOT, "demo-data", "--assists", "200", "--seed", "7"),
+        expect=("Wrote 200 assists",),
+        files=("data/outreach.db",),
+    ),
+    "outreach-bot run --webhook": Case(
+        (BOT, "run", "--webhook"),
+        code=2,
+        env={"BOT_TOKEN": DUMMY_TOKEN, "BOT_API_BASE_URL": "http://127.0.0.1:9/bot"},
+        expect=("--webhook needs WEBHOOK_URL and WEBHOOK_SECRET",),
+        why=(
+            "a dummy token (and an API URL that goes nowhere) gets past the token check, so "
+            "the missing WEBHOOK_* settings are what it must refuse, before any network"
+        ),
+    ),
+    "outreach-bot backup FILE": Case(
+        (BOT, "backup", "{tmp}/backup.db"),
+        demo_db=True,
+        expect=("integrity ok",),
+        files=("backup.db",),
+    ),
+    "outreach-bot health": Case(
+        (BOT, "health"), demo_db=True, expect=("database: ok", "guides: ok")
+    ),
+    "outreach-bot units list [--under CODE]": Case(
+        (BOT, "units", "list", "--under", "01"), expect=("01\tcity\t",)
+    ),
+    # Inline code in the prose.
+    "outreach-bot units import": Case(
+        (BOT, "units", "import", "--official"),
+        expect=("3321 added",),
+        why="'the official 3,321 import'",
+    ),
+    "outreach-bot qr": Case(
+        (BOT, "qr", GUIDE, "--out", "{tmp}/poster.pdf"),
+        env=ON_USERNAME,
+        files=("poster.pdf",),
+        why="BOT_USERNAME 'for deep links made offline by outreach-bot qr'",
+    ),
+    "outreach-bot backup": Case(
+        (BOT, "backup", "{tmp}/nightly.db"), demo_db=True, files=("nightly.db",)
+    ),
+    "qr --all --unit CODE --out FILE.pdf": Case(
+        (BOT, "qr", "--all", "--unit", "01", "--out", "{tmp}/posters.pdf"),
+        env=ON_USERNAME,
+        files=("posters.pdf",),
+        why="'one page per guide (needs BOT_USERNAME)'",
+    ),
+    "run --webhook": Case(
+        (BOT, "run", "--webhook"),
+        code=2,
+        env={"BOT_TOKEN": DUMMY_TOKEN, "BOT_API_BASE_URL": "http://127.0.0.1:9/bot"},
+        expect=("--webhook needs WEBHOOK_URL and WEBHOOK_SECRET",),
+        why="as `outreach-bot run --webhook`",
+    ),
+    "python -m bot …": Case(
+        (PY, "-m", "bot", "guides", "list"),
+        expect=(f"{GUIDE}\tvneid\t",),
+        why="'works the same': as `outreach-bot guides list`",
+    ),
+    "./dev guides check": Case((BOT, "guides", "check"), expect=("OK: ",)),
+    "./dev console": Case((BOT, "console"), stdin=CONSOLE_BROWSE, expect=("[1] ", "🏠 Menu")),
+    "./dev units import --official": Case(
+        (BOT, "units", "import", "--official"), expect=("3321 added",)
+    ),
+    "./dev console --as volunteer": Case(
+        (BOT, "console", "--as", "volunteer"),
+        stdin=CONSOLE_ROLES,
+        expect=(
+            "📝 Ghi nhận hỗ trợ",
+            "👥 Ghi theo nhóm",
+            "📋 Của tôi",
+            "📊 Báo cáo tiếp cận",
+            "01 · Hà Nội",
+            "?start=join_",
+        ),
+        why="the README's tour: the volunteer menu, then /report, /units, /invite as admin",
+    ),
+    "./dev demo-data --assists 5000": Case(
+        (BOT, "demo-data", "--assists", "5000"),
+        expect=("Wrote 5000 assists",),
+        files=("data/outreach.db",),
+    ),
+    "./dev console --db data/outreach.db": Case(
+        (BOT, "console", "--db", "data/outreach.db"),
+        demo_db=True,
+        stdin=CONSOLE_BROWSE,
+        expect=("[1] ", "🏠 Menu"),
+        why="relative to the working folder, as after `./dev demo-data`",
+    ),
+    # The benchmarks' ```sh block: they take minutes, so only `--help`, which must still
+    # offer every option the README passes.
+    ".venv/bin/python bench/report_bench.py": Case(
+        (PY, "{root}/bench/report_bench.py", "--help"), expect=("usage: report_bench.py",)
+    ),
+    ".venv/bin/python bench/report_bench.py --sizes 1000000,10000000": Case(
+        (PY, "{root}/bench/report_bench.py", "--help"), expect=("--sizes",)
+    ),
+    ".venv/bin/python bench/e2e_bench.py --users 32 --seconds 12 --rounds 3": Case(
+        (PY, "{root}/bench/e2e_bench.py", "--help"),
+        expect=("--users", "--seconds", "--rounds"),
+    ),
+    ".venv/bin/python bench/ratelimit_bench.py": Case(
+        (PY, "{root}/bench/ratelimit_bench.py", "--help"), expect=("usage: ratelimit_bench.py",)
+    ),
+}
+
+
+# ---- reading the README ---------------------------------------------------------------------
+
+_FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def readme_commands(text: str) -> set[str]:
+    commands: set[str] = set()
+    for lang, body in _FENCE.findall(text):
+        if lang == "sh":
+            for line in body.splitlines():
+                line = re.sub(r"\s+#.*$", "", line).strip()  # a trailing comment
+                if line and not line.startswith("#"):
+                    commands.add(_squash(line))
+    prose = _FENCE.sub("", text)
+    subcommands: set[str] = set()
+    for line in prose.splitlines():
+        first = re.match(r"^\|\s*`(outreach-bot [^`]+)`\s*\|", line)
+        if first:
+            command = _squash(first.group(1).replace("\\|", "|"))
+            commands.add(command)
+            subcommands.add(command.split()[1])
+    for span in re.findall(r"`([^`]+)`", prose):
+        span = _squash(span.replace("\\|", "|"))
+        bare = re.match(r"^([a-z-]+) --", span)
+        if span.startswith(PREFIXES) or (bare and bare.group(1) in subcommands):
+            commands.add(span)
+    return commands
+
+
+def dev_arms() -> dict[str, str]:
+    """The `case "$command" in … esac` of the dev script: pattern -> body."""
+    script = DEV.read_text(encoding="utf-8")
+    block = re.search(r'case "\$command" in\n(.*?)\nesac', script, re.S)
+    assert block, 'the dev script has no `case "$command" in … esac`'
+    arms = {}
+    for arm in block.group(1).split(";;"):
+        head = re.match(r"\s*([^\s)]+)\)\s*(.*)", arm, re.S)
+        if head:
+            arms[head.group(1)] = head.group(2)
+    return arms
+
+
+def test_every_readme_command_is_covered() -> None:
+    found = readme_commands(README.read_text(encoding="utf-8"))
+    missing = sorted(found - COMMANDS.keys())
+    gone = sorted(COMMANDS.keys() - found)
+    assert not (missing or gone), (
+        f"README commands with no entry in COMMANDS (add one): {missing}; "
+        f"COMMANDS entries no longer in the README (remove them): {gone}"
+    )
+
+
+def test_dev_delegates() -> None:
+    """What allows `./dev X` to be run as `outreach-bot X`."""
+    arms = dev_arms()
+    assert 'exec .venv/bin/outreach-bot "$command" "$@"' in arms["*"]
+    assert 'exec .venv/bin/outreach-bot start "$@"' in arms["start"]
+
+
+# ---- running the commands ---------------------------------------------------------------------
+
+
+def _settings_names() -> set[str]:
+    """Every setting the README's settings table names: none leaks in from the caller."""
+    return set(re.findall(r"^\| `([A-Z][A-Z_]+)` \|", README.read_text(encoding="utf-8"), re.M))
+
+
+def _env(db_path: Path, extra: dict[str, str]) -> dict[str, str]:
+    cleared = _settings_names() | {"BOT_TOKEN", "DB_PATH"}
+    env = {k: v for k, v in os.environ.items() if k not in cleared}
+    # This checkout's code, whatever the venv was installed from.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update(DB_PATH=str(db_path), PYTHONIOENCODING="utf-8", PTB_TIMEDELTA="1")
+    env.update(extra)
+    return env
+
+
+def run(
+    argv: list[str], cwd: Path, db_path: Path, stdin: str | None = None, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env(db_path, extra),
+        cwd=cwd,
+        timeout=TIMEOUT,
+    )
+
+
+def _argv(case: Case, tmp: Path) -> list[str]:
+    program = {BOT: str(OUTREACH_BOT), PY: sys.executable}[case.argv[0]]
+    rest = [a.format(tmp=tmp, root=ROOT) for a in case.argv[1:]]
+    return [program, *rest]
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding a demo database (and its secret.key), built once per xdist worker."""
+    folder = tmp_path_factory.mktemp("demo") / "data"
+    db_path = folder / "outreach.db"
+    argv = [str(OUTREACH_BOT), "demo-data", "--assists", str(DEMO_ASSISTS)]
+    done = run(argv, folder.parent, db_path)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+CASES = [pytest.param(text, case, id=text.replace("…", "...")) for text, case in COMMANDS.items()]
+
+
+@pytest.mark.parametrize(("text", "case"), CASES)
+def test_readme_command(
+    text: str, case: Case, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    workdir = tmp_path
+    if case.demo_db:
+        shutil.copytree(request.getfixturevalue("demo_data"), workdir / "data")
+    (workdir / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
+    if text.startswith("./dev "):
+        arms = dev_arms()
+        name = text.split()[1]
+        arm = arms.get(name, arms["*"])
+        for fragment in case.dev_arm or ("exec .venv/bin/outreach-bot",):
+            assert fragment in arm, f"./dev {name} does not run {fragment!r}: {arm!r}"
+    if not case.argv:
+        return
+    assert OUTREACH_BOT.exists(), f"no console script at {OUTREACH_BOT}: install the project"
+    done = run(
+        _argv(case, workdir), workdir, workdir / "data" / "outreach.db", case.stdin, **case.env
+    )
+    output = done.stdout + done.stderr
+    shown = f"{text!r} -> {_argv(case, workdir)}\nexit {done.returncode}\n{output[-3000:]}"
+    assert done.returncode == case.code, shown
+    assert "Traceback" not in output, shown
+    for fragment in case.expect:
+        assert fragment in output, f"{fragment!r} not in the output of {shown}"
+    for name in case.files:
+        path = workdir / name
+        assert path.is_file() and path.stat().st_size > 0, f"{name} not written by {shown}"
+        magic = MAGIC[path.suffix]
+        with path.open("rb") as f:
+            assert f.read(len(magic)) == magic, f"{name} is not a {path.suffix} file"
