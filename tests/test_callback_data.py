@@ -68,12 +68,25 @@ def test_unit_rides_along_a_guide_within_64_bytes() -> None:
         Nav(Action.STEP, longest, 999, "abcdef", unit=36**4 - 1),
         Nav(Action.DONE, longest, version="abcdef", unit=12345),
         Nav(Action.INTRO, guide_id=longest, unit=1),
+        Nav(Action.STEP, longest, 999, "abcdef", unit=36**4 - 1, from_search=True),
+        Nav(Action.SOURCES, longest, version="abcdef", from_search=True),
+        Nav(Action.INTRO, guide_id=longest, unit=7, from_search=True),
     ):
         data = encode(nav)
         assert len(data.encode()) <= 64
         assert decode(data) == nav
     assert decode("1|s|id|1|abc123") == Nav(Action.STEP, "id", 1, "abc123")  # no unit: 0
-    for bad in ("1|s|id|1|abc123|", "1|s|id|1|abc123|ZZ", "1|s|id|1|abc123|12345", "1|m|1"):
+    assert decode("1|i|id|.s") == Nav(Action.INTRO, guide_id="id", from_search=True)
+    for bad in (
+        "1|s|id|1|abc123|",
+        "1|s|id|1|abc123|ZZ",
+        "1|s|id|1|abc123|12345",
+        "1|m|1",
+        "1|i|id|.",
+        "1|i|id|.x",
+        "1|i|id|s.",
+        "1|r|x",
+    ):
         with pytest.raises(InvalidCallback):
             decode(bad)
 

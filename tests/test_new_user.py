@@ -244,3 +244,24 @@ async def test_joining_again_asks_first_and_name_renames(
     resident = SimUser(api, first_name="Bình")
     await resident.send("/name Bình")
     assert "/join" in resident.last()["text"], "only members have a display name"
+
+
+async def test_back_from_a_guide_opened_by_search_returns_to_the_results(
+    api: StandinBotApi, obot: RunningBot
+) -> None:
+    resident = SimUser(api, first_name="Hoa")
+    await resident.send("quen mat khau vneid")
+    results = resident.last()["text"]
+    await resident.press("Quên mật khẩu VNeID")
+    await resident.press("▶ Bắt đầu")
+    await resident.press("Tiếp ▶")
+    await resident.press("◀ Trước")
+    await resident.press("◀ Trước")  # step 1 → the guide's first screen
+    await resident.press("◀ Kết quả tìm kiếm")
+    assert resident.last()["text"] == results, "Back leads where the person came from"
+    await resident.press("Quên mật khẩu VNeID")
+    assert "◀ Kết quả tìm kiếm" in resident.button_texts()
+    await resident.send("/start")
+    await resident.press("VNeID")
+    await resident.press("Quên mật khẩu VNeID")
+    assert "◀ Kết quả tìm kiếm" not in resident.button_texts(), "from a topic, Back is the list"

@@ -24,6 +24,7 @@ class Action(StrEnum):
     SEARCH_HINT = "q"
     HELP_PAGE = "?"
     SOURCES = "o"  # every source of a guide (the done screen shows the official ones)
+    RESULTS = "r"  # back to the person's last search results
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Nav:
     # The unit a deep link credits for self-serve reach, carried through the guide's buttons
     # as the unit's internal id in base 36 (0 = none), so no server-side session is needed.
     unit: int = 0
+    # The guide was opened from search results: its Back leads there, not to its topic.
+    from_search: bool = False
 
 
 class ScreenKind(StrEnum):
@@ -53,6 +56,7 @@ class ScreenKind(StrEnum):
     SEARCH_HINT = "search_hint"
     HELP = "help"
     SOURCES = "sources"
+    RESULTS = "results"
 
 
 class Notice(StrEnum):
@@ -73,6 +77,7 @@ class Screen:
     topic: Topic | None = None
     notice: Notice = Notice.NONE
     unit: int = 0  # the unit credited for self-serve reach (internal id), 0 when none
+    from_search: bool = False  # opened from search results (see `Nav.from_search`)
 
 
 def resolve(library: GuideLibrary, nav: Nav) -> Screen:
@@ -81,6 +86,7 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
         Action.LANGUAGE: ScreenKind.LANGUAGE,
         Action.SEARCH_HINT: ScreenKind.SEARCH_HINT,
         Action.HELP_PAGE: ScreenKind.HELP,
+        Action.RESULTS: ScreenKind.RESULTS,
     }
     if nav.action in simple:
         return Screen(simple[nav.action])
@@ -95,20 +101,26 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
     guide = library.get(nav.guide_id)
     if guide is None:
         return Screen(ScreenKind.MENU, notice=Notice.GUIDE_GONE)
-    unit = nav.unit
+
+    # The unit credited and where the guide was opened from stay with every screen of it.
+    def at(kind: ScreenKind, step: int = 0, notice: Notice = Notice.NONE) -> Screen:
+        return Screen(
+            kind, guide=guide, step=step, notice=notice, unit=nav.unit, from_search=nav.from_search
+        )
+
     if nav.action is Action.INTRO:
-        return Screen(ScreenKind.INTRO, guide=guide, unit=unit)
+        return at(ScreenKind.INTRO)
     if nav.version != guide.version:
-        return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED, unit=unit)
+        return at(ScreenKind.INTRO, notice=Notice.GUIDE_UPDATED)
     if nav.action is Action.DONE:
-        return Screen(ScreenKind.DONE, guide=guide, unit=unit)
+        return at(ScreenKind.DONE)
     if nav.action is Action.SOURCES:
-        return Screen(ScreenKind.SOURCES, guide=guide, unit=unit)
+        return at(ScreenKind.SOURCES)
     if not 1 <= nav.step <= len(guide.steps):
-        return Screen(ScreenKind.INTRO, guide=guide, notice=Notice.GUIDE_UPDATED, unit=unit)
+        return at(ScreenKind.INTRO, notice=Notice.GUIDE_UPDATED)
     # A photo button lands on its step; the handler then sends the picture beside it.
     kind = ScreenKind.STUCK if nav.action is Action.HELP else ScreenKind.STEP
-    return Screen(kind, guide=guide, step=nav.step, unit=unit)
+    return at(kind, nav.step)
 
 
 def open_guide(library: GuideLibrary, guide_id: str, unit: int = 0) -> Screen:

@@ -17,7 +17,10 @@ MAX_BYTES = 64
 _GUIDE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _VERSION = re.compile(r"^[0-9a-f]{6}$")
 _TOPIC = re.compile(r"^[a-z-]{1,20}$")
-_UNIT = re.compile(r"^[0-9a-z]{1,4}$")
+# The optional last field of a guide button: the credited unit in base 36, and `.s` when the
+# guide was opened from search results.
+_TAIL = re.compile(r"^(?P<unit>[0-9a-z]{1,4})?(?P<search>\.s)?$")
+FROM_SEARCH = ".s"
 _MAX_UNIT = 36**4 - 1
 
 
@@ -41,7 +44,7 @@ class InvalidCallback(ValueError):
 
 
 def encode(nav: Nav) -> str:
-    """A guide button's data: `1|<action>|<fields…>[|<unit in base 36>]`."""
+    """A guide button's data: `1|<action>|<fields…>[|<unit in base 36>][.s]`."""
     parts = [FORMAT_VERSION, nav.action.value]
     match nav.action:
         case Action.TOPIC:
@@ -54,8 +57,9 @@ def encode(nav: Nav) -> str:
             parts += [nav.guide_id, nav.version]
         case Action.LANGUAGE:
             parts.append(nav.language)
-    if nav.unit and nav.action in _CARRIES_UNIT:
-        parts.append(_base36(nav.unit))
+    if (nav.unit or nav.from_search) and nav.action in _CARRIES_UNIT:
+        tail = _base36(nav.unit) if nav.unit else ""
+        parts.append(tail + (FROM_SEARCH if nav.from_search else ""))
     data = "|".join(parts)
     if len(data.encode()) > MAX_BYTES:  # guarded by the id length limit; never expected
         raise ValueError(f"callback data too long: {data!r}")
@@ -74,6 +78,7 @@ def decode(data: str | None) -> Nav:
         raise InvalidCallback("unknown action") from None
     args = parts[2:]
     unit = 0
+    from_search = False
     expected = {
         Action.MENU: 0,
         Action.SEARCH_HINT: 0,
@@ -86,11 +91,14 @@ def decode(data: str | None) -> Nav:
         Action.PHOTO: 3,
         Action.DONE: 2,
         Action.SOURCES: 2,
+        Action.RESULTS: 0,
     }[action]
     if action in _CARRIES_UNIT and len(args) == expected + 1:
-        if not _UNIT.match(args[-1]):
+        tail = _TAIL.match(args.pop())
+        if tail is None or not tail.group(0):
             raise InvalidCallback("bad unit")
-        unit = int(args.pop(), 36)
+        unit = int(tail["unit"], 36) if tail["unit"] else 0
+        from_search = bool(tail["search"])
     if len(args) != expected:
         raise InvalidCallback("wrong number of fields")
     match action:
@@ -101,13 +109,17 @@ def decode(data: str | None) -> Nav:
         case Action.LANGUAGE:
             return Nav(action, language=args[0])
         case Action.INTRO:
-            return Nav(action, guide_id=_guide_id(args[0]), unit=unit)
+            return Nav(action, guide_id=_guide_id(args[0]), unit=unit, from_search=from_search)
         case Action.STEP | Action.HELP | Action.PHOTO:
             if not args[1].isdigit() or len(args[1]) > 3:
                 raise InvalidCallback("bad step number")
-            return Nav(action, _guide_id(args[0]), int(args[1]), _version(args[2]), unit=unit)
+            guide_id, version = _guide_id(args[0]), _version(args[2])
+            return Nav(action, guide_id, int(args[1]), version, unit=unit, from_search=from_search)
         case Action.DONE | Action.SOURCES:
-            return Nav(action, guide_id=_guide_id(args[0]), version=_version(args[1]), unit=unit)
+            guide_id, version = _guide_id(args[0]), _version(args[1])
+            return Nav(
+                action, guide_id=guide_id, version=version, unit=unit, from_search=from_search
+            )
     return Nav(action)
 
 

@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.guides.loader import GuideLibrary
+from bot.guides.recent import RecentSearches
 from bot.guides.search import SearchIndex
 from bot.reach.domain.flood import FloodGate
 from bot.reach.services import Reach
@@ -35,6 +36,7 @@ class Services:
     # its own; this keeps a slower edit from overwriting a newer one). Per form, not global.
     form_locks: KeyedLocks = field(default_factory=KeyedLocks)
     flood: FloodGate = field(init=False)
+    recent_searches: RecentSearches = field(default_factory=RecentSearches)
 
     def __post_init__(self) -> None:
         self.assist_views = AssistViews(self.texts)

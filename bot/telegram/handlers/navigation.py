@@ -8,6 +8,7 @@ from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
 from bot.reach.domain import clock
 from bot.telegram.callback_data import Action, InvalidCallback, decode
 from bot.telegram.context import BotContext
+from bot.telegram.handlers import search
 from bot.telegram.handlers.common import actor_of, answer, edit_in_place, language_of
 
 _TOASTS = {
@@ -45,6 +46,14 @@ async def on_button(update: Update, context: BotContext) -> None:
         toast = services.texts.label(lang, _TOASTS[screen.notice])
     # Answer first: the spinner on the person's button stops at once, even if editing is slow.
     await answer(query, toast)
+    if screen.kind is ScreenKind.RESULTS:
+        # Back to the results the guide was opened from, found again from the person's last
+        # search; after a restart they are gone, and the person is asked to type it again.
+        last = services.recent_searches.last(services.user_key(query.from_user.id))
+        if last is not None:
+            await edit_in_place(query, search.results_view(context, lang, last))
+            return
+        screen = Screen(ScreenKind.SEARCH_HINT, notice=Notice.STALE)
     role = (await actor_of(update, context)).role
     await edit_in_place(query, services.views.render(lang, screen, role))
     if wants_photo and screen.kind is ScreenKind.STEP and screen.notice is Notice.NONE:

@@ -55,6 +55,7 @@ async def on_forget_tap(update: Update, context: BotContext) -> None:
     # sender field, never from the button, so forged data cannot erase anyone else.
     key = services.user_key(query.from_user.id)
     erased = await services.reach.erasure.forget(key, clock.now())
+    services.recent_searches.forget(key)
     lang = services.settings.default_language
     text = services.texts.render(
         lang,

@@ -38,8 +38,15 @@ async def _answer(update: Update, context: BotContext, text: str) -> None:
         text = services.texts.render(lang, "otp_warning")
         await reply(update, View(text, services.views.menu_only(lang)))
         return
+    await reply(update, results_view(context, lang, text))
+    assert update.effective_user is not None
+    services.recent_searches.remember(services.user_key(update.effective_user.id), text)
+
+
+def results_view(context: BotContext, lang: str, text: str) -> View:
+    services = context.services
     hits = services.search.search(text)
     echo = " ".join(text.split())
     if len(echo) > ECHO_LIMIT:
         echo = echo[: ECHO_LIMIT - 1] + "…"
-    await reply(update, services.views.search_results(lang, echo, hits))
+    return services.views.search_results(lang, echo, hits)

@@ -47,9 +47,12 @@ class Views:
         # Opens the chat picker with "@bot <guide-id>", so the chosen chat gets this guide's card.
         return Button(self.texts.label(lang, "btn_share"), switch_inline_query=guide.id)
 
-    def _guide_button(self, lang: str, guide: Guide, label: str = "btn_guide") -> Button:
+    def _guide_button(
+        self, lang: str, guide: Guide, label: str = "btn_guide", *, from_search: bool = False
+    ) -> Button:
         title = guide.localized_title(lang)
-        return self._nav(lang, label, Nav(Action.INTRO, guide_id=guide.id), title)
+        nav = Nav(Action.INTRO, guide_id=guide.id, from_search=from_search)
+        return self._nav(lang, label, nav, title)
 
     def render(self, lang: str, screen: Screen, role: str = RESIDENT) -> View:
         """`role` (resident, volunteer or staff) decides what the menu and help offer.
@@ -69,6 +72,7 @@ class Views:
             screen.topic,
             screen.notice,
             screen.unit,
+            screen.from_search,
         )
         view = self._screens.get(key)
         if view is None:
@@ -90,6 +94,7 @@ class Views:
             ScreenKind.DONE: self._done,
             ScreenKind.LANGUAGE: self._language,
             ScreenKind.SEARCH_HINT: self._search_hint,
+            ScreenKind.RESULTS: self._search_hint,  # the handler shows the results themselves
             ScreenKind.SOURCES: self._sources,
         }[screen.kind]
         return self._with_notice(lang, screen, builder(lang, screen))
@@ -136,13 +141,15 @@ class Views:
     def _intro(self, lang: str, screen: Screen) -> View:
         guide = screen.guide
         assert guide is not None
-        first = Nav(Action.STEP, guide.id, 1, guide.version, unit=screen.unit)
+        first = _within(screen, Action.STEP, 1)
+        back = (
+            self._nav(lang, "btn_back_results", Nav(Action.RESULTS))
+            if screen.from_search
+            else self._nav(lang, "btn_back_topic", Nav(Action.TOPIC, topic=guide.topic.value))
+        )
         rows = [
             [self._nav(lang, "btn_start", first)],
-            [
-                self._nav(lang, "btn_back_topic", Nav(Action.TOPIC, topic=guide.topic.value)),
-                self._share_button(lang, guide),
-            ],
+            [back, self._share_button(lang, guide)],
             [self._menu_button(lang)],
         ]
         text = self.texts.render(
@@ -159,28 +166,23 @@ class Views:
         guide, number = screen.guide, screen.step
         assert guide is not None
         total = len(guide.steps)
-        unit = screen.unit
         back = (
-            Nav(Action.STEP, guide.id, number - 1, guide.version, unit=unit)
+            _within(screen, Action.STEP, number - 1)
             if number > 1
-            else Nav(Action.INTRO, guide_id=guide.id, unit=unit)
+            else _within(screen, Action.INTRO)
         )
         forward = (
-            self._nav(
-                lang, "btn_next", Nav(Action.STEP, guide.id, number + 1, guide.version, unit=unit)
-            )
+            self._nav(lang, "btn_next", _within(screen, Action.STEP, number + 1))
             if number < total
-            else self._nav(
-                lang, "btn_done", Nav(Action.DONE, guide.id, version=guide.version, unit=unit)
-            )
+            else self._nav(lang, "btn_done", _within(screen, Action.DONE))
         )
-        stuck = Nav(Action.HELP, guide.id, number, guide.version, unit=unit)
+        stuck = _within(screen, Action.HELP, number)
         rows = [
             [self._nav(lang, "btn_prev", back), forward],
             [self._nav(lang, "btn_stuck", stuck)],
         ]
         if guide.steps[number - 1].image:
-            photo = Nav(Action.PHOTO, guide.id, number, guide.version, unit=unit)
+            photo = _within(screen, Action.PHOTO, number)
             rows.append([self._nav(lang, "btn_photo", photo)])
         if number == total:
             rows += [[self._guide_button(lang, g, "btn_related")] for g in self._related(guide)]
@@ -204,7 +206,7 @@ class Views:
                 self._nav(
                     lang,
                     "btn_back_to_step",
-                    Nav(Action.STEP, guide.id, number, guide.version, unit=screen.unit),
+                    _within(screen, Action.STEP, number),
                     number,
                 )
             ],
@@ -229,12 +231,12 @@ class Views:
                 self._nav(
                     lang,
                     "btn_again",
-                    Nav(Action.STEP, guide.id, 1, guide.version, unit=screen.unit),
+                    _within(screen, Action.STEP, 1),
                 ),
                 self._share_button(lang, guide),
             ]
         )
-        sources = Nav(Action.SOURCES, guide.id, version=guide.version, unit=screen.unit)
+        sources = _within(screen, Action.SOURCES)
         rows.append([self._nav(lang, "btn_sources", sources), self._menu_button(lang)])
         text = self.texts.render(
             lang,
@@ -250,7 +252,7 @@ class Views:
         """Every source of a guide, with the date it was checked: for the curious and editors."""
         guide = screen.guide
         assert guide is not None
-        done = Nav(Action.DONE, guide.id, version=guide.version, unit=screen.unit)
+        done = _within(screen, Action.DONE)
         rows = [[self._nav(lang, "btn_back", done), self._menu_button(lang)]]
         text = self.texts.render(lang, "sources", guide=guide, title=guide.localized_title(lang))
         return View(text, InlineKeyboardMarkup(rows))
@@ -289,7 +291,7 @@ class Views:
             examples = [g.localized_title(lang) for g in self.library.ordered[:3]]
             text = self.texts.render(lang, "search_empty", query=query, examples=examples)
             return View(text, InlineKeyboardMarkup(rows))
-        rows = [[self._guide_button(lang, hit.guide)] for hit in hits]
+        rows = [[self._guide_button(lang, hit.guide, from_search=True)] for hit in hits]
         rows.append([self._menu_button(lang)])
         # The results are the buttons themselves: titles listed above them as well made two
         # phone screens of the same names.
@@ -309,3 +311,12 @@ class Views:
             step_count=len(guide.steps),
         )
         return View(text, markup)
+
+
+def _within(screen: Screen, action: Action, step: int = 0) -> Nav:
+    """A button to another screen of the same guide: it keeps the unit the guide credits and
+    where the guide was opened from."""
+    guide = screen.guide
+    assert guide is not None
+    version = "" if action is Action.INTRO else guide.version
+    return Nav(action, guide.id, step, version, unit=screen.unit, from_search=screen.from_search)
