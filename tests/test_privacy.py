@@ -48,5 +48,3 @@ def test_key_is_created_once_private_and_stable(tmp_path: Path) -> None:
 )
 def test_secret_detection(text: str, secret: bool) -> None:
     assert looks_like_secret(text, fold(text)) is secret
-
-
