@@ -404,3 +404,13 @@ def test_readme_command(
         magic = MAGIC[path.suffix]
         with path.open("rb") as f:
             assert f.read(len(magic)) == magic, f"{name} is not a {path.suffix} file"
+
+
+def test_a_poster_without_bot_username_says_what_is_missing(tmp_path: Path) -> None:
+    """The README: «Every poster needs `BOT_USERNAME` … without it the command says so and
+    exits 1»."""
+    assert "without it the command says so and exits 1" in README.read_text(encoding="utf-8")
+    argv = [str(OUTREACH_BOT), "qr", GUIDE, "--unit", "01", "--out", str(tmp_path / "p.png")]
+    done = run(argv, tmp_path, tmp_path / "o.db")
+    assert done.returncode == 1 and "BOT_USERNAME" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "p.png").exists()
