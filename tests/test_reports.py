@@ -182,7 +182,8 @@ async def test_incremental_totals_equal_a_rebuild(fx: Fixture, tmp_path: Path) -
             return (
                 conn.execute("SELECT * FROM rollup ORDER BY 1, 2, 3, 4").fetchall()
                 + conn.execute("SELECT * FROM vol_rollup ORDER BY 1, 2, 3, 4").fetchall(),
-                conn.execute("SELECT * FROM person_days ORDER BY 1, 2, 3").fetchall(),
+                conn.execute("SELECT * FROM person_days ORDER BY 1, 2, 3").fetchall()
+                + conn.execute("SELECT * FROM youth_days ORDER BY 1, 2, 3").fetchall(),
             )
 
     incremental = tables()

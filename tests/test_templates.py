@@ -211,7 +211,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     ],
     "privacy": [{"undo_minutes": 10}],
     "forget_confirm": [{}],
-    "forget_done": [{"self_serve": 2, "profile": 1, "preferences": 0}],
+    "forget_done": [{"self_serve": 2, "profile": 1, "preferences": 0, "attendance": 1}],
     "forget_cancelled": [{}],
     "forget_phone_ask": [{}],
     "forget_phone_done": [{"rows": 3}],

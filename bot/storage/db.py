@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.reach.domain.provinces import PROVINCES
-from bot.storage.rollup import REBUILD
+from bot.storage.rollup import REBUILD, REBUILD_YOUTH, YOUTH_TABLE
 
 T = TypeVar("T")
 
@@ -173,6 +173,80 @@ MIGRATIONS: tuple[str, ...] = (
         records INTEGER NOT NULL
     ) STRICT;
     {REBUILD};
+    """,
+    # 4: the union's units of work: campaigns, activities (with member check-ins and
+    # resident attendance), targets, and clusters of units. An assist may belong to the
+    # activity its volunteer checked in to. Residents appear only as keyed hashes.
+    f"""
+    CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        unit_id INTEGER REFERENCES units(id),
+        first_day INTEGER NOT NULL,
+        last_day INTEGER NOT NULL CHECK (last_day >= first_day),
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE activities (
+        id INTEGER PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        kind TEXT NOT NULL CHECK (kind IN
+            ('class', 'campaign_day', 'help_point', 'door_to_door', 'online')),
+        title TEXT NOT NULL,
+        first_day INTEGER NOT NULL,
+        last_day INTEGER NOT NULL CHECK (last_day >= first_day),
+        place TEXT NOT NULL DEFAULT '',
+        services INTEGER NOT NULL DEFAULT 0,
+        campaign_id INTEGER REFERENCES campaigns(id),
+        closed_at INTEGER,
+        headcount INTEGER NOT NULL DEFAULT 0 CHECK (headcount >= 0),
+        headcount_youth INTEGER NOT NULL DEFAULT 0
+            CHECK (headcount_youth BETWEEN 0 AND headcount),
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX activities_day ON activities(first_day);
+    CREATE INDEX activities_unit ON activities(unit_id);
+    CREATE TABLE checkins (
+        activity_id INTEGER NOT NULL REFERENCES activities(id),
+        member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+        home_unit_id INTEGER NOT NULL REFERENCES units(id),
+        day INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (activity_id, member_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX checkins_member_day ON checkins(member_id, day);
+    CREATE TABLE attendance (
+        activity_id INTEGER NOT NULL REFERENCES activities(id),
+        person_key TEXT NOT NULL,
+        age_band TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (activity_id, person_key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX attendance_person ON attendance(person_key);
+    CREATE TABLE targets (
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        campaign_id INTEGER NOT NULL DEFAULT 0,
+        metric TEXT NOT NULL,
+        value INTEGER NOT NULL CHECK (value > 0),
+        PRIMARY KEY (unit_id, campaign_id, metric)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE unit_groups (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE unit_group_members (
+        group_id INTEGER NOT NULL REFERENCES unit_groups(id) ON DELETE CASCADE,
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        PRIMARY KEY (group_id, unit_id)
+    ) STRICT, WITHOUT ROWID;
+    ALTER TABLE assists ADD COLUMN activity_id INTEGER REFERENCES activities(id);
+    CREATE INDEX assists_activity ON assists(activity_id) WHERE activity_id IS NOT NULL;
+    {YOUTH_TABLE};
+    {REBUILD_YOUTH};
     """,
 )
 

@@ -85,9 +85,7 @@ def generate(path: Path, assists: int, seed: int = 1, today: dt.date | None = No
         self_serve = _self_serve(conn, rng, units, max(10, assists // 5), today, seed)
         conn.execute("COMMIT")
         conn.execute("BEGIN")
-        for statement in rollup.REBUILD.split(";"):
-            if statement.strip():
-                conn.execute(statement)
+        rollup.rebuild(conn)
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

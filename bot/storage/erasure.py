@@ -17,10 +17,11 @@ class Erased:
     self_serve: int
     profile: int
     preferences: int
+    attendance: int = 0  # classes and campaign days the person marked as attended
 
     @property
     def total(self) -> int:
-        return self.self_serve + self.profile + self.preferences
+        return self.self_serve + self.profile + self.preferences + self.attendance
 
 
 class ErasureRepository:
@@ -52,6 +53,7 @@ class ErasureRepository:
                 "DELETE FROM self_serve WHERE user_key = ?",
                 "DELETE FROM members WHERE user_key = ?",
                 "DELETE FROM user_prefs WHERE user_key = ?",
+                "DELETE FROM attendance WHERE person_key = ?",
             ):
                 counts.append(conn.execute(sql, (user_key,)).rowcount)
             conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))
@@ -63,7 +65,7 @@ class ErasureRepository:
                 (
                     now,
                     f"self_serve={erased.self_serve};profile={erased.profile};"
-                    f"preferences={erased.preferences}",
+                    f"preferences={erased.preferences};attendance={erased.attendance}",
                     erased.total,
                 ),
             )

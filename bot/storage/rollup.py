@@ -22,6 +22,7 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
+from bot.reach.domain.campaigns import YOUTH_BANDS
 from bot.reach.domain.catalog import SERVICES
 
 VN_OFFSET = 7 * 3600  # Vietnam has no daylight saving: local day = (utc + 7 h) // 1 day
@@ -37,6 +38,7 @@ def month_start(day: int) -> int:
     return (date.replace(day=1) - dt.date(1970, 1, 1)).days
 
 
+_YOUTH_SQL = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"
 _SERVICE_BITS = ", ".join(f"({1 << i}, '{code}')" for i, code in enumerate(SERVICES))
 
 
@@ -108,9 +110,39 @@ DROP TABLE temp.service_bits
 """
 
 
+# Which phone codes were seen in a youth age band (see campaigns.YOUTH_BANDS), per level and
+# day, as `person_days` does for everyone: "thanh thiếu nhi được tiếp cận" counts each once.
+# Kept apart from REBUILD, which an earlier migration runs before this table exists.
+YOUTH_TABLE = """
+CREATE TABLE youth_days (
+    level INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    person INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (level, day, person)
+) STRICT, WITHOUT ROWID"""
+REBUILD_YOUTH = f"""
+DELETE FROM youth_days;
+INSERT INTO youth_days (level, day, person, n)
+    WITH RECURSIVE up(unit_id, ancestor) AS (
+        SELECT id, id FROM units
+        UNION ALL
+        SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.ancestor
+        WHERE u.parent_id IS NOT NULL
+    ), lineage(unit_id, level) AS (
+        SELECT unit_id, ancestor FROM up UNION ALL SELECT id, 0 FROM units
+    )
+    SELECT l.level, b.day, p.id, sum(b.n) FROM (
+        SELECT unit_id, day, person_key, count(*) AS n FROM assists
+        WHERE person_key IS NOT NULL AND age_band IN {_YOUTH_SQL} GROUP BY 1, 2, 3
+    ) b JOIN people p ON p.person_key = b.person_key
+    JOIN lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 3
+"""
+
+
 def rebuild(conn: sqlite3.Connection) -> None:
     """Recompute every total from the records; call inside a transaction."""
-    for statement in REBUILD.split(";"):
+    for statement in (*REBUILD.split(";"), *REBUILD_YOUTH.split(";")):
         if statement.strip():
             conn.execute(statement)
 
@@ -146,16 +178,20 @@ def apply_assist(conn: sqlite3.Connection, record: dict[str, Any], sign: int) ->
             "SELECT id FROM people WHERE person_key = ?", (record["person_key"],)
         ).fetchone()
         seen = [(lv, day, person) for lv in levels]
-        conn.executemany(
-            "INSERT INTO person_days (level, day, person, n) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT DO UPDATE SET n = n + excluded.n",
-            [(*key, sign) for key in seen],
-        )
-        if sign < 0:
+        tables = ["person_days"]
+        if record["age_band"] in YOUTH_BANDS:
+            tables.append("youth_days")
+        for table in tables:
             conn.executemany(
-                "DELETE FROM person_days WHERE level = ? AND day = ? AND person = ? AND n = 0",
-                seen,
+                f"INSERT INTO {table} (level, day, person, n) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+                [(*key, sign) for key in seen],
             )
+            if sign < 0:
+                conn.executemany(
+                    f"DELETE FROM {table} WHERE level = ? AND day = ? AND person = ? AND n = 0",
+                    seen,
+                )
 
 
 def apply_self_serve(

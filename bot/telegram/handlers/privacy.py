@@ -63,6 +63,7 @@ async def on_forget_tap(update: Update, context: BotContext) -> None:
         self_serve=erased.self_serve,
         profile=erased.profile,
         preferences=erased.preferences,
+        attendance=erased.attendance,
     )
     await edit_in_place(query, View(text, services.views.menu_only(lang)))
 

@@ -1,0 +1,175 @@
+"""Campaigns, activities, targets and clusters: the union's own units of work, as plain values.
+
+A campaign (đợt, chiến dịch) is a named date range. An activity (a class, a campaign day, a
+help point, door to door, online) happens in one unit on one day or a range of days, maybe
+within a campaign. Members check in to an activity; residents mark that they attended a
+class or a campaign day. Days are Vietnam calendar days, stored as days since 1970-01-01.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.reach.domain.periods import EPOCH
+
+
+class ActivityKind(StrEnum):
+    CLASS = "class"  # lớp hướng dẫn
+    CAMPAIGN_DAY = "campaign_day"  # buổi ra quân
+    HELP_POINT = "help_point"  # điểm hỗ trợ
+    DOOR_TO_DOOR = "door_to_door"  # đi từng ngõ, gõ từng nhà
+    ONLINE = "online"
+
+
+# Residents mark attendance at these; the others have no audience to count.
+ATTENDED_KINDS = frozenset({ActivityKind.CLASS, ActivityKind.CAMPAIGN_DAY})
+
+METRICS: tuple[str, ...] = (
+    "people",
+    "assists",
+    "activities",
+    "member_participations",
+    "youth_reached",
+    "teams",
+)
+
+# "Thanh thiếu nhi": the age bands under 30 (see catalog.AGE_BANDS).
+YOUTH_BANDS: tuple[str, ...] = ("u16", "16-30")
+
+TEAM_KIND = "team"  # a đội hình is a unit of this kind, under the unit it belongs to
+TOKEN_LENGTH = 12
+_TOKEN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,23}$")
+MAX_NAME = 120
+MAX_HEADCOUNT = 100_000
+MAX_TARGET = 100_000_000
+MAX_DAYS = 366  # an activity or campaign longer than a year is a typo
+
+
+class CampaignError(ValueError):
+    """Input that cannot be a campaign, activity, target or group; `reason` names the
+    template line that explains it."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: int
+    code: str
+    name: str
+    unit_id: int | None  # the subtree it belongs to; None: the whole tree (made by an admin)
+    first_day: int
+    last_day: int
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    token: str  # the unguessable part of its check-in and attendance links
+    unit_id: int
+    kind: ActivityKind
+    title: str
+    first_day: int
+    last_day: int
+    place: str
+    services: int
+    campaign_id: int | None
+    closed: bool
+    headcount: int
+    headcount_youth: int
+
+    def runs_on(self, day: int) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    @property
+    def attended(self) -> bool:
+        return self.kind in ATTENDED_KINDS
+
+
+@dataclass(frozen=True)
+class Target:
+    unit_id: int
+    campaign_id: int | None
+    metric: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    code: str
+    name: str
+    unit_ids: tuple[int, ...]
+
+
+def day_number(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def day_date(number: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=number)
+
+
+def check_code(code: str) -> str:
+    """A campaign or group code: letters, digits and dashes, as typed (e.g. HTN-2026)."""
+    code = code.strip()
+    if not _CODE.match(code):
+        raise CampaignError("bad_code", code)
+    return code.upper()
+
+
+def check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        raise CampaignError("bad_name", name[:40])
+    return name
+
+
+def check_range(first: dt.date, last: dt.date) -> tuple[int, int]:
+    if last < first:
+        raise CampaignError("range_backwards")
+    if (last - first).days >= MAX_DAYS:
+        raise CampaignError("range_too_long")
+    return day_number(first), day_number(last)
+
+
+def check_kind(text: str) -> ActivityKind:
+    try:
+        return ActivityKind(text.strip().lower().replace("-", "_"))
+    except ValueError:
+        raise CampaignError("bad_kind", text) from None
+
+
+def check_metric(text: str) -> str:
+    metric = text.strip().lower().replace("-", "_")
+    if metric not in METRICS:
+        raise CampaignError("bad_metric", text)
+    return metric
+
+
+def check_target(value: int) -> int:
+    if not 0 < value <= MAX_TARGET:
+        raise CampaignError("bad_target", str(value))
+    return value
+
+
+def check_headcount(total: int, youth: int) -> tuple[int, int]:
+    if not 0 <= youth <= total <= MAX_HEADCOUNT:
+        raise CampaignError("bad_headcount", f"{total}/{youth}")
+    return total, youth
+
+
+def new_token() -> str:
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
+def is_token(text: str) -> bool:
+    return len(text) == TOKEN_LENGTH and all(c in _TOKEN_ALPHABET for c in text)

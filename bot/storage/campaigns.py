@@ -1,0 +1,380 @@
+"""Campaigns, activities, check-ins, attendance, targets and clusters of units (SQL only).
+
+Activities are few (thousands a year, against millions of assists), so their figures are
+counted straight from their tables; the assists' figures come from the running totals.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.reach.domain.campaigns import (
+    YOUTH_BANDS,
+    Activity,
+    ActivityKind,
+    Campaign,
+    Group,
+    Target,
+)
+from bot.storage.db import Database
+
+_CAMPAIGN = "id, code, name, unit_id, first_day, last_day"
+_ACTIVITY = (
+    "a.id, a.token, a.unit_id, a.kind, a.title, a.first_day, a.last_day, a.place, a.services, "
+    "a.campaign_id, a.closed_at IS NOT NULL, a.headcount, a.headcount_youth"
+)
+_YOUTH = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"
+
+
+def _campaign(row: Any) -> Campaign:
+    return Campaign(
+        int(row[0]),
+        str(row[1]),
+        str(row[2]),
+        None if row[3] is None else int(row[3]),
+        int(row[4]),
+        int(row[5]),
+    )
+
+
+def _activity(row: Any) -> Activity:
+    return Activity(
+        id=int(row[0]),
+        token=str(row[1]),
+        unit_id=int(row[2]),
+        kind=ActivityKind(row[3]),
+        title=str(row[4]),
+        first_day=int(row[5]),
+        last_day=int(row[6]),
+        place=str(row[7]),
+        services=int(row[8]),
+        campaign_id=None if row[9] is None else int(row[9]),
+        closed=bool(row[10]),
+        headcount=int(row[11]),
+        headcount_youth=int(row[12]),
+    )
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    """An activity with its figures, for lists and the workbook's «Hoạt động» sheet."""
+
+    activity: Activity
+    unit_code: str
+    unit_name: str
+    campaign_code: str
+    members: int
+    attendees: int  # marked attendance plus the closing headcount
+    assists: int  # people helped in assists linked to it
+
+
+@dataclass(frozen=True)
+class ActivityFigures:
+    """What a scope's activities in a period add up to."""
+
+    activities: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    member_participations: int = 0  # check-ins: one per member and activity
+    members: int = 0  # distinct members who checked in
+    teams: int = 0  # distinct teams (units of kind team) whose members checked in
+    attendees: int = 0  # attendance marks plus headcounts
+    attendees_youth: int = 0
+
+
+def _scope_clause(paths: list[str] | None, alias: str = "u") -> tuple[str, list[object]]:
+    """Units under any of `paths` (None: everywhere)."""
+    if paths is None:
+        return "", []
+    if not paths:
+        return " AND 0", []
+    ors = " OR ".join(f"substr({alias}.path, 1, ?) = ?" for _ in paths)
+    params: list[object] = []
+    for path in paths:
+        params += [len(path), path]
+    return f" AND ({ors})", params
+
+
+class CampaignRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # ---- campaigns --------------------------------------------------------------------
+
+    async def add_campaign(
+        self,
+        code: str,
+        name: str,
+        unit_id: int | None,
+        first_day: int,
+        last_day: int,
+        who: str,
+        now: int,
+    ) -> Campaign | None:
+        """None when the code is taken."""
+
+        def work(conn: sqlite3.Connection) -> Campaign | None:
+            row = conn.execute(
+                "INSERT INTO campaigns (code, name, unit_id, first_day, last_day, created_by, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING "
+                f"RETURNING {_CAMPAIGN}",
+                (code, name, unit_id, first_day, last_day, who, now),
+            ).fetchone()
+            return _campaign(row) if row else None
+
+        return await self._db.write(work)
+
+    async def campaign(self, code: str) -> Campaign | None:
+        row = await self._db.fetchone(f"SELECT {_CAMPAIGN} FROM campaigns WHERE code = ?", (code,))
+        return _campaign(row) if row else None
+
+    async def campaign_by_id(self, campaign_id: int) -> Campaign | None:
+        row = await self._db.fetchone(
+            f"SELECT {_CAMPAIGN} FROM campaigns WHERE id = ?", (campaign_id,)
+        )
+        return _campaign(row) if row else None
+
+    async def campaigns(self) -> list[Campaign]:
+        rows = await self._db.fetchall(
+            f"SELECT {_CAMPAIGN} FROM campaigns ORDER BY first_day DESC, code"
+        )
+        return [_campaign(r) for r in rows]
+
+    # ---- activities -------------------------------------------------------------------
+
+    async def add_activity(
+        self,
+        token: str,
+        unit_id: int,
+        kind: ActivityKind,
+        title: str,
+        first_day: int,
+        last_day: int,
+        place: str,
+        services: int,
+        campaign_id: int | None,
+        who: str,
+        now: int,
+    ) -> Activity:
+        def work(conn: sqlite3.Connection) -> Activity:
+            row = conn.execute(
+                "INSERT INTO activities AS a (token, unit_id, kind, title, first_day, last_day, "
+                "place, services, campaign_id, created_by, created_at) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_ACTIVITY}",
+                (
+                    token,
+                    unit_id,
+                    kind.value,
+                    title,
+                    first_day,
+                    last_day,
+                    place,
+                    services,
+                    campaign_id,
+                    who,
+                    now,
+                ),
+            ).fetchone()
+            return _activity(row)
+
+        return await self._db.write(work)
+
+    async def activity_by_token(self, token: str) -> Activity | None:
+        row = await self._db.fetchone(
+            f"SELECT {_ACTIVITY} FROM activities a WHERE a.token = ?", (token,)
+        )
+        return _activity(row) if row else None
+
+    async def activity(self, activity_id: int) -> Activity | None:
+        row = await self._db.fetchone(
+            f"SELECT {_ACTIVITY} FROM activities a WHERE a.id = ?", (activity_id,)
+        )
+        return _activity(row) if row else None
+
+    async def close(self, activity_id: int, headcount: int, youth: int, now: int) -> bool:
+        """Close an open activity with an anonymous headcount; False if it was closed."""
+        changed = await self._db.execute(
+            "UPDATE activities SET closed_at = ?, headcount = ?, headcount_youth = ? "
+            "WHERE id = ? AND closed_at IS NULL",
+            (now, headcount, youth, activity_id),
+        )
+        return changed == 1
+
+    async def lines(
+        self,
+        paths: list[str] | None,
+        first_day: int,
+        last_day: int,
+        campaign_id: int | None,
+        limit: int = 10_000,
+    ) -> list[ActivityLine]:
+        """Activities starting in the period, in the scope, with their figures; newest
+        first."""
+        where, params = _scope_clause(paths)
+        if campaign_id is not None:
+            where += " AND a.campaign_id = ?"
+            params.append(campaign_id)
+        rows = await self._db.read(
+            f"SELECT {_ACTIVITY}, u.code, u.name, coalesce(c.code, ''), "
+            "(SELECT count(*) FROM checkins k WHERE k.activity_id = a.id), "
+            "(SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) + a.headcount, "
+            "(SELECT coalesce(sum(s.people), 0) FROM assists s WHERE s.activity_id = a.id) "
+            "FROM activities a JOIN units u ON u.id = a.unit_id "
+            "LEFT JOIN campaigns c ON c.id = a.campaign_id "
+            f"WHERE a.first_day BETWEEN ? AND ?{where} "
+            "ORDER BY a.first_day DESC, a.id DESC LIMIT ?",
+            [first_day, last_day, *params, limit],
+        )
+        return [
+            ActivityLine(_activity(r[:13]), str(r[13]), str(r[14]), str(r[15]), *map(int, r[16:]))
+            for r in rows
+        ]
+
+    async def figures(
+        self, paths: list[str] | None, first_day: int, last_day: int, campaign_id: int | None
+    ) -> ActivityFigures:
+        where, params = _scope_clause(paths)
+        if campaign_id is not None:
+            where += " AND a.campaign_id = ?"
+            params.append(campaign_id)
+        chosen = (
+            "SELECT a.id FROM activities a JOIN units u ON u.id = a.unit_id "
+            f"WHERE a.first_day BETWEEN ? AND ?{where}"
+        )
+        span = [first_day, last_day, *params]
+        kinds = await self._db.read(
+            "SELECT a.kind, count(*), sum(a.headcount), sum(a.headcount_youth) "
+            f"FROM activities a WHERE a.id IN ({chosen}) GROUP BY a.kind",
+            span,
+        )
+        [(participations, members, teams)] = await self._db.read(
+            "SELECT count(*), count(DISTINCT k.member_id), "
+            "count(DISTINCT CASE WHEN h.kind = 'team' THEN h.id END) "
+            "FROM checkins k JOIN units h ON h.id = k.home_unit_id "
+            f"WHERE k.activity_id IN ({chosen})",
+            span,
+        )
+        [(marked, marked_youth)] = await self._db.read(
+            f"SELECT count(*), count(CASE WHEN t.age_band IN {_YOUTH} THEN 1 END) "
+            f"FROM attendance t WHERE t.activity_id IN ({chosen})",
+            span,
+        )
+        by_kind = {str(kind): int(n) for kind, n, _, _ in kinds}
+        headcount = sum(int(h or 0) for _, _, h, _ in kinds)
+        headcount_youth = sum(int(y or 0) for _, _, _, y in kinds)
+        return ActivityFigures(
+            activities=sum(by_kind.values()),
+            by_kind=by_kind,
+            member_participations=int(participations),
+            members=int(members),
+            teams=int(teams),
+            attendees=int(marked) + headcount,
+            attendees_youth=int(marked_youth) + headcount_youth,
+        )
+
+    # ---- check-in and attendance ------------------------------------------------------
+
+    async def check_in(
+        self, activity_id: int, member_id: int, home_unit_id: int, day: int, now: int
+    ) -> bool:
+        """Count a member once per activity; True the first time."""
+        changed = await self._db.execute(
+            "INSERT INTO checkins (activity_id, member_id, home_unit_id, day, at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (activity_id, member_id, home_unit_id, day, now),
+        )
+        return changed == 1
+
+    async def checked_in(self, member_id: int, day: int) -> Activity | None:
+        """The open activity a member checked in to today (the latest), if any: their
+        assists of the day belong to it."""
+        row = await self._db.fetchone(
+            f"SELECT {_ACTIVITY} FROM checkins k JOIN activities a ON a.id = k.activity_id "
+            "WHERE k.member_id = ? AND k.day = ? AND a.closed_at IS NULL "
+            "ORDER BY k.at DESC LIMIT 1",
+            (member_id, day),
+        )
+        return _activity(row) if row else None
+
+    async def attend(self, activity_id: int, person_key: str, age_band: str, now: int) -> bool:
+        """A resident marked attendance; once per activity (a second mark may add the age
+        band). True the first time."""
+
+        def work(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "INSERT INTO attendance (activity_id, person_key, age_band, at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (activity_id, person_key, age_band or None, now),
+            )
+            if cursor.rowcount == 1:
+                return True
+            if age_band:
+                conn.execute(
+                    "UPDATE attendance SET age_band = ? WHERE activity_id = ? AND person_key = ?",
+                    (age_band, activity_id, person_key),
+                )
+            return False
+
+        return await self._db.write(work)
+
+    # ---- targets ----------------------------------------------------------------------
+
+    async def set_target(
+        self, unit_id: int, campaign_id: int | None, metric: str, value: int
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO targets (unit_id, campaign_id, metric, value) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET value = excluded.value",
+            (unit_id, campaign_id or 0, metric, value),
+        )
+
+    async def targets(self, unit_ids: list[int], campaign_id: int | None) -> list[Target]:
+        """The targets of these units (summed over the units per metric by the caller)."""
+        if not unit_ids:
+            return []
+        marks = ", ".join("?" for _ in unit_ids)
+        rows = await self._db.fetchall(
+            f"SELECT unit_id, campaign_id, metric, value FROM targets WHERE unit_id IN ({marks}) "
+            "AND campaign_id = ? ORDER BY metric",
+            (*unit_ids, campaign_id or 0),
+        )
+        return [Target(int(u), int(c) or None, str(m), int(v)) for u, c, m, v in rows]
+
+    # ---- clusters of units ------------------------------------------------------------
+
+    async def add_group(self, code: str, name: str, unit_ids: list[int]) -> Group:
+        """Make or replace a group: its name and its units."""
+
+        def work(conn: sqlite3.Connection) -> Group:
+            [(group_id,)] = conn.execute(
+                "INSERT INTO unit_groups (code, name) VALUES (?, ?) ON CONFLICT (code) "
+                "DO UPDATE SET name = excluded.name RETURNING id",
+                (code, name),
+            ).fetchall()
+            conn.execute("DELETE FROM unit_group_members WHERE group_id = ?", (group_id,))
+            conn.executemany(
+                "INSERT INTO unit_group_members (group_id, unit_id) VALUES (?, ?)",
+                [(group_id, u) for u in unit_ids],
+            )
+            return Group(int(group_id), code, name, tuple(unit_ids))
+
+        return await self._db.write(work)
+
+    async def groups(self) -> list[Group]:
+        rows = await self._db.fetchall(
+            "SELECT g.id, g.code, g.name, group_concat(m.unit_id) FROM unit_groups g "
+            "LEFT JOIN unit_group_members m ON m.group_id = g.id GROUP BY g.id ORDER BY g.code"
+        )
+        return [
+            Group(
+                int(i),
+                str(c),
+                str(n),
+                tuple(int(u) for u in str(ids).split(",")) if ids else (),
+            )
+            for i, c, n, ids in rows
+        ]
+
+    async def group(self, code: str) -> Group | None:
+        return next((g for g in await self.groups() if g.code == code), None)
