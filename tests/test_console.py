@@ -34,8 +34,9 @@ def test_console_literal_number_gets_the_otp_warning() -> None:
 
 
 def test_console_as_a_volunteer_logs_a_first_assist_then_switches_person() -> None:
-    # 1 = «📝 Ghi nhận hỗ trợ» in a member's menu; 1 = VNeID mức 1; 13 = 16–30; 20 = save.
-    script = "1\n1\n13\n20\n/as resident\n/help\nq\n"
+    # 1 = «📝 Ghi nhận hỗ trợ» in a member's menu; on the form (each group under a label
+    # button): 2 = VNeID mức 1; 16 = 16–30; 25 = save with consent.
+    script = "1\n2\n16\n25\n/as resident\n/help\nq\n"
     result = run_bot_command("console", "--as", "volunteer", stdin=script)
     out = result.stdout
     assert result.returncode == 0, result.stderr

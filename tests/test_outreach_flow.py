@@ -203,7 +203,7 @@ async def test_forget_erases_profile_and_keeps_anonymous_counts(
     assert db_rows(obot, "SELECT count(*) FROM self_serve") == [(0,)]
     assert db_rows(obot, "SELECT volunteer_id, people FROM assists") == [(None, 1)]
     [(what, rows)] = db_rows(obot, "SELECT what, rows FROM erasures")
-    assert what == "self_serve=1;profile=1;preferences=0" and rows == 2
+    assert what == "self_serve=1;profile=1;preferences=0;attendance=0" and rows == 2
     await volunteer.send("/assist")
     assert "dành cho tình nguyện viên" in volunteer.last()["text"]
 

@@ -32,9 +32,25 @@ class AssistRepository:
         self._db = db
 
     async def create_draft(
-        self, token: str, member_id: int, draft: Draft, now: int, expect: Expect | None = None
-    ) -> None:
-        def work(conn: sqlite3.Connection) -> None:
+        self,
+        token: str,
+        member_id: int,
+        build: Callable[[tuple[int, str] | None], Draft],
+        now: int,
+        day: int,
+        expect: Expect | None = None,
+    ) -> Draft:
+        """Open a form in one trip: `build` makes the draft from the open activity the
+        member checked in to today (its id and title), if any."""
+
+        def work(conn: sqlite3.Connection) -> Draft:
+            row = conn.execute(
+                "SELECT a.id, a.title FROM checkins k JOIN activities a ON a.id = k.activity_id "
+                "WHERE k.member_id = ? AND k.day = ? AND a.closed_at IS NULL "
+                "ORDER BY k.at DESC LIMIT 1",
+                (member_id, day),
+            ).fetchone()
+            draft = build((int(row[0]), str(row[1])) if row else None)
             # One open form per volunteer: an abandoned one must not pile up.
             conn.execute("DELETE FROM drafts WHERE member_id = ?", (member_id,))
             conn.execute(
@@ -43,8 +59,9 @@ class AssistRepository:
             )
             if expect is not None:
                 expect_in(conn, expect)
+            return draft
 
-        await self._db.write(work)
+        return await self._db.write(work)
 
     async def change_form(
         self,
@@ -198,8 +215,8 @@ def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAss
     day = rollup.day_of(record.occurred_at)
     [(assist_id,)] = conn.execute(
         "INSERT INTO assists (token, volunteer_id, unit_id, services, people, consent, "
-        "outcome, age_band, sex, person_key, key_id, occurred_at, created_at, day) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "outcome, age_band, sex, person_key, key_id, occurred_at, created_at, day, "
+        "activity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             token,
             record.volunteer_id,
@@ -215,6 +232,7 @@ def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAss
             record.occurred_at,
             record.created_at,
             day,
+            record.activity_id,
         ),
     ).fetchall()
     rollup.apply_assist(

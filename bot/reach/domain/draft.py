@@ -39,6 +39,9 @@ class Draft:
     # in `age` is the one the count buttons and a typed number change.
     bands: tuple[tuple[str, int], ...] = ()
     days_back: int = 0
+    # The activity the volunteer checked in to today: the record will belong to it.
+    activity_id: int = 0
+    activity_title: str = ""
     browse: int = 0  # the unit whose children the unit picker shows
     page: int = 0
     seen: tuple[str, ...] = ()  # ids of the presses already applied (redelivery guard)
@@ -125,6 +128,11 @@ class Draft:
         if not self.batch:
             raise DraftError("only batches are back-dated")
         return replace(self, days_back=(self.days_back + 1) % (limit + 1))
+
+    def unlink_activity(self) -> Draft:
+        if not self.activity_id:
+            raise DraftError("no activity to unlink")
+        return replace(self, activity_id=0, activity_title="")
 
     def with_phone(self, person_key: str, key_id: str) -> Draft:
         if self.batch:

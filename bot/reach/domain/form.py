@@ -44,6 +44,7 @@ class NewRecord:
     key_id: str | None
     occurred_at: int
     created_at: int
+    activity_id: int | None = None  # the activity the volunteer checked in to
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.reach.domain.units_csv import UnitRow
 from bot.reach.services.access import Access
 from bot.reach.services.assist_form import AssistForms
+from bot.reach.services.campaigns import Campaigns
 from bot.reach.services.directory import Directory
 from bot.reach.services.joining import Joining
 from bot.reach.services.languages import Languages
@@ -24,6 +25,7 @@ from bot.reach.services.self_serve import SelfServe
 from bot.reach.services.undo import OwnRecords
 from bot.reach.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
+from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import Database
 from bot.storage.erasure import ErasureRepository
 from bot.storage.members import MemberRepository
@@ -66,6 +68,7 @@ class Reach:
             ErasureRepository(db), self.waiting, self.directory, self.languages, key
         )
         self.self_serve = SelfServe(assists, self.directory)
+        self.campaigns = Campaigns(CampaignRepository(db), self.directory)
 
     async def start(self, now: int) -> None:
         """Load the units, members and open questions once, before the first update."""

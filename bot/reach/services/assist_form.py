@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from bot.reach.domain import clock, phone
+from bot.reach.domain.campaigns import day_number
 from bot.reach.domain.catalog import services_mask
 from bot.reach.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
 from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord
@@ -143,7 +144,15 @@ class AssistForms:
         token = new_token()
         draft = Draft(unit_id=unit.id, batch=batch, browse=unit.id)
         expect = _count_expected(actor, token, draft, now)
-        await self._repo.create_draft(token, member.id, draft, now, expect)
+
+        def with_activity(activity: tuple[int, str] | None) -> Draft:
+            # Checked in to an activity today: what is logged now belongs to it.
+            if activity is None:
+                return draft
+            return replace(draft, activity_id=activity[0], activity_title=activity[1])
+
+        day = day_number(clock.vn_date(now))
+        draft = await self._repo.create_draft(token, member.id, with_activity, now, day, expect)
         if expect is not None:
             self._waiting.asked(actor.user_key)
         return FormScreen(token, draft, unit)
@@ -261,6 +270,8 @@ class AssistForms:
                 draft = draft.next_day_back(self._backdate_days)
             case "r":
                 draft = replace(draft, person_key="", key_id="")
+            case "n":
+                draft = draft.unlink_activity()
             case "p":
                 expires = press.now + PHONE_WAIT_SECONDS
                 expect = Expect(press.actor.user_key, "phone", press.token, expires)
@@ -356,6 +367,7 @@ def record_for(
         key_id=(draft.key_id or None) if consent else None,
         occurred_at=occurred_at,
         created_at=now,
+        activity_id=draft.activity_id or None,
     )
 
 

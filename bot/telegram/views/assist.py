@@ -90,6 +90,8 @@ class AssistViews:
             rows.append([b(token, "r", "", lang, "btn_phone_remove")])
         else:
             rows.append([b(token, "p", "", lang, "btn_phone")])
+        if draft.activity_id:
+            rows.append([b(token, "n", "", lang, "btn_unlink_activity")])
         rows.append(heading("save"))
         rows.append([b(token, "y", "", lang, "btn_consent_yes", draft.people)])
         rows.append([b(token, "a", "", lang, "btn_consent_no")])

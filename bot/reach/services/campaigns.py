@@ -1,0 +1,315 @@
+"""Campaigns, activities, check-ins, attendance, targets and clusters: who may do what, once.
+
+Admins act anywhere; a coordinator makes campaigns, activities and targets in their own
+subtree (targets only for units below their own: one's own target is set from above). The
+command line acts as an admin. Any active member may check in to any open activity on one of
+its days (help across units is normal); their home unit is kept with the check-in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.reach.domain import clock
+from bot.reach.domain.campaigns import (
+    Activity,
+    ActivityKind,
+    Campaign,
+    CampaignError,
+    Group,
+    check_code,
+    check_headcount,
+    check_kind,
+    check_metric,
+    check_name,
+    check_range,
+    check_target,
+    day_number,
+    is_token,
+    new_token,
+)
+from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_mask
+from bot.reach.domain.model import Member, Scope, Unit
+from bot.reach.services.access import Actor
+from bot.reach.services.directory import Directory
+from bot.storage.campaigns import ActivityFigures, ActivityLine, CampaignRepository
+
+ADMIN = Scope(admin=True)  # the command line
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    activity: Activity
+    unit_name: str
+    first_time: bool
+
+
+@dataclass(frozen=True)
+class Attended:
+    activity: Activity
+    first_time: bool
+
+
+@dataclass(frozen=True)
+class LinkRefused:
+    """A check-in or attendance link that cannot be used now; `reason` names the line of
+    the template that says why."""
+
+    reason: str  # not_member, paused, unknown, closed, not_yet, over, not_attended
+    activity: Activity | None = None
+
+
+class Campaigns:
+    def __init__(self, repo: CampaignRepository, directory: Directory) -> None:
+        self.repo = repo
+        self._directory = directory
+
+    # ---- campaigns --------------------------------------------------------------------
+
+    async def add_campaign(
+        self,
+        scope: Scope,
+        who: str,
+        code: str,
+        name: str,
+        first: dt.date,
+        last: dt.date,
+        unit_code: str = "",
+        now: int = 0,
+    ) -> Campaign:
+        """A coordinator's campaign belongs to their subtree; an admin's to the whole tree
+        unless a unit is named."""
+        code, name = check_code(code), check_name(name)
+        first_day, last_day = check_range(first, last)
+        unit = await self._unit_in_scope(scope, unit_code) if unit_code else scope.unit
+        if unit is None and not scope.admin:
+            raise CampaignError("not_allowed")
+        campaign = await self.repo.add_campaign(
+            code, name, unit.id if unit else None, first_day, last_day, who, now or clock.now()
+        )
+        if campaign is None:
+            raise CampaignError("code_taken", code)
+        return campaign
+
+    async def campaign(self, code: str) -> Campaign:
+        campaign = await self.repo.campaign(check_code(code))
+        if campaign is None:
+            raise CampaignError("unknown_campaign", code)
+        return campaign
+
+    async def campaigns(self) -> list[Campaign]:
+        return await self.repo.campaigns()
+
+    # ---- activities -------------------------------------------------------------------
+
+    async def add_activity(
+        self,
+        scope: Scope,
+        who: str,
+        unit_code: str,
+        kind: str | ActivityKind,
+        title: str,
+        first: dt.date,
+        last: dt.date | None = None,
+        place: str = "",
+        services: list[str] | None = None,
+        campaign_code: str = "",
+        now: int = 0,
+    ) -> Activity:
+        unit = await self._unit_in_scope(scope, unit_code)
+        kind = kind if isinstance(kind, ActivityKind) else check_kind(kind)
+        title = check_name(title)
+        first_day, last_day = check_range(first, last or first)
+        codes = services or []
+        unknown = [c for c in codes if c not in SERVICES]
+        if unknown:
+            raise CampaignError("bad_service", ",".join(unknown))
+        campaign_id = None
+        if campaign_code:
+            campaign = await self.campaign(campaign_code)
+            if not (campaign.first_day <= first_day and last_day <= campaign.last_day):
+                raise CampaignError("outside_campaign", campaign.code)
+            campaign_id = campaign.id
+        place = " ".join(place.split())[:200]
+        return await self.repo.add_activity(
+            new_token(),
+            unit.id,
+            kind,
+            title,
+            first_day,
+            last_day,
+            place,
+            services_mask(codes),
+            campaign_id,
+            who,
+            now or clock.now(),
+        )
+
+    async def lines(
+        self,
+        scope: Scope,
+        unit_code: str = "",
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        campaign_code: str = "",
+    ) -> list[ActivityLine]:
+        """Activities in what this person may see, newest first."""
+        paths = await self.paths(scope, unit_code)
+        campaign_id = (await self.campaign(campaign_code)).id if campaign_code else None
+        first_day = day_number(first) if first else 0
+        last_day = day_number(last) if last else 10**6
+        if first_day > last_day:
+            raise CampaignError("range_backwards")
+        return await self.repo.lines(paths, first_day, last_day, campaign_id)
+
+    async def figures(
+        self, paths: list[str] | None, first_day: int, last_day: int, campaign_id: int | None
+    ) -> ActivityFigures:
+        return await self.repo.figures(paths, first_day, last_day, campaign_id)
+
+    async def activity(self, scope: Scope, activity_id: int) -> Activity:
+        activity = await self.repo.activity(activity_id)
+        unit = self._directory.unit(activity.unit_id) if activity else None
+        if activity is None or unit is None or not scope.covers(unit):
+            raise CampaignError("unknown_activity", str(activity_id))
+        return activity
+
+    async def close(self, scope: Scope, activity_id: int, headcount: int, youth: int) -> Activity:
+        """Close an activity, adding an anonymous headcount of people present without
+        Telegram (a total, and how many of them are under 30)."""
+        activity = await self.activity(scope, activity_id)
+        headcount, youth = check_headcount(headcount, youth)
+        if activity.closed or not await self.repo.close(activity.id, headcount, youth, clock.now()):
+            raise CampaignError("already_closed", activity.title)
+        closed = await self.repo.activity(activity.id)
+        assert closed is not None
+        return closed
+
+    # ---- check-in and attendance ------------------------------------------------------
+
+    async def check_in(self, actor: Actor, token: str, now: int) -> CheckedIn | LinkRefused:
+        if actor.member is None:
+            return LinkRefused("not_member")
+        if not actor.member.active:
+            return LinkRefused("paused")
+        activity = await self._by_token(token)
+        if activity is None:
+            return LinkRefused("unknown")
+        refused = _on_its_days(activity, now)
+        if refused is not None:
+            return refused
+        first = await self.repo.check_in(
+            activity.id, actor.member.id, actor.member.unit_id, clock_day(now), now
+        )
+        unit = self._directory.unit(activity.unit_id)
+        return CheckedIn(activity, unit.name if unit else "", first)
+
+    async def attendance_screen(self, token: str, now: int) -> Activity | LinkRefused:
+        """What a resident sees before marking attendance."""
+        activity = await self._by_token(token)
+        if activity is None:
+            return LinkRefused("unknown")
+        if not activity.attended:
+            return LinkRefused("not_attended", activity)
+        return _on_its_days(activity, now) or activity
+
+    async def attend(
+        self, user_key: str, token: str, age_band: str, now: int
+    ) -> Attended | LinkRefused:
+        """Counted once per activity, as the person's pseudonymous key; `/forget` erases it."""
+        if age_band and age_band not in AGE_BANDS:
+            return LinkRefused("unknown")
+        screen = await self.attendance_screen(token, now)
+        if isinstance(screen, LinkRefused):
+            return screen
+        first = await self.repo.attend(screen.id, user_key, age_band, now)
+        return Attended(screen, first)
+
+    async def today(self, member: Member, now: int) -> Activity | None:
+        """The activity a member's assists of today belong to: the one they checked in to."""
+        return await self.repo.checked_in(member.id, clock_day(now))
+
+    # ---- targets and clusters ---------------------------------------------------------
+
+    async def set_target(
+        self, scope: Scope, unit_code: str, campaign_code: str, metric: str, value: int
+    ) -> tuple[Unit, str, int]:
+        unit = await self._unit_in_scope(scope, unit_code)
+        if not scope.admin and scope.unit is not None and unit.id == scope.unit.id:
+            raise CampaignError("own_target")  # a target is set from above
+        metric, value = check_metric(metric), check_target(value)
+        campaign_id = (await self.campaign(campaign_code)).id if campaign_code else None
+        await self.repo.set_target(unit.id, campaign_id, metric, value)
+        return unit, metric, value
+
+    async def add_group(self, code: str, name: str, unit_codes: list[str]) -> Group:
+        """A cluster of units (admins and the command line). Units may not overlap: a unit
+        inside another of the group would be counted twice."""
+        code, name = check_code(code), check_name(name)
+        await self._directory.fresh()
+        units = []
+        for unit_code in unit_codes:
+            unit = self._directory.unit_by_code(unit_code.strip())
+            if unit is None:
+                raise CampaignError("unknown_unit", unit_code)
+            units.append(unit)
+        if not units:
+            raise CampaignError("empty_group", code)
+        for a in units:
+            for b in units:
+                if a.id != b.id and a.contains(b):
+                    raise CampaignError("overlapping_units", f"{a.code} ⊃ {b.code}")
+        return await self.repo.add_group(code, name, [u.id for u in units])
+
+    async def group(self, code: str) -> tuple[Group, list[Unit]]:
+        group = await self.repo.group(check_code(code))
+        if group is None:
+            raise CampaignError("unknown_group", code)
+        await self._directory.fresh()
+        units = [u for u in (self._directory.unit(i) for i in group.unit_ids) if u is not None]
+        return group, units
+
+    async def groups(self) -> list[Group]:
+        return await self.repo.groups()
+
+    # ---- helpers ------------------------------------------------------------------------
+
+    async def paths(self, scope: Scope, unit_code: str = "") -> list[str] | None:
+        """The subtrees a listing covers: the named unit, else the person's scope."""
+        if unit_code:
+            return [(await self._unit_in_scope(scope, unit_code)).path]
+        if scope.admin:
+            return None
+        if scope.unit is None:
+            raise CampaignError("not_allowed")
+        return [scope.unit.path]
+
+    async def _unit_in_scope(self, scope: Scope, code: str) -> Unit:
+        await self._directory.fresh()
+        unit = self._directory.unit_by_code(code.strip())
+        if unit is None:
+            raise CampaignError("unknown_unit", code)
+        if not scope.covers(unit):
+            raise CampaignError("not_allowed", code)
+        return unit
+
+    async def _by_token(self, token: str) -> Activity | None:
+        if not is_token(token):
+            return None  # forged: no database work for it
+        return await self.repo.activity_by_token(token)
+
+
+def clock_day(now: int) -> int:
+    return day_number(clock.vn_date(now))
+
+
+def _on_its_days(activity: Activity, now: int) -> LinkRefused | None:
+    if activity.closed:
+        return LinkRefused("closed", activity)
+    today = clock_day(now)
+    if today < activity.first_day:
+        return LinkRefused("not_yet", activity)
+    if today > activity.last_day:
+        return LinkRefused("over", activity)
+    return None
