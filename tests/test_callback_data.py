@@ -85,7 +85,7 @@ def test_unit_rides_along_a_guide_within_64_bytes() -> None:
         "1|i|id|.",
         "1|i|id|.x",
         "1|i|id|s.",
-        "1|r|x",
+        "1|x|x",
     ):
         with pytest.raises(InvalidCallback):
             decode(bad)
@@ -100,3 +100,9 @@ def test_taps_round_trip_and_reject_garbage() -> None:
             decode_tap(bad)
     with pytest.raises(ValueError):
         Tap(TapKind.UNDO, "", "y").encode()
+
+
+def test_outreach_buttons_never_collide_with_guide_navigation() -> None:
+    # Each kind of outreach button is routed by the letter after "1|"; a guide button with the
+    # same letter would be sent to the wrong handler.
+    assert not {a.value for a in Action} & {k.value for k in TapKind}

@@ -8,6 +8,7 @@ from jinja2 import UndefinedError
 from bot.config import PROJECT_ROOT
 from bot.guides.loader import load_guides
 from bot.guides.navigation import Notice
+from bot.reach.domain.campaigns import Activity, ActivityKind
 from bot.reach.domain.draft import Draft
 from bot.storage.assists import Tally
 from bot.storage.reports import Totals
@@ -19,6 +20,21 @@ LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 GUIDE = next(iter(LIBRARY))
 DETAILS = Draft(unit_id=1, services=("v1", "sf"), age="60p", sex="f", person_key="k")
 BATCH = Draft(unit_id=1, batch=True, services=("ds",), people=20, days_back=1)
+ACTIVITY = Activity(
+    id=7,
+    token="abcdefghijkm",
+    unit_id=1,
+    kind=ActivityKind.CLASS,
+    title="Lớp VNeID <cho> người cao tuổi & con cháu",
+    first_day=20_700,
+    last_day=20_701,
+    place="Nhà văn hóa tổ 5",
+    services=3,
+    campaign_id=None,
+    closed=True,
+    headcount=40,
+    headcount_youth=25,
+)
 REPORT_CONTEXT: dict[str, object] = {
     "scope_name": "Hà Nội & <b>",
     "period_kind": "month",
@@ -148,6 +164,41 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "phone_kept": [{}],
     "phone_form_closed": [{}],
     "count_invalid": [{"limit": 500}],
+    "checkin_done": [
+        {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": True},
+        {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": False},
+    ],
+    "activity_link_refused": [
+        {"reason": r, "activity": ACTIVITY}
+        for r in ("not_member", "paused", "closed", "not_yet", "over", "not_attended")
+    ]
+    + [{"reason": "unknown", "activity": None}],
+    "attend_ask": [{"activity": ACTIVITY}],
+    "attend_done": [{"activity": ACTIVITY, "first": True}, {"activity": ACTIVITY, "first": False}],
+    "activity_list": [{"upcoming": 2, "recent": 8}],
+    "activity_card": [
+        {
+            "activity": ACTIVITY,
+            "unit_name": "Phường Ba Đình",
+            "first": "01/09/2026",
+            "last": "02/09/2026",
+            "members": 12,
+            "attendees": 65,
+            "assists": 30,
+            "check_in": "https://t.me/b?start=ci_abcdefghijkm",
+            "attend": "https://t.me/b?start=at_abcdefghijkm",
+        }
+    ],
+    "activity_qr_caption": [
+        {"kind": k, "activity": ACTIVITY, "link": "https://t.me/b?start=ci_x"}
+        for k in ("checkin", "attend")
+    ],
+    "headcount_ask": [{"activity": ACTIVITY}],
+    "headcount_invalid": [{}],
+    "campaign_error": [
+        {"reason": r}
+        for r in ("not_allowed", "unknown_unit", "already_closed", "own_target", "bad_kind")
+    ],
     "join_switch_ask": [
         {
             "name": "Lan",
@@ -288,6 +339,11 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_age": ["u16", True],
     "btn_sex": ["f", True],
     "btn_age_count": ["16-30", True, 20],
+    "btn_attend_age": ["60p"],
+    "btn_activity": ["Lớp VNeID", "01/09/2026"],
+    "btn_activity_qr": ["Lớp VNeID", "01/09/2026"],
+    "btn_activity_close": ["Lớp VNeID", "01/09/2026"],
+    "activity_kind": ["door_to_door"],
     "btn_people_add": [5],
     "head_age": [True],
     "head_count": ["60p", 17],

@@ -24,7 +24,7 @@ class Action(StrEnum):
     SEARCH_HINT = "q"
     HELP_PAGE = "?"
     SOURCES = "o"  # every source of a guide (the done screen shows the official ones)
-    RESULTS = "r"  # back to the person's last search results
+    RESULTS = "x"  # back to the person's last search results
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ _ACTIVITY = (
     "a.id, a.token, a.unit_id, a.kind, a.title, a.first_day, a.last_day, a.place, a.services, "
     "a.campaign_id, a.closed_at IS NOT NULL, a.headcount, a.headcount_youth"
 )
+_RETURNED = _ACTIVITY.replace("a.", "")
 _YOUTH = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"
 
 
@@ -159,9 +160,9 @@ class CampaignRepository:
     ) -> Activity:
         def work(conn: sqlite3.Connection) -> Activity:
             row = conn.execute(
-                "INSERT INTO activities AS a (token, unit_id, kind, title, first_day, last_day, "
+                "INSERT INTO activities (token, unit_id, kind, title, first_day, last_day, "
                 "place, services, campaign_id, created_by, created_at) "
-                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_ACTIVITY}",
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_RETURNED}",
                 (
                     token,
                     unit_id,

@@ -144,6 +144,8 @@ class TapKind(StrEnum):
     FORGET = "f"
     REPORT = "r"
     JOIN = "j"
+    ATTEND = "w"
+    ACTIVITY = "v"
 
 
 _REF = re.compile(r"^[a-z0-9]{1,16}$")

@@ -6,6 +6,7 @@ macros for button labels, toasts and command descriptions, which Telegram shows 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ class Texts:
         )
         self.env.filters["labels"] = _labels_filter
         self.env.filters["number"] = _number
+        self.env.filters["day"] = _day
         # A label depends only on its arguments: the assist form alone shows two dozen, and
         # calling their macros was most of the time it took to build it.
         self._label_cache: dict[tuple[str, str, tuple[Any, ...]], str] = {}
@@ -88,3 +90,8 @@ class Texts:
     def label_names(self, language: str) -> list[str]:
         module = self._labels[language]
         return sorted(n for n in dir(module) if not n.startswith("_"))
+
+
+def _day(number: int) -> str:
+    """A day stored as days since 1970-01-01, written the Vietnamese way (dd/mm/yyyy)."""
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(number))).strftime("%d/%m/%Y")

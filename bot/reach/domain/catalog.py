@@ -36,3 +36,10 @@ def services_from_mask(mask: int) -> list[str]:
 
 def service_for_guide(guide_id: str, topic: str) -> str:
     return _GUIDE_SERVICE.get(guide_id) or _TOPIC_SERVICE.get(topic, "ot")
+
+
+def topic_of_service(code: str) -> str:
+    """The guide topic for a service ("" for «other»)."""
+    if code in ("v1", "v2"):
+        return "vneid"
+    return next((topic for topic, service in _TOPIC_SERVICE.items() if service == code), "")

@@ -6,6 +6,8 @@ Telegram allows up to 64 characters of `[A-Za-z0-9_-]`. Guide ids use only `[a-z
     <guide-id>                 open a guide
     <guide-id>_<unit-code>     open a guide and credit self-serve reach to that unit
     join_<invite-code>         join as a volunteer or coordinator ("join" is no guide id)
+    ci_<activity-token>        a member checks in to an activity
+    at_<activity-token>        a resident marks attendance at a class or campaign day
     menu                       the main menu (the inline card's button)
 """
 
@@ -16,8 +18,10 @@ from dataclasses import dataclass
 
 MAX_PAYLOAD = 64
 JOIN_PREFIX = "join_"
+CHECK_IN_PREFIX = "ci_"
+ATTEND_PREFIX = "at_"
 MENU_PAYLOAD = "menu"
-RESERVED_GUIDE_IDS = frozenset({"join", MENU_PAYLOAD})
+RESERVED_GUIDE_IDS = frozenset({"join", "ci", "at", MENU_PAYLOAD})
 UNIT_CODE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{0,64}$")
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9]{4,32}$")
@@ -35,11 +39,21 @@ class JoinLink:
 
 
 @dataclass(frozen=True)
+class CheckInLink:
+    token: str
+
+
+@dataclass(frozen=True)
+class AttendLink:
+    token: str
+
+
+@dataclass(frozen=True)
 class MenuLink:
     unknown: bool = False  # True when the payload made no sense: say so politely
 
 
-Link = GuideLink | JoinLink | MenuLink
+Link = GuideLink | JoinLink | CheckInLink | AttendLink | MenuLink
 
 
 def parse(payload: str) -> Link:
@@ -50,6 +64,10 @@ def parse(payload: str) -> Link:
     if payload.startswith(JOIN_PREFIX):
         code = payload.removeprefix(JOIN_PREFIX)
         return JoinLink(code) if _INVITE_CODE.match(code) else MenuLink(unknown=True)
+    if payload.startswith(CHECK_IN_PREFIX):
+        return CheckInLink(payload.removeprefix(CHECK_IN_PREFIX))
+    if payload.startswith(ATTEND_PREFIX):
+        return AttendLink(payload.removeprefix(ATTEND_PREFIX))
     guide_id, _, unit_code = payload.partition("_")
     if unit_code and not UNIT_CODE.match(unit_code):
         return MenuLink(unknown=True)
@@ -69,3 +87,11 @@ def join_payload(code: str) -> str:
 
 def link(bot_username: str, payload: str) -> str:
     return f"https://t.me/{bot_username}?start={payload}"
+
+
+def check_in_payload(token: str) -> str:
+    return CHECK_IN_PREFIX + token
+
+
+def attend_payload(token: str) -> str:
+    return ATTEND_PREFIX + token

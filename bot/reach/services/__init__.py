@@ -68,7 +68,7 @@ class Reach:
             ErasureRepository(db), self.waiting, self.directory, self.languages, key
         )
         self.self_serve = SelfServe(assists, self.directory)
-        self.campaigns = Campaigns(CampaignRepository(db), self.directory)
+        self.campaigns = Campaigns(CampaignRepository(db), self.directory, self.waiting)
 
     async def start(self, now: int) -> None:
         """Load the units, members and open questions once, before the first update."""

@@ -33,9 +33,11 @@ from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_mask
 from bot.reach.domain.model import Member, Scope, Unit
 from bot.reach.services.access import Actor
 from bot.reach.services.directory import Directory
+from bot.reach.services.waiting import Waiting
 from bot.storage.campaigns import ActivityFigures, ActivityLine, CampaignRepository
 
 ADMIN = Scope(admin=True)  # the command line
+HEADCOUNT_WAIT_SECONDS = 10 * 60  # closing an activity waits this long for the typed count
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,10 @@ class LinkRefused:
 
 
 class Campaigns:
-    def __init__(self, repo: CampaignRepository, directory: Directory) -> None:
+    def __init__(self, repo: CampaignRepository, directory: Directory, waiting: Waiting) -> None:
         self.repo = repo
         self._directory = directory
+        self._waiting = waiting
 
     # ---- campaigns --------------------------------------------------------------------
 
@@ -174,6 +177,35 @@ class Campaigns:
         if activity is None or unit is None or not scope.covers(unit):
             raise CampaignError("unknown_activity", str(activity_id))
         return activity
+
+    async def line(self, activity: Activity) -> ActivityLine | None:
+        """One activity with its figures (members, attendees, assists)."""
+        lines = await self.repo.lines(None, activity.first_day, activity.first_day, None)
+        return next((x for x in lines if x.activity.id == activity.id), None)
+
+    async def ask_headcount(self, actor: Actor, activity_id: int, now: int) -> Activity:
+        """Closing starts with a question: how many attended without Telegram."""
+        activity = await self.activity(actor.scope, activity_id)
+        if activity.closed:
+            raise CampaignError("already_closed", activity.title)
+        await self._waiting.expect(
+            actor.user_key, "headcount", str(activity.id), now + HEADCOUNT_WAIT_SECONDS
+        )
+        return activity
+
+    async def close_with_text(self, actor: Actor, activity_ref: str, text: str) -> Activity:
+        """The typed answer: «40 25» (40 attendees without Telegram, 25 of them under 30),
+        or «40», or «0». A malformed answer keeps the question open."""
+        numbers = text.split()
+        if not 1 <= len(numbers) <= 2 or not all(n.isdigit() and len(n) <= 6 for n in numbers):
+            raise CampaignError("bad_headcount", text[:20])
+        total = int(numbers[0])
+        youth = int(numbers[1]) if len(numbers) == 2 else 0
+        check_headcount(total, youth)
+        try:
+            return await self.close(actor.scope, int(activity_ref), total, youth)
+        finally:
+            await self._waiting.close(actor.user_key)
 
     async def close(self, scope: Scope, activity_id: int, headcount: int, youth: int) -> Activity:
         """Close an activity, adding an anonymous headcount of people present without

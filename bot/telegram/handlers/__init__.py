@@ -14,6 +14,7 @@ from telegram.ext import (
 
 from bot.telegram.context import BotApplication
 from bot.telegram.handlers import (
+    activities,
     assist,
     errors,
     flood,
@@ -66,6 +67,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("export", reports.export_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("chart", reports.chart_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("qr", reports.qr_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("activity", activities.activity_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))
     app.add_handler(CallbackQueryHandler(assist.on_assist_tap, pattern=r"^1\|a\|"))
     app.add_handler(CallbackQueryHandler(mine.on_undo_tap, pattern=r"^1\|z\|"))
@@ -73,6 +75,8 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(privacy.on_forget_tap, pattern=r"^1\|f\|"))
     app.add_handler(CallbackQueryHandler(reports.on_report_tap, pattern=r"^1\|r\|"))
     app.add_handler(CallbackQueryHandler(joining.on_join_tap, pattern=r"^1\|j\|"))
+    app.add_handler(CallbackQueryHandler(activities.on_attend_tap, pattern=r"^1\|w\|"))
+    app.add_handler(CallbackQueryHandler(activities.on_activity_tap, pattern=r"^1\|v\|"))
     app.add_handler(CallbackQueryHandler(navigation.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.on_text))

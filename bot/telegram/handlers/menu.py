@@ -7,7 +7,7 @@ from telegram import Update
 from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
 from bot.reach.domain import deep_links
 from bot.telegram.context import BotContext
-from bot.telegram.handlers import joining
+from bot.telegram.handlers import activities, joining
 from bot.telegram.handlers.common import actor_of, language_of, reply
 from bot.telegram.views.guides import View
 
@@ -18,6 +18,12 @@ async def start(update: Update, context: BotContext) -> None:
     link = deep_links.parse(context.args[0] if context.args else "")
     if isinstance(link, deep_links.JoinLink):
         await joining.begin(update, context, link.code)
+        return
+    if isinstance(link, deep_links.CheckInLink):
+        await activities.check_in(update, context, link.token)
+        return
+    if isinstance(link, deep_links.AttendLink):
+        await activities.attend_link(update, context, link.token)
         return
     if isinstance(link, deep_links.GuideLink):
         # An unknown unit still opens the guide: the resident came for help, not for the count.

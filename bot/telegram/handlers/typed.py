@@ -7,7 +7,7 @@ from telegram import Update
 from bot.reach.domain import clock
 from bot.reach.domain.privacy import looks_like_personal_number
 from bot.telegram.context import BotContext
-from bot.telegram.handlers import assist, joining, privacy, search
+from bot.telegram.handlers import activities, assist, joining, privacy, search
 from bot.telegram.handlers.common import delete_quietly, language_of, send_text
 
 
@@ -23,6 +23,9 @@ async def on_text(update: Update, context: BotContext) -> None:
             return
         if pending.kind == "phone":
             await assist.on_phone(update, context, pending.ref, message.text)
+            return
+        if pending.kind == "headcount":
+            await activities.on_headcount(update, context, pending.ref, message.text)
             return
         if pending.kind == "rename":
             await joining.on_rename(update, context, message.text)

@@ -40,6 +40,23 @@ class Views:
         """The way on from a screen that has no other buttons."""
         return InlineKeyboardMarkup([[self._menu_button(lang)]])
 
+    def menu_markup(self, lang: str, role: str) -> InlineKeyboardMarkup:
+        """The main menu's buttons for this person (a member's include logging)."""
+        markup = self.render(lang, Screen(ScreenKind.MENU), role).markup
+        assert markup is not None
+        return markup
+
+    def topics_markup(self, lang: str, topics: list[str]) -> InlineKeyboardMarkup:
+        """Buttons to these guide topics (those the library has), then «🏠 Menu»."""
+        known = {t.value for t in self.library.topics()}
+        rows = [
+            [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t), t)]
+            for t in topics
+            if t in known
+        ]
+        rows.append([self._menu_button(lang)])
+        return InlineKeyboardMarkup(rows)
+
     def _menu_button(self, lang: str) -> Button:
         return self._nav(lang, "btn_menu", Nav(Action.MENU))
 

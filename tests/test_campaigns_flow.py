@@ -1,0 +1,122 @@
+"""Campaign days in chat: members check in by link, their assists attach to the activity,
+residents mark attendance, and the coordinator closes the activity with a headcount."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.reach.domain import clock
+from bot.reach.domain.campaigns import Activity
+from bot.reach.services.campaigns import ADMIN
+from bot.standin.api import StandinBotApi
+from bot.standin.users import SimUser
+from tests.conftest import RunningBot
+from tests.outreach_helpers import join, query_db
+
+
+async def make_activity(
+    obot: RunningBot, kind: str = "campaign_day", days: tuple[int, int] = (0, 0)
+) -> Activity:
+    today = clock.vn_date(clock.now())
+    campaigns = obot.app.bot_data.services.reach.campaigns
+    return await campaigns.add_activity(
+        ADMIN,
+        "test",
+        "00004",
+        kind,
+        "Ra quân «Bình dân học vụ số»",
+        today + dt.timedelta(days=days[0]),
+        today + dt.timedelta(days=days[1]),
+        services=["v2", "ds"],
+    )
+
+
+async def test_a_member_checks_in_and_their_assists_attach(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    activity = await make_activity(obot)
+    volunteer = await join(api, admin, "CD-BD-1", "Lan")  # another unit: help across units
+    await volunteer.send(f"/start ci_{activity.token}")
+    assert "Đã điểm danh" in volunteer.last()["text"]
+    await volunteer.send(f"/start ci_{activity.token}")  # twice counts once
+    assert "không tính thêm" in volunteer.last()["text"]
+    await volunteer.send("/assist")
+    assert "📌 Hoạt động: Ra quân «Bình dân học vụ số»" in volunteer.last()["text"]
+    await volunteer.press("Kích hoạt VNeID mức 2")
+    await volunteer.press("16–30")
+    await volunteer.press("Người dân đồng ý – Lưu")
+    await volunteer.send("/assist")
+    await volunteer.press("✖ Không tính vào hoạt động này")
+    assert "📌" not in volunteer.last()["text"]
+    await volunteer.press("Khác")
+    await volunteer.press("Không đồng ý")
+    rows = query_db(obot, "SELECT activity_id FROM assists ORDER BY id")
+    assert rows == [(activity.id,), (None,)]
+    checkins = query_db(obot, "SELECT activity_id, home_unit_id FROM checkins")
+    [(branch,)] = query_db(obot, "SELECT id FROM units WHERE code = 'CD-BD-1'")
+    assert checkins == [(activity.id, branch)], "one check-in, with the member's home unit"
+
+
+async def test_links_that_cannot_be_used_get_a_clear_answer(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    later = await make_activity(obot, days=(1, 2))
+    past = await make_activity(obot, days=(-3, -1))
+    resident = SimUser(api, first_name="Bình")
+    await resident.send(f"/start ci_{later.token}")
+    assert "/join" in resident.last()["text"], "not a member"
+    volunteer = await join(api, admin, "00004", "Mai")
+    for payload, expected in (
+        (f"ci_{later.token}", "bắt đầu ngày"),
+        (f"ci_{past.token}", "đã diễn ra"),
+        ("ci_zzzzzzzzzzzz", "Không tìm thấy hoạt động"),
+        ("ci_<script>", "Mời bạn chọn trong menu"),  # not even a link: the menu
+    ):
+        await volunteer.send(f"/start {payload}")
+        assert expected in volunteer.last()["text"], payload
+        assert volunteer.button_texts(), "a way on from every answer"
+    assert query_db(obot, "SELECT count(*) FROM checkins") == [(0,)]
+
+
+async def test_residents_attend_once_and_the_coordinator_closes_with_a_headcount(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    activity = await make_activity(obot, kind="class")
+    resident = SimUser(api, first_name="Hoa")
+    await resident.send(f"/start at_{activity.token}")
+    assert "không giữ tên" in resident.last()["text"]
+    await resident.press("✅ 60 trở lên")
+    assert "Cảm ơn" in resident.last()["text"]
+    assert "🪪 VNeID – định danh điện tử" in resident.button_texts(), "its guides are offered"
+    await resident.send(f"/start at_{activity.token}")
+    await resident.press("✅ Tôi tham dự")
+    assert "không tính thêm" in resident.last()["text"]
+    young = SimUser(api, first_name="Nam")
+    await young.send(f"/start at_{activity.token}")
+    await young.press("✅ 16–30")
+    assert query_db(obot, "SELECT age_band FROM attendance ORDER BY age_band") == [
+        ("16-30",),
+        ("60p",),
+    ]
+    assert not query_db(obot, "SELECT 1 FROM attendance WHERE person_key LIKE '%7000%'")
+
+    await admin.send("/activity")
+    await admin.press(activity.title)
+    assert "Người tham dự: 2" in admin.last()["text"]
+    await admin.press("📲 Mã QR điểm danh")
+    captions = [m.get("caption", "") for m in admin.bot_messages()[-2:]]
+    assert f"start=ci_{activity.token}" in captions[0]
+    assert f"start=at_{activity.token}" in captions[1]
+    await admin.press("🔒 Đóng hoạt động", admin.bot_messages()[-3])
+    await admin.send("40 50")  # more under 30 than in total: refused, still asked
+    assert "không lớn hơn tổng" in admin.last()["text"]
+    await admin.send("40 25")
+    card = admin.last()["text"]
+    assert "Đã đóng: thêm 40 người" in card and "Người tham dự: 42" in card
+    await resident.send(f"/start at_{activity.token}")
+    assert "đã kết thúc" in resident.last()["text"]
+
+    await young.send("/forget")
+    await young.press("Xóa")
+    assert "1 lần điểm danh" in young.last()["text"]
+    assert query_db(obot, "SELECT age_band FROM attendance") == [("60p",)]
