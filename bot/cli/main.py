@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     units_list.add_argument("--under", metavar="CODE", help="only this unit and those below it")
     units_list.set_defaults(handler=_units_list)
     _add_report_commands(sub)
+    from bot.cli import campaigns as campaign_cli
+
+    campaign_cli.add_parsers(sub, _campaign_command)
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("file", type=Path, help="where to write the copy")
     backup.set_defaults(handler=_backup)
@@ -181,6 +184,12 @@ def _async_command(name: str):  # type: ignore[no-untyped-def]
             return 1
 
     return run
+
+
+def _campaign_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import campaigns as campaign_cli
+
+    return asyncio.run(campaign_cli.run(settings, args))
 
 
 def _demo_data(settings: Settings, args: argparse.Namespace) -> int:

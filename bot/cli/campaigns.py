@@ -1,0 +1,235 @@
+"""`outreach-bot campaigns|activities|targets|groups`: the union's units of work from a
+terminal, on DB_PATH, acting as an admin (the same rules as in chat: bot/reach/services)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.config import Settings
+from bot.reach.domain import deep_links
+from bot.reach.domain.campaigns import CampaignError, day_date
+from bot.reach.domain.catalog import services_from_mask
+from bot.reach.domain.periods import PeriodError, parse_date
+from bot.reach.services.campaigns import ADMIN, Campaigns
+from bot.reach.services.directory import Directory
+from bot.reach.services.waiting import Waiting
+from bot.storage.campaigns import CampaignRepository
+from bot.storage.db import open_database
+from bot.storage.members import MemberRepository
+from bot.storage.pending import PendingRepository
+from bot.storage.units import UnitRepository
+
+WHO = "cli"
+
+
+class CliError(Exception):
+    pass
+
+
+@asynccontextmanager
+async def _campaigns(db_path: Path) -> AsyncIterator[Campaigns]:
+    db = await open_database(db_path)
+    try:
+        directory = Directory(db, UnitRepository(db), MemberRepository(db))
+        yield Campaigns(CampaignRepository(db), directory, Waiting(PendingRepository(db)))
+    finally:
+        await db.close()
+
+
+def _date(text: str | None, what: str):  # type: ignore[no-untyped-def]
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except PeriodError as exc:
+        raise CliError(f"{what}: {exc}") from None
+
+
+def _day(number: int) -> str:
+    return day_date(number).strftime("%d/%m/%Y")
+
+
+def _explain(error: CampaignError) -> str:
+    messages = {
+        "bad_code": "a code is 1-24 letters, digits or dashes",
+        "bad_name": "a name is 1-120 printable characters",
+        "range_backwards": "the range ends before it starts",
+        "range_too_long": "the range is longer than a year",
+        "bad_kind": "the kind is one of class, campaign_day, help_point, door_to_door, online",
+        "bad_metric": "the metric is one of people, assists, activities, "
+        "member_participations, youth_reached, teams",
+        "bad_target": "a target is a whole number above 0",
+        "code_taken": "this code is already taken",
+        "unknown_campaign": "no campaign has this code",
+        "unknown_unit": "no unit has this code",
+        "unknown_group": "no group has this code",
+        "bad_service": "unknown service code (v1, v2, vd, ph, ds, sg, sf, ot)",
+        "outside_campaign": "the activity's dates are outside the campaign's",
+        "overlapping_units": "a unit of the group is inside another (it would count twice)",
+        "empty_group": "a group needs at least one unit",
+    }
+    text = messages.get(error.reason, error.reason)
+    return f"{text}: {error.detail}" if error.detail else text
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        async with _campaigns(settings.db_path) as campaigns:
+            return await COMMANDS[(args.command, args.action)](settings, args, campaigns)
+    except CampaignError as error:
+        print(f"outreach-bot: {_explain(error)}", file=sys.stderr)
+        return 1
+    except CliError as error:
+        print(f"outreach-bot: {error}", file=sys.stderr)
+        return 1
+
+
+async def _campaign_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    first, last = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    campaign = await c.add_campaign(
+        ADMIN, WHO, args.code, args.name, first, last, unit_code=args.unit or ""
+    )
+    print(
+        f"Campaign {campaign.code}: {campaign.name}, "
+        f"{_day(campaign.first_day)}–{_day(campaign.last_day)}"
+    )
+    return 0
+
+
+async def _campaign_list(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    for campaign in await c.campaigns():
+        print(
+            f"{campaign.code}\t{_day(campaign.first_day)}\t{_day(campaign.last_day)}\t"
+            f"{campaign.name}"
+        )
+    return 0
+
+
+async def _activity_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    if not settings.bot_username:
+        raise CliError("set BOT_USERNAME (the bot's @username without @) to print the links")
+    services = [s.strip() for s in args.services.split(",") if s.strip()] if args.services else []
+    activity = await c.add_activity(
+        ADMIN,
+        WHO,
+        args.unit,
+        args.kind,
+        args.title,
+        _date(args.date, "--date"),
+        _date(args.date_to, "--to"),
+        place=args.place or "",
+        services=services,
+        campaign_code=args.campaign or "",
+    )
+    print(f"Activity {activity.id}: {activity.title}")
+    print(deep_links.link(settings.bot_username, deep_links.check_in_payload(activity.token)))
+    print(deep_links.link(settings.bot_username, deep_links.attend_payload(activity.token)))
+    return 0
+
+
+async def _activity_list(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    lines = await c.lines(
+        ADMIN,
+        unit_code=args.unit or "",
+        first=_date(args.date_from, "--from"),
+        last=_date(args.date_to, "--to"),
+        campaign_code=args.campaign or "",
+    )
+    print("id\tfirst day\tlast day\tunit\tkind\ttitle\tcampaign\tmembers\tattendees\tassists")
+    for line in lines:
+        a = line.activity
+        print(
+            f"{a.id}\t{_day(a.first_day)}\t{_day(a.last_day)}\t{line.unit_code}\t{a.kind.value}\t"
+            f"{a.title}\t{line.campaign_code}\t{line.members}\t{line.attendees}\t{line.assists}"
+            + ("\tclosed" if a.closed else "")
+            + (f"\t{','.join(services_from_mask(a.services))}" if a.services else "")
+        )
+    return 0
+
+
+async def _target_set(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    unit, metric, value = await c.set_target(
+        ADMIN, args.unit, args.campaign or "", args.metric, args.value
+    )
+    scope = f" in {args.campaign.upper()}" if args.campaign else ""
+    print(f"Target for {unit.code} {unit.name}{scope}: {metric} = {value}")
+    return 0
+
+
+async def _group_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    group = await c.add_group(args.code, args.name, args.units.split(","))
+    print(f"Group {group.code}: {group.name}, {len(group.unit_ids)} units")
+    return 0
+
+
+async def _group_list(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    for group in await c.groups():
+        _, units = await c.group(group.code)
+        print(f"{group.code}\t{group.name}\t{','.join(u.code for u in units)}")
+    return 0
+
+
+COMMANDS = {
+    ("campaigns", "add"): _campaign_add,
+    ("campaigns", "list"): _campaign_list,
+    ("activities", "add"): _activity_add,
+    ("activities", "list"): _activity_list,
+    ("targets", "set"): _target_set,
+    ("groups", "add"): _group_add,
+    ("groups", "list"): _group_list,
+}
+
+
+def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: ignore[no-untyped-def]
+    campaigns = sub.add_parser(
+        "campaigns", help="campaigns (đợt, chiến dịch): a code, a name, dates"
+    )
+    c_sub = campaigns.add_subparsers(dest="action", required=True)
+    add = c_sub.add_parser("add", help="add a campaign")
+    add.add_argument("--code", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--from", dest="date_from", required=True, metavar="DD/MM/YYYY")
+    add.add_argument("--to", dest="date_to", required=True, metavar="DD/MM/YYYY")
+    add.add_argument("--unit", metavar="CODE", help="the subtree it belongs to (default: all)")
+    c_sub.add_parser("list", help="one campaign a line")
+
+    activities = sub.add_parser("activities", help="classes, campaign days, help points, …")
+    a_sub = activities.add_subparsers(dest="action", required=True)
+    add = a_sub.add_parser("add", help="add an activity; prints its id and its two links")
+    add.add_argument("--unit", required=True, metavar="CODE")
+    add.add_argument(
+        "--kind", required=True, help="class, campaign_day, help_point, door_to_door or online"
+    )
+    add.add_argument("--title", required=True)
+    add.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    add.add_argument("--to", dest="date_to", metavar="DD/MM/YYYY", help="the last day, if more")
+    add.add_argument("--campaign", metavar="CODE")
+    add.add_argument("--services", metavar="a,b", help="service codes, e.g. v2,ds")
+    add.add_argument("--place")
+    listing = a_sub.add_parser("list", help="activities with their figures, newest first")
+    listing.add_argument("--unit", metavar="CODE")
+    listing.add_argument("--from", dest="date_from", metavar="DATE")
+    listing.add_argument("--to", dest="date_to", metavar="DATE")
+    listing.add_argument("--campaign", metavar="CODE")
+
+    targets = sub.add_parser("targets", help="targets (chỉ tiêu) per unit and campaign")
+    t_sub = targets.add_subparsers(dest="action", required=True)
+    tset = t_sub.add_parser("set", help="set one target")
+    tset.add_argument("--unit", required=True, metavar="CODE")
+    tset.add_argument("--campaign", metavar="CODE")
+    tset.add_argument("--metric", required=True)
+    tset.add_argument("--value", required=True, type=int)
+
+    groups = sub.add_parser("groups", help="clusters (cụm) of units, for reports")
+    g_sub = groups.add_subparsers(dest="action", required=True)
+    gadd = g_sub.add_parser("add", help="add or replace a group")
+    gadd.add_argument("code")
+    gadd.add_argument("--name", required=True)
+    gadd.add_argument("--units", required=True, metavar="C1,C2,…")
+    g_sub.add_parser("list", help="one group a line: code, name, unit codes")
+    for parser in (campaigns, activities, targets, groups):
+        parser.set_defaults(handler=handler)

@@ -1,0 +1,76 @@
+"""`outreach-bot campaigns|activities|targets|groups` on a real database file."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from tests.cli import run_bot_command
+
+
+def bot(db: Path, *args: str, username: bool = True):  # type: ignore[no-untyped-def]
+    env = {"DB_PATH": str(db)}
+    if username:
+        env["BOT_USERNAME"] = "outreach_test_bot"
+    return run_bot_command(*args, **env)
+
+
+def test_a_campaign_its_activities_targets_and_a_cluster(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    made = bot(
+        db, "campaigns", "add", "--code", "bdhvs-2", "--name", "Bình dân học vụ số đợt 2",
+        "--from", "01/11/2026", "--to", "31/12/2026",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "BDHVS-2" in bot(db, "campaigns", "list").stdout
+    added = bot(
+        db, "activities", "add", "--unit", "01", "--kind", "campaign_day",
+        "--title", "Ra quân", "--date", "02/12/2026", "--campaign", "BDHVS-2",
+        "--services", "v2,ds",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    first, check_in, attend = added.stdout.splitlines()
+    assert re.fullmatch(r"Activity \d+: Ra quân", first)
+    assert re.fullmatch(r"https://t\.me/outreach_test_bot\?start=ci_[a-z2-9]{12}", check_in)
+    assert attend == check_in.replace("start=ci_", "start=at_"), "check-in first, then attendance"
+    listed = bot(db, "activities", "list", "--campaign", "bdhvs-2").stdout
+    assert "Ra quân\tBDHVS-2" in listed
+    assert bot(db, "targets", "set", "--unit", "01", "--metric", "people", "--value", "500")
+    assert (
+        bot(db, "groups", "add", "NTB", "--name", "Cụm 2 tỉnh", "--units", "48,51").returncode == 0
+    )
+    assert "NTB\tCụm 2 tỉnh\t48,51" in bot(db, "groups", "list").stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT metric, value FROM targets").fetchall() == [("people", 500)]
+
+
+def test_bad_input_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    cases = [
+        (("campaigns", "add", "--code", "A", "--name", "A", "--from", "02/12/2026",
+          "--to", "01/12/2026"), "ends before it starts"),
+        (("activities", "add", "--unit", "99999", "--kind", "class", "--title", "x",
+          "--date", "02/12/2026"), "no unit has this code"),
+        (("activities", "add", "--unit", "01", "--kind", "party", "--title", "x",
+          "--date", "02/12/2026"), "the kind is one of"),
+        (("activities", "add", "--unit", "01", "--kind", "class", "--title", "x",
+          "--date", "02/12/2026", "--campaign", "NOPE"), "no campaign has this code"),
+        (("targets", "set", "--unit", "01", "--metric", "people", "--value", "0"),
+         "above 0"),
+        (("targets", "set", "--unit", "01", "--metric", "likes", "--value", "5"),
+         "the metric is one of"),
+        (("groups", "add", "G", "--name", "G", "--units", "01,XX"), "no unit has this code"),
+    ]  # fmt: skip
+    for args, expected in cases:
+        done = bot(db, *args)
+        assert done.returncode == 1 and expected in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+    no_name = bot(
+        db, "activities", "add", "--unit", "01", "--kind", "class", "--title", "x",
+        "--date", "02/12/2026", username=False,
+    )  # fmt: skip
+    assert no_name.returncode == 1 and "BOT_USERNAME" in no_name.stderr
+    with sqlite3.connect(db) as conn:
+        for table in ("campaigns", "activities", "targets", "unit_groups"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
