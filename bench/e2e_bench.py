@@ -91,6 +91,16 @@ class Harness:
         return time.perf_counter() - started
 
 
+def press_op(user: SimUser, op: str, rng: random.Random):  # type: ignore[no-untyped-def]
+    """Press one of the last message's outreach buttons that does `op` (`1|a|<form>|<op>|…`),
+    chosen at random: "s" is a service. By what it does, not where it sits: the form's group
+    labels are buttons too, and pressing one only shows a toast (no screen to wait for)."""
+    buttons = [b for b in user.buttons(user.last()) if "callback_data" in b]
+    matching = [b for b in buttons if b["callback_data"].split("|")[3:4] == [op]]
+    assert matching, f"no button does {op!r}: {[b['text'] for b in buttons]}"
+    return user.press_data(matching[rng.randrange(len(matching))]["callback_data"])
+
+
 def real_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ignore[no-untyped-def]
     """One round of what a person does with the real bot, as (kind, action) pairs."""
     steps = [
@@ -106,7 +116,7 @@ def real_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ig
     if volunteer:
         steps += [
             ("assist", lambda: user.send("/assist")),
-            ("assist", lambda: user.press(rng.randrange(8))),  # a service
+            ("assist", lambda: press_op(user, "s", rng)),  # a service
             ("assist", lambda: user.press("31–59")),
             ("assist", lambda: user.press("Người dân đồng ý – Lưu")),
         ]
@@ -285,7 +295,7 @@ async def count_trips() -> list[tuple[str, int]]:
         counted = []
         for name, action in (
             ("/assist (opens a form: a write)", lambda: volunteer.send("/assist")),
-            ("a service", lambda: volunteer.press(0)),
+            ("a service", lambda: press_op(volunteer, "s", random.Random(0))),
             ("an age band", lambda: volunteer.press("31–59")),
             ("sex", lambda: volunteer.press("Nữ")),
             ("outcome", lambda: volunteer.press("Xong một phần")),
