@@ -8,7 +8,13 @@ from jinja2 import UndefinedError
 from bot.config import PROJECT_ROOT
 from bot.guides.loader import load_guides
 from bot.guides.navigation import Notice
-from bot.reach.domain.campaigns import Activity, ActivityKind
+from bot.reach.domain.campaigns import (
+    Activity,
+    ActivityKind,
+    Campaign,
+    TargetProgress,
+    UnionFigures,
+)
 from bot.reach.domain.draft import Draft
 from bot.storage.assists import Tally
 from bot.storage.reports import Totals
@@ -35,7 +41,20 @@ ACTIVITY = Activity(
     headcount=40,
     headcount_youth=25,
 )
+UNION = UnionFigures(
+    activities=1_776,
+    by_kind={"class": 175, "campaign_day": 1_601, "help_point": 0},
+    teams=53,
+    member_participations=131_965,
+    members=1_850,
+    attendees=10_250,
+    youth_reached=751_901,
+    targets=[TargetProgress("people", 5_000, 4_100), TargetProgress("teams", 50, 53)],
+)
+CAMPAIGN = Campaign(1, "BDHVS-2", "Bình dân học vụ số <đợt 2>", None, 20_393, 20_453)
 REPORT_CONTEXT: dict[str, object] = {
+    "union": UNION,
+    "campaign": CAMPAIGN,
     "scope_name": "Hà Nội & <b>",
     "period_kind": "month",
     "first": "01/11/2026",
@@ -56,6 +75,8 @@ REPORT_CONTEXT: dict[str, object] = {
 }
 EMPTY_REPORT: dict[str, object] = {
     "scope_name": "",
+    "union": UnionFigures(),
+    "campaign": None,
     "period_kind": "all",
     "totals": Totals(),
     "previous": None,
@@ -93,12 +114,14 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "top_services": services,
             "top_count": 12,
             "change_people": change,
+            "union": union,
+            "campaign": campaign,
         }
-        for services, change in (
-            (["v1"], 7),
-            (["v1", "ds"], None),
-            (["v1", "ds", "sg"], 0),
-            ([], -3),
+        for services, change, union, campaign in (
+            (["v1"], 7, UNION, CAMPAIGN),
+            (["v1", "ds"], None, UnionFigures(), None),
+            (["v1", "ds", "sg"], 0, UNION, None),
+            ([], -3, UnionFigures(), None),
         )
     ],
     "topic": [{"topic": "VNeID", "count": 1}, {"topic": "VNeID", "count": 2}],
@@ -344,6 +367,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_activity_qr": ["Lớp VNeID", "01/09/2026"],
     "btn_activity_close": ["Lớp VNeID", "01/09/2026"],
     "activity_kind": ["door_to_door"],
+    "metric_name": ["youth_reached"],
     "btn_people_add": [5],
     "head_age": [True],
     "head_count": ["60p", 17],

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from bot.reach.domain import clock
+from bot.reach.domain.campaigns import Campaign, Group
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import EPOCH, Period
 from bot.reports import exports
+from bot.reports.union import union_figures
 from bot.storage.db import Database
 from bot.storage.records import stream_records
 from bot.storage.reports import Report, ReportRepository
@@ -20,9 +23,23 @@ CHART_UNITS = 10
 WEEKLY_AFTER_DAYS = 62  # longer periods are charted per week, or the bars become hairlines
 
 
-async def report(db: Database, scope: Unit | None, period: Period) -> Report:
+async def report(
+    db: Database,
+    scope: Unit | None,
+    period: Period,
+    group: Group | None = None,
+    group_units: list[Unit] | None = None,
+    campaign: Campaign | None = None,
+) -> Report:
+    """The reach report with the union's indicators, for a unit's subtree, the whole tree
+    (None), or a cluster of units; a campaign narrows activities and targets to it."""
     repo = ReportRepository(db)
-    return await repo.report(scope, await from_first_record(repo, scope, period))
+    period = await from_first_record(repo, scope, period)
+    result = await repo.report(scope, period, group_units)
+    union = await union_figures(
+        db, scope, period, result.totals, group_units, campaign.id if campaign else None
+    )
+    return replace(result, union=union, group_name=group.name if group else "", campaign=campaign)
 
 
 async def from_first_record(repo: ReportRepository, scope: Unit | None, period: Period) -> Period:
@@ -51,7 +68,7 @@ async def export(
     Telegram (zipped or split), which a desktop export does not need."""
     repo = ReportRepository(db)
     period = await from_first_record(repo, scope, period)
-    report = await repo.report(scope, period)
+    summary = await report(db, scope, period)
     lines = await repo.unit_lines(scope, period) if "xlsx" in formats else []
     stem = _file_stem(scope, period)
 
@@ -64,7 +81,7 @@ async def export(
             if fmt == "csv":
                 result.records = exports.write_csv(path, formatter, records)
             else:
-                result.records = exports.write_xlsx(path, formatter, report, lines, records)
+                result.records = exports.write_xlsx(path, formatter, summary, lines, records)
             if not fit:
                 result.files.append(path)
                 continue
@@ -78,7 +95,7 @@ async def export(
 
     result = await asyncio.to_thread(write)
     await repo.log_export(clock.now(), who, scope, period, "+".join(formats), result.records)
-    return report, result
+    return summary, result
 
 
 def _file_stem(scope: Unit | None, period: Period) -> str:

@@ -31,7 +31,7 @@ def report_text(texts: Texts, lang: str, report: Report) -> str:
     return texts.render(
         lang,
         "report",
-        scope_name=report.scope.name if report.scope else "",
+        scope_name=_scope_name(report),
         period_kind=report.period.kind,
         first=clock.format_day(report.period.first),
         last=clock.format_day(report.period.last),
@@ -48,6 +48,8 @@ def report_text(texts: Texts, lang: str, report: Report) -> str:
         children=[(c.unit.name, c.people, c.assists) for c in shown],
         others=others,
         volunteers=report.volunteers,
+        union=report.union,
+        campaign=report.campaign,
     )
 
 
@@ -62,11 +64,18 @@ def summary_text(texts: Texts, lang: str, report: Report) -> str:
     return texts.render(
         lang,
         "report_summary",
-        scope_name=report.scope.name if report.scope else "",
+        scope_name=_scope_name(report),
         first=clock.format_day(report.period.first),
         last=clock.format_day(report.period.last),
         totals=report.totals,
+        union=report.union,
+        campaign=report.campaign,
         top_services=top,
         top_count=top_count,
         change_people=change(report.totals.people, previous.people if previous else None),
     )
+
+
+def _scope_name(report: Report) -> str:
+    """A unit's name, a cluster's name, or "" for the whole tree."""
+    return report.group_name or (report.scope.name if report.scope else "")

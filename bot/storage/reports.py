@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from bot.reach.domain.campaigns import Campaign, UnionFigures
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import Period
 from bot.storage import rollup
@@ -41,6 +42,9 @@ class Report:
     by_dim: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # most first
     children: list[ChildLine] = field(default_factory=list)  # most assists first
     volunteers: list[tuple[str, int]] = field(default_factory=list)
+    union: UnionFigures = field(default_factory=UnionFigures)  # see bot/reports/union.py
+    group_name: str = ""  # a cluster's report: its name (scope is None)
+    campaign: Campaign | None = None  # activities and targets of this campaign only
 
 
 class ReportRepository:
@@ -48,22 +52,28 @@ class ReportRepository:
         self._db = db
         self._units = UnitRepository(db)
 
-    async def report(self, scope: Unit | None, period: Period) -> Report:
-        level = scope.id if scope else 0
+    async def report(
+        self, scope: Unit | None, period: Period, group: list[Unit] | None = None
+    ) -> Report:
+        """The report of a unit's subtree (None: the whole tree), or of a cluster of units
+        (`group`, whose subtrees do not overlap: their totals add up, and a person seen in
+        two of them counts once)."""
+        levels = levels_of(scope, group)
         first, last = period.first_day, period.last_day
         before = period.previous()
+        within, marks = _levels(levels)
         # The distinct-people counts dominate with millions of records; they and the rest
         # are independent, so they run at once on separate reading connections.
         rows, keyed, previous, children, volunteers = await asyncio.gather(
             self._db.read(
-                "SELECT dim, key, sum(assists), sum(anon) FROM rollup WHERE level = ? "
+                f"SELECT dim, key, sum(assists), sum(anon) FROM rollup WHERE {within} "
                 "AND day BETWEEN ? AND ? GROUP BY dim, key",
-                (level, first, last),
+                (*marks, first, last),
             ),
-            self._keyed_people(level, first, last),
-            self.totals(level, before) if before is not None else _none(),
-            self._children(scope, first, last),
-            self._volunteers(level, period),
+            self._keyed_people(levels, first, last),
+            self.totals(levels, before) if before is not None else _none(),
+            self._children(scope, first, last, group),
+            self._volunteers(levels, period),
         )
         by_dim: dict[str, list[tuple[str, int]]] = {}
         anon = assists = 0
@@ -155,28 +165,48 @@ class ReportRepository:
             ),
         )
 
-    async def totals(self, level: int, period: Period) -> Totals:
+    async def totals(self, levels: list[int], period: Period) -> Totals:
         first, last = period.first_day, period.last_day
+        within, marks = _levels(levels)
         [row] = await self._db.read(
             "SELECT coalesce(sum(CASE WHEN dim = 'all' THEN assists END), 0), "
             "coalesce(sum(CASE WHEN dim = 'all' THEN anon END), 0), "
             "coalesce(sum(CASE WHEN dim = 'self' THEN assists END), 0) FROM rollup "
-            "WHERE level = ? AND day BETWEEN ? AND ? AND dim IN ('all', 'self')",
-            (level, first, last),
+            f"WHERE {within} AND day BETWEEN ? AND ? AND dim IN ('all', 'self')",
+            (*marks, first, last),
         )
-        keyed = await self._keyed_people(level, first, last)
+        keyed = await self._keyed_people(levels, first, last)
         return Totals(int(row[1]) + keyed, int(row[0]), int(row[2]))
 
-    async def _keyed_people(self, level: int, first: int, last: int) -> int:
+    async def youth(self, levels: list[int], period: Period) -> int:
+        """People under 30 helped: anonymous ones in a youth age band, plus distinct phone
+        codes seen in one."""
+        within, marks = _levels(levels)
+        span = (period.first_day, period.last_day)
+        [(anon,)] = await self._db.read(
+            f"SELECT coalesce(sum(anon), 0) FROM rollup WHERE {within} AND day BETWEEN ? AND ? "
+            f"AND dim = 'age' AND key IN {rollup.YOUTH_SQL}",
+            (*marks, *span),
+        )
+        [(keyed,)] = await self._db.read(
+            f"SELECT count(DISTINCT person) FROM youth_days WHERE {within} AND day BETWEEN ? AND ?",
+            (*marks, *span),
+        )
+        return int(anon) + int(keyed)
+
+    async def _keyed_people(self, levels: list[int], first: int, last: int) -> int:
+        within, marks = _levels(levels)
         [row] = await self._db.read(
-            "SELECT count(DISTINCT person) FROM person_days "
-            "WHERE level = ? AND day BETWEEN ? AND ?",
-            (level, first, last),
+            f"SELECT count(DISTINCT person) FROM person_days WHERE {within} "
+            "AND day BETWEEN ? AND ?",
+            (*marks, first, last),
         )
         return int(row[0])
 
-    async def _children(self, scope: Unit | None, first: int, last: int) -> list[ChildLine]:
-        children = await self._units.children(scope.id if scope else None)
+    async def _children(
+        self, scope: Unit | None, first: int, last: int, group: list[Unit] | None = None
+    ) -> list[ChildLine]:
+        children = group or await self._units.children(scope.id if scope else None)
         if not children:
             return []
         by_id = {unit.id: unit for unit in children}
@@ -199,27 +229,28 @@ class ReportRepository:
         ]
         return sorted(lines, key=lambda line: (-line.assists, line.unit.code))
 
-    async def _volunteers(self, level: int, period: Period) -> list[tuple[str, int]]:
+    async def _volunteers(self, levels: list[int], period: Period) -> list[tuple[str, int]]:
         """Top volunteers: whole months from the monthly sums, the ragged ends day by day."""
         months, edges = month_split(period.first_day, period.last_day)
+        within, level_marks = _levels(levels)
         totals: dict[str, int] = {}
         queries = []
         if months:
             marks = ",".join("?" * len(months))
             queries.append(
                 (
-                    f"SELECT key, sum(assists) FROM vol_rollup WHERE level = ? "
+                    f"SELECT key, sum(assists) FROM vol_rollup WHERE {within} "
                     f"AND day IN ({marks}) AND dim = 'volm' GROUP BY key",
-                    (level, *months),
+                    (*level_marks, *months),
                 )
             )
         for first, last in edges:
             queries.append(
                 (
-                    "SELECT key, sum(assists) FROM vol_rollup WHERE level = ? "
+                    f"SELECT key, sum(assists) FROM vol_rollup WHERE {within} "
                     "AND day BETWEEN ? AND ? "
                     "AND dim = 'vol' GROUP BY key",
-                    (level, first, last),
+                    (*level_marks, first, last),
                 )
             )
         for sql, params in queries:
@@ -254,6 +285,19 @@ def month_split(first: int, last: int) -> tuple[list[int], list[tuple[int, int]]
             edges.append((day, min(month_last, last)))
         day = next_start
     return months, edges
+
+
+def levels_of(scope: Unit | None, group: list[Unit] | None = None) -> list[int]:
+    """The running totals' levels a report reads: a cluster's units, a unit, or 0 (all)."""
+    if group:
+        return [u.id for u in group]
+    return [scope.id if scope else 0]
+
+
+def _levels(levels: list[int]) -> tuple[str, tuple[int, ...]]:
+    if len(levels) == 1:
+        return "level = ?", (levels[0],)
+    return f"level IN ({','.join('?' * len(levels))})", tuple(levels)
 
 
 async def _none() -> None:

@@ -38,7 +38,7 @@ def month_start(day: int) -> int:
     return (date.replace(day=1) - dt.date(1970, 1, 1)).days
 
 
-_YOUTH_SQL = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"
+YOUTH_SQL = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"
 _SERVICE_BITS = ", ".join(f"({1 << i}, '{code}')" for i, code in enumerate(SERVICES))
 
 
@@ -134,7 +134,7 @@ INSERT INTO youth_days (level, day, person, n)
     )
     SELECT l.level, b.day, p.id, sum(b.n) FROM (
         SELECT unit_id, day, person_key, count(*) AS n FROM assists
-        WHERE person_key IS NOT NULL AND age_band IN {_YOUTH_SQL} GROUP BY 1, 2, 3
+        WHERE person_key IS NOT NULL AND age_band IN {YOUTH_SQL} GROUP BY 1, 2, 3
     ) b JOIN people p ON p.person_key = b.person_key
     JOIN lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 3
 """

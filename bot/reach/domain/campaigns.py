@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.reach.domain.periods import EPOCH
@@ -108,6 +108,33 @@ class Group:
     code: str
     name: str
     unit_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    metric: str
+    target: int
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.target) if self.target else 0
+
+
+@dataclass(frozen=True)
+class UnionFigures:
+    activities: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)  # every kind, 0 when none
+    teams: int = 0
+    member_participations: int = 0
+    members: int = 0
+    attendees: int = 0
+    youth_reached: int = 0
+    targets: list[TargetProgress] = field(default_factory=list)
+
+    @property
+    def classes(self) -> int:
+        return self.by_kind.get(ActivityKind.CLASS.value, 0)
 
 
 def day_number(day: dt.date) -> int:
