@@ -102,7 +102,13 @@ async def test_kill_9_under_load_loses_no_confirmed_record(
     rng = random.Random(9)
     try:
         for _ in range(KILLS):
-            await asyncio.sleep(rng.uniform(1.5, 3.5))
+            # Kill while volunteers are mid-form, once this process has saved something: on a
+            # busy machine a fixed delay could kill each new process before it served anyone.
+            before = len(confirmed)
+            started = time.monotonic()
+            while len(confirmed) == before and time.monotonic() - started < 30:
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(rng.uniform(0.5, 2.5))
             os.kill(process.pid, signal.SIGKILL)  # no chance to clean up
             await process.wait()
             stats["kills"] += 1
