@@ -74,3 +74,40 @@ def test_bad_input_is_refused_and_changes_nothing(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         for table in ("campaigns", "activities", "targets", "unit_groups"):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+
+
+def test_the_report_as_json_and_the_workbook_sheets(tmp_path: Path) -> None:
+    import json
+
+    import openpyxl
+
+    db = tmp_path / "o.db"
+    bot(db, "campaigns", "add", "--code", "C1", "--name", "Đợt 1", "--from", "01/11/2026",
+        "--to", "30/11/2026")  # fmt: skip
+    bot(db, "activities", "add", "--unit", "01", "--kind", "class", "--title", "Lớp VNeID",
+        "--date", "10/11/2026", "--campaign", "C1")  # fmt: skip
+    bot(db, "activities", "add", "--unit", "79", "--kind", "online", "--title", "Trực tuyến",
+        "--date", "12/11/2026")  # fmt: skip
+    bot(db, "targets", "set", "--unit", "01", "--campaign", "C1", "--metric", "activities",
+        "--value", "4")  # fmt: skip
+    done = bot(db, "report", "--format", "json", "--unit", "01", "--campaign", "C1")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    keys = {"people", "assists", "self_serve", "youth_reached", "activities",
+            "activities_by_kind", "teams", "member_participations", "members_active",
+            "attendees", "verified_assists", "by_service", "targets"}  # fmt: skip
+    assert keys <= data.keys()
+    assert (data["from"], data["to"]) == ("2026-11-01", "2026-11-30"), "the campaign's dates"
+    assert data["activities"] == 1 and data["activities_by_kind"]["class"] == 1
+    assert data["targets"] == [{"metric": "activities", "target": 4, "done": 1, "percent": 25}]
+    bot(db, "groups", "add", "HN-HCM", "--name", "Hai thành phố", "--units", "01,79")
+    both = json.loads(bot(db, "report", "--format", "json", "--group", "HN-HCM").stdout)
+    assert both["activities"] == 2 and both["scope"] == {"group": "Hai thành phố"}
+    refused = bot(db, "report", "--group", "HN-HCM", "--unit", "01")
+    assert refused.returncode == 1 and "not both" in refused.stderr
+    out = tmp_path / "r.xlsx"
+    assert bot(db, "report", "--format", "xlsx", "--out", str(out), "--unit", "01").returncode == 0
+    book = openpyxl.load_workbook(out)
+    assert {"Chỉ tiêu", "Hoạt động"} <= set(book.sheetnames)
+    rows = list(book["Hoạt động"].iter_rows(values_only=True))
+    assert rows[1][:6] == ("10/11/2026", "10/11/2026", "01", "Hà Nội", "Lớp hướng dẫn", "Lớp VNeID")

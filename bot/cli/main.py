@@ -146,7 +146,11 @@ def _add_period_options(command: argparse.ArgumentParser) -> None:
 def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="reach report (default: all time, whole tree)")
     _add_period_options(report)
-    report.add_argument("--format", choices=("text", "csv", "xlsx"), default="text")
+    report.add_argument("--format", choices=("text", "csv", "xlsx", "json"), default="text")
+    report.add_argument("--group", metavar="CODE", help="a cluster of units (see `groups`)")
+    report.add_argument(
+        "--campaign", metavar="CODE", help="its activities and targets (and dates, by default)"
+    )
     report.set_defaults(handler=_async_command("report"))
     export = sub.add_parser("export", help="records without personal data, as CSV or XLSX")
     _add_period_options(export)

@@ -16,11 +16,14 @@ from pathlib import Path
 from bot.config import Settings
 from bot.guides.loader import load_guides
 from bot.reach.domain import clock, deep_links
+from bot.reach.domain.campaigns import Campaign, Group, day_date
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
 from bot.reports import exports
 from bot.reports import service as reporting
+from bot.reports.json_report import report_json
 from bot.reports.text import report_text, summary_text
+from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import Database, open_database
 from bot.storage.reports import Report, ReportRepository
 from bot.storage.units import UnitRepository
@@ -60,9 +63,16 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
     db = await open_database(settings.db_path)
     try:
         scope = await _scope(db, args.unit)
+        group, units, campaign = await _group_and_campaign(db, args)
+        if group is not None and scope is not None:
+            raise CliError("give --unit or --group, not both")
         period = period_of(args)
-        result = await reporting.report(db, scope, period)
-        if args.format == "text":
+        if campaign is not None and not args.date_from and not args.date_to:
+            period = custom(day_date(campaign.first_day), day_date(campaign.last_day))
+        result = await reporting.report(db, scope, period, group, units, campaign)
+        if args.format == "json":
+            _emit(args.out, report_json(result))
+        elif args.format == "text":
             text = report_text(texts, lang, result) + "\n\n" + summary_text(texts, lang, result)
             _emit(args.out, parse_html(text) + "\n")
         elif args.format == "csv":
@@ -76,13 +86,37 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
             if not args.out:
                 raise CliError("--format xlsx needs --out FILE.xlsx")
             lines = await ReportRepository(db).unit_lines(scope, period)
+            activities = await reporting.activity_lines(db, scope, period, units, campaign)
             exports.write_xlsx(
-                Path(args.out), exports.RecordFormatter(texts, lang), result, lines, iter(())
+                Path(args.out),
+                exports.RecordFormatter(texts, lang),
+                result,
+                lines,
+                iter(()),
+                activities,
             )
             print(f"Wrote {args.out}", file=sys.stderr)
     finally:
         await db.close()
     return 0
+
+
+async def _group_and_campaign(
+    db: Database, args: argparse.Namespace
+) -> tuple[Group | None, list[Unit] | None, Campaign | None]:
+    repo = CampaignRepository(db)
+    group = units = campaign = None
+    if getattr(args, "group", None):
+        group = await repo.group(args.group.strip().upper())
+        if group is None:
+            raise CliError(f"no group has the code {args.group}")
+        all_units = {u.id: u for u in await UnitRepository(db).all()}
+        units = [all_units[i] for i in group.unit_ids if i in all_units]
+    if getattr(args, "campaign", None):
+        campaign = await repo.campaign(args.campaign.strip().upper())
+        if campaign is None:
+            raise CliError(f"no campaign has the code {args.campaign}")
+    return group, units, campaign
 
 
 def _summary_csv(

@@ -14,9 +14,12 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from bot.reach.domain.campaigns import day_date
 from bot.reach.domain.catalog import services_from_mask
 from bot.reach.domain.periods import EPOCH
+from bot.storage.campaigns import ActivityLine
 from bot.storage.reports import Report
 from bot.texts.templates import Texts
 
@@ -116,6 +119,7 @@ def write_xlsx(
     report: Report,
     unit_lines: list[tuple[str, int, str, str, int, int]],
     records: Iterator[tuple],
+    activities: list[ActivityLine] | None = None,
 ) -> int:
     import xlsxwriter  # imported here: only exports need it
 
@@ -171,6 +175,9 @@ def write_xlsx(
             kind_name = label(lang, "unit_kind", kind)
             units.write_row(number, 0, [code, level, kind_name, name, people, assists])
 
+        _targets_sheet(book, bold, texts, lang, report)
+        _activities_sheet(book, bold, texts, lang, activities or [])
+
         count = 0
         sheet = None
         for raw in records:
@@ -188,6 +195,81 @@ def write_xlsx(
     finally:
         book.close()
     return count
+
+
+def _targets_sheet(book: Any, bold: Any, texts: Texts, lang: str, report: Report) -> None:
+    """«Chỉ tiêu»: every union indicator, with its target and how much of it is done."""
+    label = texts.label
+    sheet = book.add_worksheet(label(lang, "xl_sheet", "targets"))
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 3, 14)
+    header = [label(lang, "xl_col", c) for c in ("indicator", "value", "target", "percent")]
+    sheet.write_row(0, 0, header, bold)
+    union = report.union
+    targets = {t.metric: t for t in union.targets}
+    values = [
+        ("people", report.totals.people),
+        ("assists", report.totals.assists),
+        ("youth_reached", union.youth_reached),
+        ("activities", union.activities),
+        ("member_participations", union.member_participations),
+        ("teams", union.teams),
+    ]
+    row = 1
+    for metric, value in values:
+        target = targets.get(metric)
+        cells: list[object] = [label(lang, "metric_name", metric), value]
+        if target is not None:
+            cells += [target.target, target.percent]
+        sheet.write_row(row, 0, cells)
+        row += 1
+    for name, value in (
+        (label(lang, "xl_col", "self_serve_metric"), report.totals.self_serve),
+        (label(lang, "xl_col", "attendees"), union.attendees),
+        (label(lang, "xl_col", "verified"), union.verified_assists),
+        *((label(lang, "activity_kind", k), n) for k, n in union.by_kind.items()),
+    ):
+        sheet.write_row(row, 0, [name, value])
+        row += 1
+
+
+def _activities_sheet(
+    book: Any, bold: Any, texts: Texts, lang: str, lines: list[ActivityLine]
+) -> None:
+    """«Hoạt động»: one row per activity of the scope and period."""
+    label = texts.label
+    sheet = book.add_worksheet(label(lang, "xl_sheet", "activities"))
+    columns = (
+        "first_day", "last_day", "unit_code", "unit", "kind", "title", "campaign",
+        "members", "attendees", "assists", "verified", "closed",
+    )  # fmt: skip
+    sheet.set_column(0, 4, 14)
+    sheet.set_column(5, 5, 40)
+    sheet.write_row(0, 0, [label(lang, "xl_col", c) for c in columns], bold)
+    for number, line in enumerate(lines, start=1):
+        a = line.activity
+        sheet.write_row(
+            number,
+            0,
+            [
+                _day(a.first_day),
+                _day(a.last_day),
+                line.unit_code,
+                line.unit_name,
+                label(lang, "activity_kind", a.kind.value),
+                a.title,
+                line.campaign_code,
+                line.members,
+                line.attendees,
+                line.assists,
+                0,
+                label(lang, "yes_no", a.closed),
+            ],
+        )
+
+
+def _day(number: int) -> str:
+    return day_date(number).strftime("%d/%m/%Y")
 
 
 _DIM_COLUMN = {"svc": "services", "age": "age", "sex": "sex", "out": "outcome"}

@@ -14,6 +14,7 @@ from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import EPOCH, Period
 from bot.reports import exports
 from bot.reports.union import union_figures
+from bot.storage.campaigns import ActivityLine, CampaignRepository
 from bot.storage.db import Database
 from bot.storage.records import stream_records
 from bot.storage.reports import Report, ReportRepository
@@ -43,12 +44,13 @@ async def report(
 
 
 async def from_first_record(repo: ReportRepository, scope: Unit | None, period: Period) -> Period:
-    """All time starts at the scope's first record, not at the earliest date the bot accepts
-    (a report "since 01/01/2020" of a bot started this year misleads its reader)."""
+    """All time starts at the scope's first record or activity, not at the earliest date the
+    bot accepts (a report "since 01/01/2020" of a bot started this year misleads its reader)."""
     if period.kind != "all":
         return period
-    first = await repo.first_day(scope)
-    start = EPOCH + dt.timedelta(days=first) if first is not None else period.last
+    firsts = [await repo.first_day(scope), await CampaignRepository(repo.db).first_day(scope)]
+    known = [day for day in firsts if day is not None]
+    start = EPOCH + dt.timedelta(days=min(known)) if known else period.last
     return Period("all", min(max(period.first, start), period.last), period.last)
 
 
@@ -70,6 +72,7 @@ async def export(
     period = await from_first_record(repo, scope, period)
     summary = await report(db, scope, period)
     lines = await repo.unit_lines(scope, period) if "xlsx" in formats else []
+    activities = await activity_lines(db, scope, period) if "xlsx" in formats else []
     stem = _file_stem(scope, period)
 
     def write() -> exports.ExportResult:
@@ -81,7 +84,9 @@ async def export(
             if fmt == "csv":
                 result.records = exports.write_csv(path, formatter, records)
             else:
-                result.records = exports.write_xlsx(path, formatter, summary, lines, records)
+                result.records = exports.write_xlsx(
+                    path, formatter, summary, lines, records, activities
+                )
             if not fit:
                 result.files.append(path)
                 continue
@@ -96,6 +101,20 @@ async def export(
     result = await asyncio.to_thread(write)
     await repo.log_export(clock.now(), who, scope, period, "+".join(formats), result.records)
     return summary, result
+
+
+async def activity_lines(
+    db: Database,
+    scope: Unit | None,
+    period: Period,
+    group_units: list[Unit] | None = None,
+    campaign: Campaign | None = None,
+) -> list[ActivityLine]:
+    """The activities of a report, for the workbook's «Hoạt động» sheet."""
+    paths = [u.path for u in group_units] if group_units else ([scope.path] if scope else None)
+    return await CampaignRepository(db).lines(
+        paths, period.first_day, period.last_day, campaign.id if campaign else None
+    )
 
 
 def _file_stem(scope: Unit | None, period: Period) -> str:

@@ -31,13 +31,17 @@ async def union_figures(
     campaigns = CampaignRepository(db)
     paths = [u.path for u in group] if group else ([scope.path] if scope else None)
     activity = await campaigns.figures(paths, period.first_day, period.last_day, campaign_id)
-    youth_helped = await ReportRepository(db).youth(levels_of(scope, group), period)
+    reports = ReportRepository(db)
+    levels = levels_of(scope, group)
+    youth_helped = await reports.youth(levels, period)
+    logging = await reports.logging_members(levels, period)
     figures = UnionFigures(
         activities=activity.activities,
         by_kind={kind.value: activity.by_kind.get(kind.value, 0) for kind in ActivityKind},
         teams=activity.teams,
         member_participations=activity.member_participations,
         members=activity.members,
+        members_active=len(logging | activity.member_ids),
         attendees=activity.attendees,
         youth_reached=youth_helped + activity.attendees_youth + activity.members,
     )

@@ -18,6 +18,7 @@ from bot.reach.domain.campaigns import (
     Group,
     Target,
 )
+from bot.reach.domain.model import Unit
 from bot.storage.db import Database
 
 _CAMPAIGN = "id, code, name, unit_id, first_day, last_day"
@@ -80,6 +81,7 @@ class ActivityFigures:
     member_participations: int = 0  # check-ins: one per member and activity
     members: int = 0  # distinct members who checked in
     teams: int = 0  # distinct teams (units of kind team) whose members checked in
+    member_ids: frozenset[int] = frozenset()  # who checked in
     attendees: int = 0  # attendance marks plus headcounts
     attendees_youth: int = 0
 
@@ -256,6 +258,10 @@ class CampaignRepository:
             f"WHERE k.activity_id IN ({chosen})",
             span,
         )
+        member_ids = await self._db.read(
+            f"SELECT DISTINCT k.member_id FROM checkins k WHERE k.activity_id IN ({chosen})",
+            span,
+        )
         [(marked, marked_youth)] = await self._db.read(
             f"SELECT count(*), count(CASE WHEN t.age_band IN {_YOUTH} THEN 1 END) "
             f"FROM attendance t WHERE t.activity_id IN ({chosen})",
@@ -270,9 +276,20 @@ class CampaignRepository:
             member_participations=int(participations),
             members=int(members),
             teams=int(teams),
+            member_ids=frozenset(int(m) for (m,) in member_ids),
             attendees=int(marked) + headcount,
             attendees_youth=int(marked_youth) + headcount_youth,
         )
+
+    async def first_day(self, scope: Unit | None) -> int | None:
+        """The first day of an activity in the scope, if any."""
+        where, params = _scope_clause([scope.path] if scope else None)
+        [(day,)] = await self._db.read(
+            f"SELECT min(a.first_day) FROM activities a JOIN units u ON u.id = a.unit_id "
+            f"WHERE 1{where}",
+            params,
+        )
+        return int(day) if day is not None else None
 
     # ---- check-in and attendance ------------------------------------------------------
 

@@ -50,6 +50,7 @@ class Report:
 class ReportRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.db = db
         self._units = UnitRepository(db)
 
     async def report(
@@ -193,6 +194,16 @@ class ReportRepository:
             (*marks, *span),
         )
         return int(anon) + int(keyed)
+
+    async def logging_members(self, levels: list[int], period: Period) -> set[int]:
+        """The members who logged at least one assist in the period."""
+        within, marks = _levels(levels)
+        rows = await self._db.read(
+            f"SELECT DISTINCT key FROM vol_rollup WHERE {within} AND dim = 'vol' "
+            "AND day BETWEEN ? AND ? AND key != ''",
+            (*marks, period.first_day, period.last_day),
+        )
+        return {int(key) for (key,) in rows}
 
     async def _keyed_people(self, levels: list[int], first: int, last: int) -> int:
         within, marks = _levels(levels)

@@ -127,9 +127,11 @@ class UnionFigures:
     by_kind: dict[str, int] = field(default_factory=dict)  # every kind, 0 when none
     teams: int = 0
     member_participations: int = 0
-    members: int = 0
+    members: int = 0  # distinct members who took part in an activity
+    members_active: int = 0  # distinct members who took part or logged an assist
     attendees: int = 0
     youth_reached: int = 0
+    verified_assists: int = 0  # assists a resident confirmed (not built yet: always 0)
     targets: list[TargetProgress] = field(default_factory=list)
 
     @property

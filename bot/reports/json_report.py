@@ -1,0 +1,50 @@
+"""`outreach-bot report --format json`: one object for other tools (a provincial dashboard, a
+cluster's roll-up). Keys are stable English words; counts are whole numbers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.reach.domain.catalog import SERVICES
+from bot.storage.reports import Report
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    union = report.union
+    services = dict(report.by_dim.get("svc", []))
+    scope: dict[str, Any]
+    if report.group_name:
+        scope = {"group": report.group_name}
+    elif report.scope is not None:
+        scope = {"unit": report.scope.code, "name": report.scope.name}
+    else:
+        scope = {"unit": None, "name": None}
+    return {
+        "scope": scope,
+        "campaign": report.campaign.code if report.campaign else None,
+        "from": report.period.first.isoformat(),
+        "to": report.period.last.isoformat(),
+        "people": report.totals.people,
+        "assists": report.totals.assists,
+        "self_serve": report.totals.self_serve,
+        "youth_reached": union.youth_reached,
+        "activities": union.activities,
+        "activities_by_kind": dict(union.by_kind),
+        "classes": union.classes,
+        "teams": union.teams,
+        "member_participations": union.member_participations,
+        "members_taking_part": union.members,
+        "members_active": union.members_active,
+        "attendees": union.attendees,
+        "verified_assists": union.verified_assists,
+        "by_service": {code: int(services.get(code, 0)) for code in SERVICES},
+        "targets": [
+            {"metric": t.metric, "target": t.target, "done": t.done, "percent": t.percent}
+            for t in union.targets
+        ],
+    }
+
+
+def report_json(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
