@@ -85,7 +85,7 @@ async def test_coordinator_report_drill_export_chart_and_poster(
     [xlsx_name] = [n for n in files if n.endswith(".xlsx")]
     [csv_name] = [n for n in files if n.endswith(".csv")]
     book = openpyxl.load_workbook(io.BytesIO(files[xlsx_name]), read_only=True)
-    assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Bản ghi"]
+    assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Chỉ tiêu", "Hoạt động", "Bản ghi"]
     records = list(book["Bản ghi"].values)
     assert records[0][:3] == ("Ngày", "Mã đơn vị", "Đơn vị") and len(records) == 3
     rows = list(csv.reader(io.StringIO(files[csv_name].decode("utf-8-sig"))))
