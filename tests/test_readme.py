@@ -126,10 +126,80 @@ COMMANDS: dict[str, Case] = {
         expect=("Imported 1 units", "1 added"),
         why="of the CSV's two branches (under 01 and 79), only the one under 01",
     ),
-    "outreach-bot report [--format text|csv|xlsx]": Case(
+    "outreach-bot report [--format text|csv|xlsx|json] [--unit CODE | --group CODE] "
+    "[--campaign CODE]": Case(
         (BOT, "report", "--format", "csv"),
         demo_db=True,
         expect=("Lượt hỗ trợ,",),
+    ),
+    "outreach-bot report": Case(
+        (BOT, "report", "--format", "json", "--unit", "01"),
+        demo_db=True,
+        expect=('"youth_reached":', '"activities_by_kind":'),
+        why="'(and `outreach-bot report`, its JSON and its workbook)'",
+    ),
+    "outreach-bot campaigns add --code CODE --name NAME --from DD/MM/YYYY --to DD/MM/YYYY": Case(
+        (
+            BOT,
+            "campaigns",
+            "add",
+            "--code",
+            "HTN-2026",
+            "--name",
+            "Hè tình nguyện 2026",
+            "--from",
+            "01/06/2026",
+            "--to",
+            "31/08/2026",
+        ),
+        expect=("Campaign HTN-2026",),
+    ),
+    "outreach-bot activities add --unit CODE --kind KIND --title TEXT --date DD/MM/YYYY": Case(
+        (
+            BOT,
+            "activities",
+            "add",
+            "--unit",
+            "01",
+            "--kind",
+            "class",
+            "--title",
+            "Lớp VNeID",
+            "--date",
+            "06/12/2026",
+        ),
+        env=ON_USERNAME,
+        expect=("Activity 1: Lớp VNeID", f"https://t.me/{USERNAME}?start=ci_"),
+    ),
+    'outreach-bot activities add --unit 01 --kind campaign_day --title "Ra quân Bình dân học vụ '
+    'số" --date 06/12/2026': Case(
+        (
+            BOT,
+            "activities",
+            "add",
+            "--unit",
+            "01",
+            "--kind",
+            "campaign_day",
+            "--title",
+            "Ra quân Bình dân học vụ số",
+            "--date",
+            "06/12/2026",
+        ),
+        env=ON_USERNAME,
+        expect=(f"https://t.me/{USERNAME}?start=at_",),
+    ),
+    "outreach-bot activities list [--unit CODE] [--from D --to D] [--campaign CODE]": Case(
+        (BOT, "activities", "list", "--unit", "01", "--from", "01/01/2026", "--to", "31/12/2026"),
+        expect=("id\tfirst day",),
+    ),
+    "outreach-bot targets set --unit CODE [--campaign CODE] --metric M --value N": Case(
+        (BOT, "targets", "set", "--unit", "01", "--metric", "activities", "--value", "10"),
+        expect=("Target for 01 Hà Nội: activities = 10",),
+    ),
+    "outreach-bot groups add CODE --name NAME --units C1,C2": Case(
+        (BOT, "groups", "add", "NTB", "--name", "Cụm Nam Trung Bộ", "--units", "48,51,56"),
+        expect=("Group NTB: Cụm Nam Trung Bộ, 3 units",),
     ),
     "outreach-bot export [--format csv|xlsx] --out FILE": Case(
         (BOT, "export", "--format", "xlsx", "--out", "{tmp}/records.xlsx"),
