@@ -120,3 +120,35 @@ async def test_residents_attend_once_and_the_coordinator_closes_with_a_headcount
     await young.press("Xóa")
     assert "1 lần điểm danh" in young.last()["text"]
     assert query_db(obot, "SELECT age_band FROM attendance") == [("60p",)]
+
+
+async def test_a_coordinator_makes_an_activity_in_chat_on_buttons(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    await admin.send("/activity new")
+    assert "/activity new MÃ-ĐƠN-VỊ" in admin.last()["text"], "an admin names the unit"
+    coordinator = await join(api, admin, "00004", "Thảo", role="coordinator")
+    await coordinator.send("/activity")
+    await coordinator.press("➕ Hoạt động mới")
+    assert "Hoạt động mới</b> của Phường Ba Đình" not in coordinator.last()["text"]
+    assert "Hoạt động mới của Phường Ba Đình" in coordinator.last()["text"]
+    await coordinator.press("Lớp hướng dẫn")
+    await coordinator.press("Ngày mai")
+    await coordinator.press("Kích hoạt VNeID mức 2")
+    await coordinator.press("Hồ sơ dịch vụ công")
+    await coordinator.press("✏️ Tiếp: gõ tên hoạt động")
+    await coordinator.send("   ")
+    await coordinator.send("Lớp VNeID cho người cao tuổi")
+    card = coordinator.last()["text"]
+    assert "Lớp VNeID cho người cao tuổi" in card and "start=ci_" in card
+    [(kind, services, first_day, title)] = query_db(
+        obot, "SELECT kind, services, first_day, title FROM activities"
+    )
+    tomorrow = clock.vn_date(clock.now()) + dt.timedelta(days=1)
+    assert (kind, services, title) == ("class", 0b10010, "Lớp VNeID cho người cao tuổi")
+    assert first_day == (tomorrow - dt.date(1970, 1, 1)).days
+    forged = "1|n|1|t|9.9.0"
+    before = len(coordinator.bot_messages())
+    await coordinator.press_data(forged)
+    assert len(coordinator.bot_messages()) == before, "a forged form changes nothing"
+    assert query_db(obot, "SELECT count(*) FROM activities") == [(1,)]

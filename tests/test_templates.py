@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from jinja2 import UndefinedError
 
@@ -218,9 +220,30 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     ],
     "headcount_ask": [{"activity": ACTIVITY}],
     "headcount_invalid": [{}],
+    "activity_new": [
+        {"unit_name": "Phường Ba Đình", "kind": "", "day": None, "services": []},
+        {"unit_name": "Phường Ba Đình", "kind": "class", "day": None, "services": []},
+        {
+            "unit_name": "Phường Ba Đình",
+            "kind": "class",
+            "day": dt.date(2026, 12, 6),
+            "services": ["v2", "ds"],
+        },
+    ],
+    "activity_title_ask": [
+        {"kind": "campaign_day", "day": dt.date(2026, 12, 6), "unit_name": "Ba Đình"}
+    ],
+    "activity_title_invalid": [{}],
     "campaign_error": [
         {"reason": r}
-        for r in ("not_allowed", "unknown_unit", "already_closed", "own_target", "bad_kind")
+        for r in (
+            "not_allowed",
+            "unknown_unit",
+            "already_closed",
+            "own_target",
+            "bad_kind",
+            "name_a_unit",
+        )
     ],
     "join_switch_ask": [
         {
@@ -367,6 +390,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_activity_qr": ["Lớp VNeID", "01/09/2026"],
     "btn_activity_close": ["Lớp VNeID", "01/09/2026"],
     "activity_kind": ["door_to_door"],
+    "btn_form_day": [3, "05/12"],
     "metric_name": ["youth_reached"],
     "btn_people_add": [5],
     "head_age": [True],

@@ -146,6 +146,7 @@ class TapKind(StrEnum):
     JOIN = "j"
     ATTEND = "w"
     ACTIVITY = "v"
+    NEW_ACTIVITY = "n"
 
 
 _REF = re.compile(r"^[a-z0-9]{1,16}$")

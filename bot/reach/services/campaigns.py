@@ -29,7 +29,7 @@ from bot.reach.domain.campaigns import (
     is_token,
     new_token,
 )
-from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_mask
+from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_from_mask, services_mask
 from bot.reach.domain.model import Member, Scope, Unit
 from bot.reach.services.access import Actor
 from bot.reach.services.directory import Directory
@@ -38,6 +38,36 @@ from bot.storage.campaigns import ActivityFigures, ActivityLine, CampaignReposit
 
 ADMIN = Scope(admin=True)  # the command line
 HEADCOUNT_WAIT_SECONDS = 10 * 60  # closing an activity waits this long for the typed count
+TITLE_WAIT_SECONDS = 10 * 60  # a new activity waits this long for its typed title
+DAYS_AHEAD = 7  # the chat form offers today and the six days after it
+KINDS = tuple(ActivityKind)
+
+
+@dataclass(frozen=True)
+class NewActivity:
+    """The chat form for a new activity, as it travels in its buttons: the unit, the kind,
+    how many days from today, and the services (a bit mask)."""
+
+    unit_id: int
+    kind: int = -1  # an index into KINDS; -1 while not chosen
+    days_ahead: int = -1
+    services: int = 0
+
+    def code(self) -> str:
+        return f"{self.kind}.{self.days_ahead}.{self.services}"
+
+    @classmethod
+    def decode(cls, unit_id: int, code: str) -> NewActivity:
+        """From button data; anything forged raises CampaignError."""
+        try:
+            kind, days, services = (int(part) for part in code.split("."))
+        except ValueError:
+            raise CampaignError("stale_form") from None
+        if not (-1 <= kind < len(KINDS) and -1 <= days < DAYS_AHEAD):
+            raise CampaignError("stale_form")
+        if not 0 <= services < 1 << len(SERVICES):
+            raise CampaignError("stale_form")
+        return cls(unit_id, kind, days, services)
 
 
 @dataclass(frozen=True)
@@ -182,6 +212,62 @@ class Campaigns:
         """One activity with its figures (members, attendees, assists)."""
         lines = await self.repo.lines(None, activity.first_day, activity.first_day, None)
         return next((x for x in lines if x.activity.id == activity.id), None)
+
+    async def new_activity_unit(self, actor: Actor, unit_code: str = "") -> Unit:
+        """Where `/activity new` makes the activity: the named unit, else the coordinator's
+        own (an admin with no unit must name one)."""
+        if unit_code:
+            return await self._unit_in_scope(actor.scope, unit_code)
+        if actor.scope.unit is not None:
+            return actor.scope.unit
+        raise CampaignError("name_a_unit")
+
+    def form_unit(self, actor: Actor, form: NewActivity) -> Unit:
+        """The form's unit, if this person may still make activities there."""
+        unit = self._directory.unit(form.unit_id)
+        if unit is None or not actor.scope.covers(unit):
+            raise CampaignError("not_allowed")
+        return unit
+
+    async def ask_title(self, actor: Actor, form: NewActivity, now: int) -> None:
+        """The buttons are done: the title is typed next."""
+        unit = self._directory.unit(form.unit_id)
+        if unit is None or not actor.scope.covers(unit) or form.kind < 0 or form.days_ahead < 0:
+            raise CampaignError("stale_form")
+        await self._waiting.expect(
+            actor.user_key,
+            "activity-title",
+            f"{form.unit_id}:{form.code()}",
+            now + TITLE_WAIT_SECONDS,
+        )
+
+    async def create_from_chat(self, actor: Actor, ref: str, title: str, now: int) -> Activity:
+        """The typed title completes the form kept in `ref`; a bad title keeps it open."""
+        unit_id, _, code = ref.partition(":")
+        if not unit_id.isdigit():
+            raise CampaignError("stale_form")
+        form = NewActivity.decode(int(unit_id), code)
+        unit = self._directory.unit(form.unit_id)
+        if unit is None or form.kind < 0 or form.days_ahead < 0:
+            raise CampaignError("stale_form")
+        day = clock.vn_date(now) + dt.timedelta(days=form.days_ahead)
+        activity = await self.add_activity(
+            actor.scope,
+            actor.user_key,
+            unit.code,
+            KINDS[form.kind],
+            title,
+            day,
+            services=services_from_mask(form.services),
+            now=now,
+        )
+        await self._waiting.close(actor.user_key)
+        return activity
+
+    def form_days(self, now: int) -> list[dt.date]:
+        """The days the chat form offers, from today."""
+        today = clock.vn_date(now)
+        return [today + dt.timedelta(days=n) for n in range(DAYS_AHEAD)]
 
     async def ask_headcount(self, actor: Actor, activity_id: int, now: int) -> Activity:
         """Closing starts with a question: how many attended without Telegram."""

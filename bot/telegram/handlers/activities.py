@@ -5,12 +5,28 @@ for coordinators (list, open, QR codes, close with a headcount). Rules live in
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.reach.domain import clock, deep_links
 from bot.reach.domain.campaigns import Activity, CampaignError, day_date
-from bot.reach.domain.catalog import AGE_BANDS, services_from_mask, topic_of_service
-from bot.reach.services.campaigns import Attended, CheckedIn, LinkRefused, clock_day
+from bot.reach.domain.catalog import (
+    AGE_BANDS,
+    SERVICES,
+    services_from_mask,
+    services_mask,
+    topic_of_service,
+)
+from bot.reach.services.access import Actor
+from bot.reach.services.campaigns import (
+    KINDS,
+    Attended,
+    CheckedIn,
+    LinkRefused,
+    NewActivity,
+    clock_day,
+)
 from bot.reports.qr import qr_png
 from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
@@ -99,12 +115,17 @@ async def _refused(
 
 
 async def activity_command(update: Update, context: BotContext) -> None:
-    """`/activity`: upcoming and recent activities in the coordinator's scope."""
+    """`/activity`: upcoming and recent activities in the coordinator's scope;
+    `/activity new [unit code]`: a new one, on buttons."""
     services = context.services
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
     if not actor.staff:
         await send_text(update, context, services.texts.render(lang, "not_allowed"))
+        return
+    args = context.args or []
+    if args and args[0].lower() in ("new", "moi", "mới"):
+        await _new_activity(update, context, lang, actor, args[1] if len(args) > 1 else "")
         return
     lines = await services.reach.campaigns.lines(actor.scope)
     today = clock_day(clock.now())
@@ -124,8 +145,131 @@ async def activity_command(update: Update, context: BotContext) -> None:
         for line in shown
     ]
     text = services.texts.render(lang, "activity_list", upcoming=len(upcoming), recent=len(recent))
+    new = Tap(TapKind.NEW_ACTIVITY, "0", "b").encode()
+    rows.append(
+        [InlineKeyboardButton(services.texts.label(lang, "btn_activity_new"), callback_data=new)]
+    )
     rows.append(services.views.menu_only(lang).inline_keyboard[0])
     await reply(update, View(text, InlineKeyboardMarkup(rows)))
+
+
+async def _new_activity(
+    update: Update, context: BotContext, lang: str, actor: Actor, unit_code: str
+) -> None:
+    services = context.services
+    try:
+        unit = await services.reach.campaigns.new_activity_unit(actor, unit_code)
+    except CampaignError as error:
+        text = services.texts.render(lang, "campaign_error", reason=error.reason)
+        await send_text(update, context, text)
+        return
+    await reply(update, _form_view(context, lang, NewActivity(unit.id), unit.name))
+
+
+async def on_new_activity_tap(update: Update, context: BotContext) -> None:
+    pressed = await tap_of(update, context, ops="bkdst", numeric_ref=True)
+    if pressed is None:
+        return
+    query, lang, tap = pressed
+    services = context.services
+    actor = await actor_of(update, context)
+    campaigns = services.reach.campaigns
+    try:
+        if tap.op == "b":  # «➕ Hoạt động mới» under the list
+            await answer(query)
+            await _new_activity(update, context, lang, actor, "")
+            return
+        form = NewActivity.decode(int(tap.ref), tap.arg)
+        unit = campaigns.form_unit(actor, form)
+        if tap.op == "t":
+            await campaigns.ask_title(actor, form, clock.now())
+            await answer(query)
+            text = services.texts.render(
+                lang,
+                "activity_title_ask",
+                kind=KINDS[form.kind].value,
+                day=campaigns.form_days(clock.now())[form.days_ahead],
+                unit_name=unit.name,
+            )
+            await edit_in_place(query, View(text, None))
+            return
+    except CampaignError:
+        await answer(query, services.texts.label(lang, "toast_stale_form"), alert=True)
+        return
+    await answer(query)
+    await edit_in_place(query, _form_view(context, lang, form, unit.name))
+
+
+def _form_view(context: BotContext, lang: str, form: NewActivity, unit_name: str) -> View:
+    """One question at a time: the kind, the day, then the services and «Tiếp»."""
+    services = context.services
+    label = services.texts.label
+    days = services.reach.campaigns.form_days(clock.now())
+
+    def tap(text: str, op: str, changed: NewActivity) -> InlineKeyboardButton:
+        data = Tap(TapKind.NEW_ACTIVITY, str(form.unit_id), op, changed.code()).encode()
+        return InlineKeyboardButton(text, callback_data=data)
+
+    if form.kind < 0:
+        rows = [
+            [tap(label(lang, "activity_kind", kind.value), "k", replace(form, kind=i))]
+            for i, kind in enumerate(KINDS)
+        ]
+    elif form.days_ahead < 0:
+        rows = [
+            [
+                tap(
+                    label(lang, "btn_form_day", n, day.strftime("%d/%m")),
+                    "d",
+                    replace(form, days_ahead=n),
+                )
+                for n, day in list(enumerate(days))[row : row + 2]
+            ]
+            for row in range(0, len(days), 2)
+        ]
+    else:
+        chosen = set(services_from_mask(form.services))
+        rows = [
+            [
+                tap(
+                    label(lang, "btn_service", code, code in chosen),
+                    "s",
+                    replace(form, services=form.services ^ services_mask([code])),
+                )
+                for code in pair
+            ]
+            for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2))
+        ]
+        rows.append([tap(label(lang, "btn_form_title"), "t", form)])
+    rows.append(services.views.menu_only(lang).inline_keyboard[0])
+    text = services.texts.render(
+        lang,
+        "activity_new",
+        unit_name=unit_name,
+        kind=KINDS[form.kind].value if form.kind >= 0 else "",
+        day=days[form.days_ahead] if form.days_ahead >= 0 else None,
+        services=services_from_mask(form.services),
+    )
+    return View(text, InlineKeyboardMarkup(rows))
+
+
+async def on_title(update: Update, context: BotContext, ref: str, text: str) -> None:
+    """The typed title: the activity is made, and its card (with its QR codes) is shown."""
+    services = context.services
+    lang = await language_of(update, context)
+    actor = await actor_of(update, context)
+    try:
+        activity = await services.reach.campaigns.create_from_chat(actor, ref, text, clock.now())
+    except CampaignError as error:
+        if error.reason == "bad_name":
+            await send_text(update, context, services.texts.render(lang, "activity_title_invalid"))
+            return
+        await services.reach.stop_waiting(actor.user_key)
+        await send_text(
+            update, context, services.texts.render(lang, "campaign_error", reason=error.reason)
+        )
+        return
+    await reply(update, await _card(context, lang, activity))
 
 
 async def on_activity_tap(update: Update, context: BotContext) -> None:

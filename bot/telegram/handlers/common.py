@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
+import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
+from telegram.ext import Defaults, ExtBot
+from telegram.warnings import PTBUserWarning
 
 from bot.reach.services.access import Actor
 from bot.telegram.callback_data import InvalidCallback, Tap, TapKind, decode_tap
@@ -56,22 +68,61 @@ async def preparing(update: Update, context: BotContext, lang: str) -> AsyncIter
         await delete_quietly(note)
 
 
+# Screens are sent with `do_api_request`, which hands back Telegram's answer as it came:
+# `send_message` and `edit_message_text` would parse it into a `Message` (the whole screen,
+# every button an object) that no handler reads, which cost as much as building the screen.
+# python-telegram-bot asks with a warning for its named methods instead; here that is the
+# point, so that warning alone is silenced.
+_SCREEN_METHODS = ("sendMessage", "editMessageText")
+warnings.filterwarnings(
+    "ignore", rf"Please use 'Bot\.({'|'.join(_SCREEN_METHODS)})'", PTBUserWarning
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _formatting(defaults: Defaults | None) -> dict[str, str]:
+    """What the bot's `Defaults` add to a message (HTML, no link previews), for requests
+    that bypass the named methods; dumped once."""
+    params: dict[str, str] = {}
+    if defaults is not None and defaults.parse_mode:
+        params["parse_mode"] = defaults.parse_mode
+    if defaults is not None and defaults.link_preview_options is not None:
+        options = defaults.link_preview_options.to_dict()
+        params["link_preview_options"] = json.dumps(options, separators=(",", ":"))
+    return params
+
+
+async def _send_screen(bot: Bot, method: str, view: View, **target: int) -> None:
+    defaults = bot.defaults if isinstance(bot, ExtBot) else None
+    params: dict[str, Any] = {**target, "text": view.text, **_formatting(defaults)}
+    if view.markup_json is not None:
+        params["reply_markup"] = view.markup_json  # sent as is: already JSON
+    await bot.do_api_request(method, api_kwargs=params)
+
+
 async def reply(update: Update, view: View) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    await update.get_bot().send_message(chat.id, view.text, reply_markup=view.markup)
+    await _send_screen(update.get_bot(), "sendMessage", view, chat_id=chat.id)
 
 
 async def edit_in_place(query: CallbackQuery, view: View) -> None:
     """Edit the message the button sits on; fall back to a new message if that is impossible."""
     message = query.message
+    bot = query.get_bot()
     if isinstance(message, Message):
         # The markup first: it is cheaper to compare, and differs after most presses.
-        if message.reply_markup == view.markup and message.text == parse_html(view.text):
+        if view.shown_on(message.reply_markup) and message.text == parse_html(view.text):
             return  # the same button pressed twice: the screen is already right
         try:
-            await query.edit_message_text(view.text, reply_markup=view.markup)
+            await _send_screen(
+                bot,
+                "editMessageText",
+                view,
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+            )
             return
         except BadRequest as exc:
             text = str(exc).lower()
@@ -79,7 +130,7 @@ async def edit_in_place(query: CallbackQuery, view: View) -> None:
                 return  # a race with another press: the screen is already right
             if "message to edit not found" not in text and "can't be edited" not in text:
                 raise
-    await query.get_bot().send_message(query.from_user.id, view.text, reply_markup=view.markup)
+    await _send_screen(bot, "sendMessage", view, chat_id=query.from_user.id)
 
 
 async def send_text(update: Update, context: BotContext, text: str) -> None:

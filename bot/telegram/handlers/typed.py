@@ -24,6 +24,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         if pending.kind == "phone":
             await assist.on_phone(update, context, pending.ref, message.text)
             return
+        if pending.kind == "activity-title":
+            await activities.on_title(update, context, pending.ref, message.text)
+            return
         if pending.kind == "headcount":
             await activities.on_headcount(update, context, pending.ref, message.text)
             return

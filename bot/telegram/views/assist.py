@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.reach.domain import clock
 from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
@@ -13,6 +12,7 @@ from bot.reach.domain.draft import BATCH_STEPS, Draft
 from bot.reach.domain.model import Unit
 from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.views.guides import NEW_FORM, View
+from bot.telegram.views.keyboard import Keyboard
 from bot.texts.templates import Texts
 
 PICKER_PAGE = 8
@@ -26,11 +26,9 @@ class AssistViews:
 
     def _tap(
         self, token: str, op: str, arg: str, lang: str, label: str, *args: object
-    ) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            self.texts.label(lang, label, *args),
-            callback_data=Tap(TapKind.ASSIST, token, op, arg).encode(),
-        )
+    ) -> tuple[str, str]:
+        """A button of the form, as (label, callback data): see `Keyboard`."""
+        return self.texts.label(lang, label, *args), Tap(TapKind.ASSIST, token, op, arg).encode()
 
     def form(self, lang: str, token: str, draft: Draft, unit: Unit, notice: str = "") -> View:
         day = clock.vn_date(clock.now()) - dt.timedelta(days=draft.days_back)
@@ -44,13 +42,13 @@ class AssistViews:
         )
         b = self._tap
 
-        def heading(group: str, *args: object) -> list[InlineKeyboardButton]:
+        def heading(group: str, *args: object) -> list[tuple[str, str]]:
             return [b(token, HEADING, group, lang, f"head_{group}", *args)]
 
         # One screen holds every question, each group under its label, so a typical resident
         # takes at most five taps: a service, the outcome (preset to "done"), an age band,
         # optionally sex, consent.
-        rows: list[list[InlineKeyboardButton]] = [heading("svc")]
+        rows: list[list[tuple[str, str]]] = [heading("svc")]
         rows += [
             [
                 b(token, "s", code, lang, "btn_service", code, code in draft.services)
@@ -98,7 +96,7 @@ class AssistViews:
         rows.append(
             [b(token, "u", "", lang, "btn_unit", unit.name), b(token, "q", "", lang, "btn_cancel")]
         )
-        return View(text, InlineKeyboardMarkup(rows))
+        return View(text, Keyboard(rows))
 
     def picker(
         self,
@@ -134,7 +132,7 @@ class AssistViews:
         text = self.texts.render(
             lang, "assist_units", current=browse.name, page=page + 1, pages=pages
         )
-        return View(text, InlineKeyboardMarkup(rows))
+        return View(text, Keyboard(rows))
 
     def saved(
         self,
@@ -155,4 +153,4 @@ class AssistViews:
             undo_minutes=undo_minutes,
         )
         button = self._tap(NEW_FORM, "b" if draft.batch else "o", "", lang, "btn_log_next")
-        return View(text, InlineKeyboardMarkup([[button]]))
+        return View(text, Keyboard([[button]]))

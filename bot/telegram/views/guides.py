@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -11,6 +13,7 @@ from bot.guides.models import Guide
 from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind
 from bot.guides.search import SearchHit
 from bot.telegram.callback_data import Tap, TapKind, encode
+from bot.telegram.views.keyboard import Keyboard
 from bot.texts.templates import Texts
 
 Button = InlineKeyboardButton
@@ -24,7 +27,24 @@ NEW_FORM = "new"  # the ref of buttons that open a new assist form (or one's tal
 @dataclass(frozen=True)
 class View:
     text: str
-    markup: InlineKeyboardMarkup | None
+    markup: InlineKeyboardMarkup | Keyboard | None
+
+    @cached_property
+    def markup_json(self) -> str | None:
+        """The keyboard as sent to Telegram, dumped once per view: guide screens are built
+        once (see `Views.render`), and dumping their buttons again at every tap was as much
+        work as building them."""
+        if self.markup is None:
+            return None
+        if isinstance(self.markup, Keyboard):
+            return self.markup.json
+        return json.dumps(self.markup.to_dict(), separators=(",", ":"))
+
+    def shown_on(self, markup: InlineKeyboardMarkup | None) -> bool:
+        """Whether a message's keyboard, as Telegram sent it back, is this view's."""
+        if isinstance(self.markup, Keyboard):
+            return self.markup.shown_as(markup)
+        return markup == self.markup
 
 
 class Views:
