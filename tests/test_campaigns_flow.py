@@ -152,3 +152,38 @@ async def test_a_coordinator_makes_an_activity_in_chat_on_buttons(
     await coordinator.press_data(forged)
     assert len(coordinator.bot_messages()) == before, "a forged form changes nothing"
     assert query_db(obot, "SELECT count(*) FROM activities") == [(1,)]
+
+
+async def test_a_resident_confirms_an_assist_once_on_their_own_phone(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    import re
+
+    from bot.reach.domain.periods import custom
+    from bot.reports.service import report
+
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.send("/assist")
+    await volunteer.press("Hồ sơ dịch vụ công")
+    await volunteer.press("31–59")
+    await volunteer.press("Người dân đồng ý – Lưu")
+    await volunteer.press("🔗 Người dân xác nhận")
+    caption = volunteer.last()["caption"]
+    [token] = re.findall(r"start=cf_([a-z2-9]{12})", caption)
+    await volunteer.send(f"/start cf_{token}")
+    assert "không phải tình nguyện viên" in volunteer.last()["text"], "not the volunteer"
+    resident = SimUser(api, first_name="Bà Tư")
+    await resident.send(f"/start cf_{token}")
+    assert "Hồ sơ dịch vụ công" in resident.last()["text"]
+    await resident.press("5⭐")
+    assert "Cảm ơn" in resident.last()["text"]
+    await resident.press_data(f"1|c|{token}|y|")  # a second tap (redelivered): once only
+    assert "đã được xác nhận rồi" in resident.last()["text"]
+    stranger = SimUser(api, first_name="Khách")
+    await stranger.send("/start cf_zzzzzzzzzzzz")
+    assert "Không tìm thấy" in stranger.last()["text"]
+    assert query_db(obot, "SELECT rating, used_at IS NOT NULL FROM confirmations") == [(5, 1)]
+    today = clock.vn_date(clock.now())
+    db = obot.app.bot_data.services.reach.db
+    figures = (await report(db, None, custom(today, today))).union
+    assert (figures.verified_assists, figures.rated, figures.rating_average) == (1, 1, 5.0)

@@ -51,6 +51,9 @@ UNION = UnionFigures(
     members=1_850,
     attendees=10_250,
     youth_reached=751_901,
+    verified_assists=1_234,
+    rated=1_000,
+    rating_average=4.62,
     targets=[TargetProgress("people", 5_000, 4_100), TargetProgress("teams", 50, 53)],
 )
 CAMPAIGN = Campaign(1, "BDHVS-2", "Bình dân học vụ số <đợt 2>", None, 20_393, 20_453)
@@ -234,6 +237,10 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         {"kind": "campaign_day", "day": dt.date(2026, 12, 6), "unit_name": "Ba Đình"}
     ],
     "activity_title_invalid": [{}],
+    "confirm_link": [{"link": "https://t.me/b?start=cf_abcdefghijkm"}],
+    "confirm_ask": [{"services": ["v2", "ds"], "day": "02/12/2026"}],
+    "confirm_done": [{}],
+    "confirm_refused": [{"reason": r} for r in ("used", "expired", "own", "not_yours", "unknown")],
     "campaign_error": [
         {"reason": r}
         for r in (
@@ -391,6 +398,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_activity_close": ["Lớp VNeID", "01/09/2026"],
     "activity_kind": ["door_to_door"],
     "btn_form_day": [3, "05/12"],
+    "btn_rating": [5],
     "metric_name": ["youth_reached"],
     "btn_people_add": [5],
     "head_age": [True],

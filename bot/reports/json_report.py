@@ -38,6 +38,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "members_active": union.members_active,
         "attendees": union.attendees,
         "verified_assists": union.verified_assists,
+        "verified_share_percent": union.verified_share(report.totals.assists),
+        "rating_average": None if union.rating_average is None else round(union.rating_average, 2),
         "by_service": {code: int(services.get(code, 0)) for code in SERVICES},
         "targets": [
             {"metric": t.metric, "target": t.target, "done": t.done, "percent": t.percent}

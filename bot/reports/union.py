@@ -15,6 +15,7 @@ from bot.reach.domain.campaigns import METRICS, ActivityKind, TargetProgress, Un
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import Period
 from bot.storage.campaigns import CampaignRepository
+from bot.storage.confirmations import ConfirmationRepository
 from bot.storage.db import Database
 from bot.storage.reports import ReportRepository, Totals, levels_of
 from bot.storage.units import UnitRepository
@@ -35,6 +36,9 @@ async def union_figures(
     levels = levels_of(scope, group)
     youth_helped = await reports.youth(levels, period)
     logging = await reports.logging_members(levels, period)
+    verified, rated, average = await ConfirmationRepository(db).verified(
+        paths, period.first_day, period.last_day
+    )
     figures = UnionFigures(
         activities=activity.activities,
         by_kind={kind.value: activity.by_kind.get(kind.value, 0) for kind in ActivityKind},
@@ -44,6 +48,9 @@ async def union_figures(
         members_active=len(logging | activity.member_ids),
         attendees=activity.attendees,
         youth_reached=youth_helped + activity.attendees_youth + activity.members,
+        verified_assists=verified,
+        rated=rated,
+        rating_average=average,
     )
     done = {
         "people": totals.people,

@@ -248,6 +248,19 @@ MIGRATIONS: tuple[str, ...] = (
     {YOUTH_TABLE};
     {REBUILD_YOUTH};
     """,
+    # 5: residents confirm an assist on their own phone, once, through a one-time link.
+    # Nothing about the resident is kept: only that the assist was confirmed, and a rating.
+    """
+    CREATE TABLE confirmations (
+        token TEXT PRIMARY KEY,
+        assist_id INTEGER NOT NULL REFERENCES assists(id) ON DELETE CASCADE,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        rating INTEGER CHECK (rating BETWEEN 1 AND 5)
+    ) STRICT;
+    CREATE INDEX confirmations_assist ON confirmations(assist_id);
+    CREATE INDEX confirmations_used ON confirmations(used_at) WHERE used_at IS NOT NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

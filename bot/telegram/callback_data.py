@@ -147,6 +147,7 @@ class TapKind(StrEnum):
     ATTEND = "w"
     ACTIVITY = "v"
     NEW_ACTIVITY = "n"
+    CONFIRM = "c"  # a resident-confirmed assist: the volunteer's link, the resident's answer
 
 
 _REF = re.compile(r"^[a-z0-9]{1,16}$")

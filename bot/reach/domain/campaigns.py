@@ -131,12 +131,18 @@ class UnionFigures:
     members_active: int = 0  # distinct members who took part or logged an assist
     attendees: int = 0
     youth_reached: int = 0
-    verified_assists: int = 0  # assists a resident confirmed (not built yet: always 0)
+    verified_assists: int = 0  # assists a resident confirmed on their own phone
+    rated: int = 0  # of those, how many gave a 1–5 rating
+    rating_average: float | None = None
     targets: list[TargetProgress] = field(default_factory=list)
 
     @property
     def classes(self) -> int:
         return self.by_kind.get(ActivityKind.CLASS.value, 0)
+
+    def verified_share(self, assists: int) -> int:
+        """The confirmed assists as a whole percentage of all assists."""
+        return round(100 * self.verified_assists / assists) if assists else 0
 
 
 def day_number(day: dt.date) -> int:

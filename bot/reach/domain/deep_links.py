@@ -8,6 +8,7 @@ Telegram allows up to 64 characters of `[A-Za-z0-9_-]`. Guide ids use only `[a-z
     join_<invite-code>         join as a volunteer or coordinator ("join" is no guide id)
     ci_<activity-token>        a member checks in to an activity
     at_<activity-token>        a resident marks attendance at a class or campaign day
+    cf_<token>                 a resident confirms the assist they received
     menu                       the main menu (the inline card's button)
 """
 
@@ -20,8 +21,9 @@ MAX_PAYLOAD = 64
 JOIN_PREFIX = "join_"
 CHECK_IN_PREFIX = "ci_"
 ATTEND_PREFIX = "at_"
+CONFIRM_PREFIX = "cf_"
 MENU_PAYLOAD = "menu"
-RESERVED_GUIDE_IDS = frozenset({"join", "ci", "at", MENU_PAYLOAD})
+RESERVED_GUIDE_IDS = frozenset({"join", "ci", "at", "cf", MENU_PAYLOAD})
 UNIT_CODE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{0,64}$")
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9]{4,32}$")
@@ -49,11 +51,16 @@ class AttendLink:
 
 
 @dataclass(frozen=True)
+class ConfirmLink:
+    token: str
+
+
+@dataclass(frozen=True)
 class MenuLink:
     unknown: bool = False  # True when the payload made no sense: say so politely
 
 
-Link = GuideLink | JoinLink | CheckInLink | AttendLink | MenuLink
+Link = GuideLink | JoinLink | CheckInLink | AttendLink | ConfirmLink | MenuLink
 
 
 def parse(payload: str) -> Link:
@@ -68,6 +75,8 @@ def parse(payload: str) -> Link:
         return CheckInLink(payload.removeprefix(CHECK_IN_PREFIX))
     if payload.startswith(ATTEND_PREFIX):
         return AttendLink(payload.removeprefix(ATTEND_PREFIX))
+    if payload.startswith(CONFIRM_PREFIX):
+        return ConfirmLink(payload.removeprefix(CONFIRM_PREFIX))
     guide_id, _, unit_code = payload.partition("_")
     if unit_code and not UNIT_CODE.match(unit_code):
         return MenuLink(unknown=True)
@@ -95,3 +104,7 @@ def check_in_payload(token: str) -> str:
 
 def attend_payload(token: str) -> str:
     return ATTEND_PREFIX + token
+
+
+def confirm_payload(token: str) -> str:
+    return CONFIRM_PREFIX + token

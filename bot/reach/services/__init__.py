@@ -16,6 +16,7 @@ from bot.reach.domain.units_csv import UnitRow
 from bot.reach.services.access import Access
 from bot.reach.services.assist_form import AssistForms
 from bot.reach.services.campaigns import Campaigns
+from bot.reach.services.confirmations import Confirmations
 from bot.reach.services.directory import Directory
 from bot.reach.services.joining import Joining
 from bot.reach.services.languages import Languages
@@ -26,6 +27,7 @@ from bot.reach.services.undo import OwnRecords
 from bot.reach.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
 from bot.storage.campaigns import CampaignRepository
+from bot.storage.confirmations import ConfirmationRepository
 from bot.storage.db import Database
 from bot.storage.erasure import ErasureRepository
 from bot.storage.members import MemberRepository
@@ -68,6 +70,7 @@ class Reach:
             ErasureRepository(db), self.waiting, self.directory, self.languages, key
         )
         self.self_serve = SelfServe(assists, self.directory)
+        self.confirmations = Confirmations(ConfirmationRepository(db))
         self.campaigns = Campaigns(CampaignRepository(db), self.directory, self.waiting)
 
     async def start(self, now: int) -> None:

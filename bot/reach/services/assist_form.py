@@ -81,6 +81,7 @@ class SavedScreen:
     unit: Unit
     occurred_at: int
     created: bool = True
+    assist_id: int = 0  # the record (the first, for a batch split by age band)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,9 @@ class AssistForms:
         if change.expect is not None:
             self._waiting.asked(change.expect.user_key)
         if isinstance(outcome, SavedScreen) and saved is not None:
-            outcome = replace(outcome, occurred_at=saved.occurred_at, created=saved.created)
+            outcome = replace(
+                outcome, occurred_at=saved.occurred_at, created=saved.created, assist_id=saved.id
+            )
         return outcome
 
     async def phone(self, actor: Actor, token: str, text: str, now: int) -> object:

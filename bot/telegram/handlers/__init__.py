@@ -16,6 +16,7 @@ from bot.telegram.context import BotApplication
 from bot.telegram.handlers import (
     activities,
     assist,
+    confirm,
     errors,
     flood,
     inline,
@@ -78,6 +79,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(activities.on_attend_tap, pattern=r"^1\|w\|"))
     app.add_handler(CallbackQueryHandler(activities.on_activity_tap, pattern=r"^1\|v\|"))
     app.add_handler(CallbackQueryHandler(activities.on_new_activity_tap, pattern=r"^1\|n\|"))
+    app.add_handler(CallbackQueryHandler(confirm.on_confirm_tap, pattern=r"^1\|c\|"))
     app.add_handler(CallbackQueryHandler(navigation.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.on_text))

@@ -103,11 +103,12 @@ async def _show(
                     services.texts.render(lang, "assist_cancelled"), services.views.menu_only(lang)
                 ),
             )
-        case form.SavedScreen(draft, consent, unit, occurred_at, created):
+        case form.SavedScreen(draft, consent, unit, occurred_at, created, assist_id):
             # Only now, with the record committed, does the volunteer see a confirmation.
             await answer(query, label(lang, "toast_saved" if created else "toast_already_saved"))
             undo = services.settings.undo_minutes
-            await edit_in_place(query, views.saved(lang, draft, consent, unit, occurred_at, undo))
+            view = views.saved(lang, draft, consent, unit, occurred_at, undo, assist_id)
+            await edit_in_place(query, view)
 
 
 async def on_phone(update: Update, context: BotContext, token: str, text: str) -> None:

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
 from bot.reach.domain import deep_links
 from bot.telegram.context import BotContext
-from bot.telegram.handlers import activities, joining
+from bot.telegram.handlers import activities, confirm, joining
 from bot.telegram.handlers.common import actor_of, language_of, reply
 from bot.telegram.views.guides import View
 
@@ -24,6 +24,9 @@ async def start(update: Update, context: BotContext) -> None:
         return
     if isinstance(link, deep_links.AttendLink):
         await activities.attend_link(update, context, link.token)
+        return
+    if isinstance(link, deep_links.ConfirmLink):
+        await confirm.confirm_link(update, context, link.token)
         return
     if isinstance(link, deep_links.GuideLink):
         # An unknown unit still opens the guide: the resident came for help, not for the count.

@@ -142,6 +142,7 @@ class AssistViews:
         unit: Unit,
         occurred_at: int,
         undo_minutes: int,
+        assist_id: int = 0,
     ) -> View:
         text = self.texts.render(
             lang,
@@ -153,4 +154,8 @@ class AssistViews:
             undo_minutes=undo_minutes,
         )
         button = self._tap(NEW_FORM, "b" if draft.batch else "o", "", lang, "btn_log_next")
-        return View(text, Keyboard([[button]]))
+        rows = [[button]]
+        if assist_id and not draft.batch:  # the resident confirms on their own phone
+            confirm = Tap(TapKind.CONFIRM, str(assist_id), "q").encode()
+            rows.insert(0, [(self.texts.label(lang, "btn_confirm_link"), confirm)])
+        return View(text, Keyboard(rows))

@@ -1,0 +1,87 @@
+"""Resident-confirmed assists: «🔗 Người dân xác nhận» on the saved screen gives the volunteer
+a one-time link and QR code; the resident opens it and confirms (see
+`bot.reach.services.confirmations`)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.reach.domain import clock, deep_links
+from bot.reach.domain.catalog import services_from_mask
+from bot.reach.services.confirmations import RATINGS, Confirmed, ConfirmRefused
+from bot.reports.qr import qr_png
+from bot.telegram.callback_data import Tap, TapKind
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import (
+    actor_of,
+    answer,
+    edit_in_place,
+    language_of,
+    reply,
+    tap_of,
+)
+from bot.telegram.views.guides import View
+
+
+async def on_confirm_tap(update: Update, context: BotContext) -> None:
+    """Op "q": the volunteer asks for the link (ref: the assist); op "y": the resident
+    confirms (ref: the link's token, arg: a rating or nothing)."""
+    pressed = await tap_of(update, context, ops="qy")
+    if pressed is None:
+        return
+    query, lang, tap = pressed
+    services = context.services
+    render = services.texts.render
+    if tap.op == "q":
+        if not tap.ref.isdigit():
+            await answer(query, services.texts.label(lang, "toast_stale_form"))
+            return
+        actor = await actor_of(update, context)
+        made = await services.reach.confirmations.make_link(actor, int(tap.ref), clock.now())
+        if isinstance(made, ConfirmRefused):
+            await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
+            return
+        await answer(query)
+        link = deep_links.link(services.bot_username, deep_links.confirm_payload(made.token))
+        chat = update.effective_chat
+        assert chat is not None
+        caption = render(lang, "confirm_link", link=link)
+        await context.bot.send_photo(chat.id, qr_png(link), caption=caption)
+        return
+    key = services.user_key(query.from_user.id)
+    result = await services.reach.confirmations.confirm(key, tap.ref, tap.arg, clock.now())
+    await answer(query)
+    match result:
+        case Confirmed():
+            text = render(lang, "confirm_done")
+        case ConfirmRefused(reason):
+            text = render(lang, "confirm_refused", reason=reason)
+    await edit_in_place(query, View(text, services.views.menu_only(lang)))
+
+
+async def confirm_link(update: Update, context: BotContext, token: str) -> None:
+    """The resident opened the link: what they were helped with, and the buttons."""
+    services = context.services
+    lang = await language_of(update, context)
+    assert update.effective_user is not None
+    key = services.user_key(update.effective_user.id)
+    screen = await services.reach.confirmations.screen(key, token, clock.now())
+    if isinstance(screen, ConfirmRefused):
+        text = services.texts.render(lang, "confirm_refused", reason=screen.reason)
+        await reply(update, View(text, services.views.menu_only(lang)))
+        return
+    label = services.texts.label
+
+    def button(text: str, rating: str) -> InlineKeyboardButton:
+        data = Tap(TapKind.CONFIRM, token, "y", rating).encode()
+        return InlineKeyboardButton(text, callback_data=data)
+
+    rows = [[button(label(lang, "btn_confirm_yes"), "")]]
+    rows.append([button(label(lang, "btn_rating", n), str(n)) for n in RATINGS])
+    text = services.texts.render(
+        lang,
+        "confirm_ask",
+        services=services_from_mask(screen.services),
+        day=clock.format_day(clock.vn_date(screen.occurred_at)),
+    )
+    await reply(update, View(text, InlineKeyboardMarkup(rows)))
