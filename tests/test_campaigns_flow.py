@@ -187,3 +187,33 @@ async def test_a_resident_confirms_an_assist_once_on_their_own_phone(
     db = obot.app.bot_data.services.reach.db
     figures = (await report(db, None, custom(today, today))).union
     assert (figures.verified_assists, figures.rated, figures.rating_average) == (1, 1, 5.0)
+
+
+async def test_the_weekly_report_is_scheduled_and_sent_to_subscribers(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    from bot.telegram.handlers import digest
+
+    [job] = obot.app.job_queue.get_jobs_by_name(digest.JOB_NAME)
+    when = job.job.trigger.get_next_fire_time(None, dt.datetime.now(clock.VIETNAM))
+    when = when.astimezone(clock.VIETNAM)
+    assert (when.weekday(), when.hour, when.minute) == (0, 7, 30), "Mondays at 07:30"
+    coordinator = await join(api, admin, "00004", "Thảo", role="coordinator")
+    await coordinator.send("/subscribe")
+    assert "Đã đăng ký" in coordinator.last()["text"]
+    resident = SimUser(api, first_name="Bình")
+    await resident.send("/subscribe")
+    assert "chỉ dành cho điều phối viên" in resident.last()["text"]
+
+    class JobContext:  # what the JobQueue hands the callback
+        application = obot.app
+        bot = obot.app.bot
+
+    assert await digest.send_digests(JobContext()) == 1  # type: ignore[arg-type]
+    heading, paragraph = coordinator.bot_messages()[-2:]
+    assert "Báo cáo tuần" in heading["text"] and "Phường Ba Đình" in heading["text"]
+    assert "Phường Ba Đình" in paragraph["text"]
+    await coordinator.send("/unsubscribe")
+    assert "Đã hủy đăng ký" in coordinator.last()["text"]
+    assert await digest.send_digests(JobContext()) == 0  # type: ignore[arg-type]
+    assert query_db(obot, "SELECT count(*) FROM subscriptions") == [(0,)]

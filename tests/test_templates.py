@@ -240,6 +240,9 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "confirm_link": [{"link": "https://t.me/b?start=cf_abcdefghijkm"}],
     "confirm_ask": [{"services": ["v2", "ds"], "day": "02/12/2026"}],
     "confirm_done": [{}],
+    "subscribed": [{"again": False}, {"again": True}],
+    "unsubscribed": [{"removed": True}, {"removed": False}],
+    "digest_heading": [{}],
     "confirm_refused": [{"reason": r} for r in ("used", "expired", "own", "not_yours", "unknown")],
     "campaign_error": [
         {"reason": r}

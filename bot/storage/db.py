@@ -261,6 +261,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX confirmations_assist ON confirmations(assist_id);
     CREATE INDEX confirmations_used ON confirmations(used_at) WHERE used_at IS NOT NULL;
     """,
+    # 6: coordinators who asked for their report every Monday. The chat id is kept only for
+    # them, because a message cannot be sent without it; /unsubscribe and /forget remove it.
+    """
+    CREATE TABLE subscriptions (
+        user_key TEXT PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -57,6 +57,7 @@ class ErasureRepository:
             ):
                 counts.append(conn.execute(sql, (user_key,)).rowcount)
             conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))
+            conn.execute("DELETE FROM subscriptions WHERE user_key = ?", (user_key,))
             # Invites stay valid for the people they were given to, but no longer name their maker.
             conn.execute("UPDATE invites SET created_by = '' WHERE created_by = ?", (user_key,))
             erased = Erased(*counts)

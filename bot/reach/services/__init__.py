@@ -23,6 +23,7 @@ from bot.reach.services.languages import Languages
 from bot.reach.services.membership import Membership
 from bot.reach.services.privacy import Erasure
 from bot.reach.services.self_serve import SelfServe
+from bot.reach.services.subscriptions import Subscriptions
 from bot.reach.services.undo import OwnRecords
 from bot.reach.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
@@ -33,6 +34,7 @@ from bot.storage.erasure import ErasureRepository
 from bot.storage.members import MemberRepository
 from bot.storage.pending import Pending, PendingRepository
 from bot.storage.prefs import PrefsRepository
+from bot.storage.subscriptions import SubscriptionRepository
 from bot.storage.units import ImportResult, UnitRepository
 
 
@@ -71,6 +73,7 @@ class Reach:
         )
         self.self_serve = SelfServe(assists, self.directory)
         self.confirmations = Confirmations(ConfirmationRepository(db))
+        self.subscriptions = Subscriptions(SubscriptionRepository(db))
         self.campaigns = Campaigns(CampaignRepository(db), self.directory, self.waiting)
 
     async def start(self, now: int) -> None:

@@ -17,6 +17,7 @@ from bot.telegram.handlers import (
     activities,
     assist,
     confirm,
+    digest,
     errors,
     flood,
     inline,
@@ -69,6 +70,8 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("chart", reports.chart_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("qr", reports.qr_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("activity", activities.activity_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("subscribe", digest.subscribe_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("unsubscribe", digest.unsubscribe_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))
     app.add_handler(CallbackQueryHandler(assist.on_assist_tap, pattern=r"^1\|a\|"))
     app.add_handler(CallbackQueryHandler(mine.on_undo_tap, pattern=r"^1\|z\|"))
@@ -87,3 +90,4 @@ def register(app: BotApplication) -> None:
     app.add_handler(MessageHandler(NEW_PRIVATE & ~filters.StatusUpdate.ALL, other.unsupported))
     # Everything else (group chatter, edits, service messages) gets a deliberate silence.
     app.add_error_handler(errors.on_error)
+    digest.schedule(app)
