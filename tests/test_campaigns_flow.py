@@ -217,3 +217,42 @@ async def test_the_weekly_report_is_scheduled_and_sent_to_subscribers(
     assert "Đã hủy đăng ký" in coordinator.last()["text"]
     assert await digest.send_digests(JobContext()) == 0  # type: ignore[arg-type]
     assert query_db(obot, "SELECT count(*) FROM subscriptions") == [(0,)]
+
+
+async def test_campaigns_targets_and_cluster_reports_in_chat(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    coordinator = await join(api, admin, "01", "Thảo", role="coordinator")
+    today = clock.vn_date(clock.now())
+    first, last = today.strftime("%d/%m/%Y"), (today + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    await coordinator.send(f"/campaign bdhvs-2 {last} {first} Đợt ngược")
+    assert "Ngày kết thúc đứng trước" in coordinator.last()["text"]
+    await coordinator.send(f"/campaign bdhvs-2 {first} {last} Bình dân học vụ số đợt 2")
+    assert "Đã tạo đợt" in coordinator.last()["text"]
+    await coordinator.send("/campaign")
+    assert "BDHVS-2" in coordinator.last()["text"]
+    await coordinator.send("/target 01 người 500")
+    assert "do cấp trên giao" in coordinator.last()["text"], "not one's own target"
+    await coordinator.send("/target 00004 người 0")
+    assert "lớn hơn 0" in coordinator.last()["text"]
+    await coordinator.send("/target 00004 thích 5")
+    assert "Chỉ số:" in coordinator.last()["text"]
+    await coordinator.send("/target 00004 hoạt động 4 đợt BDHVS-2")
+    assert "trong đợt BDHVS-2: hoạt động = 4" in coordinator.last()["text"]
+    await coordinator.send("/target 31825 người 5")
+    assert "không có quyền" in coordinator.last()["text"], "outside the subtree"
+    campaigns = obot.app.bot_data.services.reach.campaigns
+    await campaigns.add_activity(
+        ADMIN, "t", "00004", "class", "Lớp", today, campaign_code="BDHVS-2"
+    )
+    await coordinator.send("/report đợt BDHVS-2 00004")
+    report = coordinator.bot_messages()[-2]["text"]
+    assert "Chỉ số Đoàn – Bình dân học vụ số đợt 2" in report
+    assert "Hoạt động: 1/4 (25% chỉ tiêu)" in report
+    await campaigns.add_group("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
+    await coordinator.send("/report cụm HN-CM")
+    assert "chỉ dành cho điều phối viên" in coordinator.last()["text"], "Cà Mau is not theirs"
+    await admin.send("/report cụm hn-cm")
+    assert "Báo cáo tiếp cận – Hà Nội và Cà Mau" in admin.bot_messages()[-2]["text"]
+    await admin.send("/report cụm NOPE")
+    assert "Không có cụm mã này" in admin.last()["text"]

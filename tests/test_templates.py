@@ -243,6 +243,13 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "subscribed": [{"again": False}, {"again": True}],
     "unsubscribed": [{"removed": True}, {"removed": False}],
     "digest_heading": [{}],
+    "campaign_list": [{"campaigns": [CAMPAIGN]}, {"campaigns": []}, {"campaigns": None}],
+    "campaign_done": [{"campaign": CAMPAIGN}],
+    "target_usage": [{}],
+    "target_done": [
+        {"unit_name": "Phường Ba Đình", "metric": "people", "value": 500, "campaign": "C1"},
+        {"unit_name": "Phường Ba Đình", "metric": "teams", "value": 5, "campaign": ""},
+    ],
     "confirm_refused": [{"reason": r} for r in ("used", "expired", "own", "not_yours", "unknown")],
     "campaign_error": [
         {"reason": r}

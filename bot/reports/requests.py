@@ -9,16 +9,70 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.reach.domain.campaigns import Campaign, Group
 from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import Period, PeriodError, parse_period
+from bot.reach.domain.periods import EPOCH, Period, PeriodError, parse_period
 from bot.reach.services.access import Actor, example_unit
 from bot.reach.services.directory import Directory
+from bot.texts.folding import fold
 
 
 @dataclass(frozen=True)
 class ReportRequest:
     period: Period
-    scope: Unit | None  # None: the whole tree
+    scope: Unit | None  # None: the whole tree (or the cluster below)
+    group: Group | None = None  # a cluster of units (cụm), for those who see all of it
+    group_units: tuple[Unit, ...] = ()
+    campaign: Campaign | None = None  # its activities and targets only
+
+
+GROUP_WORDS = frozenset({"cum", "nhom", "group"})
+CAMPAIGN_WORDS = frozenset({"dot", "campaign", "chiendich"})
+
+
+def split_keywords(args: list[str]) -> tuple[list[str], str, str]:
+    """`/report tháng cụm NTB đợt BDHVS-2`: the other words, the group code, the campaign
+    code (each "" when not given)."""
+    rest: list[str] = []
+    group = campaign = ""
+    words = iter(args)
+    for word in words:
+        key = fold(word).replace(" ", "")
+        if key in GROUP_WORDS:
+            group = next(words, "")
+        elif key in CAMPAIGN_WORDS:
+            campaign = next(words, "")
+        else:
+            rest.append(word)
+    return rest, group, campaign
+
+
+def with_group_and_campaign(
+    actor: Actor,
+    request: ReportRequest,
+    group: Group | None,
+    units: list[Unit],
+    campaign: Campaign | None,
+    period_given: bool,
+) -> ReportRequest | ReportRefused:
+    """A cluster is reported to those who may see every unit of it; a campaign without a
+    period covers the campaign's own days."""
+    if group is not None and not all(actor.scope.covers(u) for u in units):
+        return ReportRefused("not_allowed")
+    period = request.period
+    if campaign is not None and not period_given:
+        period = Period(
+            "custom",
+            EPOCH + dt.timedelta(days=campaign.first_day),
+            EPOCH + dt.timedelta(days=campaign.last_day),
+        )
+    return ReportRequest(
+        period,
+        None if group is not None else request.scope,
+        group,
+        tuple(units) if group is not None else (),
+        campaign,
+    )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.reach.domain.periods import EPOCH
+from bot.texts.folding import fold
 
 
 class ActivityKind(StrEnum):
@@ -183,11 +184,28 @@ def check_kind(text: str) -> ActivityKind:
         raise CampaignError("bad_kind", text) from None
 
 
+# Metric names as people type them in chat, folded (no accents, no spaces or dashes).
+METRIC_WORDS = {
+    "nguoi": "people",
+    "nguoidan": "people",
+    "luot": "assists",
+    "luothotro": "assists",
+    "hoatdong": "activities",
+    "luotdoanvien": "member_participations",
+    "doanvien": "member_participations",
+    "thanhthieunhi": "youth_reached",
+    "doihinh": "teams",
+}
+
+
 def check_metric(text: str) -> str:
     metric = text.strip().lower().replace("-", "_")
-    if metric not in METRICS:
-        raise CampaignError("bad_metric", text)
-    return metric
+    if metric in METRICS:
+        return metric
+    folded = fold(text).replace(" ", "").replace("-", "").replace("_", "")
+    if folded in METRIC_WORDS:
+        return METRIC_WORDS[folded]
+    raise CampaignError("bad_metric", text)
 
 
 def check_target(value: int) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from telegram import Update
 
 from bot.reach.domain import clock, deep_links
+from bot.reach.domain.campaigns import CampaignError
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import Period
 from bot.reach.services.access import Actor, example_unit
@@ -37,7 +38,20 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
     today = clock.vn_date(clock.now())
-    request = requests.from_command(actor, context.args or [], today, services.reach.directory)
+    args, group_code, campaign_code = requests.split_keywords(context.args or [])
+    request = requests.from_command(actor, args, today, services.reach.directory)
+    if not isinstance(request, ReportRefused) and (group_code or campaign_code):
+        campaigns = services.reach.campaigns
+        try:
+            group, units = await campaigns.group(group_code) if group_code else (None, [])
+            campaign = await campaigns.campaign(campaign_code) if campaign_code else None
+        except CampaignError as error:
+            text = services.texts.render(lang, "campaign_error", reason=error.reason)
+            await send_text(update, context, text)
+            return None
+        request = requests.with_group_and_campaign(
+            actor, request, group, units, campaign, period_given=bool(args)
+        )
     if isinstance(request, ReportRefused):
         text = services.texts.render(lang, request.template, example_unit=request.example_unit)
         await send_text(update, context, text)
@@ -51,7 +65,14 @@ async def report_command(update: Update, context: BotContext) -> None:
         return
     lang, actor, request = asked
     services = context.services
-    report = await reporting.report(services.reach.db, request.scope, request.period)
+    report = await reporting.report(
+        services.reach.db,
+        request.scope,
+        request.period,
+        request.group,
+        list(request.group_units) or None,
+        request.campaign,
+    )
     await reply(update, services.report_views.view(lang, report, actor.report_root))
     # The paragraph for a union report comes on its own, so that it copies in one go.
     await send_text(update, context, summary_text(services.texts, lang, report))

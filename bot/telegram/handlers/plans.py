@@ -1,0 +1,73 @@
+"""Campaigns and targets in chat: `/campaign` lists or adds a campaign, `/target` sets a
+target (chỉ tiêu). Who may do what is decided in `bot.reach.services.campaigns`."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.reach.domain import clock
+from bot.reach.domain.campaigns import CampaignError
+from bot.reach.domain.periods import PeriodError, parse_date
+from bot.reports.requests import split_keywords
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import actor_of, language_of, send_text
+
+
+async def campaign_command(update: Update, context: BotContext) -> None:
+    """`/campaign`: the campaigns; `/campaign MÃ 01/11/2026 31/12/2026 Tên đợt`: a new one."""
+    services = context.services
+    lang = await language_of(update, context)
+    actor = await actor_of(update, context)
+    render = services.texts.render
+    if not actor.staff:
+        await send_text(update, context, render(lang, "not_allowed"))
+        return
+    args = context.args or []
+    if len(args) < 4:
+        listed = await services.reach.campaigns.campaigns()
+        await send_text(update, context, render(lang, "campaign_list", campaigns=listed))
+        return
+    try:
+        first, last = parse_date(args[1]), parse_date(args[2])
+        campaign = await services.reach.campaigns.add_campaign(
+            actor.scope, actor.user_key, args[0], " ".join(args[3:]), first, last, now=clock.now()
+        )
+    except PeriodError:
+        await send_text(update, context, render(lang, "campaign_list", campaigns=None))
+        return
+    except CampaignError as error:
+        await send_text(update, context, render(lang, "campaign_error", reason=error.reason))
+        return
+    await send_text(update, context, render(lang, "campaign_done", campaign=campaign))
+
+
+async def target_command(update: Update, context: BotContext) -> None:
+    """`/target MÃ-ĐƠN-VỊ chỉ-số số [đợt MÃ]`, e.g. `/target 00004 người 500 đợt BDHVS-2`."""
+    services = context.services
+    lang = await language_of(update, context)
+    actor = await actor_of(update, context)
+    render = services.texts.render
+    if not actor.staff:
+        await send_text(update, context, render(lang, "not_allowed"))
+        return
+    args, _, campaign_code = split_keywords(context.args or [])
+    if len(args) < 3 or not args[-1].lstrip("-").isdigit() or len(args[-1]) > 10:
+        await send_text(update, context, render(lang, "target_usage"))
+        return
+    try:
+        unit, metric, value = await services.reach.campaigns.set_target(
+            actor.scope, args[0], campaign_code, " ".join(args[1:-1]), int(args[-1])
+        )
+    except CampaignError as error:
+        name = "target_usage" if error.reason == "bad_metric" else "campaign_error"
+        await send_text(update, context, render(lang, name, reason=error.reason))
+        return
+    text = render(
+        lang,
+        "target_done",
+        unit_name=unit.name,
+        metric=metric,
+        value=value,
+        campaign=campaign_code.upper(),
+    )
+    await send_text(update, context, text)
