@@ -261,7 +261,7 @@ def demo_data(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     print(
         f"Wrote {summary.records} assists, {summary.volunteers} volunteers, "
-        f"{summary.units} demo units and {summary.self_serve} self-serve completions "
-        f"to {settings.db_path} in {summary.seconds:.0f} s."
+        f"{summary.units} demo units, {summary.self_serve} self-serve completions "
+        f"and {summary.activities} activities to {settings.db_path} in {summary.seconds:.0f} s."
     )
     return 0

@@ -44,6 +44,7 @@ class DemoSummary:
     records: int
     self_serve: int
     seconds: float
+    activities: int = 0
 
 
 def _day_weights(days: list[dt.date], rng: random.Random) -> list[float]:
@@ -81,8 +82,10 @@ def generate(path: Path, assists: int, seed: int = 1, today: dt.date | None = No
             raise DemoRefused(f"{path} already holds {real} real assists; use another DB_PATH")
         offset = conn.execute("SELECT count(*) FROM assists").fetchone()[0]
         volunteers = _volunteers(conn, rng, units, max(20, assists // 400), seed)
+        _teams(conn, rng, units, volunteers, seed)
         records = _assists(conn, rng, volunteers, assists, today, f"demo{seed}r{offset}x")
         self_serve = _self_serve(conn, rng, units, max(10, assists // 5), today, seed)
+        activities = _campaign_work(conn, rng, units, volunteers, today, seed, assists)
         conn.execute("COMMIT")
         conn.execute("BEGIN")
         rollup.rebuild(conn)
@@ -91,7 +94,13 @@ def generate(path: Path, assists: int, seed: int = 1, today: dt.date | None = No
     finally:
         conn.close()
     return DemoSummary(
-        len(units), len(volunteers), assists, records, self_serve, time.perf_counter() - started
+        len(units),
+        len(volunteers),
+        assists,
+        records,
+        self_serve,
+        time.perf_counter() - started,
+        activities,
     )
 
 
@@ -271,3 +280,138 @@ def _self_serve(
         rows(),
     )
     return count
+
+
+KIND_WEIGHTS = (
+    ("class", 30),
+    ("campaign_day", 25),
+    ("help_point", 25),
+    ("door_to_door", 15),
+    ("online", 5),
+)
+MAX_ACTIVITIES = 20_000
+
+
+def _teams(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    units: list[tuple[int, str]],
+    volunteers: list[int],
+    seed: int,
+) -> None:
+    """A đội hình (a unit of kind team) in about one commune in ten; a third of the
+    volunteers belong to one."""
+    teams = []
+    for unit_id, code in units:
+        if code.endswith("-CD") or rng.random() > 0.1:
+            continue
+        team_code = f"{code}-DH{seed}"
+        (path,) = conn.execute("SELECT path FROM units WHERE id = ?", (unit_id,)).fetchone()
+        conn.execute(
+            "INSERT OR IGNORE INTO units (code, name, kind, parent_id, path) "
+            "VALUES (?, ?, 'team', ?, '')",
+            (team_code, f"Đội hình Bình dân học vụ số {code}", unit_id),
+        )
+        (team_id,) = conn.execute("SELECT id FROM units WHERE code = ?", (team_code,)).fetchone()
+        conn.execute("UPDATE units SET path = ? WHERE id = ?", (f"{path}{team_id}/", team_id))
+        teams.append(team_id)
+    if not teams:
+        return
+    moved = [(rng.choice(teams), v) for v in volunteers if rng.random() < 0.33]
+    conn.executemany("UPDATE members SET unit_id = ? WHERE id = ?", moved)
+
+
+def _campaign_work(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    units: list[tuple[int, str]],
+    volunteers: list[int],
+    today: dt.date,
+    seed: int,
+    assists: int,
+) -> int:
+    """Two campaigns, activities (most closed with a headcount), member check-ins, resident
+    attendance, and some assists confirmed by residents."""
+    epoch = dt.date(1970, 1, 1)
+    summer = dt.date(today.year if today.month > 8 else today.year - 1, 6, 1)
+    campaigns = [
+        (f"HTN-{summer.year}-D{seed}", f"Hè tình nguyện {summer.year}", summer,
+         summer.replace(month=8, day=31)),
+        (f"BDHVS-2-D{seed}", "Bình dân học vụ số đợt 2", today - dt.timedelta(days=60), today),
+    ]  # fmt: skip
+    ids = []
+    for code, name, first, last in campaigns:
+        conn.execute(
+            "INSERT OR IGNORE INTO campaigns (code, name, unit_id, first_day, last_day, "
+            "created_by, created_at) VALUES (?, ?, NULL, ?, ?, 'demo', 0)",
+            (code, name, (first - epoch).days, (last - epoch).days),
+        )
+        ids.append(
+            (
+                conn.execute("SELECT id FROM campaigns WHERE code = ?", (code,)).fetchone()[0],
+                (first - epoch).days,
+                (last - epoch).days,
+            )
+        )
+    homes = dict(conn.execute("SELECT id, unit_id FROM members").fetchall())
+    count = min(MAX_ACTIVITIES, max(10, assists // 200))
+    kinds, weights = zip(*KIND_WEIGHTS, strict=True)
+    activities, checkins, attendance = [], [], []
+    for number in range(count):
+        day = (today - epoch).days - rng.randrange(365)
+        kind = rng.choices(kinds, weights)[0]
+        campaign = next((cid for cid, a, b in ids if a <= day <= b), None)
+        closed = rng.random() < 0.8
+        headcount = rng.randint(0, 40) if closed and kind in ("class", "campaign_day") else 0
+        token = hashlib.sha256(f"demo-activity:{seed}:{number}".encode()).hexdigest()[:12]
+        activities.append(
+            (
+                token,
+                rng.choice(units)[0],
+                kind,
+                f"Hoạt động mẫu {number + 1}",
+                day,
+                day,
+                campaign,
+                0 if closed else None,
+                headcount,
+                headcount // 2,
+            )
+        )
+    conn.executemany(
+        "INSERT OR IGNORE INTO activities (token, unit_id, kind, title, first_day, last_day, "
+        "campaign_id, closed_at, headcount, headcount_youth, created_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo', 0)",
+        activities,
+    )
+    made = conn.execute(
+        "SELECT id, kind, first_day FROM activities WHERE created_by = 'demo' "
+        "ORDER BY id DESC LIMIT ?",
+        (count,),
+    ).fetchall()
+    for activity_id, kind, day in made:
+        for member in rng.sample(volunteers, k=min(len(volunteers), rng.randint(2, 12))):
+            checkins.append((activity_id, member, homes[member], day, 0))
+        if kind in ("class", "campaign_day"):
+            for n in range(rng.randint(0, 25)):
+                key = hashlib.sha256(f"demo-resident:{seed}:{activity_id}:{n}".encode())
+                band = rng.choices(("", *AGE_BANDS), (20, *AGE_WEIGHTS))[0]
+                attendance.append((activity_id, key.hexdigest()[:32], band or None, 0))
+    conn.executemany(
+        "INSERT OR IGNORE INTO checkins (activity_id, member_id, home_unit_id, day, at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        checkins,
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO attendance (activity_id, person_key, age_band, at) "
+        "VALUES (?, ?, ?, ?)",
+        attendance,
+    )
+    # About one assist in twenty was confirmed by the resident, most with a rating.
+    conn.execute(
+        "INSERT OR IGNORE INTO confirmations (token, assist_id, expires_at, used_at, rating) "
+        "SELECT 'demo' || id, id, 0, created_at, "
+        "CASE WHEN (id / 20) % 5 = 0 THEN NULL ELSE 3 + (id / 20) % 3 END "
+        "FROM assists WHERE token LIKE 'demo%' AND people = 1 AND id % 20 = 0"
+    )
+    return len(made)
