@@ -323,6 +323,9 @@ COMMANDS: dict[str, Case] = {
     ".venv/bin/python bench/ratelimit_bench.py": Case(
         (PY, "{root}/bench/ratelimit_bench.py", "--help"), expect=("usage: ratelimit_bench.py",)
     ),
+    ".venv/bin/python bench/peak_bench.py": Case(
+        (PY, "{root}/bench/peak_bench.py", "--help"), expect=("usage: peak_bench.py", "--members")
+    ),
 }
 
 
