@@ -187,6 +187,17 @@ async def test_a_resident_confirms_an_assist_once_on_their_own_phone(
     db = obot.app.bot_data.services.reach.db
     figures = (await report(db, None, custom(today, today))).union
     assert (figures.verified_assists, figures.rated, figures.rating_average) == (1, 1, 5.0)
+    # The running totals moved with the confirmation, as a rebuild from the records gives them.
+    from bot.storage import rollup
+
+    ver = "SELECT level, day, key, assists, anon FROM rollup WHERE dim = 'ver' ORDER BY 1, 2, 3"
+    incremental = query_db(obot, ver)
+    assert incremental and all(row[2] in ("n", "sum") for row in incremental)
+    await db.write(rollup.rebuild)
+    assert query_db(obot, ver) == incremental
+    await volunteer.send("/undo")
+    await volunteer.press("🗑 Xóa bản ghi này")
+    assert query_db(obot, ver) == [], "an undone assist takes its confirmation along"
 
 
 async def test_the_weekly_report_is_scheduled_and_sent_to_subscribers(

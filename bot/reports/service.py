@@ -38,7 +38,7 @@ async def report(
     period = await from_first_record(repo, scope, period)
     result = await repo.report(scope, period, group_units)
     union = await union_figures(
-        db, scope, period, result.totals, group_units, campaign.id if campaign else None
+        db, scope, period, result, group_units, campaign.id if campaign else None
     )
     return replace(result, union=union, group_name=group.name if group else "", campaign=campaign)
 

@@ -15,9 +15,8 @@ from bot.reach.domain.campaigns import METRICS, ActivityKind, TargetProgress, Un
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import Period
 from bot.storage.campaigns import CampaignRepository
-from bot.storage.confirmations import ConfirmationRepository
 from bot.storage.db import Database
-from bot.storage.reports import ReportRepository, Totals, levels_of
+from bot.storage.reports import Report, ReportRepository, levels_of
 from bot.storage.units import UnitRepository
 
 
@@ -25,7 +24,7 @@ async def union_figures(
     db: Database,
     scope: Unit | None,
     period: Period,
-    totals: Totals,
+    report: Report,
     group: list[Unit] | None = None,
     campaign_id: int | None = None,
 ) -> UnionFigures:
@@ -35,17 +34,16 @@ async def union_figures(
     reports = ReportRepository(db)
     levels = levels_of(scope, group)
     youth_helped = await reports.youth(levels, period)
-    logging = await reports.logging_members(levels, period)
-    verified, rated, average = await ConfirmationRepository(db).verified(
-        paths, period.first_day, period.last_day
-    )
+    totals = report.totals
+    verified, rated, rating_sum = report.confirmed
+    average = rating_sum / rated if rated else None
     figures = UnionFigures(
         activities=activity.activities,
         by_kind={kind.value: activity.by_kind.get(kind.value, 0) for kind in ActivityKind},
         teams=activity.teams,
         member_participations=activity.member_participations,
         members=activity.members,
-        members_active=len(logging | activity.member_ids),
+        members_active=len(report.active_volunteers | activity.member_ids),
         attendees=activity.attendees,
         youth_reached=youth_helped + activity.attendees_youth + activity.members,
         verified_assists=verified,

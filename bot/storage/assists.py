@@ -141,7 +141,16 @@ class AssistRepository:
                 {"base": found[0], "who": volunteer_id, "since": since},
             ).fetchall()
             for row in rows:
-                rollup.apply_assist(conn, rollup.as_record(row), -1)
+                record = rollup.as_record(row)
+                rollup.apply_assist(conn, record, -1)
+                confirmed = conn.execute(
+                    "SELECT rating FROM confirmations WHERE assist_id = ? AND used_at IS NOT NULL",
+                    (row[0],),
+                ).fetchone()
+                if confirmed is not None:  # its confirmation goes with it (ON DELETE CASCADE)
+                    rollup.apply_confirmation(
+                        conn, record["unit_id"], record["day"], confirmed[0], -1
+                    )
                 conn.execute("DELETE FROM assists WHERE id = ?", (row[0],))
             return True
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from bot.storage import rollup
 from bot.storage.db import Database
 
 
@@ -61,29 +62,21 @@ class ConfirmationRepository:
         )
 
     async def use(self, token: str, rating: int | None, now: int) -> bool:
-        """Confirm once: True only for the first use of a link that has not expired."""
-        changed = await self._db.execute(
-            "UPDATE confirmations SET used_at = ?, rating = ? "
-            "WHERE token = ? AND used_at IS NULL AND expires_at > ?",
-            (now, rating, token, now),
-        )
-        return changed == 1
+        """Confirm once: True only for the first use of a link that has not expired. The
+        running totals move in the same transaction."""
 
-    async def verified(
-        self, paths: list[str] | None, first_day: int, last_day: int
-    ) -> tuple[int, int, float | None]:
-        """Confirmed assists of the scope and period: how many, how many rated, the average
-        rating. Reads the confirmations (few), not the assists."""
-        where, params = "", []
-        if paths is not None:
-            ors = " OR ".join("substr(u.path, 1, ?) = ?" for _ in paths) or "0"
-            where = f" AND ({ors})"
-            for path in paths:
-                params += [len(path), path]
-        [row] = await self._db.read(
-            "SELECT count(*), count(c.rating), avg(c.rating) FROM confirmations c "
-            "JOIN assists a ON a.id = c.assist_id JOIN units u ON u.id = a.unit_id "
-            f"WHERE c.used_at IS NOT NULL AND a.day BETWEEN ? AND ?{where}",
-            [first_day, last_day, *params],
-        )
-        return int(row[0]), int(row[1]), None if row[2] is None else float(row[2])
+        def work(conn: sqlite3.Connection) -> bool:
+            row = conn.execute(
+                "UPDATE confirmations SET used_at = ?, rating = ? "
+                "WHERE token = ? AND used_at IS NULL AND expires_at > ? RETURNING assist_id",
+                (now, rating, token, now),
+            ).fetchone()
+            if row is None:
+                return False
+            unit_id, day = conn.execute(
+                "SELECT unit_id, day FROM assists WHERE id = ?", (row[0],)
+            ).fetchone()
+            rollup.apply_confirmation(conn, unit_id, day, rating, +1)
+            return True
+
+        return await self._db.write(work)

@@ -43,6 +43,8 @@ class Report:
     children: list[ChildLine] = field(default_factory=list)  # most assists first
     volunteers: list[tuple[str, int]] = field(default_factory=list)
     union: UnionFigures = field(default_factory=UnionFigures)  # see bot/reports/union.py
+    confirmed: tuple[int, int, int] = (0, 0, 0)  # confirmed assists, rated, sum of ratings
+    active_volunteers: frozenset[int] = frozenset()  # members who logged in the period
     group_name: str = ""  # a cluster's report: its name (scope is None)
     campaign: Campaign | None = None  # activities and targets of this campaign only
 
@@ -78,9 +80,15 @@ class ReportRepository:
         )
         by_dim: dict[str, list[tuple[str, int]]] = {}
         anon = assists = 0
+        confirmed = [0, 0, 0]
         for dim, key, count, anon_count in rows:
             if dim == "all":
                 assists, anon = int(count), int(anon_count)
+            elif dim == "ver":  # confirmed by residents: see rollup.apply_confirmation
+                if key == "n":
+                    confirmed[0], confirmed[1] = int(count), int(anon_count)
+                else:
+                    confirmed[2] = int(count)
             else:
                 by_dim.setdefault(str(dim), []).append((str(key), int(count)))
         for lines in by_dim.values():
@@ -93,7 +101,9 @@ class ReportRepository:
             previous=previous,
             by_dim=by_dim,
             children=children,
-            volunteers=volunteers,
+            volunteers=volunteers[0],
+            confirmed=(confirmed[0], confirmed[1], confirmed[2]),
+            active_volunteers=volunteers[1],
         )
 
     async def unit_lines(
@@ -195,16 +205,6 @@ class ReportRepository:
         )
         return int(anon) + int(keyed)
 
-    async def logging_members(self, levels: list[int], period: Period) -> set[int]:
-        """The members who logged at least one assist in the period."""
-        within, marks = _levels(levels)
-        rows = await self._db.read(
-            f"SELECT DISTINCT key FROM vol_rollup WHERE {within} AND dim = 'vol' "
-            "AND day BETWEEN ? AND ? AND key != ''",
-            (*marks, period.first_day, period.last_day),
-        )
-        return {int(key) for (key,) in rows}
-
     async def _keyed_people(self, levels: list[int], first: int, last: int) -> int:
         within, marks = _levels(levels)
         [row] = await self._db.read(
@@ -240,8 +240,11 @@ class ReportRepository:
         ]
         return sorted(lines, key=lambda line: (-line.assists, line.unit.code))
 
-    async def _volunteers(self, levels: list[int], period: Period) -> list[tuple[str, int]]:
-        """Top volunteers: whole months from the monthly sums, the ragged ends day by day."""
+    async def _volunteers(
+        self, levels: list[int], period: Period
+    ) -> tuple[list[tuple[str, int]], frozenset[int]]:
+        """Top volunteers (whole months from the monthly sums, the ragged ends day by day),
+        and every member who logged an assist in the period."""
         months, edges = month_split(period.first_day, period.last_day)
         within, level_marks = _levels(levels)
         totals: dict[str, int] = {}
@@ -268,9 +271,10 @@ class ReportRepository:
             for key, count in await self._db.read(sql, params):
                 if key:  # "" holds assists whose volunteer erased their profile
                     totals[str(key)] = totals.get(str(key), 0) + int(count)
+        active = frozenset(int(key) for key in totals)
         top = sorted(totals.items(), key=lambda item: (-item[1], int(item[0])))[:TOP_VOLUNTEERS]
         if not top:
-            return []
+            return [], active
         marks = ",".join("?" * len(top))
         names = dict(
             await self._db.read(
@@ -278,7 +282,7 @@ class ReportRepository:
                 [int(key) for key, _ in top],
             )
         )
-        return [(str(names.get(int(key), "?")), count) for key, count in top]
+        return [(str(names.get(int(key), "?")), count) for key, count in top], active
 
 
 def month_split(first: int, last: int) -> tuple[list[int], list[tuple[int, int]]]:

@@ -140,9 +140,46 @@ INSERT INTO youth_days (level, day, person, n)
 """
 
 
+# Confirmed assists (see `apply_confirmation`); apart from REBUILD for the same reason.
+REBUILD_VERIFIED = """
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    WITH RECURSIVE up(unit_id, ancestor) AS (
+        SELECT id, id FROM units
+        UNION ALL
+        SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.ancestor
+        WHERE u.parent_id IS NOT NULL
+    ), lineage(unit_id, level) AS (
+        SELECT unit_id, ancestor FROM up UNION ALL SELECT id, 0 FROM units
+    ), confirmed AS (
+        SELECT a.unit_id, a.day, count(*) AS n, count(c.rating) AS rated,
+               coalesce(sum(c.rating), 0) AS total
+        FROM confirmations c JOIN assists a ON a.id = c.assist_id
+        WHERE c.used_at IS NOT NULL GROUP BY 1, 2
+    )
+    SELECT l.level, b.day, 'ver', 'n', sum(b.n), sum(b.rated)
+    FROM confirmed b JOIN lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2;
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    WITH RECURSIVE up(unit_id, ancestor) AS (
+        SELECT id, id FROM units
+        UNION ALL
+        SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.ancestor
+        WHERE u.parent_id IS NOT NULL
+    ), lineage(unit_id, level) AS (
+        SELECT unit_id, ancestor FROM up UNION ALL SELECT id, 0 FROM units
+    ), confirmed AS (
+        SELECT a.unit_id, a.day, sum(c.rating) AS total
+        FROM confirmations c JOIN assists a ON a.id = c.assist_id
+        WHERE c.used_at IS NOT NULL AND c.rating IS NOT NULL GROUP BY 1, 2
+    )
+    SELECT l.level, b.day, 'ver', 'sum', sum(b.total), 0
+    FROM confirmed b JOIN lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2
+"""
+
+
 def rebuild(conn: sqlite3.Connection) -> None:
     """Recompute every total from the records; call inside a transaction."""
-    for statement in (*REBUILD.split(";"), *REBUILD_YOUTH.split(";")):
+    statements = (*REBUILD.split(";"), *REBUILD_YOUTH.split(";"), *REBUILD_VERIFIED.split(";"))
+    for statement in statements:
         if statement.strip():
             conn.execute(statement)
 
@@ -192,6 +229,20 @@ def apply_assist(conn: sqlite3.Connection, record: dict[str, Any], sign: int) ->
                     f"DELETE FROM {table} WHERE level = ? AND day = ? AND person = ? AND n = 0",
                     seen,
                 )
+
+
+def apply_confirmation(
+    conn: sqlite3.Connection, unit_id: int, day: int, rating: int | None, sign: int
+) -> None:
+    """A resident confirmed an assist (sign=1), or a confirmed assist was undone (-1):
+    dim 'ver' keeps, per level and day, key 'n' (confirmed assists; anon: how many rated) and
+    key 'sum' (the sum of the ratings)."""
+    levels = levels_of(conn, unit_id)
+    rated = sign if rating is not None else 0
+    rows = [(lv, day, "ver", "n", sign, rated) for lv in levels]
+    if rating is not None:
+        rows += [(lv, day, "ver", "sum", rating * sign, 0) for lv in levels]
+    _add(conn, rows)
 
 
 def apply_self_serve(
