@@ -267,3 +267,46 @@ async def test_campaigns_targets_and_cluster_reports_in_chat(
     assert "Báo cáo tiếp cận – Hà Nội và Cà Mau" in admin.bot_messages()[-2]["text"]
     await admin.send("/report cụm NOPE")
     assert "Không có cụm mã này" in admin.last()["text"]
+
+
+async def test_report_json_and_workbook_give_the_same_numbers(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser, tmp_path
+) -> None:
+    import openpyxl
+
+    from bot.reach.domain.periods import custom
+    from bot.reports import exports
+    from bot.reports.json_report import report_dict
+    from bot.reports.service import report
+
+    activity = await make_activity(obot, kind="class")
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.send(f"/start ci_{activity.token}")
+    await volunteer.send("/assist")
+    await volunteer.press("Kích hoạt VNeID mức 2")
+    await volunteer.press("16–30")
+    await volunteer.press("Người dân đồng ý – Lưu")
+    resident = SimUser(api, first_name="Hoa")
+    await resident.send(f"/start at_{activity.token}")
+    await resident.press("✅ 60 trở lên")
+    services = obot.app.bot_data.services
+    await services.reach.campaigns.close(ADMIN, activity.id, 10, 4)
+
+    await admin.send("/report hôm nay")
+    text = admin.bot_messages()[-2]["text"]
+    today = clock.vn_date(clock.now())
+    result = await report(services.reach.db, None, custom(today, today))
+    data = report_dict(result)
+    # By hand: 1 activity (a class), 1 member, 1 + 10 attendees, youth = the 16–30 resident
+    # + 4 under 30 in the headcount + the member.
+    expected = {"activities": 1, "classes": 1, "member_participations": 1, "attendees": 11,
+                "youth_reached": 6, "people": 1, "assists": 1}  # fmt: skip
+    assert {k: data[k] for k in expected} == expected
+    assert "Hoạt động: 1 (lớp hướng dẫn: 1)" in text
+    assert "Lượt đoàn viên tham gia: 1" in text and "Người tham dự lớp, buổi ra quân: 11" in text
+    assert "Thanh thiếu nhi được tiếp cận: 6" in text
+    out = tmp_path / "r.xlsx"
+    exports.write_xlsx(out, exports.RecordFormatter(services.texts, "vi"), result, [], iter(()))
+    sheet = {row[0]: row[1] for row in openpyxl.load_workbook(out)["Chỉ tiêu"].values}
+    assert sheet["Hoạt động"] == 1 and sheet["Thanh thiếu nhi được tiếp cận"] == 6
+    assert sheet["Lượt đoàn viên tham gia"] == 1 and sheet["Người tham dự"] == 11
