@@ -110,6 +110,16 @@ DROP TABLE temp.service_bits
 """
 
 
+# Every unit with each of its ancestors and itself as `level`, and 0 (the whole tree).
+_LINEAGE = """WITH RECURSIVE up(unit_id, ancestor) AS (
+        SELECT id, id FROM units
+        UNION ALL
+        SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.ancestor
+        WHERE u.parent_id IS NOT NULL
+    ), lineage(unit_id, level) AS (
+        SELECT unit_id, ancestor FROM up UNION ALL SELECT id, 0 FROM units
+    )"""
+
 # Which phone codes were seen in a youth age band (see campaigns.YOUTH_BANDS), per level and
 # day, as `person_days` does for everyone: "thanh thiếu nhi được tiếp cận" counts each once.
 # Kept apart from REBUILD, which an earlier migration runs before this table exists.
@@ -124,14 +134,7 @@ CREATE TABLE youth_days (
 REBUILD_YOUTH = f"""
 DELETE FROM youth_days;
 INSERT INTO youth_days (level, day, person, n)
-    WITH RECURSIVE up(unit_id, ancestor) AS (
-        SELECT id, id FROM units
-        UNION ALL
-        SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.ancestor
-        WHERE u.parent_id IS NOT NULL
-    ), lineage(unit_id, level) AS (
-        SELECT unit_id, ancestor FROM up UNION ALL SELECT id, 0 FROM units
-    )
+    {_LINEAGE}
     SELECT l.level, b.day, p.id, sum(b.n) FROM (
         SELECT unit_id, day, person_key, count(*) AS n FROM assists
         WHERE person_key IS NOT NULL AND age_band IN {YOUTH_SQL} GROUP BY 1, 2, 3
@@ -141,16 +144,9 @@ INSERT INTO youth_days (level, day, person, n)
 
 
 # Confirmed assists (see `apply_confirmation`); apart from REBUILD for the same reason.
-REBUILD_VERIFIED = """
+REBUILD_VERIFIED = f"""
 INSERT INTO rollup (level, day, dim, key, assists, anon)
-    WITH RECURSIVE up(unit_id, ancestor) AS (
-        SELECT id, id FROM units
-        UNION ALL
-        SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.ancestor
-        WHERE u.parent_id IS NOT NULL
-    ), lineage(unit_id, level) AS (
-        SELECT unit_id, ancestor FROM up UNION ALL SELECT id, 0 FROM units
-    ), confirmed AS (
+    {_LINEAGE}, confirmed AS (
         SELECT a.unit_id, a.day, count(*) AS n, count(c.rating) AS rated,
                coalesce(sum(c.rating), 0) AS total
         FROM confirmations c JOIN assists a ON a.id = c.assist_id
@@ -159,14 +155,7 @@ INSERT INTO rollup (level, day, dim, key, assists, anon)
     SELECT l.level, b.day, 'ver', 'n', sum(b.n), sum(b.rated)
     FROM confirmed b JOIN lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2;
 INSERT INTO rollup (level, day, dim, key, assists, anon)
-    WITH RECURSIVE up(unit_id, ancestor) AS (
-        SELECT id, id FROM units
-        UNION ALL
-        SELECT up.unit_id, u.parent_id FROM up JOIN units u ON u.id = up.ancestor
-        WHERE u.parent_id IS NOT NULL
-    ), lineage(unit_id, level) AS (
-        SELECT unit_id, ancestor FROM up UNION ALL SELECT id, 0 FROM units
-    ), confirmed AS (
+    {_LINEAGE}, confirmed AS (
         SELECT a.unit_id, a.day, sum(c.rating) AS total
         FROM confirmations c JOIN assists a ON a.id = c.assist_id
         WHERE c.used_at IS NOT NULL AND c.rating IS NOT NULL GROUP BY 1, 2

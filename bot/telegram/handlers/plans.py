@@ -8,20 +8,30 @@ from telegram import Update
 from bot.reach.domain import clock
 from bot.reach.domain.campaigns import CampaignError
 from bot.reach.domain.periods import PeriodError, parse_date
+from bot.reach.services.access import Actor
 from bot.reports.requests import split_keywords
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import actor_of, language_of, send_text
 
 
-async def campaign_command(update: Update, context: BotContext) -> None:
-    """`/campaign`: the campaigns; `/campaign MÃ 01/11/2026 31/12/2026 Tên đợt`: a new one."""
-    services = context.services
+async def _staff(update: Update, context: BotContext) -> tuple[str, Actor] | None:
+    """The person's language and who they are, if they are staff; else they are told."""
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
-    render = services.texts.render
     if not actor.staff:
-        await send_text(update, context, render(lang, "not_allowed"))
+        await send_text(update, context, context.services.texts.render(lang, "not_allowed"))
+        return None
+    return lang, actor
+
+
+async def campaign_command(update: Update, context: BotContext) -> None:
+    """`/campaign`: the campaigns; `/campaign MÃ 01/11/2026 31/12/2026 Tên đợt`: a new one."""
+    asked = await _staff(update, context)
+    if asked is None:
         return
+    lang, actor = asked
+    services = context.services
+    render = services.texts.render
     args = context.args or []
     if len(args) < 4:
         listed = await services.reach.campaigns.campaigns()
@@ -43,13 +53,12 @@ async def campaign_command(update: Update, context: BotContext) -> None:
 
 async def target_command(update: Update, context: BotContext) -> None:
     """`/target MÃ-ĐƠN-VỊ chỉ-số số [đợt MÃ]`, e.g. `/target 00004 người 500 đợt BDHVS-2`."""
-    services = context.services
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
-    render = services.texts.render
-    if not actor.staff:
-        await send_text(update, context, render(lang, "not_allowed"))
+    asked = await _staff(update, context)
+    if asked is None:
         return
+    lang, actor = asked
+    services = context.services
+    render = services.texts.render
     args, _, campaign_code = split_keywords(context.args or [])
     if len(args) < 3 or not args[-1].lstrip("-").isdigit() or len(args[-1]) > 10:
         await send_text(update, context, render(lang, "target_usage"))
