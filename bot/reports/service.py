@@ -35,7 +35,7 @@ async def report(
     """The reach report with the union's indicators, for a unit's subtree, the whole tree
     (None), or a cluster of units; a campaign narrows activities and targets to it."""
     repo = ReportRepository(db)
-    period = await from_first_record(repo, scope, period)
+    period = await from_first_record(db, scope, period)
     result = await repo.report(scope, period, group_units)
     union = await union_figures(
         db, scope, period, result, group_units, campaign.id if campaign else None
@@ -43,12 +43,15 @@ async def report(
     return replace(result, union=union, group_name=group.name if group else "", campaign=campaign)
 
 
-async def from_first_record(repo: ReportRepository, scope: Unit | None, period: Period) -> Period:
+async def from_first_record(db: Database, scope: Unit | None, period: Period) -> Period:
     """All time starts at the scope's first record or activity, not at the earliest date the
     bot accepts (a report "since 01/01/2020" of a bot started this year misleads its reader)."""
     if period.kind != "all":
         return period
-    firsts = [await repo.first_day(scope), await CampaignRepository(repo.db).first_day(scope)]
+    firsts = [
+        await ReportRepository(db).first_day(scope),
+        await CampaignRepository(db).first_day(scope),
+    ]
     known = [day for day in firsts if day is not None]
     start = EPOCH + dt.timedelta(days=min(known)) if known else period.last
     return Period("all", min(max(period.first, start), period.last), period.last)
@@ -69,7 +72,7 @@ async def export(
     """Write the files into `out_dir` and log the export; `fit` makes them small enough for
     Telegram (zipped or split), which a desktop export does not need."""
     repo = ReportRepository(db)
-    period = await from_first_record(repo, scope, period)
+    period = await from_first_record(db, scope, period)
     summary = await report(db, scope, period)
     lines = await repo.unit_lines(scope, period) if "xlsx" in formats else []
     activities = await activity_lines(db, scope, period) if "xlsx" in formats else []
@@ -128,7 +131,7 @@ async def chart_pngs(
     """Three charts: assists over time (per day, or per week for long periods), by service,
     and by child unit. Each is (a file name, PNG bytes)."""
     repo = ReportRepository(db)
-    period = await from_first_record(repo, scope, period)
+    period = await from_first_record(db, scope, period)
     report = await repo.report(scope, period)
     per_day = await repo.assists_per_day(scope, period)
     label = texts.label

@@ -52,7 +52,6 @@ class Report:
 class ReportRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.db = db
         self._units = UnitRepository(db)
 
     async def report(
