@@ -111,3 +111,14 @@ def test_the_report_as_json_and_the_workbook_sheets(tmp_path: Path) -> None:
     assert {"Chỉ tiêu", "Hoạt động"} <= set(book.sheetnames)
     rows = list(book["Hoạt động"].iter_rows(values_only=True))
     assert rows[1][:6] == ("10/11/2026", "10/11/2026", "01", "Hà Nội", "Lớp hướng dẫn", "Lớp VNeID")
+
+
+def test_teams_from_the_command_line(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    made = bot(db, "teams", "add", "--unit", "01", "--name", "Đội hình tình nguyện")
+    assert made.returncode == 0 and "Team 01-DH1" in made.stdout, made.stderr
+    assert (
+        "01-DH1\tteam\tĐội hình tình nguyện\t01" in bot(db, "units", "list", "--under", "01").stdout
+    )
+    refused = bot(db, "teams", "add", "--unit", "NOPE", "--name", "x")
+    assert refused.returncode == 1 and "no unit has this code" in refused.stderr

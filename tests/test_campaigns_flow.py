@@ -310,3 +310,28 @@ async def test_report_json_and_workbook_give_the_same_numbers(
     sheet = {row[0]: row[1] for row in openpyxl.load_workbook(out)["Chỉ tiêu"].values}
     assert sheet["Hoạt động"] == 1 and sheet["Thanh thiếu nhi được tiếp cận"] == 6
     assert sheet["Lượt đoàn viên tham gia"] == 1 and sheet["Người tham dự"] == 11
+
+
+async def test_a_team_made_in_chat_counts_when_its_members_take_part(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    from bot.reach.domain.periods import custom
+    from bot.reports.service import report
+
+    coordinator = await join(api, admin, "00004", "Thảo", role="coordinator")
+    await coordinator.send("/team Đội hình Bình dân học vụ số")
+    assert "/invite 00004-DH1" in coordinator.last()["text"]
+    await coordinator.send("/team Đội hình thứ hai")
+    assert "00004-DH2" in coordinator.last()["text"], "the next free code"
+    await coordinator.send("/team")
+    assert "00004-DH1" in coordinator.last()["text"] and "00004-DH2" in coordinator.last()["text"]
+    member = await join(api, coordinator, "00004-DH1", "Nam")  # invited straight into the team
+    activity = await make_activity(obot)
+    await member.send(f"/start ci_{activity.token}")
+    today = clock.vn_date(clock.now())
+    db = obot.app.bot_data.services.reach.db
+    ba_dinh = obot.app.bot_data.services.reach.directory.unit_by_code("00004")
+    assert (await report(db, ba_dinh, custom(today, today))).union.teams == 1
+    resident = SimUser(api, first_name="Bình")
+    await resident.send("/team Đội ma")
+    assert "chỉ dành cho điều phối viên" in resident.last()["text"]

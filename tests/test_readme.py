@@ -197,6 +197,10 @@ COMMANDS: dict[str, Case] = {
         (BOT, "targets", "set", "--unit", "01", "--metric", "activities", "--value", "10"),
         expect=("Target for 01 Hà Nội: activities = 10",),
     ),
+    "outreach-bot teams add --unit CODE --name NAME": Case(
+        (BOT, "teams", "add", "--unit", "01", "--name", "Đội hình tình nguyện"),
+        expect=("Team 01-DH1",),
+    ),
     "outreach-bot groups add CODE --name NAME --units C1,C2": Case(
         (BOT, "groups", "add", "NTB", "--name", "Cụm Nam Trung Bộ", "--units", "48,51,56"),
         expect=("Group NTB: Cụm Nam Trung Bộ, 3 units",),

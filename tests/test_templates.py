@@ -18,6 +18,7 @@ from bot.reach.domain.campaigns import (
     UnionFigures,
 )
 from bot.reach.domain.draft import Draft
+from bot.reach.domain.model import Unit
 from bot.storage.assists import Tally
 from bot.storage.reports import Totals
 from bot.texts.telegram_html import MAX_CALLBACK_ANSWER, check_message_text
@@ -56,6 +57,7 @@ UNION = UnionFigures(
     rating_average=4.62,
     targets=[TargetProgress("people", 5_000, 4_100), TargetProgress("teams", 50, 53)],
 )
+TEAM = Unit(9, "00004-DH1", "Đội hình <Bình dân học vụ số>", "team", 4, "/1/4/9/")
 CAMPAIGN = Campaign(1, "BDHVS-2", "Bình dân học vụ số <đợt 2>", None, 20_393, 20_453)
 REPORT_CONTEXT: dict[str, object] = {
     "union": UNION,
@@ -246,6 +248,8 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "campaign_list": [{"campaigns": [CAMPAIGN]}, {"campaigns": []}, {"campaigns": None}],
     "campaign_done": [{"campaign": CAMPAIGN}],
     "target_usage": [{}],
+    "team_done": [{"team": TEAM}],
+    "team_list": [{"unit_name": "Ba Đình", "teams": [TEAM]}, {"unit_name": "Ba Đình", "teams": []}],
     "target_done": [
         {"unit_name": "Phường Ba Đình", "metric": "people", "value": 500, "campaign": "C1"},
         {"unit_name": "Phường Ba Đình", "metric": "teams", "value": 5, "campaign": ""},

@@ -42,6 +42,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         CampaignRepository(db),
         Directory(db, UnitRepository(db), MemberRepository(db)),
         Waiting(PendingRepository(db)),
+        UnitRepository(db),
     )
     yield fixture
     await db.close()

@@ -35,7 +35,9 @@ async def _campaigns(db_path: Path) -> AsyncIterator[Campaigns]:
     db = await open_database(db_path)
     try:
         directory = Directory(db, UnitRepository(db), MemberRepository(db))
-        yield Campaigns(CampaignRepository(db), directory, Waiting(PendingRepository(db)))
+        yield Campaigns(
+            CampaignRepository(db), directory, Waiting(PendingRepository(db)), UnitRepository(db)
+        )
     finally:
         await db.close()
 
@@ -173,7 +175,14 @@ async def _group_list(settings: Settings, args: argparse.Namespace, c: Campaigns
     return 0
 
 
+async def _team_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    team = await c.add_team(ADMIN, args.unit, args.name)
+    print(f"Team {team.code}: {team.name} (invite members with /invite {team.code})")
+    return 0
+
+
 COMMANDS = {
+    ("teams", "add"): _team_add,
     ("campaigns", "add"): _campaign_add,
     ("campaigns", "list"): _campaign_list,
     ("activities", "add"): _activity_add,
@@ -231,5 +240,10 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
     gadd.add_argument("--name", required=True)
     gadd.add_argument("--units", required=True, metavar="C1,C2,…")
     g_sub.add_parser("list", help="one group a line: code, name, unit codes")
-    for parser in (campaigns, activities, targets, groups):
+    teams = sub.add_parser("teams", help="teams (đội hình): units of kind team")
+    team_sub = teams.add_subparsers(dest="action", required=True)
+    tadd = team_sub.add_parser("add", help="a team under a unit; prints its code")
+    tadd.add_argument("--unit", required=True, metavar="CODE")
+    tadd.add_argument("--name", required=True)
+    for parser in (campaigns, activities, targets, groups, teams):
         parser.set_defaults(handler=handler)

@@ -74,7 +74,7 @@ class Reach:
         self.self_serve = SelfServe(assists, self.directory)
         self.confirmations = Confirmations(ConfirmationRepository(db))
         self.subscriptions = Subscriptions(SubscriptionRepository(db))
-        self.campaigns = Campaigns(CampaignRepository(db), self.directory, self.waiting)
+        self.campaigns = Campaigns(CampaignRepository(db), self.directory, self.waiting, units)
 
     async def start(self, now: int) -> None:
         """Load the units, members and open questions once, before the first update."""

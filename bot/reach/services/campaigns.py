@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.reach.domain import clock
 from bot.reach.domain.campaigns import (
+    TEAM_KIND,
     Activity,
     ActivityKind,
     Campaign,
@@ -31,10 +32,12 @@ from bot.reach.domain.campaigns import (
 )
 from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_from_mask, services_mask
 from bot.reach.domain.model import Member, Scope, Unit
+from bot.reach.domain.units_csv import UnitRow
 from bot.reach.services.access import Actor
 from bot.reach.services.directory import Directory
 from bot.reach.services.waiting import Waiting
 from bot.storage.campaigns import ActivityFigures, ActivityLine, CampaignRepository
+from bot.storage.units import UnitRepository
 
 ADMIN = Scope(admin=True)  # the command line
 HEADCOUNT_WAIT_SECONDS = 10 * 60  # closing an activity waits this long for the typed count
@@ -93,8 +96,15 @@ class LinkRefused:
 
 
 class Campaigns:
-    def __init__(self, repo: CampaignRepository, directory: Directory, waiting: Waiting) -> None:
+    def __init__(
+        self,
+        repo: CampaignRepository,
+        directory: Directory,
+        waiting: Waiting,
+        units: UnitRepository,
+    ) -> None:
         self.repo = repo
+        self._units = units
         self._directory = directory
         self._waiting = waiting
 
@@ -390,6 +400,33 @@ class Campaigns:
 
     async def groups(self) -> list[Group]:
         return await self.repo.groups()
+
+    # ---- teams ----------------------------------------------------------------------------
+
+    async def add_team(self, scope: Scope, unit_code: str, name: str) -> Unit:
+        """A đội hình: a unit of kind `team` under `unit_code`, coded `<unit>-DH<n>`, which
+        members can be invited into (`/invite <team code>`)."""
+        parent = await self._unit_in_scope(scope, unit_code)
+        name = check_name(name)
+        taken = {u.code for u in self._directory.children(parent.id)}
+        number = 1
+        while f"{parent.code}-DH{number}" in taken:
+            number += 1
+        code = f"{parent.code}-DH{number}"
+        result = await self._units.import_rows([UnitRow(0, code, name, TEAM_KIND, parent.code)])
+        if result.problems:
+            raise CampaignError("bad_name", "; ".join(result.problems)[:80])
+        self._directory.mark_stale()
+        await self._directory.fresh()
+        team = self._directory.unit_by_code(code)
+        assert team is not None
+        return team
+
+    def teams(self, scope: Scope, unit: Unit) -> list[Unit]:
+        """The teams directly under a unit."""
+        if not scope.covers(unit):
+            raise CampaignError("not_allowed")
+        return [u for u in self._directory.children(unit.id) if u.kind == TEAM_KIND]
 
     # ---- helpers ------------------------------------------------------------------------
 

@@ -73,6 +73,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("activity", activities.activity_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("campaign", plans.campaign_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("target", plans.target_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("team", plans.team_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("subscribe", digest.subscribe_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("unsubscribe", digest.unsubscribe_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))

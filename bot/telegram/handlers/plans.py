@@ -80,3 +80,25 @@ async def target_command(update: Update, context: BotContext) -> None:
         campaign=campaign_code.upper(),
     )
     await send_text(update, context, text)
+
+
+async def team_command(update: Update, context: BotContext) -> None:
+    """`/team`: the teams of one's unit; `/team Tên đội hình`: a new one, to invite into."""
+    asked = await _staff(update, context)
+    if asked is None:
+        return
+    lang, actor = asked
+    services = context.services
+    render = services.texts.render
+    campaigns = services.reach.campaigns
+    try:
+        unit = await campaigns.new_activity_unit(actor)
+        if context.args:
+            team = await campaigns.add_team(actor.scope, unit.code, " ".join(context.args))
+            await send_text(update, context, render(lang, "team_done", team=team))
+            return
+        teams = campaigns.teams(actor.scope, unit)
+    except CampaignError as error:
+        await send_text(update, context, render(lang, "campaign_error", reason=error.reason))
+        return
+    await send_text(update, context, render(lang, "team_list", unit_name=unit.name, teams=teams))
