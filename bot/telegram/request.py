@@ -47,7 +47,7 @@ class _Connection:
 
     @property
     def usable(self) -> bool:
-        """Still open, with nothing unread (a server closes idle connections at will)."""
+        """Not closed by the server (which may close an idle connection at will)."""
         return not (self.reader.at_eof() or self.writer.is_closing())
 
     def close(self) -> None:
