@@ -13,7 +13,7 @@ from bot.reach.domain.campaigns import Campaign, Group
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import EPOCH, Period
 from bot.reports import exports
-from bot.reports.union import union_figures
+from bot.reports.union import union_counts, union_figures
 from bot.storage.campaigns import ActivityLine, CampaignRepository
 from bot.storage.db import Database
 from bot.storage.records import stream_records
@@ -36,10 +36,12 @@ async def report(
     (None), or a cluster of units; a campaign narrows activities and targets to it."""
     repo = ReportRepository(db)
     period = await from_first_record(db, scope, period)
-    result = await repo.report(scope, period, group_units)
-    union = await union_figures(
-        db, scope, period, result, group_units, campaign.id if campaign else None
+    campaign_id = campaign.id if campaign else None
+    result, counts = await asyncio.gather(
+        repo.report(scope, period, group_units),
+        union_counts(db, scope, period, group_units, campaign_id),
     )
+    union = await union_figures(db, scope, result, counts, group_units, campaign_id)
     return replace(result, union=union, group_name=group.name if group else "", campaign=campaign)
 
 

@@ -9,31 +9,44 @@ headcount), and the members who took part in an activity (union members are yout
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.reach.domain.campaigns import METRICS, ActivityKind, TargetProgress, UnionFigures
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import Period
-from bot.storage.campaigns import CampaignRepository
+from bot.storage.campaigns import ActivityFigures, CampaignRepository
 from bot.storage.db import Database
 from bot.storage.reports import Report, ReportRepository, levels_of
 from bot.storage.units import UnitRepository
 
 
-async def union_figures(
+async def union_counts(
     db: Database,
     scope: Unit | None,
     period: Period,
+    group: list[Unit] | None = None,
+    campaign_id: int | None = None,
+) -> tuple[ActivityFigures, int]:
+    """What the indicators need beyond the reach report: the activities' figures and the
+    residents under 30 helped. Independent of the report, so both are read at once."""
+    paths = [u.path for u in group] if group else ([scope.path] if scope else None)
+    return await asyncio.gather(
+        CampaignRepository(db).figures(paths, period.first_day, period.last_day, campaign_id),
+        ReportRepository(db).youth(levels_of(scope, group), period),
+    )
+
+
+async def union_figures(
+    db: Database,
+    scope: Unit | None,
     report: Report,
+    counts: tuple[ActivityFigures, int],
     group: list[Unit] | None = None,
     campaign_id: int | None = None,
 ) -> UnionFigures:
+    activity, youth_helped = counts
     campaigns = CampaignRepository(db)
-    paths = [u.path for u in group] if group else ([scope.path] if scope else None)
-    activity = await campaigns.figures(paths, period.first_day, period.last_day, campaign_id)
-    reports = ReportRepository(db)
-    levels = levels_of(scope, group)
-    youth_helped = await reports.youth(levels, period)
     totals = report.totals
     verified, rated, rating_sum = report.confirmed
     average = rating_sum / rated if rated else None

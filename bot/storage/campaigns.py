@@ -6,6 +6,7 @@ counted straight from their tables; the assists' figures come from the running t
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
@@ -241,42 +242,43 @@ class CampaignRepository:
         if campaign_id is not None:
             where += " AND a.campaign_id = ?"
             params.append(campaign_id)
-        chosen = (
-            "SELECT a.id FROM activities a JOIN units u ON u.id = a.unit_id "
-            f"WHERE a.first_day BETWEEN ? AND ?{where}"
-        )
+        # The units are joined only to filter by scope: the whole tree needs no join.
+        join = " JOIN units u ON u.id = a.unit_id" if paths is not None else ""
+        chosen = f"SELECT a.id FROM activities a{join} WHERE a.first_day BETWEEN ? AND ?{where}"
         span = [first_day, last_day, *params]
-        kinds = await self._db.read(
-            "SELECT a.kind, count(*), sum(a.headcount), sum(a.headcount_youth) "
-            f"FROM activities a WHERE a.id IN ({chosen}) GROUP BY a.kind",
-            span,
+        # Independent counts, each on its own reading connection, at once.
+        kinds, members_by_home, attendance = await asyncio.gather(
+            self._db.read(
+                "SELECT a.kind, count(*), sum(a.headcount), sum(a.headcount_youth) "
+                f"FROM activities a WHERE a.id IN ({chosen}) GROUP BY a.kind",
+                span,
+            ),
+            self._db.read(
+                "SELECT k.member_id, h.kind = 'team', h.id, count(*) "
+                "FROM checkins k JOIN units h ON h.id = k.home_unit_id "
+                f"WHERE k.activity_id IN ({chosen}) GROUP BY k.member_id, h.id",
+                span,
+            ),
+            self._db.read(
+                f"SELECT count(*), count(CASE WHEN t.age_band IN {_YOUTH} THEN 1 END) "
+                f"FROM attendance t WHERE t.activity_id IN ({chosen})",
+                span,
+            ),
         )
-        [(participations, members, teams)] = await self._db.read(
-            "SELECT count(*), count(DISTINCT k.member_id), "
-            "count(DISTINCT CASE WHEN h.kind = 'team' THEN h.id END) "
-            "FROM checkins k JOIN units h ON h.id = k.home_unit_id "
-            f"WHERE k.activity_id IN ({chosen})",
-            span,
-        )
-        member_ids = await self._db.read(
-            f"SELECT DISTINCT k.member_id FROM checkins k WHERE k.activity_id IN ({chosen})",
-            span,
-        )
-        [(marked, marked_youth)] = await self._db.read(
-            f"SELECT count(*), count(CASE WHEN t.age_band IN {_YOUTH} THEN 1 END) "
-            f"FROM attendance t WHERE t.activity_id IN ({chosen})",
-            span,
-        )
+        [(marked, marked_youth)] = attendance
+        member_ids = frozenset(int(m) for m, _, _, _ in members_by_home)
+        teams = len({home for _, is_team, home, _ in members_by_home if is_team})
+        participations = sum(int(n) for _, _, _, n in members_by_home)
         by_kind = {str(kind): int(n) for kind, n, _, _ in kinds}
         headcount = sum(int(h or 0) for _, _, h, _ in kinds)
         headcount_youth = sum(int(y or 0) for _, _, _, y in kinds)
         return ActivityFigures(
             activities=sum(by_kind.values()),
             by_kind=by_kind,
-            member_participations=int(participations),
-            members=int(members),
-            teams=int(teams),
-            member_ids=frozenset(int(m) for (m,) in member_ids),
+            member_participations=participations,
+            members=len(member_ids),
+            teams=teams,
+            member_ids=member_ids,
             attendees=int(marked) + headcount,
             attendees_youth=int(marked_youth) + headcount_youth,
         )
