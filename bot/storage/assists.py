@@ -61,7 +61,9 @@ class AssistRepository:
                 expect_in(conn, expect)
             return draft
 
-        return await self._db.write(work)
+        # A new form's draft may be lost to a power cut (the volunteer opens another), never
+        # to a crash: like every other draft write, it does not wait for the disk.
+        return await self._db.write(work, durable=False)
 
     async def change_form(
         self,
