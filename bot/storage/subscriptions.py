@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from bot.storage.db import Database
@@ -20,16 +21,20 @@ class SubscriptionRepository:
 
     async def add(self, user_key: str, chat_id: int, language: str, now: int) -> bool:
         """True when newly subscribed (a second /subscribe only updates the language)."""
-        existed = await self._db.fetchone(
-            "SELECT 1 FROM subscriptions WHERE user_key = ?", (user_key,)
-        )
-        await self._db.execute(
-            "INSERT INTO subscriptions (user_key, chat_id, language, created_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (user_key) DO UPDATE SET "
-            "chat_id = excluded.chat_id, language = excluded.language",
-            (user_key, chat_id, language, now),
-        )
-        return existed is None
+
+        def work(conn: sqlite3.Connection) -> bool:
+            existed = conn.execute(
+                "SELECT 1 FROM subscriptions WHERE user_key = ?", (user_key,)
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO subscriptions (user_key, chat_id, language, created_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (user_key) DO UPDATE SET "
+                "chat_id = excluded.chat_id, language = excluded.language",
+                (user_key, chat_id, language, now),
+            )
+            return existed is None
+
+        return await self._db.write(work)
 
     async def remove(self, user_key: str) -> bool:
         return (

@@ -38,6 +38,7 @@ from bot.telegram.handlers.common import (
     reply,
     send_text,
     tap_of,
+    tell_refusal,
 )
 from bot.telegram.views.guides import View
 
@@ -160,8 +161,7 @@ async def _new_activity(
     try:
         unit = await services.reach.campaigns.new_activity_unit(actor, unit_code)
     except CampaignError as error:
-        text = services.texts.render(lang, "campaign_error", reason=error.reason)
-        await send_text(update, context, text)
+        await tell_refusal(update, context, lang, error.reason)
         return
     await reply(update, _form_view(context, lang, NewActivity(unit.id), unit.name))
 
@@ -265,9 +265,7 @@ async def on_title(update: Update, context: BotContext, ref: str, text: str) -> 
             await send_text(update, context, services.texts.render(lang, "activity_title_invalid"))
             return
         await services.reach.stop_waiting(actor.user_key)
-        await send_text(
-            update, context, services.texts.render(lang, "campaign_error", reason=error.reason)
-        )
+        await tell_refusal(update, context, lang, error.reason)
         return
     await reply(update, await _card(context, lang, activity))
 
@@ -293,8 +291,7 @@ async def on_activity_tap(update: Update, context: BotContext) -> None:
         try:
             await services.reach.campaigns.ask_headcount(actor, activity.id, clock.now())
         except CampaignError as error:
-            text = services.texts.render(lang, "campaign_error", reason=error.reason)
-            await send_text(update, context, text)
+            await tell_refusal(update, context, lang, error.reason)
             return
         await send_text(
             update, context, services.texts.render(lang, "headcount_ask", activity=activity)
@@ -370,7 +367,7 @@ async def on_headcount(update: Update, context: BotContext, ref: str, text: str)
         activity = await services.reach.campaigns.close_with_text(actor, ref, text)
     except CampaignError as error:
         name = "headcount_invalid" if error.reason == "bad_headcount" else "campaign_error"
-        await send_text(update, context, services.texts.render(lang, name, reason=error.reason))
+        await tell_refusal(update, context, lang, error.reason, name)
         return
     await reply(update, await _card(context, lang, activity))
 

@@ -197,3 +197,11 @@ async def tap_of(
     except InvalidCallback:
         await answer(query, context.services.texts.label(lang, "toast_stale_form"))
         return None
+
+
+async def tell_refusal(
+    update: Update, context: BotContext, lang: str, reason: str, template: str = "campaign_error"
+) -> None:
+    """Say why a campaign, activity, target or team request was refused (see
+    `bot.reach.domain.campaigns.CampaignError`)."""
+    await send_text(update, context, context.services.texts.render(lang, template, reason=reason))

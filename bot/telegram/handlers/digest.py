@@ -13,8 +13,6 @@ from telegram.ext import ContextTypes
 
 from bot.reach.domain import clock
 from bot.reach.services.subscriptions import SEND_AT, SEND_WEEKDAY
-from bot.reports import service as reporting
-from bot.reports.text import report_text, summary_text
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers.common import actor_of, language_of, send_text
 
@@ -56,6 +54,10 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
 async def send_digests(context: ContextTypes.DEFAULT_TYPE) -> int:
     """Last week's report to every subscriber, for their own scope; a subscriber who blocked
     the bot is unsubscribed. Returns how many were sent."""
+    # Imported here: the weekly job runs once a week, so it adds nothing to start-up.
+    from bot.reports import service as reporting
+    from bot.reports.text import report_text, summary_text
+
     services = context.application.bot_data.services  # type: ignore[attr-defined]
     if services is None:
         return 0

@@ -11,7 +11,7 @@ from bot.reach.domain.periods import PeriodError, parse_date
 from bot.reach.services.access import Actor
 from bot.reports.requests import split_keywords
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import actor_of, language_of, send_text
+from bot.telegram.handlers.common import actor_of, language_of, send_text, tell_refusal
 
 
 async def _staff(update: Update, context: BotContext) -> tuple[str, Actor] | None:
@@ -46,7 +46,7 @@ async def campaign_command(update: Update, context: BotContext) -> None:
         await send_text(update, context, render(lang, "campaign_list", campaigns=None))
         return
     except CampaignError as error:
-        await send_text(update, context, render(lang, "campaign_error", reason=error.reason))
+        await tell_refusal(update, context, lang, error.reason)
         return
     await send_text(update, context, render(lang, "campaign_done", campaign=campaign))
 
@@ -69,7 +69,7 @@ async def target_command(update: Update, context: BotContext) -> None:
         )
     except CampaignError as error:
         name = "target_usage" if error.reason == "bad_metric" else "campaign_error"
-        await send_text(update, context, render(lang, name, reason=error.reason))
+        await tell_refusal(update, context, lang, error.reason, name)
         return
     text = render(
         lang,
@@ -99,6 +99,6 @@ async def team_command(update: Update, context: BotContext) -> None:
             return
         teams = campaigns.teams(actor.scope, unit)
     except CampaignError as error:
-        await send_text(update, context, render(lang, "campaign_error", reason=error.reason))
+        await tell_refusal(update, context, lang, error.reason)
         return
     await send_text(update, context, render(lang, "team_list", unit_name=unit.name, teams=teams))

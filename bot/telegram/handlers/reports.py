@@ -26,6 +26,7 @@ from bot.telegram.handlers.common import (
     reply,
     send_text,
     tap_of,
+    tell_refusal,
 )
 
 UPLOAD_TIMEOUT = 300  # seconds
@@ -46,8 +47,7 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
             group, units = await campaigns.group(group_code) if group_code else (None, [])
             campaign = await campaigns.campaign(campaign_code) if campaign_code else None
         except CampaignError as error:
-            text = services.texts.render(lang, "campaign_error", reason=error.reason)
-            await send_text(update, context, text)
+            await tell_refusal(update, context, lang, error.reason)
             return None
         request = requests.with_group_and_campaign(
             actor, request, group, units, campaign, period_given=bool(args)
