@@ -37,7 +37,7 @@ _INDEXES: dict[int, tuple[GuideLibrary, SearchIndex]] = {}
 
 
 def _search_index(library: GuideLibrary) -> SearchIndex:
-    """One index per loaded library (see load_guides): building it is most of a start-up."""
+    """One index per loaded library (see load_guides), so tests that build many apps share it."""
     kept = _INDEXES.get(id(library))
     if kept is None or kept[0] is not library:
         _INDEXES.clear()
@@ -98,10 +98,17 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             reach=reach,
             bot_username=app.bot.username,
         )
-        for language in LANGUAGES:
-            commands = [BotCommand(c, texts.label(language, f"cmd_{c}")) for c in COMMANDS]
-            code = None if language == settings.default_language else language
-            await app.bot.set_my_commands(commands, language_code=code)
+        # Side by side: each is a round trip to Telegram, and nobody is answered until
+        # post_init returns.
+        await asyncio.gather(
+            *(
+                app.bot.set_my_commands(
+                    [BotCommand(c, texts.label(language, f"cmd_{c}")) for c in COMMANDS],
+                    language_code=None if language == settings.default_language else language,
+                )
+                for language in LANGUAGES
+            )
+        )
         log.info("ready: %d guides, schema %d", len(library), db.SCHEMA_VERSION)
 
     async def post_shutdown(app: BotApplication) -> None:

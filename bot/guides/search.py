@@ -59,6 +59,14 @@ def _guide_fields(guide: Guide) -> list[tuple[str, str]]:
 
 class SearchIndex:
     def __init__(self, guides: list[Guide]) -> None:
+        # Built at the first search, not at start-up: most first messages are /start or a
+        # deep link, and the index grows with the library (74 ms for 26 guides), so building
+        # it eagerly delays every cold start's first answer.
+        self._guides = guides
+        self._built = False
+
+    def _build(self) -> None:
+        guides = self._guides
         self._by_id = {g.id: g for g in guides}
         self._weights: dict[str, dict[str, float]] = defaultdict(dict)  # token -> guide -> w
         self._phrases: dict[str, set[str]] = defaultdict(set)  # "a b" -> guide ids
@@ -87,6 +95,7 @@ class SearchIndex:
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for word in self._weights:
             self._by_length[len(word)].append(word)
+        self._built = True
 
     def _expand_token(self, word: str, *, last: bool) -> list[tuple[str, float]]:
         """The index words that `word` may stand for, each with how much to trust it."""
@@ -104,6 +113,8 @@ class SearchIndex:
         return matches
 
     def search(self, query: str, *, limit: int = 5, prefix_last: bool = False) -> list[SearchHit]:
+        if not self._built:
+            self._build()
         words = tokens(query, expand=True, drop_stopwords=True)[:MAX_QUERY_TOKENS]
         if not words:
             return []

@@ -7,7 +7,6 @@ import logging
 import sys
 from collections.abc import Callable
 
-from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings
@@ -38,16 +37,20 @@ def run_polling(
             return 2
         secrets.append(settings.webhook_secret.get_secret_value())
     setup_logging(settings.log_level, secrets)
+    # One loop for the check and the run: the bot's connections belong to it, and
+    # initialising the bot here (its getMe) is the only one the start makes.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
         app = build(settings)
-        # Ask getMe once ourselves: a wrong token or URL then gives one clear line, not the
-        # traceback python-telegram-bot logs when its own start-up fails.
-        asyncio.run(_check_token(token, settings.bot_api_base_url))
+        # getMe before python-telegram-bot's own start: a wrong token or URL then gives one
+        # clear line, not the traceback it logs when its start-up fails.
+        loop.run_until_complete(app.bot.initialize())
         if webhook:
             from bot.telegram.webhook import run_until_signal
 
             log.info("starting the webhook")
-            run_until_signal(app, settings)
+            run_until_signal(app, settings, loop)
         else:
             log.info("starting long polling against %s", settings.bot_api_base_url)
             # run_polling installs SIGINT/SIGTERM handlers and runs post_init/post_shutdown.
@@ -76,10 +79,7 @@ def run_polling(
     except DatabaseTooNew as exc:
         print(f"outreach-bot: {exc}", file=sys.stderr)
         return 1
+    finally:
+        loop.close()
     log.info("stopped")
     return 0
-
-
-async def _check_token(token: str, base_url: str) -> None:
-    async with Bot(token, base_url=base_url):
-        pass  # initialising the Bot calls getMe

@@ -81,7 +81,11 @@ async def serve(app: BotApplication, settings: Settings, stop: asyncio.Event) ->
             await app.post_shutdown(app)
 
 
-def run_until_signal(app: BotApplication, settings: Settings) -> None:
+def run_until_signal(
+    app: BotApplication, settings: Settings, loop: asyncio.AbstractEventLoop
+) -> None:
+    """Serve on `loop`, the loop the runner already checked the token on."""
+
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -89,4 +93,4 @@ def run_until_signal(app: BotApplication, settings: Settings) -> None:
             loop.add_signal_handler(sig, stop.set)
         await serve(app, settings, stop)
 
-    asyncio.run(main())
+    loop.run_until_complete(main())
