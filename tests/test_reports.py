@@ -171,6 +171,10 @@ async def test_incremental_totals_equal_a_rebuild(fx: Fixture, tmp_path: Path) -
     undone = await fx.log("Lan", "00004", at(11, 1), ("v2",), person="p2")
     await fx.log("Minh", "00008", at(12, 9), ("ds",), people=7, consent=False)
     await fx.log("Hoa", "31825", at(20, 9), ("sg", "ot"), person="p1")
+    # Back-dated between p1's days, then undone: the days after it are relinked both times.
+    middle = await fx.log("Hoa", "31825", at(15, 9), ("v2",), person="p1", age="16-30")
+    await fx.log("Hoa", "31825", at(17, 9), ("v2",), person="p1", age="16-30")
+    await fx.assists.undo(middle, fx.volunteers["Hoa"], 0)
     await fx.assists.record_self_serve("citizen", "g1", "vd", None, at(3, 8))
     unit = await fx.units.by_code("00004")
     await fx.assists.record_self_serve("citizen", "g2", "sf", unit.id, at(4, 8))
@@ -190,6 +194,40 @@ async def test_incremental_totals_equal_a_rebuild(fx: Fixture, tmp_path: Path) -
     await fx.db.write(rollup.rebuild)
     assert tables() == incremental
     assert len(incremental[0]) > 20
+
+
+def test_distinct_people_from_previous_days_match_a_distinct_count() -> None:
+    """Random sightings added and removed in any order: the rows of a window whose `prev` is
+    before it are exactly its distinct people, and `prev` equals what a rebuild computes."""
+    import random
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE TABLE person_days (level INTEGER NOT NULL, day INTEGER NOT NULL, "
+        "person INTEGER NOT NULL, n INTEGER NOT NULL, prev INTEGER NOT NULL DEFAULT -1, "
+        "PRIMARY KEY (level, day, person)) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX person_days_person ON person_days (level, person, day)")
+    rng = random.Random(7)
+    seen: dict[tuple[int, int], int] = {}  # (day, person) -> sightings
+    for _ in range(600):
+        day, person = rng.randrange(30), rng.randrange(6)
+        sign = -1 if seen.get((day, person)) and rng.random() < 0.45 else 1
+        rollup._count_person(conn, "person_days", 0, day, person, sign)
+        seen[(day, person)] = seen.get((day, person), 0) + sign
+        first, last = sorted((rng.randrange(30), rng.randrange(30)))
+        [(counted,)] = conn.execute(
+            "SELECT count(*) FROM person_days WHERE level = 0 AND day BETWEEN ? AND ? "
+            "AND prev < ?",
+            (first, last, first),
+        ).fetchall()
+        expected = {p for (d, p), n in seen.items() if n > 0 and first <= d <= last}
+        assert counted == len(expected), (first, last)
+    kept = conn.execute("SELECT * FROM person_days ORDER BY 1, 2, 3").fetchall()
+    conn.execute("UPDATE person_days SET prev = -1")
+    conn.execute(rollup._link_days("person_days"))
+    assert conn.execute("SELECT * FROM person_days ORDER BY 1, 2, 3").fetchall() == kept
+    assert any(prev != -1 for *_, prev in kept)
 
 
 def test_month_split() -> None:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.reach.domain.provinces import PROVINCES
-from bot.storage.rollup import REBUILD, REBUILD_YOUTH, YOUTH_TABLE
+from bot.storage.rollup import DAYS_PREV, LINK_DAYS, REBUILD, REBUILD_YOUTH, YOUTH_TABLE
 
 T = TypeVar("T")
 
@@ -270,6 +270,12 @@ MIGRATIONS: tuple[str, ...] = (
         language TEXT NOT NULL,
         created_at INTEGER NOT NULL
     ) STRICT;
+    """,
+    # 7: each phone code's previous day per level, so a period's unique people is a count over
+    # a range of days instead of a DISTINCT over millions of codes (see rollup._count_person).
+    f"""
+    {DAYS_PREV};
+    {LINK_DAYS};
     """,
 )
 

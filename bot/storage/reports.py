@@ -124,10 +124,10 @@ class ReportRepository:
         )
         keyed = dict(
             await self._db.read(
-                "SELECT p.level, count(DISTINCT p.person) FROM person_days p "
+                "SELECT p.level, count(*) FROM person_days p "
                 "JOIN units u ON u.id = p.level "
-                f"WHERE p.day BETWEEN ? AND ? {where} GROUP BY p.level",
-                span + params,
+                f"WHERE p.day BETWEEN ? AND ? AND p.prev < ? {where} GROUP BY p.level",
+                [*span, period.first_day, *params],
             )
         )
         return [
@@ -198,20 +198,28 @@ class ReportRepository:
             f"AND dim = 'age' AND key IN {rollup.YOUTH_SQL}",
             (*marks, *span),
         )
-        [(keyed,)] = await self._db.read(
-            f"SELECT count(DISTINCT person) FROM youth_days WHERE {within} AND day BETWEEN ? AND ?",
-            (*marks, *span),
-        )
-        return int(anon) + int(keyed)
+        keyed = await self._keyed_people(levels, *span, table="youth_days")
+        return int(anon) + keyed
 
-    async def _keyed_people(self, levels: list[int], first: int, last: int) -> int:
+    async def _keyed_people(
+        self, levels: list[int], first: int, last: int, table: str = "person_days"
+    ) -> int:
+        """Distinct phone codes seen in first..last at these levels: at one level, the rows
+        that are a code's first day in the window (see rollup._count_person); a cluster's
+        levels may share a code, so across levels it is a DISTINCT."""
         within, marks = _levels(levels)
-        [row] = await self._db.read(
-            f"SELECT count(DISTINCT person) FROM person_days WHERE {within} "
-            "AND day BETWEEN ? AND ?",
-            (*marks, first, last),
-        )
-        return int(row[0])
+        if len(levels) == 1:
+            sql = (
+                f"SELECT count(*) FROM {table} WHERE {within} AND day BETWEEN ? AND ? AND prev < ?"
+            )
+            params: tuple[int, ...] = (*marks, first, last, first)
+        else:
+            sql = (
+                f"SELECT count(DISTINCT person) FROM {table} WHERE {within} AND day BETWEEN ? AND ?"
+            )
+            params = (*marks, first, last)
+        [(count,)] = await self._db.read(sql, params)
+        return int(count)
 
     async def _children(
         self, scope: Unit | None, first: int, last: int, group: list[Unit] | None = None
@@ -228,9 +236,9 @@ class ReportRepository:
         )
         keyed = dict(
             await self._db.read(
-                f"SELECT level, count(DISTINCT person) FROM person_days "
-                f"WHERE level IN ({marks}) AND day BETWEEN ? AND ? GROUP BY level",
-                (*by_id, first, last),
+                f"SELECT level, count(*) FROM person_days WHERE level IN ({marks}) "
+                "AND day BETWEEN ? AND ? AND prev < ? GROUP BY level",
+                (*by_id, first, last, first),
             )
         )
         lines = [

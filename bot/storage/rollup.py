@@ -7,9 +7,9 @@ dimension at a time: all, svc (service), out (outcome), age, sex, vol (volunteer
 self (self-serve completions by service). Volunteers live in `vol_rollup` (thousands of rows a
 day would otherwise slow every other total), per day (vol) and per month (volm, on the month's
 first day): a year's top volunteers then read a dozen rows per volunteer, not 365.
-`person_days` keeps which phone codes (as small numbers from `people`: counting distinct
-integers is several times faster than distinct 64-character hashes) were seen per level and
-day, so unique people over any period is anonymous people + distinct codes.
+`person_days` keeps which phone codes (as small numbers from `people`) were seen per level and
+day, each with the day the code was last seen before at that level (`prev`), so unique people
+over any period is anonymous people + the period's rows whose `prev` falls before it.
 
 Every record written or removed updates these in the same transaction (`apply_assist`), and
 `REBUILD` recomputes them from the records (after a bulk load, and in the migration that
@@ -165,9 +165,34 @@ INSERT INTO rollup (level, day, dim, key, assists, anon)
 """
 
 
+# Each phone code's previous day at each level (see `_count_person`), from the days themselves;
+# apart from REBUILD, which earlier migrations run before the column exists.
+def _link_days(table: str) -> str:
+    return f"""
+UPDATE {table} SET prev = w.prev FROM (
+    SELECT level, day, person,
+           lag(day, 1, -1) OVER (PARTITION BY level, person ORDER BY day) AS prev
+    FROM {table}
+) w WHERE w.prev <> -1 AND {table}.level = w.level AND {table}.day = w.day
+    AND {table}.person = w.person"""
+
+
+LINK_DAYS = f"{_link_days('person_days')};{_link_days('youth_days')}"
+DAYS_PREV = """
+ALTER TABLE person_days ADD COLUMN prev INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE youth_days ADD COLUMN prev INTEGER NOT NULL DEFAULT -1;
+CREATE INDEX person_days_person ON person_days (level, person, day);
+CREATE INDEX youth_days_person ON youth_days (level, person, day)"""
+
+
 def rebuild(conn: sqlite3.Connection) -> None:
     """Recompute every total from the records; call inside a transaction."""
-    statements = (*REBUILD.split(";"), *REBUILD_YOUTH.split(";"), *REBUILD_VERIFIED.split(";"))
+    statements = (
+        *REBUILD.split(";"),
+        *REBUILD_YOUTH.split(";"),
+        *REBUILD_VERIFIED.split(";"),
+        *LINK_DAYS.split(";"),
+    )
     for statement in statements:
         if statement.strip():
             conn.execute(statement)
@@ -203,21 +228,47 @@ def apply_assist(conn: sqlite3.Connection, record: dict[str, Any], sign: int) ->
         (person,) = conn.execute(
             "SELECT id FROM people WHERE person_key = ?", (record["person_key"],)
         ).fetchone()
-        seen = [(lv, day, person) for lv in levels]
         tables = ["person_days"]
         if record["age_band"] in YOUTH_BANDS:
             tables.append("youth_days")
         for table in tables:
-            conn.executemany(
-                f"INSERT INTO {table} (level, day, person, n) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT DO UPDATE SET n = n + excluded.n",
-                [(*key, sign) for key in seen],
-            )
-            if sign < 0:
-                conn.executemany(
-                    f"DELETE FROM {table} WHERE level = ? AND day = ? AND person = ? AND n = 0",
-                    seen,
-                )
+            for level in levels:
+                _count_person(conn, table, level, day, person, sign)
+
+
+def _count_person(
+    conn: sqlite3.Connection, table: str, level: int, day: int, person: int, sign: int
+) -> None:
+    """Add or remove one sighting of `person` at `level` on `day`, keeping `prev` (the day
+    the person was last seen before, at this level, or -1) true for their next day too.
+
+    With `prev`, the distinct people of days a..b are the rows of a..b whose `prev` is before
+    a, each person's first day in the window: a plain count over a range, where
+    count(DISTINCT person) had to sort millions of codes."""
+    [(n, prev)] = conn.execute(
+        f"INSERT INTO {table} (level, day, person, n, prev) VALUES (?1, ?2, ?3, ?4, "
+        f"(SELECT coalesce(max(day), -1) FROM {table} WHERE level = ?1 AND person = ?3 "
+        "AND day < ?2)) ON CONFLICT DO UPDATE SET n = n + excluded.n RETURNING n, prev",
+        (level, day, person, sign),
+    ).fetchall()
+    if sign > 0 and n == 1:  # a new day for this person: it is the next day's previous one
+        _relink_next(conn, table, level, person, day, day)
+    elif sign < 0 and n == 0:  # the day is gone: the next day's previous is this one's
+        conn.execute(
+            f"DELETE FROM {table} WHERE level = ? AND day = ? AND person = ?",
+            (level, day, person),
+        )
+        _relink_next(conn, table, level, person, day, prev)
+
+
+def _relink_next(
+    conn: sqlite3.Connection, table: str, level: int, person: int, after: int, prev: int
+) -> None:
+    conn.execute(
+        f"UPDATE {table} SET prev = ?4 WHERE level = ?1 AND person = ?2 AND day = "
+        f"(SELECT min(day) FROM {table} WHERE level = ?1 AND person = ?2 AND day > ?3)",
+        (level, person, after, prev),
+    )
 
 
 def apply_confirmation(
