@@ -264,7 +264,19 @@ async def test_campaigns_targets_and_cluster_reports_in_chat(
     await coordinator.send("/report cụm HN-CM")
     assert "chỉ dành cho điều phối viên" in coordinator.last()["text"], "Cà Mau is not theirs"
     await admin.send("/report cụm hn-cm")
+    cluster = admin.bot_messages()[-2]
+    assert "Báo cáo tiếp cận – Hà Nội và Cà Mau" in cluster["text"]
+    # Its buttons keep it the cluster's report: another period, then back to the whole tree.
+    await admin.press("Năm", cluster)
     assert "Báo cáo tiếp cận – Hà Nội và Cà Mau" in admin.bot_messages()[-2]["text"]
+    await admin.press("⬆ Lên cấp trên", cluster)
+    whole = admin.bot_messages()[-2]
+    assert "Hà Nội và Cà Mau" not in whole["text"]
+    await admin.press("🗺 Cụm: Hà Nội và Cà Mau", whole)
+    assert "Báo cáo tiếp cận – Hà Nội và Cà Mau" in admin.bot_messages()[-2]["text"]
+    await admin.press_data("1|r|g999|v|month", whole)
+    toast = list(admin.api.callback_answers.values())[-1]
+    assert "Gõ /report" in toast.get("text", ""), "a cluster that is gone: a polite toast"
     await admin.send("/report cụm NOPE")
     assert "Không có cụm mã này" in admin.last()["text"]
 

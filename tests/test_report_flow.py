@@ -134,7 +134,7 @@ async def test_report_scope_is_enforced(
         assert list(api.callback_answers.values())[-1]["show_alert"] is True
     assert not uploads(api, coordinator, "document")
     await coordinator.press_data("1|r|1|v|someday")
-    assert list(api.callback_answers.values())[-1]["text"].startswith("Phiếu này đã đóng")
+    assert list(api.callback_answers.values())[-1]["text"].startswith("Nút báo cáo này đã cũ")
     await coordinator.send("/report 31/02/2026-01/03/2026")
     assert "Kỳ báo cáo chưa đúng" in coordinator.last()["text"]
     await admin.send("/report quy")
@@ -156,4 +156,4 @@ async def test_any_unit_in_scope_by_code_and_odd_dates(
         assert "Kỳ báo cáo chưa đúng" in coordinator.last()["text"]
     await coordinator.send("/report")
     await coordinator.press_data("1|r|0|v|00010101-00010102")
-    assert list(api.callback_answers.values())[-1]["text"].startswith("Phiếu này đã đóng")
+    assert list(api.callback_answers.values())[-1]["text"].startswith("Nút báo cáo này đã cũ")

@@ -300,10 +300,16 @@ async def test_report_requests(world: World) -> None:
     assert requests.from_command(admin, ["soon"], today, directory).example_unit == "01"
     accented = requests.from_command(coordinator, ["quý", "trước"], today, directory)
     assert isinstance(accented, requests.ReportRequest) and accented.period.kind == "last-quarter"
-    whole = requests.from_button(admin, 0, "month", today, directory)
+    whole = requests.from_button(admin, requests.ButtonRef(), "month", today, directory)
     assert isinstance(whole, requests.ReportRequest) and whole.scope is None
-    not_whole = requests.from_button(coordinator, 0, "month", today, directory)
+    not_whole = requests.from_button(coordinator, requests.ButtonRef(), "month", today, directory)
     assert not_whole == requests.ReportRefused("toast_not_allowed")
+    # A cluster's button stays the cluster's; one that no longer exists is stale.
+    assert requests.parse_button_ref("g3c7") == requests.ButtonRef(0, 3, 7)
+    assert requests.parse_button_ref(requests.ButtonRef(12, 0, 4).encode()).unit_id == 12
+    assert requests.parse_button_ref("g") is None and requests.parse_button_ref("1g2") is None
+    gone = requests.from_button(admin, requests.ButtonRef(0, 3), "month", today, directory)
+    assert gone == requests.ReportRefused("toast_report_stale")
 
 
 async def test_a_press_that_saves_nothing_makes_one_trip(world: World) -> None:

@@ -427,6 +427,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "period_name": ["quarter"],
     "btn_period": ["month", True],
     "btn_drill": ["Phường Ba Đình"],
+    "btn_group": ["Nam Trung Bộ"],
     "xl_sheet": ["summary"],
     "xl_col": ["people"],
     "unit_kind": ["province"],

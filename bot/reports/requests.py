@@ -7,6 +7,7 @@ named by its code; the period is parsed in Vietnam's calendar.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from bot.reach.domain.campaigns import Campaign, Group
@@ -103,16 +104,60 @@ def from_command(
     return ReportRefused("period_usage", example_unit(actor, directory))
 
 
+@dataclass(frozen=True)
+class ButtonRef:
+    """What a report's buttons carry, so that a cluster's or a campaign's report stays one
+    when its period changes: `<unit id>` (0: the whole tree) or `g<group id>`, then
+    `c<campaign id>` when a campaign narrows it."""
+
+    unit_id: int = 0
+    group_id: int = 0
+    campaign_id: int = 0
+
+    def encode(self) -> str:
+        where = f"g{self.group_id}" if self.group_id else str(self.unit_id)
+        return where + (f"c{self.campaign_id}" if self.campaign_id else "")
+
+
+_BUTTON_REF = re.compile(r"^(?:(?P<unit>\d{1,9})|g(?P<group>\d{1,6}))(?:c(?P<campaign>\d{1,6}))?$")
+
+
+def parse_button_ref(ref: str) -> ButtonRef | None:
+    """None for anything these buttons never carry (forged or from an older format)."""
+    found = _BUTTON_REF.match(ref)
+    if found is None:
+        return None
+    return ButtonRef(int(found["unit"] or 0), int(found["group"] or 0), int(found["campaign"] or 0))
+
+
 def from_button(
-    actor: Actor, unit_ref: int, period_code: str, today: dt.date, directory: Directory
+    actor: Actor,
+    ref: ButtonRef,
+    period_code: str,
+    today: dt.date,
+    directory: Directory,
+    group: tuple[Group, list[Unit]] | None = None,
+    campaign: Campaign | None = None,
 ) -> ReportRequest | ReportRefused:
-    """A report button: `unit_ref` 0 is the whole tree, which only admins may see."""
+    """A report button. Unit 0 is the whole tree, which only admins may see; `group` and
+    `campaign` are what the button's ids name (None when they no longer exist)."""
     try:
         period = parse_period(period_code, today)
     except PeriodError:
-        return ReportRefused("toast_stale_form")
-    unit = directory.unit(unit_ref) if unit_ref else None
-    allowed = actor.scope.admin if unit_ref == 0 else unit is not None and actor.scope.covers(unit)
+        return ReportRefused("toast_report_stale")
+    if (ref.group_id and group is None) or (ref.campaign_id and campaign is None):
+        return ReportRefused("toast_report_stale")
+    if group is not None:
+        request = with_group_and_campaign(
+            actor, ReportRequest(period, None), *group, campaign, period_given=True
+        )
+        if isinstance(request, ReportRefused):
+            return ReportRefused("toast_not_allowed")
+        return request
+    unit = directory.unit(ref.unit_id) if ref.unit_id else None
+    allowed = (
+        actor.scope.admin if ref.unit_id == 0 else unit is not None and actor.scope.covers(unit)
+    )
     if not allowed:
         return ReportRefused("toast_not_allowed")
-    return ReportRequest(period, unit)
+    return ReportRequest(period, unit, campaign=campaign)

@@ -42,7 +42,13 @@ async def report(
         union_counts(db, scope, period, group_units, campaign_id),
     )
     union = await union_figures(db, scope, result, counts, group_units, campaign_id)
-    return replace(result, union=union, group_name=group.name if group else "", campaign=campaign)
+    return replace(
+        result,
+        union=union,
+        group_name=group.name if group else "",
+        group_id=group.id if group else 0,
+        campaign=campaign,
+    )
 
 
 async def from_first_record(db: Database, scope: Unit | None, period: Period) -> Period:

@@ -46,6 +46,7 @@ class Report:
     confirmed: tuple[int, int, int] = (0, 0, 0)  # confirmed assists, rated, sum of ratings
     active_volunteers: frozenset[int] = frozenset()  # members who logged in the period
     group_name: str = ""  # a cluster's report: its name (scope is None)
+    group_id: int = 0  # and its id, for the report's buttons
     campaign: Campaign | None = None  # activities and targets of this campaign only
 
 

@@ -401,6 +401,20 @@ class Campaigns:
     async def groups(self) -> list[Group]:
         return await self.repo.groups()
 
+    async def named_by_ids(
+        self, group_id: int, campaign_id: int
+    ) -> tuple[tuple[Group, list[Unit]] | None, Campaign | None]:
+        """What a report button's ids name (0: none asked), each None once it is gone."""
+        group = None
+        if group_id:
+            found = next((g for g in await self.repo.groups() if g.id == group_id), None)
+            if found is not None:
+                await self._directory.fresh()
+                units = [self._directory.unit(i) for i in found.unit_ids]
+                group = (found, [u for u in units if u is not None])
+        campaign = await self.repo.campaign_by_id(campaign_id) if campaign_id else None
+        return group, campaign
+
     # ---- teams ----------------------------------------------------------------------------
 
     async def add_team(self, scope: Scope, unit_code: str, name: str) -> Unit:

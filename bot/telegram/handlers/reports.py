@@ -16,6 +16,7 @@ from bot.reports import requests
 from bot.reports import service as reporting
 from bot.reports.requests import ReportRefused, ReportRequest
 from bot.reports.text import summary_text
+from bot.storage.reports import Report
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     actor_of,
@@ -28,6 +29,7 @@ from bot.telegram.handlers.common import (
     tap_of,
     tell_refusal,
 )
+from bot.telegram.views.guides import View
 
 UPLOAD_TIMEOUT = 300  # seconds
 
@@ -65,17 +67,29 @@ async def report_command(update: Update, context: BotContext) -> None:
         return
     lang, actor, request = asked
     services = context.services
-    report = await reporting.report(
-        services.reach.db,
+    report = await _report(context, request)
+    await reply(update, await _view(context, lang, actor, report))
+    # The paragraph for a union report comes on its own, so that it copies in one go.
+    await send_text(update, context, summary_text(services.texts, lang, report))
+
+
+async def _report(context: BotContext, request: ReportRequest) -> Report:
+    return await reporting.report(
+        context.services.reach.db,
         request.scope,
         request.period,
         request.group,
         list(request.group_units) or None,
         request.campaign,
     )
-    await reply(update, services.report_views.view(lang, report, actor.report_root))
-    # The paragraph for a union report comes on its own, so that it copies in one go.
-    await send_text(update, context, summary_text(services.texts, lang, report))
+
+
+async def _view(context: BotContext, lang: str, actor: Actor, report: Report) -> View:
+    """The report with its buttons; the whole tree's also offers the clusters to admins."""
+    services = context.services
+    whole_tree = report.scope is None and not report.group_id and actor.scope.admin
+    groups = await services.reach.campaigns.groups() if whole_tree else []
+    return services.report_views.view(lang, report, actor.report_root, groups)
 
 
 async def export_command(update: Update, context: BotContext) -> None:
@@ -94,15 +108,22 @@ async def chart_command(update: Update, context: BotContext) -> None:
 
 async def on_report_tap(update: Update, context: BotContext) -> None:
     """Drill down, change period, or ask for the workbook or charts of what is on screen."""
-    pressed = await tap_of(update, context, ops="vxcs", numeric_ref=True)
+    pressed = await tap_of(update, context, ops="vxcs")
     if pressed is None:
         return
     query, lang, tap = pressed
     services = context.services
     label = services.texts.label
+    ref = requests.parse_button_ref(tap.ref)
+    if ref is None:
+        await answer(query, label(lang, "toast_report_stale"))
+        return
     actor = await actor_of(update, context)
     today = clock.vn_date(clock.now())
-    request = requests.from_button(actor, int(tap.ref), tap.arg, today, services.reach.directory)
+    group, campaign = await services.reach.campaigns.named_by_ids(ref.group_id, ref.campaign_id)
+    request = requests.from_button(
+        actor, ref, tap.arg, today, services.reach.directory, group, campaign
+    )
     if isinstance(request, ReportRefused):
         alert = request.template == "toast_not_allowed"
         await answer(query, label(lang, request.template), alert=alert)
@@ -110,11 +131,11 @@ async def on_report_tap(update: Update, context: BotContext) -> None:
     unit, period = request.scope, request.period
     if tap.op in "vs":
         await answer(query)
-        report = await reporting.report(services.reach.db, unit, period)
+        report = await _report(context, request)
         if tap.op == "s":  # «📝 Tóm tắt»: the paragraph of what is on screen
             await send_text(update, context, summary_text(services.texts, lang, report))
             return
-        await edit_in_place(query, services.report_views.view(lang, report, actor.report_root))
+        await edit_in_place(query, await _view(context, lang, actor, report))
         return
     await answer(query, label(lang, "toast_working"))
     if tap.op == "x":

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.reach.domain.campaigns import Group
 from bot.reach.domain.model import Unit
+from bot.reports.requests import ButtonRef
 from bot.reports.text import report_text
 from bot.storage.reports import Report
 from bot.telegram.callback_data import Tap, TapKind
@@ -12,6 +16,7 @@ from bot.telegram.views.guides import View
 from bot.texts.templates import Texts
 
 DRILL_BUTTONS = 8
+GROUP_BUTTONS = 6
 PERIOD_BUTTONS = ("today", "week", "month", "quarter", "year")
 
 
@@ -22,11 +27,18 @@ class ReportViews:
     def text(self, lang: str, report: Report) -> str:
         return report_text(self.texts, lang, report)
 
-    def view(self, lang: str, report: Report, root: Unit | None) -> View:
-        """`root` is the top of what the person may see: no "up" button above it."""
-        ref = str(report.scope.id) if report.scope else "0"
+    def view(
+        self, lang: str, report: Report, root: Unit | None, groups: Sequence[Group] = ()
+    ) -> View:
+        """`root` is the top of what the person may see: no "up" button above it. `groups`:
+        clusters to offer (to admins, on the whole tree's report)."""
+        campaign = report.campaign.id if report.campaign else 0
+        ref = ButtonRef(report.scope.id if report.scope else 0, report.group_id, campaign).encode()
         code = report.period.code()
         label = self.texts.label
+
+        def unit_ref(unit_id: int) -> str:
+            return ButtonRef(unit_id, campaign_id=campaign).encode()
 
         def tap(unit_ref: str, op: str, arg: str, text: str) -> InlineKeyboardButton:
             return InlineKeyboardButton(
@@ -35,15 +47,28 @@ class ReportViews:
 
         rows: list[list[InlineKeyboardButton]] = []
         drill = [
-            tap(str(c.unit.id), "v", code, label(lang, "btn_drill", c.unit.name))
+            tap(unit_ref(c.unit.id), "v", code, label(lang, "btn_drill", c.unit.name))
             for c in report.children[:DRILL_BUTTONS]
         ]
         rows += [drill[i : i + 2] for i in range(0, len(drill), 2)]
+        clusters = [
+            tap(
+                ButtonRef(group_id=g.id, campaign_id=campaign).encode(),
+                "v",
+                code,
+                label(lang, "btn_group", g.name),
+            )
+            for g in groups[:GROUP_BUTTONS]
+        ]
+        rows += [clusters[i : i + 2] for i in range(0, len(clusters), 2)]
         scope = report.scope
         at_root = scope is None or (root is not None and scope.id == root.id)
-        if not at_root and scope is not None:
-            parent = str(scope.parent_id) if scope.parent_id else "0"
-            rows.append([tap(parent, "v", code, label(lang, "btn_report_up"))])
+        if report.group_id:  # a cluster's report goes back to the whole tree's
+            rows.append([tap(unit_ref(0), "v", code, label(lang, "btn_report_up"))])
+        elif not at_root and scope is not None:
+            rows.append(
+                [tap(unit_ref(scope.parent_id or 0), "v", code, label(lang, "btn_report_up"))]
+            )
         rows.append(
             [
                 tap(ref, "v", kind, label(lang, "btn_period", kind, kind == report.period.kind))
