@@ -114,6 +114,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
     async def post_shutdown(app: BotApplication) -> None:
         services = app.bot_data.services
         if services is not None:
+            await services.reach.guide_stats.flush()  # readers' counts still in memory
             # aiosqlite's worker thread is not a daemon: an open connection blocks exit.
             await services.reach.db.close()
             app.bot_data.services = None

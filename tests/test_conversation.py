@@ -150,7 +150,7 @@ async def test_free_text_and_search_command_find_guides(user: SimUser) -> None:
 async def test_search_without_match_offers_suggestions(user: SimUser) -> None:
     await user.send("xyzzy qwerty")
     text = user.last()["text"]
-    assert "chưa tìm thấy" in text
+    assert "Chưa có hướng dẫn cho «xyzzy qwerty»" in text
     assert "🪪 VNeID – định danh điện tử" in user.button_texts()
 
 

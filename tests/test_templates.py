@@ -62,6 +62,7 @@ CAMPAIGN = Campaign(1, "BDHVS-2", "Bình dân học vụ số <đợt 2>", None,
 REPORT_CONTEXT: dict[str, object] = {
     "union": UNION,
     "campaign": CAMPAIGN,
+    "reader_drops": (("Kích hoạt VNeID mức 2 & <b>", 6, 392, 168), ("Quên mật khẩu", 2, 40, 9)),
     "scope_name": "Hà Nội & <b>",
     "period_kind": "month",
     "first": "01/11/2026",
@@ -81,6 +82,7 @@ REPORT_CONTEXT: dict[str, object] = {
     "volunteers": [("<Lan>", 99)] * 5,
 }
 EMPTY_REPORT: dict[str, object] = {
+    "reader_drops": (),
     "scope_name": "",
     "union": UnionFigures(),
     "campaign": None,
@@ -132,8 +134,38 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         )
     ],
     "topic": [{"topic": "VNeID", "count": 1}, {"topic": "VNeID", "count": 2}],
-    "intro": [{"guide": GUIDE, "title": GUIDE.title, "summary": GUIDE.summary, "step_count": 3}],
-    "step": [{"guide": GUIDE, "title": GUIDE.title, "step": STEP, "number": 1, "total": 3}],
+    "intro": [
+        {
+            "guide": GUIDE,
+            "title": GUIDE.title,
+            "summary": GUIDE.summary,
+            "step_count": 3,
+            "screens_note": note,
+            "required": required,
+            "expired": expired,
+        }
+        for note, required, expired in (
+            ("", [], None),
+            ("Theo VNeID bản 2.2.6 (9/2026); màn hình có thể khác.", ["Mức 1 & <2>"], None),
+            ("", ["A", "B"], dt.date(2026, 12, 31)),
+        )
+    ],
+    "step": [
+        {
+            "guide": GUIDE,
+            "title": GUIDE.title,
+            "step": STEP,
+            "number": 1,
+            "total": 3,
+            "expired": expired,
+        }
+        for expired in (None, dt.date(2026, 12, 31))
+    ],
+    "terms": [{"title": GUIDE.title, "number": 2, "count": 3}],
+    "term": [
+        {"term": "OTP", "explanation": "Mã dùng một lần < 5 phút & không gửi ai.", "source": ""},
+        {"term": "NFC", "explanation": "Đọc chip.", "source": "https://vneid.gov.vn/a?b=1&c=2"},
+    ],
     "stuck": [
         {"step": STEP, "number": 1, "title": GUIDE.title},
         {
@@ -379,13 +411,25 @@ def test_every_template_renders_valid_telegram_html(language: str, name: str) ->
 def test_user_text_is_escaped() -> None:
     text = TEXTS.render("vi", "search_results", query="<b>&", count=1)
     assert "«&lt;b&gt;&amp;»" in text
-    text = TEXTS.render("vi", "intro", guide=GUIDE, title="A & B", summary="x < y", step_count=1)
+    text = TEXTS.render(
+        "vi",
+        "intro",
+        guide=GUIDE,
+        title="A & B",
+        summary="x < y",
+        step_count=1,
+        screens_note="",
+        required=[],
+        expired=None,
+    )
     assert "A &amp; B" in text and "x &lt; y" in text
 
 
 def test_quoted_labels_in_guides_are_bold() -> None:
     step = STEP.model_copy(update={"text": 'Bấm "Quên mật khẩu" rồi bấm “Tiếp tục”.'})
-    text = TEXTS.render("vi", "step", guide=GUIDE, title="T", step=step, number=1, total=1)
+    text = TEXTS.render(
+        "vi", "step", guide=GUIDE, title="T", step=step, number=1, total=1, expired=None
+    )
     assert "<b>“Quên mật khẩu”</b>" in text and "<b>“Tiếp tục”</b>" in text
 
 
@@ -439,6 +483,8 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_guide": ["A & B"],
     "btn_related": ["A & B"],
     "btn_back_to_step": [3],
+    "btn_term": ["OTP"],
+    "btn_requires_open": ["Đăng ký tài khoản VNeID mức 1"],
 }
 
 

@@ -19,12 +19,14 @@ from bot.reach.domain import clock, deep_links
 from bot.reach.domain.campaigns import Campaign, Group, day_date
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
+from bot.reach.services.guide_stats import GuideStats
 from bot.reports import exports
 from bot.reports import service as reporting
 from bot.reports.json_report import report_json
 from bot.reports.text import report_text, summary_text
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import Database, open_database
+from bot.storage.guide_stats import GuideStatsRepository
 from bot.storage.reports import Report, ReportRepository
 from bot.storage.units import UnitRepository
 from bot.texts.telegram_html import parse_html
@@ -256,7 +258,9 @@ def demo_data(settings: Settings, args: argparse.Namespace) -> int:
     if args.assists < 1:
         raise CliError("--assists must be 1 or more")
     try:
-        summary = generate(settings.db_path, args.assists, seed=args.seed)
+        library, _ = load_guides(settings.guides_dir)
+        guides = [(g.id, g.version, len(g.steps)) for g in library]
+        summary = generate(settings.db_path, args.assists, seed=args.seed, guides=guides)
     except DemoRefused as exc:
         raise CliError(str(exc)) from None
     print(
@@ -264,4 +268,50 @@ def demo_data(settings: Settings, args: argparse.Namespace) -> int:
         f"{summary.units} demo units, {summary.self_serve} self-serve completions "
         f"and {summary.activities} activities to {settings.db_path} in {summary.seconds:.0f} s."
     )
+    return 0
+
+
+async def funnel(settings: Settings, args: argparse.Namespace) -> int:
+    """`guides funnel`: per guide version and step, readers who reached it, were stuck,
+    and left; the step with the largest drop of each guide is marked."""
+    period = period_of(args)
+    library, _ = load_guides(settings.guides_dir)
+    if args.guide and library.get(args.guide) is None:
+        raise CliError(f"no guide has the id {args.guide}")
+    db = await open_database(settings.db_path)
+    try:
+        funnels = await GuideStats(GuideStatsRepository(db)).funnels(args.guide, period)
+    finally:
+        await db.close()
+    if not funnels:
+        print("no readers counted in this period")
+        return 0
+    print(f"{'guide':40} {'version':7} {'step':>4} {'reached':>8} {'stuck':>6} {'left':>6}")
+    for guide in funnels:
+        current = library.get(guide.guide_id)
+        old = "" if current and current.version == guide.version else " (older version)"
+        for step in guide.steps:
+            mark = "  ◀ largest drop" if step.worst and step.left else ""
+            print(
+                f"{guide.guide_id:40} {guide.version:7} {step.step:>4} {step.reached:>8} "
+                f"{step.stuck:>6} {step.left:>6}{mark}{old}"
+            )
+        print(f"{guide.guide_id:40} {guide.version:7} {'done':>4} {guide.finished:>8}")
+    return 0
+
+
+async def gaps(settings: Settings, args: argparse.Namespace) -> int:
+    """`guides gaps`: the questions asked most that no guide answered, with counts."""
+    period = period_of(args)
+    db = await open_database(settings.db_path)
+    try:
+        asked = await GuideStats(GuideStatsRepository(db)).gaps(period, args.limit)
+    finally:
+        await db.close()
+    if not asked:
+        print("no unanswered questions in this period")
+        return 0
+    print(f"{'asked':>6}  question (folded, digits removed)")
+    for question, count in asked:
+        print(f"{count:>6}  {question}")
     return 0

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from bot.guides import rules
+from bot.guides.glossary import GLOSSARY_FILE, Glossary, GlossaryFile
 from bot.guides.models import MAX_IMAGE_BYTES, TOPIC_ORDER, Guide, Step, Topic
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
@@ -22,9 +24,14 @@ class GuideProblem:
     file: str
     field: str
     message: str
+    line: int | None = None  # in the file, where the field is
+    level: str = "error"  # or "expired" / "warning": see bot/guides/rules.py
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        guide = self.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        tag = "" if self.level == "error" else f"{self.level}: "
+        return f"{where}: {tag}[{guide}] {self.field}: {self.message}"
 
 
 class GuidesInvalid(Exception):
@@ -40,10 +47,18 @@ class GuidesInvalid(Exception):
 
 
 class GuideLibrary:
-    """All guides, indexed by id and by topic, in a stable order."""
+    """All guides, indexed by id and by topic, in a stable order, with the glossary and the
+    warnings for editors (problems that do not stop the bot)."""
 
-    def __init__(self, guides: Iterable[Guide]) -> None:
+    def __init__(
+        self,
+        guides: Iterable[Guide],
+        glossary: Glossary | None = None,
+        warnings: Iterable[GuideProblem] = (),
+    ) -> None:
         self._by_id = {g.id: g for g in guides}
+        self.glossary = glossary or Glossary()
+        self.warnings = list(warnings)
         order = {topic: i for i, topic in enumerate(TOPIC_ORDER)}
         self.ordered = sorted(self._by_id.values(), key=lambda g: (order[g.topic], g.title))
 
@@ -64,6 +79,31 @@ class GuideLibrary:
         return iter(self.ordered)
 
 
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The 1-based line of the field at `loc` (0-based list indexes), or of its nearest
+    parent that exists; None when the text is not YAML."""
+    try:
+        node = yaml.compose(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            found = next((v for k, v in node.value if k.value == part), None)
+            key = next((k for k, v in node.value if k.value == part), None)
+            if found is None or key is None:
+                break
+            line, node = key.start_mark.line + 1, found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
 def _field_path(loc: tuple[int | str, ...]) -> str:
     # Editors count steps from 1, as the bot shows them ("Bước 3/6"), so lists are 1-based here.
     parts: list[str] = []
@@ -78,7 +118,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def parse_guide_file(path: Path, root: Path) -> tuple[Guide | None, list[GuideProblem]]:
     name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.load(text, Loader=_SAFE_LOADER)
     except UnicodeDecodeError:
         return None, [GuideProblem(name, "(file)", "is not UTF-8 text")]
     except yaml.YAMLError as exc:
@@ -96,13 +137,21 @@ def parse_guide_file(path: Path, root: Path) -> tuple[Guide | None, list[GuidePr
             message = err["msg"]
             if err["type"] == "extra_forbidden":
                 message = "unknown field (check the spelling against guides/README.md)"
-            problems.append(GuideProblem(name, _field_path(err["loc"]), message))
+            loc = tuple(err["loc"])
+            problems.append(GuideProblem(name, _field_path(loc), message, _line_of(text, loc)))
         return None, problems
     problems = []
     if path.stem != guide.id:
-        problems.append(GuideProblem(name, "id", f"must match the file name ('{path.stem}')"))
+        problems.append(
+            GuideProblem(
+                name, "id", f"must match the file name ('{path.stem}')", _line_of(text, ("id",))
+            )
+        )
     for i, step in enumerate(guide.steps, start=1):
-        problems += _image_problems(name, root, i, step)
+        problems += [
+            replace(p, line=_line_of(text, ("steps", i - 1, p.field.rsplit(".", 1)[-1])))
+            for p in _image_problems(name, root, i, step)
+        ]
     return guide, problems
 
 
@@ -157,7 +206,14 @@ def _load(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
     guides: dict[str, tuple[Guide, str]] = {}
     if not root.is_dir():
         return GuideLibrary([]), [GuideProblem(str(root), "(folder)", "guides folder not found")]
-    files = sorted(p for p in root.rglob("*") if p.suffix in GUIDE_SUFFIXES and p.is_file())
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix in GUIDE_SUFFIXES and p.is_file() and p.name != GLOSSARY_FILE
+    )
+    glossary, glossary_problems = load_glossary(root)
+    problems.extend(glossary_problems)
+    names: dict[str, Path] = {}
     for path in files:
         guide, found = parse_guide_file(path, root)
         problems.extend(found)
@@ -171,14 +227,90 @@ def _load(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
             )
             continue
         guides[guide.id] = (guide, name)
-    for guide, name in guides.values():
-        for i, target in enumerate(guide.related, start=1):
+        names[guide.id] = path
+    found: list[rules.RuleProblem] = []
+    for guide, _name in guides.values():
+        for i, target in enumerate(guide.related):
             if target not in guides:
-                problems.append(GuideProblem(name, f"related[{i}]", f"no guide with id '{target}'"))
+                found.append(
+                    rules.RuleProblem(guide.id, ("related", i), f"no guide with id '{target}'")
+                )
             elif target == guide.id:
-                problems.append(
-                    GuideProblem(name, f"related[{i}]", "a guide cannot relate to itself")
+                found.append(
+                    rules.RuleProblem(guide.id, ("related", i), "a guide cannot relate to itself")
                 )
     if not files:
         problems.append(GuideProblem(str(root), "(folder)", "no guide files (*.yaml)"))
-    return GuideLibrary(g for g, _ in guides.values()), problems
+    found += rules.requires_problems({i: g for i, (g, _) in guides.items()})
+    for guide, _ in guides.values():
+        found += rules.hedge_problems(guide) + rules.source_problems(guide)
+        if glossary is not None:
+            found += rules.glossary_problems(guide, glossary)
+    located = [locate(problem, root, names) for problem in found]
+    problems += [p for p in located if p.level == "error"]
+    warnings = [p for p in located if p.level != "error"]
+    if glossary is None:
+        warnings.append(
+            GuideProblem(
+                GLOSSARY_FILE, "(file)", "not found: terms are not checked", level="warning"
+            )
+        )
+    library = GuideLibrary((g for g, _ in guides.values()), glossary, warnings)
+    return library, problems
+
+
+def locate(problem: rules.RuleProblem, root: Path, names: dict[str, Path]) -> GuideProblem:
+    """A rule's problem with its file and line."""
+    path = names.get(problem.guide_id)
+    if path is None:
+        return GuideProblem(
+            problem.guide_id, _field_path(problem.loc), problem.message, None, problem.level
+        )
+    text = path.read_text(encoding="utf-8")
+    return GuideProblem(
+        path.relative_to(root).as_posix(),
+        _field_path(problem.loc),
+        problem.message,
+        _line_of(text, problem.loc),
+        problem.level,
+    )
+
+
+def load_glossary(root: Path) -> tuple[Glossary | None, list[GuideProblem]]:
+    """The glossary beside the guides (None when there is none), and its problems."""
+    path = root / GLOSSARY_FILE
+    if not path.is_file():
+        return None, []
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = yaml.load(text, Loader=_SAFE_LOADER)
+        parsed = GlossaryFile.model_validate(raw)
+    except yaml.YAMLError as exc:
+        return None, [GuideProblem(GLOSSARY_FILE, "(file)", f"YAML syntax error: {exc}")]
+    except ValidationError as exc:
+        return None, [
+            GuideProblem(
+                GLOSSARY_FILE,
+                _field_path(tuple(e["loc"])),
+                e["msg"],
+                _line_of(text, tuple(e["loc"])),
+            )
+            for e in exc.errors()
+        ]
+    problems = []
+    seen: dict[str, int] = {}
+    for i, term in enumerate(parsed.terms):
+        for form in (*term.forms, *term.avoid):
+            key = form.casefold()
+            if key in seen and seen[key] != i:
+                loc = ("terms", i, "term")
+                problems.append(
+                    GuideProblem(
+                        GLOSSARY_FILE,
+                        _field_path(loc),
+                        f"'{form}' is also in terms[{seen[key] + 1}]: one name, one entry",
+                        _line_of(text, loc),
+                    )
+                )
+            seen.setdefault(key, i)
+    return Glossary(parsed.terms), problems

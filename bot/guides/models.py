@@ -15,6 +15,11 @@ class Topic(StrEnum):
     PUBLIC_SERVICES = "public-services"
     SIGNING = "signing"
     SAFETY = "safety"
+    PAYMENTS = "payments"
+    HEALTH = "health"
+    TRANSPORT = "transport"
+    COMPUTER_BASICS = "computer-basics"
+    UNION = "union"
 
 
 TOPIC_ORDER: tuple[Topic, ...] = tuple(Topic)
@@ -41,6 +46,12 @@ class Step(_Strict):
         default=None, min_length=10, max_length=300, description="What the picture shows."
     )
     troubleshooting: tuple[Trouble, ...] = ()
+    # A fact that holds only until a date (a fee waiver, a deadline): after it, the bot marks
+    # the step as out of date, and `guides check` fails so that an editor updates it.
+    valid_until: dt.date | None = None
+
+    def expired(self, today: dt.date) -> bool:
+        return self.valid_until is not None and today > self.valid_until
 
 
 # Sites run by the state: a resident is shown these first (the full list is for editors).
@@ -51,6 +62,9 @@ class Source(_Strict):
     title: str = Field(min_length=2, max_length=200)
     url: HttpUrl
     checked: dt.date
+    # Why a site's homepage is the right link (say, "the lookup form is on the homepage"):
+    # without it `guides check` warns, because a reader cannot find the fact there.
+    why: str | None = Field(default=None, min_length=5, max_length=300)
 
     @property
     def official(self) -> bool:
@@ -69,8 +83,14 @@ class Guide(_Strict):
     needs: tuple[str, ...] = ()
     steps: tuple[Step, ...] = Field(min_length=1, max_length=30)
     related: tuple[str, ...] = ()
+    # Guides to finish first: the intro asks whether they are done, and offers them.
+    requires: tuple[str, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
     reviewed: dt.date
+    # The one "screens may differ" remark, with the app version or month checked against.
+    screens_note: str | None = Field(default=None, min_length=10, max_length=300)
+    screens_note_en: str | None = Field(default=None, min_length=10, max_length=300)
+    valid_until: dt.date | None = None  # the whole guide holds until then (see Step)
 
     @field_validator("id")
     @classmethod
@@ -97,6 +117,14 @@ class Guide(_Strict):
         digest = hashlib.blake2s("\n".join(s.title for s in self.steps).encode(), digest_size=3)
         return digest.hexdigest()
 
+    def expired(self, today: dt.date) -> bool:
+        return self.valid_until is not None and today > self.valid_until
+
+    @property
+    def dated(self) -> bool:
+        """Whether any fact of the guide holds only until a date."""
+        return self.valid_until is not None or any(s.valid_until for s in self.steps)
+
     def official_sources(self, limit: int = 2) -> list[Source]:
         """What the done screen shows: at most `limit` sources run by the state."""
         return [source for source in self.sources if source.official][:limit]
@@ -106,3 +134,8 @@ class Guide(_Strict):
 
     def localized_summary(self, language: str) -> str:
         return self.summary_en if language == "en" and self.summary_en else self.summary
+
+    def localized_screens_note(self, language: str) -> str:
+        if language == "en" and self.screens_note_en:
+            return self.screens_note_en
+        return self.screens_note or ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.guides.glossary import Term
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide, Topic
 
@@ -25,6 +26,8 @@ class Action(StrEnum):
     HELP_PAGE = "?"
     SOURCES = "o"  # every source of a guide (the done screen shows the official ones)
     RESULTS = "x"  # back to the person's last search results
+    TERMS = "g"  # the words of a step the glossary explains
+    TERM = "e"  # one of them, explained
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Nav:
     unit: int = 0
     # The guide was opened from search results: its Back leads there, not to its topic.
     from_search: bool = False
+    term: int = 0  # which of a step's glossary terms (1-based), for Action.TERM
 
 
 class ScreenKind(StrEnum):
@@ -57,6 +61,8 @@ class ScreenKind(StrEnum):
     HELP = "help"
     SOURCES = "sources"
     RESULTS = "results"
+    TERMS = "terms"
+    TERM = "term"
 
 
 class Notice(StrEnum):
@@ -78,6 +84,7 @@ class Screen:
     notice: Notice = Notice.NONE
     unit: int = 0  # the unit credited for self-serve reach (internal id), 0 when none
     from_search: bool = False  # opened from search results (see `Nav.from_search`)
+    term: int = 0  # for TERM: which of the step's glossary terms (1-based)
 
 
 def resolve(library: GuideLibrary, nav: Nav) -> Screen:
@@ -103,9 +110,15 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
         return Screen(ScreenKind.MENU, notice=Notice.GUIDE_GONE)
 
     # The unit credited and where the guide was opened from stay with every screen of it.
-    def at(kind: ScreenKind, step: int = 0, notice: Notice = Notice.NONE) -> Screen:
+    def at(kind: ScreenKind, step: int = 0, notice: Notice = Notice.NONE, term: int = 0) -> Screen:
         return Screen(
-            kind, guide=guide, step=step, notice=notice, unit=nav.unit, from_search=nav.from_search
+            kind,
+            guide=guide,
+            step=step,
+            notice=notice,
+            unit=nav.unit,
+            from_search=nav.from_search,
+            term=term,
         )
 
     if nav.action is Action.INTRO:
@@ -118,9 +131,22 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
         return at(ScreenKind.SOURCES)
     if not 1 <= nav.step <= len(guide.steps):
         return at(ScreenKind.INTRO, notice=Notice.GUIDE_UPDATED)
+    if nav.action in (Action.TERMS, Action.TERM):
+        terms = step_terms(library, guide, nav.step)
+        if not terms:  # the glossary changed under the button: the step itself
+            return at(ScreenKind.STEP, nav.step)
+        if nav.action is Action.TERM and 1 <= nav.term <= len(terms):
+            return at(ScreenKind.TERM, nav.step, term=nav.term)
+        return at(ScreenKind.TERMS, nav.step)
     # A photo button lands on its step; the handler then sends the picture beside it.
     kind = ScreenKind.STUCK if nav.action is Action.HELP else ScreenKind.STEP
     return at(kind, nav.step)
+
+
+def step_terms(library: GuideLibrary, guide: Guide, number: int) -> list[Term]:
+    """The glossary terms a step's title and text use, in order of appearance."""
+    step = guide.steps[number - 1]
+    return library.glossary.terms_in(f"{step.title}\n{step.text}")
 
 
 def open_guide(library: GuideLibrary, guide_id: str, unit: int = 0) -> Screen:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.guides.models import Guide
-from bot.guides.text_norm import accented_tokens, edit_distance, tokens
+from bot.guides.text_norm import accented_tokens, edit_distance, fold, tokens
 
 # How much a word counts, by where it appears in a guide.
 FIELD_WEIGHTS = {
@@ -32,6 +33,13 @@ PHRASE_BONUS = 1.5  # two query words standing together in a title or keyword
 ACCENT_BONUS = 1.15  # "mật" typed with accents prefers guides that say "mật", not "mất"
 MAX_QUERY_TOKENS = 24  # longer texts are chat, not queries; bounded work per message
 RELATIVE_CUTOFF = 0.3  # drop results far below the best one
+# A best match is trusted when most of the query's weight (IDF, unknown words counting the
+# most) is words the guide has, and two query words stand together in it or one is in its
+# title or keywords. Measured on tests/data/search_quality.tsv: the ranking's score alone
+# could not tell "giá vàng hôm nay" from "quên passcode"; this keeps 217 of 218 questions
+# and turns away 21 of 24 off-topic ones (tests/test_search_quality.py).
+MIN_COVERAGE = 0.65
+MAX_GAP_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -71,19 +79,27 @@ class SearchIndex:
         self._weights: dict[str, dict[str, float]] = defaultdict(dict)  # token -> guide -> w
         self._phrases: dict[str, set[str]] = defaultdict(set)  # "a b" -> guide ids
         self._accented: dict[str, set[str]] = {}  # guide -> accented tokens
+        self._pairs: dict[str, set[tuple[str, str]]] = {}  # guide -> words side by side
+        self._anchors: dict[str, set[str]] = {}  # guide -> title, keyword and id words
         for guide in guides:
             per_token: dict[str, float] = defaultdict(float)
             accented: set[str] = set()
+            pairs: set[tuple[str, str]] = set()
+            anchors: set[str] = set()
             for field, text in _guide_fields(guide):
                 weight = FIELD_WEIGHTS[field]
                 words = tokens(text, expand=True)
                 for word in set(words):
                     # Presence per field, not repetition: long step texts must not drown titles.
                     per_token[word] += weight
+                pairs.update(itertools.pairwise(words))
                 if field in ("title", "keywords", "id"):
                     for a, b in itertools.pairwise(words):
                         self._phrases[f"{a} {b}"].add(guide.id)
+                    anchors.update(tokens(text, expand=True, drop_stopwords=True))
                 accented.update(accented_tokens(text))
+            self._pairs[guide.id] = pairs
+            self._anchors[guide.id] = anchors
             for word, weight in per_token.items():
                 self._weights[word][guide.id] = weight
             self._accented[guide.id] = accented
@@ -96,6 +112,26 @@ class SearchIndex:
         for word in self._weights:
             self._by_length[len(word)].append(word)
         self._built = True
+
+    def confident(self, query: str, best: SearchHit) -> bool:
+        """Whether `best` really answers `query`, or is only the least bad of weak matches
+        (then the bot says it has no guide for this yet, rather than pretend)."""
+        if not self._built:
+            self._build()
+        words = tokens(query, expand=True, drop_stopwords=True)[:MAX_QUERY_TOKENS]
+        if not words:
+            return False
+        guide_id = best.guide.id
+        unknown = max(self._idf.values(), default=1.0)
+        total = found = 0.0
+        for word in words:
+            idf = self._idf.get(word, unknown)
+            total += idf
+            if guide_id in self._weights.get(word, {}):
+                found += idf
+        together = any(pair in self._pairs[guide_id] for pair in itertools.pairwise(words))
+        anchored = any(word in self._anchors[guide_id] for word in words)
+        return found / total >= MIN_COVERAGE and (together or anchored)
 
     def _expand_token(self, word: str, *, last: bool) -> list[tuple[str, float]]:
         """The index words that `word` may stand for, each with how much to trust it."""
@@ -148,3 +184,9 @@ class SearchIndex:
             for guide_id, score in ranked[:limit]
             if score >= top * RELATIVE_CUTOFF
         ]
+
+
+def gap_text(query: str) -> str:
+    """What is kept of a question no guide answers, for editors: folded to plain lowercase
+    letters with every digit removed (no phone, ID or OTP survives), at most 100 chars."""
+    return " ".join(re.findall(r"[a-z]+", fold(query)))[:MAX_GAP_CHARS].strip()

@@ -104,6 +104,16 @@ def from_command(
     return ReportRefused("period_usage", example_unit(actor, directory))
 
 
+def shows_reader_drops(actor: Actor, request: ReportRequest) -> bool:
+    """Where readers leave guides is for admins, on the whole tree's report."""
+    return actor.scope.admin and request.scope is None and request.group is None
+
+
+def offers_clusters(actor: Actor, scope: Unit | None, group_id: int) -> bool:
+    """The whole tree's report offers admins its clusters (cụm) as buttons."""
+    return scope is None and not group_id and actor.scope.admin
+
+
 @dataclass(frozen=True)
 class ButtonRef:
     """What a report's buttons carry, so that a cluster's or a campaign's report stays one

@@ -8,10 +8,12 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from bot.guides.loader import GuideLibrary
 from bot.reach.domain import clock
 from bot.reach.domain.campaigns import Campaign, Group
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import EPOCH, Period
+from bot.reach.services.guide_stats import GuideStats
 from bot.reports import exports
 from bot.reports.union import union_counts, union_figures
 from bot.storage.campaigns import ActivityLine, CampaignRepository
@@ -49,6 +51,18 @@ async def report(
         group_id=group.id if group else 0,
         campaign=campaign,
     )
+
+
+async def with_reader_drops(
+    report: Report, stats: GuideStats, library: GuideLibrary, period: Period
+) -> Report:
+    """The report with the three guide steps most readers left at in the period."""
+    drops = []
+    for step in await stats.worst_steps(period):
+        guide = library.get(step.guide_id)
+        title = guide.title if guide else step.guide_id
+        drops.append((title, step.step, step.reached, step.left))
+    return replace(report, reader_drops=tuple(drops))
 
 
 async def from_first_record(db: Database, scope: Unit | None, period: Period) -> Period:

@@ -50,6 +50,7 @@ def report_text(texts: Texts, lang: str, report: Report) -> str:
         volunteers=report.volunteers,
         union=report.union,
         campaign=report.campaign,
+        reader_drops=report.reader_drops,
     )
 
 

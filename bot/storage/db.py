@@ -277,6 +277,26 @@ MIGRATIONS: tuple[str, ...] = (
     {DAYS_PREV};
     {LINK_DAYS};
     """,
+    # 8: what editors learn from readers, with nobody in it: questions no guide answered
+    # (folded, without digits) and per guide version and step, counts of people who reached
+    # it ('reached'), pressed "stuck" ('stuck') or finished the guide ('finished', step 0).
+    """
+    CREATE TABLE search_gaps (
+        day INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (day, question)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE guide_funnel (
+        guide_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('reached', 'stuck', 'finished')),
+        n INTEGER NOT NULL,
+        PRIMARY KEY (guide_id, version, step, day, kind)
+    ) STRICT, WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -63,7 +63,14 @@ def _day_weights(days: list[dt.date], rng: random.Random) -> list[float]:
     return weights
 
 
-def generate(path: Path, assists: int, seed: int = 1, today: dt.date | None = None) -> DemoSummary:
+def generate(
+    path: Path,
+    assists: int,
+    seed: int = 1,
+    today: dt.date | None = None,
+    guides: list[tuple[str, str, int]] = (),  # type: ignore[assignment]
+) -> DemoSummary:
+    """`guides`: (id, version, number of steps) of the guides readers are made up for."""
     started = time.perf_counter()
     asyncio.run(_migrate(path))
     rng = random.Random(seed)
@@ -86,6 +93,7 @@ def generate(path: Path, assists: int, seed: int = 1, today: dt.date | None = No
         records = _assists(conn, rng, volunteers, assists, today, f"demo{seed}r{offset}x")
         self_serve = _self_serve(conn, rng, units, max(10, assists // 5), today, seed)
         activities = _campaign_work(conn, rng, units, volunteers, today, seed, assists)
+        _readers(conn, rng, list(guides), today)
         conn.execute("COMMIT")
         conn.execute("BEGIN")
         rollup.rebuild(conn)
@@ -280,6 +288,58 @@ def _self_serve(
         rows(),
     )
     return count
+
+
+# Questions people ask that the library does not answer yet (kept folded, as the bot keeps them).
+DEMO_GAPS = (
+    ("dang ky xe may online", 40),
+    ("tra cuu diem thi vao lop muoi", 25),
+    ("bao hiem that nghiep lam the nao", 22),
+    ("lam lai so do bi mat", 15),
+    ("doi bang lai quoc te", 12),
+    ("nop thue dat online", 9),
+    ("dang ky ket hon tren vneid", 7),
+)
+
+
+def _readers(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    guides: list[tuple[str, str, int]],
+    today: dt.date,
+) -> None:
+    """A month of anonymous reader counts per guide step, and of unanswered questions."""
+    epoch = dt.date(1970, 1, 1)
+    rows = []
+    for guide_id, version, steps in guides:
+        hard = rng.randrange(1, steps + 1)  # where this guide loses most readers
+        for back in range(30):
+            day = (today - dt.timedelta(days=back) - epoch).days
+            readers = rng.randrange(5, 40)
+            for step in range(1, steps + 1):
+                rows.append((guide_id, version, step, day, "reached", readers))
+                stuck = int(readers * rng.uniform(0.02, 0.12)) + (2 if step == hard else 0)
+                if stuck:
+                    rows.append((guide_id, version, step, day, "stuck", stuck))
+                keep = rng.uniform(0.55, 0.7) if step == hard else rng.uniform(0.9, 1.0)
+                readers = max(int(readers * keep), 0)
+            rows.append((guide_id, version, 0, day, "finished", readers))
+    conn.executemany(
+        "INSERT INTO guide_funnel (guide_id, version, step, day, kind, n) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+        rows,
+    )
+    gaps = [
+        ((today - dt.timedelta(days=rng.randrange(30)) - epoch).days, question)
+        for question, asked in DEMO_GAPS
+        for _ in range(asked)
+    ]
+    conn.executemany(
+        "INSERT INTO search_gaps (day, question, n) VALUES (?, ?, 1) "
+        "ON CONFLICT DO UPDATE SET n = n + 1",
+        gaps,
+    )
 
 
 KIND_WEIGHTS = (

@@ -47,6 +47,8 @@ class Report:
     active_volunteers: frozenset[int] = frozenset()  # members who logged in the period
     group_name: str = ""  # a cluster's report: its name (scope is None)
     group_id: int = 0  # and its id, for the report's buttons
+    # For admins: the guide steps most readers leave at (title, step, reached, left).
+    reader_drops: tuple[tuple[str, int, int, int], ...] = ()
     campaign: Campaign | None = None  # activities and targets of this campaign only
 
 

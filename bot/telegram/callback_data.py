@@ -25,7 +25,16 @@ _MAX_UNIT = 36**4 - 1
 
 
 _CARRIES_UNIT = frozenset(
-    {Action.INTRO, Action.STEP, Action.HELP, Action.PHOTO, Action.DONE, Action.SOURCES}
+    {
+        Action.INTRO,
+        Action.STEP,
+        Action.HELP,
+        Action.PHOTO,
+        Action.DONE,
+        Action.SOURCES,
+        Action.TERMS,
+        Action.TERM,
+    }
 )
 
 
@@ -51,8 +60,10 @@ def encode(nav: Nav) -> str:
             parts.append(nav.topic)
         case Action.INTRO:
             parts.append(nav.guide_id)
-        case Action.STEP | Action.HELP | Action.PHOTO:
+        case Action.STEP | Action.HELP | Action.PHOTO | Action.TERMS:
             parts += [nav.guide_id, str(nav.step), nav.version]
+        case Action.TERM:
+            parts += [nav.guide_id, str(nav.step), nav.version, str(nav.term)]
         case Action.DONE | Action.SOURCES:
             parts += [nav.guide_id, nav.version]
         case Action.LANGUAGE:
@@ -92,6 +103,8 @@ def decode(data: str | None) -> Nav:
         Action.DONE: 2,
         Action.SOURCES: 2,
         Action.RESULTS: 0,
+        Action.TERMS: 3,
+        Action.TERM: 4,
     }[action]
     if action in _CARRIES_UNIT and len(args) == expected + 1:
         tail = _TAIL.match(args.pop())
@@ -110,11 +123,24 @@ def decode(data: str | None) -> Nav:
             return Nav(action, language=args[0])
         case Action.INTRO:
             return Nav(action, guide_id=_guide_id(args[0]), unit=unit, from_search=from_search)
-        case Action.STEP | Action.HELP | Action.PHOTO:
+        case Action.STEP | Action.HELP | Action.PHOTO | Action.TERMS | Action.TERM:
             if not args[1].isdigit() or len(args[1]) > 3:
                 raise InvalidCallback("bad step number")
+            term = 0
+            if action is Action.TERM:
+                if not args[3].isdigit() or len(args[3]) > 2:
+                    raise InvalidCallback("bad term number")
+                term = int(args[3])
             guide_id, version = _guide_id(args[0]), _version(args[2])
-            return Nav(action, guide_id, int(args[1]), version, unit=unit, from_search=from_search)
+            return Nav(
+                action,
+                guide_id,
+                int(args[1]),
+                version,
+                unit=unit,
+                from_search=from_search,
+                term=term,
+            )
         case Action.DONE | Action.SOURCES:
             guide_id, version = _guide_id(args[0]), _version(args[1])
             return Nav(

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from telegram import InlineKeyboardMarkup
 
-from bot.guides.loader import GuideProblem, load_guides
-from bot.guides.navigation import Screen, ScreenKind
+from bot.guides import rules
+from bot.guides.freshness import today_in_vietnam
+from bot.guides.loader import GuideProblem, load_guides, locate
+from bot.guides.navigation import Screen, ScreenKind, step_terms
 from bot.telegram.views.guides import Views
 from bot.texts.telegram_html import check_callback_data, check_message_text
 from bot.texts.templates import LANGUAGES, Texts
 
 
-def check_guides(guides_dir: Path, templates_dir: Path) -> tuple[int, list[GuideProblem]]:
-    """Return how many guides loaded and every problem found, each naming file and field."""
+def check_guides(
+    guides_dir: Path, templates_dir: Path, today: dt.date | None = None
+) -> tuple[int, list[GuideProblem]]:
+    """Return how many guides loaded and every problem found, each naming file, line and
+    field; those of level "warning" are for editors and do not fail the check."""
     library, problems = load_guides(guides_dir)
+    problems += library.warnings
+    names = {guide.id: guides_dir / f"{guide.id}.yaml" for guide in library}
+    names = {i: p for i, p in names.items() if p.is_file()}
+    day = today or today_in_vietnam()
+    problems += [locate(p, guides_dir, names) for p in rules.dated_problems(library, day)]
+    deep, total = rules.deep_source_share(library)
+    if total and deep / total < rules.MIN_DEEP_SOURCES:
+        problems.append(
+            GuideProblem(
+                "(all guides)",
+                "sources",
+                f"only {deep} of {total} source links go below a homepage; at least "
+                f"{rules.MIN_DEEP_SOURCES:.0%} must point at the page that says the fact",
+            )
+        )
     views = Views(Texts(templates_dir), library)
     for guide in library:
         name = f"{guide.id}.yaml"
@@ -25,6 +46,15 @@ def check_guides(guides_dir: Path, templates_dir: Path) -> tuple[int, list[Guide
             screens.append(
                 (f"steps[{number}].troubleshooting", Screen(ScreenKind.STUCK, guide, number))
             )
+            terms = step_terms(library, guide, number)
+            if terms:
+                screens.append(
+                    (f"steps[{number}] (terms)", Screen(ScreenKind.TERMS, guide, number))
+                )
+            screens += [
+                (f"glossary: {term.term}", Screen(ScreenKind.TERM, guide, number, term=i))
+                for i, term in enumerate(terms, start=1)
+            ]
         screens.append(("(done screen)", Screen(ScreenKind.DONE, guide)))
         screens.append(("(sources screen)", Screen(ScreenKind.SOURCES, guide)))
         for language in LANGUAGES:

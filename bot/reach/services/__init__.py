@@ -18,6 +18,7 @@ from bot.reach.services.assist_form import AssistForms
 from bot.reach.services.campaigns import Campaigns
 from bot.reach.services.confirmations import Confirmations
 from bot.reach.services.directory import Directory
+from bot.reach.services.guide_stats import GuideStats
 from bot.reach.services.joining import Joining
 from bot.reach.services.languages import Languages
 from bot.reach.services.membership import Membership
@@ -31,6 +32,7 @@ from bot.storage.campaigns import CampaignRepository
 from bot.storage.confirmations import ConfirmationRepository
 from bot.storage.db import Database
 from bot.storage.erasure import ErasureRepository
+from bot.storage.guide_stats import GuideStatsRepository
 from bot.storage.members import MemberRepository
 from bot.storage.pending import Pending, PendingRepository
 from bot.storage.prefs import PrefsRepository
@@ -75,6 +77,7 @@ class Reach:
         self.confirmations = Confirmations(ConfirmationRepository(db))
         self.subscriptions = Subscriptions(SubscriptionRepository(db))
         self.campaigns = Campaigns(CampaignRepository(db), self.directory, self.waiting, units)
+        self.guide_stats = GuideStats(GuideStatsRepository(db))
 
     async def start(self, now: int) -> None:
         """Load the units, members and open questions once, before the first update."""

@@ -95,3 +95,4 @@ def register(app: BotApplication) -> None:
     # Everything else (group chatter, edits, service messages) gets a deliberate silence.
     app.add_error_handler(errors.on_error)
     digest.schedule(app)
+    navigation.schedule_flush(app)

@@ -6,8 +6,9 @@ from telegram import Update
 
 from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
 from bot.reach.domain import clock
+from bot.reach.services.guide_stats import FINISHED, REACHED, STUCK
 from bot.telegram.callback_data import Action, InvalidCallback, decode
-from bot.telegram.context import BotContext
+from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers import search
 from bot.telegram.handlers.common import actor_of, answer, edit_in_place, language_of
 
@@ -42,6 +43,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             wants_photo = nav.action is Action.PHOTO
             if screen.kind is ScreenKind.DONE and screen.guide is not None:
                 await _count_self_serve(context, query.from_user.id, screen)
+            _count_reader(context, query.from_user.id, screen)
     if screen.notice in _TOASTS:
         toast = services.texts.label(lang, _TOASTS[screen.notice])
     # Answer first: the spinner on the person's button stops at once, even if editing is slow.
@@ -58,6 +60,40 @@ async def on_button(update: Update, context: BotContext) -> None:
     await edit_in_place(query, services.views.render(lang, screen, role))
     if wants_photo and screen.kind is ScreenKind.STEP and screen.notice is Notice.NONE:
         await send_step_photo(update, context, lang, screen)
+
+
+FLUSH_SECONDS = 60  # how often readers' step counts are written (see GuideStats)
+
+
+def schedule_flush(app: BotApplication) -> None:
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _flush, interval=FLUSH_SECONDS, first=FLUSH_SECONDS, name="guide-stats"
+        )
+
+
+async def _flush(context: BotContext) -> None:
+    await context.services.reach.guide_stats.flush()
+
+
+_FUNNEL = {
+    ScreenKind.STEP: REACHED,
+    ScreenKind.STUCK: STUCK,
+    ScreenKind.DONE: FINISHED,
+}
+
+
+def _count_reader(context: BotContext, telegram_id: int, screen: Screen) -> None:
+    """Where readers get to in a guide, for editors (in memory; no database trip)."""
+    kind = _FUNNEL.get(screen.kind)
+    guide = screen.guide
+    if kind is None or guide is None or screen.notice is not Notice.NONE:
+        return
+    services = context.services
+    step = 0 if kind == FINISHED else screen.step
+    services.reach.guide_stats.saw(
+        services.user_key(telegram_id), guide.id, guide.version, step, kind, clock.now()
+    )
 
 
 async def _count_self_serve(context: BotContext, telegram_id: int, screen: Screen) -> None:

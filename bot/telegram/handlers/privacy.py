@@ -56,6 +56,7 @@ async def on_forget_tap(update: Update, context: BotContext) -> None:
     key = services.user_key(query.from_user.id)
     erased = await services.reach.erasure.forget(key, clock.now())
     services.recent_searches.forget(key)
+    services.reach.guide_stats.forget(key)
     lang = services.settings.default_language
     text = services.texts.render(
         lang,

@@ -67,28 +67,34 @@ async def report_command(update: Update, context: BotContext) -> None:
         return
     lang, actor, request = asked
     services = context.services
-    report = await _report(context, request)
+    report = await _report(context, request, actor)
     await reply(update, await _view(context, lang, actor, report))
     # The paragraph for a union report comes on its own, so that it copies in one go.
     await send_text(update, context, summary_text(services.texts, lang, report))
 
 
-async def _report(context: BotContext, request: ReportRequest) -> Report:
-    return await reporting.report(
-        context.services.reach.db,
+async def _report(context: BotContext, request: ReportRequest, actor: Actor) -> Report:
+    services = context.services
+    report = await reporting.report(
+        services.reach.db,
         request.scope,
         request.period,
         request.group,
         list(request.group_units) or None,
         request.campaign,
     )
+    if requests.shows_reader_drops(actor, request):
+        report = await reporting.with_reader_drops(
+            report, services.reach.guide_stats, services.library, request.period
+        )
+    return report
 
 
 async def _view(context: BotContext, lang: str, actor: Actor, report: Report) -> View:
     """The report with its buttons; the whole tree's also offers the clusters to admins."""
     services = context.services
-    whole_tree = report.scope is None and not report.group_id and actor.scope.admin
-    groups = await services.reach.campaigns.groups() if whole_tree else []
+    offered = requests.offers_clusters(actor, report.scope, report.group_id)
+    groups = await services.reach.campaigns.groups() if offered else []
     return services.report_views.view(lang, report, actor.report_root, groups)
 
 
@@ -131,7 +137,7 @@ async def on_report_tap(update: Update, context: BotContext) -> None:
     unit, period = request.scope, request.period
     if tap.op in "vs":
         await answer(query)
-        report = await _report(context, request)
+        report = await _report(context, request, actor)
         if tap.op == "s":  # «📝 Tóm tắt»: the paragraph of what is on screen
             await send_text(update, context, summary_text(services.texts, lang, report))
             return

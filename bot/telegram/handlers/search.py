@@ -5,7 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.guides.navigation import Screen, ScreenKind
+from bot.guides.search import SearchHit
 from bot.guides.text_norm import fold
+from bot.reach.domain import clock
 from bot.reach.domain.privacy import looks_like_secret
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import language_of, reply
@@ -38,14 +40,28 @@ async def _answer(update: Update, context: BotContext, text: str) -> None:
         text = services.texts.render(lang, "otp_warning")
         await reply(update, View(text, services.views.menu_only(lang)))
         return
-    await reply(update, results_view(context, lang, text))
+    hits = confident_hits(context, text)
+    await reply(update, results_view(context, lang, text, hits))
     assert update.effective_user is not None
-    services.recent_searches.remember(services.user_key(update.effective_user.id), text)
+    if hits:
+        services.recent_searches.remember(services.user_key(update.effective_user.id), text)
+    else:  # kept for editors without who asked, folded and without digits
+        await services.reach.guide_stats.unanswered(text, clock.now())
 
 
-def results_view(context: BotContext, lang: str, text: str) -> View:
+def confident_hits(context: BotContext, text: str) -> list[SearchHit]:
+    """The matches, or none when even the best is a guess ("no guide for this yet")."""
+    search = context.services.search
+    hits = search.search(text)
+    return hits if hits and search.confident(text, hits[0]) else []
+
+
+def results_view(
+    context: BotContext, lang: str, text: str, hits: list[SearchHit] | None = None
+) -> View:
     services = context.services
-    hits = services.search.search(text)
+    if hits is None:
+        hits = confident_hits(context, text)
     echo = " ".join(text.split())
     if len(echo) > ECHO_LIMIT:
         echo = echo[: ECHO_LIMIT - 1] + "…"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,8 +11,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
-from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind
+from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind, step_terms
 from bot.guides.search import SearchHit
+from bot.reach.domain import clock
 from bot.telegram.callback_data import Tap, TapKind, encode
 from bot.telegram.views.keyboard import Keyboard
 from bot.texts.templates import Texts
@@ -110,6 +112,10 @@ class Views:
             screen.notice,
             screen.unit,
             screen.from_search,
+            screen.term,
+            # A dated fact shows as out of date from the day after: such a guide's screens
+            # are built once a day.
+            _today() if guide is not None and guide.dated else None,
         )
         view = self._screens.get(key)
         if view is None:
@@ -133,6 +139,8 @@ class Views:
             ScreenKind.SEARCH_HINT: self._search_hint,
             ScreenKind.RESULTS: self._search_hint,  # the handler shows the results themselves
             ScreenKind.SOURCES: self._sources,
+            ScreenKind.TERMS: self._terms,
+            ScreenKind.TERM: self._term,
         }[screen.kind]
         return self._with_notice(lang, screen, builder(lang, screen))
 
@@ -184,11 +192,23 @@ class Views:
             if screen.from_search
             else self._nav(lang, "btn_back_topic", Nav(Action.TOPIC, topic=guide.topic.value))
         )
-        rows = [
-            [self._nav(lang, "btn_start", first)],
-            [back, self._share_button(lang, guide)],
-            [self._menu_button(lang)],
-        ]
+        required = [g for g in (self.library.get(r) for r in guide.requires) if g is not None]
+        if required:  # asked first: «Rồi, tiếp tục» / «Chưa, xem hướng dẫn …»
+            rows = [[self._nav(lang, "btn_requires_done", first)]]
+            rows += [
+                [
+                    self._nav(
+                        lang,
+                        "btn_requires_open",
+                        Nav(Action.INTRO, g.id, unit=screen.unit),
+                        g.localized_title(lang),
+                    )
+                ]
+                for g in required
+            ]
+        else:
+            rows = [[self._nav(lang, "btn_start", first)]]
+        rows += [[back, self._share_button(lang, guide)], [self._menu_button(lang)]]
         text = self.texts.render(
             lang,
             "intro",
@@ -196,6 +216,9 @@ class Views:
             title=guide.localized_title(lang),
             summary=guide.localized_summary(lang),
             step_count=len(guide.steps),
+            screens_note=guide.localized_screens_note(lang),
+            required=[g.localized_title(lang) for g in required],
+            expired=guide.valid_until if guide.expired(_today()) else None,
         )
         return View(text, InlineKeyboardMarkup(rows))
 
@@ -218,6 +241,8 @@ class Views:
             [self._nav(lang, "btn_prev", back), forward],
             [self._nav(lang, "btn_stuck", stuck)],
         ]
+        if step_terms(self.library, guide, number):
+            rows.append([self._nav(lang, "btn_terms", _within(screen, Action.TERMS, number))])
         if guide.steps[number - 1].image:
             photo = _within(screen, Action.PHOTO, number)
             rows.append([self._nav(lang, "btn_photo", photo)])
@@ -232,6 +257,43 @@ class Views:
             step=guide.steps[number - 1],
             number=number,
             total=total,
+            expired=_expired_on(guide, number),
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _terms(self, lang: str, screen: Screen) -> View:
+        """The words of a step the glossary explains; each opens its explanation."""
+        guide, number = screen.guide, screen.step
+        assert guide is not None
+        terms = step_terms(self.library, guide, number)
+        buttons = [
+            self._nav(lang, "btn_term", _term_nav(screen, i), term.term)
+            for i, term in enumerate(terms, start=1)
+        ]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        back = _within(screen, Action.STEP, number)
+        rows.append([self._nav(lang, "btn_back_to_step", back, number)])
+        text = self.texts.render(
+            lang, "terms", title=guide.localized_title(lang), number=number, count=len(terms)
+        )
+        return View(text, InlineKeyboardMarkup(rows))
+
+    def _term(self, lang: str, screen: Screen) -> View:
+        guide, number = screen.guide, screen.step
+        assert guide is not None
+        term = step_terms(self.library, guide, number)[screen.term - 1]
+        rows = [
+            [
+                self._nav(lang, "btn_back_to_step", _within(screen, Action.STEP, number), number),
+                self._nav(lang, "btn_other_terms", _within(screen, Action.TERMS, number)),
+            ]
+        ]
+        text = self.texts.render(
+            lang,
+            "term",
+            term=term.term,
+            explanation=term.localized_explanation(lang),
+            source=str(term.source) if term.source else "",
         )
         return View(text, InlineKeyboardMarkup(rows))
 
@@ -348,6 +410,32 @@ class Views:
             step_count=len(guide.steps),
         )
         return View(text, markup)
+
+
+def _today() -> dt.date:
+    return clock.vn_date(clock.now())
+
+
+def _expired_on(guide: Guide, number: int) -> dt.date | None:
+    """The date a step's fact (or its guide's) held until, once that date has passed."""
+    today = _today()
+    step = guide.steps[number - 1]
+    if step.expired(today):
+        return step.valid_until
+    return guide.valid_until if guide.expired(today) else None
+
+
+def _term_nav(screen: Screen, term: int) -> Nav:
+    nav = _within(screen, Action.TERM, screen.step)
+    return Nav(
+        nav.action,
+        nav.guide_id,
+        nav.step,
+        nav.version,
+        unit=nav.unit,
+        from_search=nav.from_search,
+        term=term,
+    )
 
 
 def _within(screen: Screen, action: Action, step: int = 0) -> Nav:

@@ -1,0 +1,56 @@
+"""What editors learn from readers, anonymously (SQL only): questions no guide answered, and
+per guide version and step how many people reached it, were stuck on it, or finished."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from bot.storage.db import Database
+
+FunnelRow = tuple[str, str, int, str, int]  # guide id, version, step (0: the guide), kind, n
+
+
+class GuideStatsRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add_gap(self, day: int, question: str) -> None:
+        await self._db.execute(
+            "INSERT INTO search_gaps (day, question, n) VALUES (?, ?, 1) "
+            "ON CONFLICT DO UPDATE SET n = n + 1",
+            (day, question),
+        )
+
+    async def gaps(self, first: int, last: int, limit: int) -> list[tuple[str, int]]:
+        rows = await self._db.fetchall(
+            "SELECT question, sum(n) AS asked FROM search_gaps WHERE day BETWEEN ? AND ? "
+            "GROUP BY question ORDER BY asked DESC, question LIMIT ?",
+            (first, last, limit),
+        )
+        return [(str(q), int(n)) for q, n in rows]
+
+    async def add_funnel(self, counts: Iterable[tuple[str, str, int, int, str, int]]) -> None:
+        """Add (guide id, version, step, day, kind, n) counts, in one transaction."""
+        rows = list(counts)
+        if not rows:
+            return
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "INSERT INTO guide_funnel (guide_id, version, step, day, kind, n) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+                rows,
+            )
+
+        await self._db.write(work, durable=False)
+
+    async def funnel(self, guide_id: str | None, first: int, last: int) -> list[FunnelRow]:
+        where = "AND guide_id = ?" if guide_id else ""
+        params: tuple[object, ...] = (first, last, guide_id) if guide_id else (first, last)
+        rows = await self._db.fetchall(
+            "SELECT guide_id, version, step, kind, sum(n) FROM guide_funnel "
+            f"WHERE day BETWEEN ? AND ? {where} GROUP BY guide_id, version, step, kind",
+            params,
+        )
+        return [(str(g), str(v), int(s), str(k), int(n)) for g, v, s, k, n in rows]
