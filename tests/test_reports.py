@@ -217,8 +217,7 @@ def test_distinct_people_from_previous_days_match_a_distinct_count() -> None:
         seen[(day, person)] = seen.get((day, person), 0) + sign
         first, last = sorted((rng.randrange(30), rng.randrange(30)))
         [(counted,)] = conn.execute(
-            "SELECT count(*) FROM person_days WHERE level = 0 AND day BETWEEN ? AND ? "
-            "AND prev < ?",
+            "SELECT count(*) FROM person_days WHERE level = 0 AND day BETWEEN ? AND ? AND prev < ?",
             (first, last, first),
         ).fetchall()
         expected = {p for (d, p), n in seen.items() if n > 0 and first <= d <= last}
