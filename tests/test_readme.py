@@ -116,6 +116,18 @@ COMMANDS: dict[str, Case] = {
     ),
     "outreach-bot guides check": Case((BOT, "guides", "check"), expect=("OK: ",)),
     "outreach-bot guides list": Case((BOT, "guides", "list"), expect=(f"{GUIDE}\tvneid\t",)),
+    "outreach-bot guides funnel [--guide ID] [--from D --to D]": Case(
+        (BOT, "guides", "funnel", "--guide", "vneid-level2-activate"),
+        demo_db=True,
+        expect=("reached", "stuck", "left", "◀ largest drop", "vneid-level2-activate"),
+        why="demo data holds a month of reader counts per step",
+    ),
+    "outreach-bot guides gaps [--from D --to D] [--limit N]": Case(
+        (BOT, "guides", "gaps", "--limit", "3"),
+        demo_db=True,
+        expect=("asked", "dang ky xe may online"),
+        why="demo data holds unanswered questions, folded, without digits",
+    ),
     "outreach-bot units import --official [--province CODE]": Case(
         (BOT, "units", "import", "--official", "--province", "01"),
         expect=("Imported 127 units",),
