@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -101,6 +103,13 @@ def press_op(user: SimUser, op: str, rng: random.Random):  # type: ignore[no-unt
     return user.press_data(matching[rng.randrange(len(matching))]["callback_data"])
 
 
+def start_guide(user: SimUser):  # type: ignore[no-untyped-def]
+    """Press the intro's way into step 1, whichever label it has."""
+    buttons = [b for b in user.buttons(user.last()) if "callback_data" in b]
+    first = next(b for b in buttons if b["callback_data"].startswith("1|s|"))
+    return user.press_data(first["callback_data"])
+
+
 def real_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ignore[no-untyped-def]
     """One round of what a person does with the real bot, as (kind, action) pairs."""
     steps = [
@@ -108,7 +117,7 @@ def real_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ig
         # a topic (a volunteer's menu first offers three buttons of their own)
         ("guide", lambda: user.press(rng.randrange(5) + (3 if volunteer else 0))),
         ("guide", lambda: user.press(0)),  # its first guide
-        ("guide", lambda: user.press("▶ Bắt đầu")),
+        ("guide", lambda: start_guide(user)),  # «▶ Bắt đầu», or «✅ Rồi, tiếp tục»
         ("guide", lambda: user.press("Tiếp ▶")),
         ("guide", lambda: user.send(rng.choice(["quen mat khau vneid", "đổi số", "smartca"]))),
         ("guide", lambda: user.press(0)),  # the first result's intro
@@ -155,6 +164,34 @@ def rss_kb(pid: int, field_name: str) -> int:
     return 0
 
 
+HOOK_SECRET = "bench-webhook-secret-0123456789"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def webhook_delivery(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+    """Deliver each update as Telegram would, retrying while the listener starts."""
+
+    async def deliver(update: dict) -> None:
+        for _ in range(200):
+            try:
+                response = await client.post("/hook", json=update)
+            except httpx.TransportError:
+                await asyncio.sleep(0.02)
+                continue
+            response.raise_for_status()
+            return
+        raise RuntimeError("the webhook listener never answered")
+
+    return deliver
+
+
 async def scenario(kind: str, users_n: int, seconds: float, rate: float | None) -> dict:
     api = StandinBotApi()
     await api.start()
@@ -162,7 +199,8 @@ async def scenario(kind: str, users_n: int, seconds: float, rate: float | None) 
     users = [SimUser(api, first_name=f"P{n}") for n in range(users_n)]
     with tempfile.TemporaryDirectory(prefix="e2e-bench-") as tmp:
         env = {**os.environ, "BOT_TOKEN": api.token, "BOT_API_BASE_URL": api.base_url}
-        if kind == "bot":
+        hook_client = None
+        if kind in ("bot", "hook"):
             db_path = Path(tmp) / "data" / "bot.db"
             await seed(db_path, [u.id for u in users[::2]])
             env.update(
@@ -172,6 +210,22 @@ async def scenario(kind: str, users_n: int, seconds: float, rate: float | None) 
                 LOG_LEVEL="WARNING",
             )
             command = [sys.executable, *PROFILE, "-m", "bot", "run"]
+            if kind == "hook":
+                # Telegram's side of a webhook: each update POSTed to the bot's listener.
+                port = free_port()
+                env.update(
+                    WEBHOOK_URL="https://bench.example/hook",
+                    WEBHOOK_SECRET=HOOK_SECRET,
+                    WEBHOOK_LISTEN="127.0.0.1",
+                    WEBHOOK_PORT=str(port),
+                )
+                command.append("--webhook")
+                hook_client = httpx.AsyncClient(
+                    base_url=f"http://127.0.0.1:{port}",
+                    headers={"X-Telegram-Bot-Api-Secret-Token": HOOK_SECRET},
+                    limits=httpx.Limits(max_connections=40),
+                )
+                api.deliver = webhook_delivery(hook_client)
         else:
             command = [sys.executable, str(ROOT / "bench" / "floor_bot.py")]
         started = time.perf_counter()
@@ -196,7 +250,7 @@ async def scenario(kind: str, users_n: int, seconds: float, rate: float | None) 
 
         async def person(index: int, user: SimUser) -> None:
             rng = random.Random(index)
-            script = real_script if kind == "bot" else floor_script
+            script = floor_script if kind == "floor" else real_script
             await asyncio.sleep(rng.random() * max(interval, 0.05))
             while time.perf_counter() < stop:
                 for kind_of_update, action in script(user, index % 2 == 0, rng):
@@ -219,6 +273,8 @@ async def scenario(kind: str, users_n: int, seconds: float, rate: float | None) 
         cpu = cpu_seconds(process.pid) - cpu_at_start
         process.terminate()
         await process.wait()
+        if hook_client is not None:
+            await hook_client.aclose()
         errors = len(api.errors)
     await api.stop()
     return {
@@ -345,6 +401,24 @@ async def alternate(users_n: int, seconds: float, rate: float | None, rounds: in
     return pooled(floors), pooled(bots)
 
 
+async def polling_and_webhook(users_n: int, seconds: float, rounds: int) -> int:
+    """`--webhook`: the same bot at saturation, long polling and webhook in turn."""
+    polls, hooks = [], []
+    for _ in range(rounds):
+        polls.append(await scenario("bot", users_n, seconds, None))
+        print(line(polls[-1]))
+        hooks.append(await scenario("hook", users_n, seconds, None))
+        print(line(hooks[-1]))
+    poll, hook = pooled(polls)["run"], pooled(hooks)["run"]
+    ratio = hook.rate / poll.rate
+    print(f"\n| at saturation (median of {rounds}) | updates/s | p50 / p95 ms |")
+    print("| --- | --- | --- |")
+    for name, run in (("long polling", poll), ("webhook", hook)):
+        print(f"| {name} | {run.rate:.1f} | {run.pct(0.5):.1f} / {run.pct(0.95):.1f} |")
+    print(f"webhook / polling throughput: {ratio:.2f}")
+    return 0
+
+
 async def main(users_n: int, seconds: float, rounds: int) -> int:
     print(f"saturation: {users_n} people, {seconds:.0f} s a run, {rounds} rounds")
     floor, bot = await alternate(users_n, seconds, None, rounds)
@@ -381,5 +455,9 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=48)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each, alternating")
+    parser.add_argument(
+        "--webhook", action="store_true", help="long polling beside the webhook, at saturation"
+    )
     args = parser.parse_args()
-    raise SystemExit(asyncio.run(main(args.users, args.seconds, args.rounds)))
+    entry = polling_and_webhook if args.webhook else main
+    raise SystemExit(asyncio.run(entry(args.users, args.seconds, args.rounds)))

@@ -62,6 +62,18 @@ class Settings(BaseSettings):
     )
     webhook_listen: str = Field(default="0.0.0.0", description="Address the webhook listens on.")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook port.")
+    webhook_max_body: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        le=50 * 1024 * 1024,
+        description="Largest webhook body accepted, in bytes (a Telegram update is far smaller).",
+    )
+    webhook_max_connections: int = Field(
+        default=256,
+        ge=1,
+        le=10_000,
+        description="Webhook connections open at once; past it, new ones are closed at once.",
+    )
     flood_max_updates: int = Field(
         default=20, ge=1, description="Updates one person may send per FLOOD_WINDOW_SECONDS."
     )

@@ -116,16 +116,16 @@ class Glossary:
 
     def unexplained_in(self, text: str) -> list[str]:
         """Abbreviations in `text` that no glossary form covers, in order, each once."""
-        # Known forms, and not-to-use variants (reported on their own by `avoided_in`).
-        patterns = (self._exact, self._folded, self._avoid_exact, self._avoid_folded)
-        covered = {m.span() for p in patterns if p for m in p.finditer(text)}
-        covered |= {m.span() for m in _CODE.finditer(text)}
-        inside = [range(a, b) for a, b in covered]
+        unknown = [m for m in _ABBREVIATION.finditer(text) if self._term_of(m.group(0)) is None]
+        if not unknown:  # the common case: no need to find where longer forms stand
+            return []
+        # Inside a known longer form ("iPhone SE"), a not-to-use variant (reported on its own
+        # by `avoided_in`) or a code (320/2026/NĐ-CP), a word is not missing.
+        patterns = (self._exact, self._folded, self._avoid_exact, self._avoid_folded, _CODE)
+        inside = [range(*m.span()) for p in patterns if p for m in p.finditer(text)]
         missing: list[str] = []
-        for match in _ABBREVIATION.finditer(text):
-            if any(match.start() in span for span in inside):
-                continue
+        for match in unknown:
             word = match.group(0)
-            if self._term_of(word) is None and word not in missing:
+            if not any(match.start() in span for span in inside) and word not in missing:
                 missing.append(word)
         return missing

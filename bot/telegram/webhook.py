@@ -20,10 +20,11 @@ from telegram import Update
 from bot.config import Settings
 from bot.telegram.context import BotApplication
 from bot.telegram.handlers import ALLOWED_UPDATES
-from bot.web.http_server import HttpServer, Request, Response
+from bot.web.http_server import HttpServer, Limits, Request, Response
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
+HEALTH_PATH = "/healthz"  # 200 for monitoring and proxies: no secret, no data
 
 
 class WebhookReceiver:
@@ -32,16 +33,26 @@ class WebhookReceiver:
         self.path = path or "/"
         self._secret = secret.encode()
 
-    async def handle(self, request: Request) -> Response:
-        if request.path.split("?", 1)[0] != self.path:
+    def gate(self, request: Request) -> Response | None:
+        """Decided on the head, before a byte of the body is read: a stranger's 40 MB body
+        is refused unread. None lets the request through to `handle`."""
+        path = request.path.split("?", 1)[0]
+        if path == HEALTH_PATH and request.method in ("GET", "HEAD"):
+            return Response(200, b'{"ok":true}')
+        if path != self.path:
             return Response(404, b'{"ok":false}')
         offered = request.headers.get(SECRET_HEADER, "").encode()
         # compare_digest takes the same time however much of the secret a guess gets right.
         if not hmac.compare_digest(offered, self._secret):
-            log.warning("webhook call refused: missing or wrong secret")
             return Response(403, b'{"ok":false}')
         if request.method != "POST":
             return Response(405, b'{"ok":false}')
+        return None
+
+    async def handle(self, request: Request) -> Response:
+        refused = self.gate(request)  # a server without the gate still refuses strangers
+        if refused is not None:
+            return refused
         try:
             update = Update.de_json(json.loads(request.body), self.app.bot)
         except (ValueError, TypeError, KeyError):
@@ -52,12 +63,19 @@ class WebhookReceiver:
         return Response(200, b'{"ok":true}')
 
 
+def limits_of(settings: Settings) -> Limits:
+    return Limits(
+        max_body=settings.webhook_max_body,
+        max_connections=settings.webhook_max_connections,
+    )
+
+
 async def serve(app: BotApplication, settings: Settings, stop: asyncio.Event) -> None:
     """Start everything, register the webhook, serve until `stop` is set, shut down cleanly."""
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value()
     receiver = WebhookReceiver(app, urlsplit(settings.webhook_url).path, secret)
-    server = HttpServer(receiver.handle)
+    server = HttpServer(receiver.handle, limits_of(settings), receiver.gate)
     await app.initialize()
     try:
         if app.post_init is not None:

@@ -1,17 +1,39 @@
-"""A minimal HTTP/1.1 server on asyncio streams: keep-alive, Content-Length bodies only.
+"""A small HTTP/1.1 server on asyncio streams that a stranger cannot take down.
 
-Serves the stand-in Bot API in tests and the console, and the webhook in production.
+It serves the webhook in production (where anyone on the internet may connect) and the
+stand-in Bot API in tests and the console. Keep-alive, Content-Length bodies only.
 
-Enough for httpx (which python-telegram-bot uses) and nothing more; no extra dependency.
+Why not a kept server: the ones that fit (aiohttp's, uvicorn) have no deadline for receiving
+a request: uvicorn's keep-alive timeout is reset by every byte, so a client trickling a byte
+at a time holds a connection for ever (see xorbitsai/inference#5213, which adds the missing
+deadline by wrapping uvicorn's protocol class), and neither lets the application refuse on
+the head before the body is read without reaching into its internals. Here every limit is a
+few lines, and each has a test over a real socket (tests/test_webhook_listener.py):
+
+- the head (request line and headers) must arrive within `head_timeout`, and the body within
+  `body_timeout`; an idle keep-alive connection closes after `idle_timeout`;
+- request lines and header lines are at most `max_line` bytes, at most `max_headers` of them;
+- `gate` sees the head before a byte of the body is read and may answer (403, 404) at once;
+  a declared body over `max_body` gets 413 unread; both then close the connection;
+- at most `max_connections` are open at once: past that, new ones are closed at once;
+- malformed requests get 400 (or a closed connection), and leave at most one log line, with
+  no traceback; such lines are rate-limited.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,23 +53,81 @@ class Response:
     content_type: str = "application/json"
 
 
+@dataclass(frozen=True)
+class Limits:
+    max_body: int = 1024 * 1024
+    head_timeout: float | None = 10.0
+    body_timeout: float | None = 10.0
+    idle_timeout: float | None = 30.0
+    max_connections: int = 256
+    max_line: int = 8 * 1024
+    max_headers: int = 64
+
+
+# The stand-in Bot API on loopback: uploads up to Telegram's 50 MB, and python-telegram-bot
+# keeps its connections idle between long polls.
+TRUSTED = Limits(max_body=60 * 1024 * 1024, idle_timeout=None, max_connections=1024)
+
 Handler = Callable[[Request], Awaitable[Response]]
-MAX_BODY = 60 * 1024 * 1024  # Telegram takes uploads up to 50 MB
+Gate = Callable[[Request], Response | None]  # sees the head only (an empty body)
+
+_TOKEN = re.compile(r"^[A-Z]{1,16}$")
+_TARGET = re.compile(r"^/[\x21-\x7e]*$")
+LOG_EVERY = 10.0  # seconds: at most one line per kind of refusal in this time
+
+
+class BadRequest(Exception):
+    """A request the server refuses: `status` is sent (0: the connection is just closed)."""
+
+    def __init__(self, status: int, why: str) -> None:
+        super().__init__(why)
+        self.status = status
+
+
+class _QuietLog:
+    """One line per kind of trouble per LOG_EVERY seconds, with how many were left unsaid."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+
+    def note(self, kind: str, detail: str) -> None:
+        now = time.monotonic()
+        if now - self._last.get(kind, -LOG_EVERY) < LOG_EVERY:
+            self._held[kind] = self._held.get(kind, 0) + 1
+            return
+        held = self._held.pop(kind, 0)
+        self._last[kind] = now
+        more = f" (and {held} more since the last line)" if held else ""
+        log.warning("http: %s: %s%s", kind, detail, more)
 
 
 class HttpServer:
-    def __init__(self, handler: Handler) -> None:
+    def __init__(
+        self, handler: Handler, limits: Limits = TRUSTED, gate: Gate | None = None
+    ) -> None:
         self._handler = handler
+        self._gate = gate
+        self.limits = limits
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._quiet = _QuietLog()
         self.port = 0
+        self.refused_connections = 0  # past max_connections, for tests and benchmarks
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
         self._stopping = False
-        self._server = await asyncio.start_server(self._serve, host, port)
+        # The stream buffer bounds a line: a longer one raises instead of growing memory.
+        self._server = await asyncio.start_server(
+            self._serve, host, port, limit=self.limits.max_line + 2
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         return self.port
+
+    @property
+    def open_connections(self) -> int:
+        return len(self._connections)
 
     async def stop(self) -> None:
         self._stopping = True
@@ -62,24 +142,49 @@ class HttpServer:
             self._server = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if len(self._connections) >= self.limits.max_connections:
+            self.refused_connections += 1
+            self._quiet.note("connection refused", "too many open connections")
+            writer.transport.abort()
+            return
         task = asyncio.current_task()
         assert task is not None
         self._connections.add(task)
         try:
+            first = True
             while True:
-                request = await self._read_request(reader)
+                request = await self._next_request(reader, first)
                 if request is None:
                     break
-                response = await self._handler(request)
-                phrase = HTTPStatus(response.status).phrase
-                head = (
-                    f"HTTP/1.1 {response.status} {phrase}\r\n"
-                    f"Content-Type: {response.content_type}\r\n"
-                    f"Content-Length: {len(response.body)}\r\n"
-                    "Connection: keep-alive\r\n\r\n"
+                first = False
+                refusal = self._gate(request) if self._gate else None
+                if refusal is not None:  # answered on the head alone; the body stays unread
+                    await self._send(writer, refusal, close=True)
+                    break
+                length = _content_length(request.headers)
+                if length > self.limits.max_body:
+                    await self._send(writer, Response(413, b'{"ok":false}'), close=True)
+                    self._quiet.note("body too large", f"{length} bytes declared")
+                    break
+                body = await _within(
+                    self.limits.body_timeout, reader.readexactly(length) if length else _empty()
                 )
-                writer.write(head.encode() + response.body)
-                await writer.drain()
+                request = Request(
+                    request.method,
+                    request.path,
+                    request.headers,
+                    body,
+                    lambda: not reader.at_eof(),
+                )
+                response = await self._handler(request)
+                await self._send(writer, response, close=False)
+        except BadRequest as bad:
+            self._quiet.note("bad request", str(bad))
+            if bad.status:
+                with contextlib.suppress(Exception):
+                    await self._send(writer, Response(bad.status, b'{"ok":false}'), close=True)
+        except TimeoutError:
+            self._quiet.note("timeout", "a request did not arrive in time")
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         except asyncio.CancelledError:
@@ -87,27 +192,98 @@ class HttpServer:
             # callback does not report a cancelled connection as an error.
             if not self._stopping:
                 raise
+        except Exception as exc:  # one quiet line per kind, never a traceback per request
+            self._quiet.note("error", type(exc).__name__)
         finally:
             self._connections.discard(task)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
-    @staticmethod
-    async def _read_request(reader: asyncio.StreamReader) -> Request | None:
-        line = await reader.readline()
-        if not line:
+    async def _next_request(self, reader: asyncio.StreamReader, first: bool) -> Request | None:
+        """The next request's head (with an empty body), or None when the client is done."""
+        limits = self.limits
+        if not first:
+            # Keep-alive: the next request may take up to idle_timeout to start.
+            try:
+                start = await _within(limits.idle_timeout, reader.read(1))
+            except TimeoutError:
+                return None
+            if not start:
+                return None
+            return await _within(limits.head_timeout, self._head(reader, start))
+        return await _within(limits.head_timeout, self._head(reader, b""))
+
+    async def _head(self, reader: asyncio.StreamReader, start: bytes) -> Request | None:
+        line = start + await _line(reader)
+        if not line.strip():
+            if line:
+                raise BadRequest(400, "empty request line")
             return None
-        method, path, _ = line.decode("latin-1").split(" ", 2)
+        parts = line.decode("latin-1").rstrip("\r\n").split(" ")
+        if len(parts) != 3 or not _TOKEN.match(parts[0]) or not parts[2].startswith("HTTP/1."):
+            raise BadRequest(400, "malformed request line")
+        method, path, _ = parts
+        if not _TARGET.match(path):
+            raise BadRequest(400, "malformed request target")
         headers: dict[str, str] = {}
-        while True:
-            header = await reader.readline()
-            if header in (b"\r\n", b"\n", b""):
+        for _ in range(self.limits.max_headers + 1):
+            header = await _line(reader)
+            if header in (b"\r\n", b"\n"):
                 break
-            name, _, value = header.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-        length = int(headers.get("content-length", "0"))
-        if length > MAX_BODY:
-            raise ConnectionError("body too large")
-        body = await reader.readexactly(length) if length else b""
-        return Request(method, path, headers, body, lambda: not reader.at_eof())
+            if not header:
+                raise asyncio.IncompleteReadError(header, None)
+            name, colon, value = header.decode("latin-1").partition(":")
+            if not colon or not name or name != name.strip():
+                raise BadRequest(400, "malformed header line")
+            key = name.lower()
+            if key in headers and key in ("content-length", "host", "transfer-encoding"):
+                raise BadRequest(400, f"repeated {key}")
+            headers[key] = value.strip()
+        else:
+            raise BadRequest(431, "too many header lines")
+        if "transfer-encoding" in headers:
+            raise BadRequest(501, "chunked bodies are not accepted")
+        _content_length(headers)  # checked here, before anyone sees the head
+        return Request(method, path, headers, b"")
+
+    @staticmethod
+    async def _send(writer: asyncio.StreamWriter, response: Response, *, close: bool) -> None:
+        phrase = HTTPStatus(response.status).phrase
+        head = (
+            f"HTTP/1.1 {response.status} {phrase}\r\n"
+            f"Content-Type: {response.content_type}\r\n"
+            f"Content-Length: {len(response.body)}\r\n"
+            f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n"
+        )
+        writer.write(head.encode() + response.body)
+        await writer.drain()
+
+
+async def _line(reader: asyncio.StreamReader) -> bytes:
+    try:
+        return await reader.readuntil(b"\n")
+    except asyncio.LimitOverrunError:
+        raise BadRequest(431, "a line is too long") from None
+    except asyncio.IncompleteReadError as exc:
+        if exc.partial:  # hung up halfway through a line
+            raise
+        return b""  # hung up between requests
+
+
+def _content_length(headers: dict[str, str]) -> int:
+    value = headers.get("content-length", "0")
+    if not value.isdigit() or len(value) > 12:
+        raise BadRequest(400, "malformed Content-Length")
+    return int(value)
+
+
+async def _empty() -> bytes:
+    return b""
+
+
+async def _within(seconds: float | None, work: Awaitable[T]) -> T:
+    if seconds is None:
+        return await work
+    async with asyncio.timeout(seconds):
+        return await work
