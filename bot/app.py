@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 import ssl
 import urllib.request
@@ -109,6 +110,12 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
                 for language in LANGUAGES
             )
         )
+        search.build()
+        # Everything loaded so far (modules, guides, the search index, templates, caches)
+        # lives as long as the process: kept out of the garbage collector's full passes,
+        # which otherwise scanned it all and paused every answer for 55-65 ms each time
+        # (measured with a gc callback under bench/e2e_bench.py's load).
+        gc.freeze()
         log.info("ready: %d guides, schema %d", len(library), db.SCHEMA_VERSION)
 
     async def post_shutdown(app: BotApplication) -> None:

@@ -67,11 +67,14 @@ def _guide_fields(guide: Guide) -> list[tuple[str, str]]:
 
 class SearchIndex:
     def __init__(self, guides: list[Guide]) -> None:
-        # Built at the first search, not at start-up: most first messages are /start or a
-        # deep link, and the index grows with the library (74 ms for 26 guides), so building
-        # it eagerly delays every cold start's first answer.
+        # Built by `build()` or at the first search, not when made: building it costs about
+        # 0.1 s for 50 guides, which tests and tools that never search need not pay.
         self._guides = guides
         self._built = False
+
+    def build(self) -> None:
+        if not self._built:
+            self._build()
 
     def _build(self) -> None:
         guides = self._guides
