@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import logging
 import ssl
 import urllib.request
@@ -110,12 +109,9 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
                 for language in LANGUAGES
             )
         )
+        # Before the first update, not at the first search: building it takes about 0.1 s,
+        # which would otherwise hold up everyone answered at that moment.
         search.build()
-        # Everything loaded so far (modules, guides, the search index, templates, caches)
-        # lives as long as the process: kept out of the garbage collector's full passes,
-        # which otherwise scanned it all and paused every answer for 55-65 ms each time
-        # (measured with a gc callback under bench/e2e_bench.py's load).
-        gc.freeze()
         log.info("ready: %d guides, schema %d", len(library), db.SCHEMA_VERSION)
 
     async def post_shutdown(app: BotApplication) -> None:
