@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     )
     webhook_listen: str = Field(default="0.0.0.0", description="Address the webhook listens on.")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook port.")
+    site_base_url: str | None = Field(
+        default=None,
+        description="Where the guides' web site lives (`site build`, `qr --web`).",
+    )
     webhook_max_body: int = Field(
         default=1024 * 1024,
         ge=1024,

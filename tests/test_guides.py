@@ -371,3 +371,21 @@ def test_problems_name_the_line_and_the_guide(tmp_path: Path) -> None:
     line = path.read_text(encoding="utf-8").splitlines()[problem.line - 1]
     assert "nowhere" in line
     assert str(problem).startswith(f"sample-guide.yaml:{problem.line}: [sample-guide] related[1]")
+
+
+def test_a_guide_whose_web_page_would_be_too_heavy_fails(tmp_path: Path) -> None:
+    with_glossary(tmp_path)
+    steps = [{"title": f"Bước {n}", "text": "Chữ dài. " * 330} for n in range(1, 31)]
+    write(tmp_path, valid_guide(steps=steps))
+    found = problems_in(tmp_path)
+    assert any(
+        p.startswith("sample-guide.yaml: (web page): ") and "over 60 KB" in p for p in found
+    ), found
+
+
+def test_the_web_page_checker_finds_broken_html() -> None:
+    from bot.site.html_check import html_problems
+
+    assert html_problems("<!doctype html><html><body><p>ok</p></body></html>") == []
+    broken = html_problems("<!doctype html><html><body><section><p>x</section></body></html>")
+    assert broken and "</section> where </p> was due" in broken[0]

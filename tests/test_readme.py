@@ -49,6 +49,7 @@ MAGIC = {
     ".xlsx": b"PK",
     ".db": b"SQLite format 3\x00",
     ".csv": b"",
+    ".html": b"<!doctype html>",
 }
 
 
@@ -234,6 +235,17 @@ COMMANDS: dict[str, Case] = {
         env=ON_USERNAME,
         files=("poster.png",),
     ),
+    "outreach-bot site build --out DIR [--base-url URL] [--open]": Case(
+        (BOT, "site", "build", "--out", "{tmp}/web", "--base-url", "https://example.vn/hd"),
+        expect=("Wrote ", "pages to"),
+        files=("web/index.html", f"web/{GUIDE}/index.html"),
+    ),
+    "outreach-bot site serve [--dir DIR] [--port N]": Case(
+        (BOT, "site", "serve", "--dir", "{tmp}/nothing"),
+        code=1,
+        expect=("no site in", "site build --out"),
+        why="serving runs until stopped; on a folder with no site it must say how to build one",
+    ),
     "outreach-bot demo-data --assists N [--seed S]": Case(
         (BOT, "demo-data", "--assists", "200", "--seed", "7"),
         expect=("Wrote 200 assists",),
@@ -295,6 +307,39 @@ COMMANDS: dict[str, Case] = {
         why="'works the same': as `outreach-bot guides list`",
     ),
     "./dev guides check": Case((BOT, "guides", "check"), expect=("OK: ",)),
+    "./dev site build --out site --open": Case(
+        (BOT, "site", "build", "--out", "{tmp}/site", "--open"),
+        env={"BROWSER": "true"},
+        expect=("Wrote ", "Open file://"),
+        files=("site/index.html",),
+        why="BROWSER=true stands in for the person's browser",
+    ),
+    "outreach-bot qr GUIDE --web --out poster.pdf": Case(
+        (BOT, "qr", GUIDE, "--web", "--base-url", "https://example.vn/hd", "--out", "{tmp}/p.pdf"),
+        files=("p.pdf",),
+        why="the QR code opens the guide's page; no BOT_USERNAME needed",
+    ),
+    "outreach-bot guides funnel": Case(
+        (BOT, "guides", "funnel"),
+        demo_db=True,
+        expect=("◀ largest drop",),
+        why="as `guides funnel [--guide ID]`, every guide",
+    ),
+    "outreach-bot guides gaps": Case(
+        (BOT, "guides", "gaps"), demo_db=True, expect=("dang ky xe may online",)
+    ),
+    "qr --web": Case(
+        (BOT, "qr", GUIDE, "--web", "--out", "{tmp}/web.png"),
+        env={"SITE_BASE_URL": "https://example.vn/huong-dan"},
+        files=("web.png",),
+        why="the site's address from SITE_BASE_URL",
+    ),
+    "outreach-bot site serve --dir site": Case(
+        (BOT, "site", "serve", "--dir", "{tmp}/nothing"),
+        code=1,
+        expect=("no site in",),
+        why="as `site serve [--dir DIR]`",
+    ),
     "./dev console": Case((BOT, "console"), stdin=CONSOLE_BROWSE, expect=("[1] ", "🏠 Menu")),
     "./dev units import --official": Case(
         (BOT, "units", "import", "--official"), expect=("3321 added",)

@@ -120,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli import campaigns as campaign_cli
 
     campaign_cli.add_parsers(sub, _campaign_command)
+    from bot.cli import site as site_cli
+
+    site_cli.add_parsers(sub, _site_command)
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("file", type=Path, help="where to write the copy")
     backup.set_defaults(handler=_backup)
@@ -184,6 +187,8 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     qr.add_argument("--all", action="store_true", help="a poster for every guide")
     qr.add_argument("--unit", metavar="CODE", help="the unit credited for self-serve reach")
     qr.add_argument("--out", metavar="FILE", help="FILE.png or FILE.pdf")
+    qr.add_argument("--web", action="store_true", help="point at the guide's web page, not the bot")
+    qr.add_argument("--base-url", metavar="URL", help="the site's address (default: SITE_BASE_URL)")
     qr.set_defaults(handler=_async_command("qr"))
     demo = sub.add_parser("demo-data", help="fill DB_PATH with a synthetic year of outreach")
     demo.add_argument("--assists", type=int, required=True, metavar="N")
@@ -208,6 +213,12 @@ def _campaign_command(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import campaigns as campaign_cli
 
     return asyncio.run(campaign_cli.run(settings, args))
+
+
+def _site_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import site as site_cli
+
+    return site_cli.run(settings, args)
 
 
 def _demo_data(settings: Settings, args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from bot.reports import exports
 from bot.reports import service as reporting
 from bot.reports.json_report import report_json
 from bot.reports.text import report_text, summary_text
+from bot.site.build import guide_url
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import Database, open_database
 from bot.storage.guide_stats import GuideStatsRepository
@@ -214,7 +215,10 @@ async def chart(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def qr(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.bot_username:
+    base_url = getattr(args, "base_url", None) or settings.site_base_url
+    if args.web and not base_url:
+        raise CliError("--web needs the site's address: --base-url URL or SITE_BASE_URL")
+    if not args.web and not settings.bot_username:
         raise CliError("set BOT_USERNAME (the bot's @username without @) to make links offline")
     if not args.out:
         raise CliError("--out FILE.png or FILE.pdf is needed")
@@ -238,8 +242,13 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
     posters = []
     for guide in guides:
         assert guide is not None
-        payload = deep_links.guide_payload(guide.id, unit.code if unit else "")
-        link = deep_links.link(settings.bot_username, payload)
+        if args.web:  # the page, with the unit as the bot's links carry it
+            assert base_url is not None
+            link = guide_url(base_url, guide.id) + (f"?u={unit.code}" if unit else "")
+        else:
+            payload = deep_links.guide_payload(guide.id, unit.code if unit else "")
+            assert settings.bot_username is not None
+            link = deep_links.link(settings.bot_username, payload)
         posters.append(
             poster_text(texts, lang, guide.localized_title(lang), link, unit.name if unit else "")
         )

@@ -48,7 +48,7 @@ class SearchHit:
     score: float
 
 
-def _guide_fields(guide: Guide) -> list[tuple[str, str]]:
+def guide_fields(guide: Guide) -> list[tuple[str, str]]:
     fields = [
         ("id", guide.id.replace("-", " ")),
         ("title", guide.title),
@@ -89,7 +89,7 @@ class SearchIndex:
             accented: set[str] = set()
             pairs: set[tuple[str, str]] = set()
             anchors: set[str] = set()
-            for field, text in _guide_fields(guide):
+            for field, text in guide_fields(guide):
                 weight = FIELD_WEIGHTS[field]
                 words = tokens(text, expand=True)
                 for word in set(words):

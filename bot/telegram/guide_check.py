@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 from telegram import InlineKeyboardMarkup
 
 from bot.guides import rules
 from bot.guides.freshness import today_in_vietnam
-from bot.guides.loader import GuideProblem, load_guides, locate
+from bot.guides.loader import GuideLibrary, GuideProblem, load_guides, locate
 from bot.guides.navigation import Screen, ScreenKind, step_terms
+from bot.site.build import build_site
 from bot.telegram.views.guides import Views
 from bot.texts.telegram_html import check_callback_data, check_message_text
 from bot.texts.templates import LANGUAGES, Texts
@@ -27,6 +29,7 @@ def check_guides(
     names = {i: p for i, p in names.items() if p.is_file()}
     day = today or today_in_vietnam()
     problems += [locate(p, guides_dir, names) for p in rules.dated_problems(library, day)]
+    problems += _web_page_problems(library, templates_dir, guides_dir, day)
     deep, total = rules.deep_source_share(library)
     if total and deep / total < rules.MIN_DEEP_SOURCES:
         problems.append(
@@ -80,3 +83,18 @@ def _markup_problem(markup: InlineKeyboardMarkup | None) -> str | None:
                 if problem:
                     return problem
     return None
+
+
+def _web_page_problems(
+    library: GuideLibrary, templates_dir: Path, guides_dir: Path, today: dt.date
+) -> list[GuideProblem]:
+    """A guide whose web page would be broken (or too heavy) fails, as a refused screen does."""
+    with tempfile.TemporaryDirectory(prefix="guides-check-site-") as folder:
+        result = build_site(library, Texts(templates_dir), Path(folder), today=today)
+    problems = []
+    for problem in result.problems:
+        page, _, message = problem.partition(": ")
+        guide_id = page.split("/", 1)[0]
+        name = f"{guide_id}.yaml" if library.get(guide_id) else page
+        problems.append(GuideProblem(name, "(web page)", message))
+    return problems

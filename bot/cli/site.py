@@ -1,0 +1,99 @@
+"""`outreach-bot site build|serve`: the guides as a static web site (see bot/site/)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.guides.loader import load_guides
+from bot.reach.domain import clock
+from bot.site.build import build_site
+from bot.texts.templates import Texts
+
+
+def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: ignore[no-untyped-def]
+    site = sub.add_parser("site", help="the guides as a static web site")
+    site_sub = site.add_subparsers(dest="site_command", required=True)
+    build = site_sub.add_parser("build", help="render the site into a folder")
+    build.add_argument("--out", type=Path, required=True, metavar="DIR")
+    build.add_argument(
+        "--base-url", metavar="URL", help="where the site will live (default: SITE_BASE_URL)"
+    )
+    build.add_argument("--open", action="store_true", help="then open it in the browser")
+    build.set_defaults(handler=handler)
+    serve = site_sub.add_parser("serve", help="serve a built site folder over HTTP")
+    serve.add_argument("--dir", type=Path, default=Path("site"), metavar="DIR")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(handler=handler)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.site_command == "build":
+        return _build(settings, args)
+    return _serve(args)
+
+
+def _build(settings: Settings, args: argparse.Namespace) -> int:
+    library, problems = load_guides(settings.guides_dir)
+    if problems:
+        print(
+            f"outreach-bot: {len(problems)} problem(s) in the guides; "
+            "run `outreach-bot guides check`",
+            file=sys.stderr,
+        )
+        return 1
+    base_url = args.base_url or settings.site_base_url or ""
+    result = build_site(
+        library,
+        Texts(settings.templates_dir),
+        args.out,
+        base_url,
+        settings.bot_username,
+        settings.guides_dir,
+        clock.vn_date(clock.now()),
+    )
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.problems:
+        return 1
+    if not settings.bot_username:
+        print(
+            "note: BOT_USERNAME is not set, so pages have no «Mở trong Telegram» link",
+            file=sys.stderr,
+        )
+    home = args.out.resolve() / "index.html"
+    print(
+        f"Wrote {len(result.pages)} pages to {args.out} (largest guide page "
+        f"{result.largest_guide_page // 1024} KB). Open {home.as_uri()}"
+    )
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(home.as_uri())
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.site.serve import serve_folder
+
+    if not (args.dir / "index.html").is_file():
+        print(
+            f"outreach-bot: no site in {args.dir}; run `outreach-bot site build --out {args.dir}`",
+            file=sys.stderr,
+        )
+        return 1
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve_folder(args.dir, args.host, args.port, stop)
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,165 @@
+"""Render the guide library into a static site: a home page by topic with search, and one
+self-contained page per guide (its CSS inline, nothing fetched from elsewhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from bot.guides.loader import GuideLibrary
+from bot.guides.models import Guide
+from bot.guides.search import FIELD_WEIGHTS, MIN_COVERAGE, guide_fields
+from bot.guides.text_norm import ABBREVIATIONS, STOPWORDS, tokens
+from bot.site.html_check import html_problems
+from bot.texts.templates import Texts
+
+SITE_TEMPLATES = "site"
+MAX_GUIDE_PAGE_BYTES = 60 * 1024
+HOTLINE = "1900 0368"
+
+
+@dataclass
+class SiteResult:
+    pages: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "file: message"
+    largest_guide_page: int = 0
+
+
+def step_anchor(number: int) -> str:
+    return f"buoc-{number}"
+
+
+def guide_url(base_url: str, guide_id: str) -> str:
+    return f"{base_url.rstrip('/')}/{guide_id}/"
+
+
+def search_index(library: GuideLibrary) -> dict[str, object]:
+    """What the home page's script searches: per folded word, the guides that have it and
+    how much (by field, as the bot weighs them), plus the bot's abbreviations and fillers,
+    so that the page folds and expands a question exactly as the bot does."""
+    guides = list(library)
+    weights: dict[str, dict[int, float]] = defaultdict(dict)
+    for number, guide in enumerate(guides):
+        per_word: dict[str, float] = defaultdict(float)
+        for name, text in guide_fields(guide):
+            for word in set(tokens(text, expand=True)):
+                per_word[word] += FIELD_WEIGHTS[name]
+        for word, weight in per_word.items():
+            weights[word][number] = round(weight, 1)
+    count = max(len(guides), 1)
+    anchors = [
+        sorted(
+            {
+                w
+                for name, text in guide_fields(g)
+                if name in ("title", "keywords", "id")
+                for w in tokens(text, expand=True, drop_stopwords=True)
+            }
+        )
+        for g in guides
+    ]
+    return {
+        # Each guide: id, title, and its title/keyword words (what makes a match trusted).
+        "guides": [[g.id, g.title, anchor] for g, anchor in zip(guides, anchors, strict=True)],
+        "min_coverage": MIN_COVERAGE,
+        "words": {
+            word: [
+                round(math.log(1 + (count - len(hits) + 0.5) / (len(hits) + 0.5)), 3),
+                [[n, w] for n, w in sorted(hits.items())],
+            ]
+            for word, hits in sorted(weights.items())
+        },
+        "abbreviations": ABBREVIATIONS,
+        "stopwords": sorted(STOPWORDS),
+    }
+
+
+def _topic_name(texts: Texts, topic: str) -> str:
+    """The bot's topic name without its emoji: a page must not depend on an emoji font."""
+    name = texts.label("vi", "topic_name", topic)
+    return name.split(" ", 1)[1] if " " in name and not name[0].isalnum() else name
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def build_site(
+    library: GuideLibrary,
+    texts: Texts,
+    out: Path,
+    base_url: str = "",
+    bot_username: str | None = None,
+    guides_dir: Path | None = None,
+    today: dt.date | None = None,
+) -> SiteResult:
+    """Write the site into `out` (replacing what a previous build wrote there)."""
+    result = SiteResult()
+    out.mkdir(parents=True, exist_ok=True)
+    env = texts.env
+    today = today or dt.date.today()  # the caller passes Vietnam's date
+    css = Markup(env.get_template(f"{SITE_TEMPLATES}/site.css.j2").render())
+    common = {"css": css, "base_url": base_url.rstrip("/"), "hotline": HOTLINE}
+
+    topics = [
+        (_topic_name(texts, topic.value), library.in_topic(topic)) for topic in library.topics()
+    ]
+    index_json = Markup(
+        json.dumps(search_index(library), ensure_ascii=False, separators=(",", ":")).replace(
+            "</", "<\\/"
+        )
+    )
+    home = env.get_template(f"{SITE_TEMPLATES}/home.html.j2").render(
+        topics=topics, index_json=index_json, guide_count=len(library), **common
+    )
+    _write(out / "index.html", home, result, "index.html")
+
+    for guide in library:
+        page = env.get_template(f"{SITE_TEMPLATES}/guide.html.j2").render(
+            guide=guide,
+            steps=[
+                (number, step, _paragraphs(step.text), step.expired(today))
+                for number, step in enumerate(guide.steps, start=1)
+            ],
+            required=[g for g in (library.get(r) for r in guide.requires) if g is not None],
+            related=[g for g in (library.get(r) for r in guide.related) if g is not None],
+            topic_name=_topic_name(texts, guide.topic.value),
+            telegram=f"https://t.me/{bot_username}?start={guide.id}" if bot_username else "",
+            expired=guide.expired(today),
+            anchor=step_anchor,
+            **common,
+        )
+        name = f"{guide.id}/index.html"
+        _write(out / guide.id / "index.html", page, result, name)
+        size = len(page.encode())
+        result.largest_guide_page = max(result.largest_guide_page, size)
+        if size > MAX_GUIDE_PAGE_BYTES:
+            result.problems.append(
+                f"{name}: {size // 1024} KB, over {MAX_GUIDE_PAGE_BYTES // 1024} KB"
+            )
+        _copy_images(guide, guides_dir, out / guide.id)
+    return result
+
+
+def _copy_images(guide: Guide, guides_dir: Path | None, folder: Path) -> None:
+    if guides_dir is None:
+        return
+    for step in guide.steps:
+        if step.image:
+            target = folder / step.image
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(guides_dir / step.image, target)
+
+
+def _write(path: Path, html: str, result: SiteResult, name: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    result.pages.append(path)
+    result.problems += [f"{name}: {problem}" for problem in html_problems(html)]
