@@ -109,9 +109,6 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
                 for language in LANGUAGES
             )
         )
-        # Before the first update, not at the first search: building it takes about 0.1 s,
-        # which would otherwise hold up everyone answered at that moment.
-        search.build()
         log.info("ready: %d guides, schema %d", len(library), db.SCHEMA_VERSION)
 
     async def post_shutdown(app: BotApplication) -> None:

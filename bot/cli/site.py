@@ -9,10 +9,6 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.guides.loader import load_guides
-from bot.reach.domain import clock
-from bot.site.build import build_site
-from bot.texts.templates import Texts
 
 
 def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: ignore[no-untyped-def]
@@ -39,6 +35,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _build(settings: Settings, args: argparse.Namespace) -> int:
+    # Imported here: every command builds the parser, and only this one needs the builder.
+    from bot.guides.loader import load_guides
+    from bot.reach.domain import clock
+    from bot.site.build import build_site
+    from bot.texts.templates import Texts
+
     library, problems = load_guides(settings.guides_dir)
     if problems:
         print(
