@@ -371,6 +371,14 @@ COMMANDS: dict[str, Case] = {
     ),
     # The benchmarks' ```sh block: they take minutes, so only `--help`, which must still
     # offer every option the README passes.
+    ".venv/bin/python bench/http_server_bench.py": Case(
+        (PY, "{root}/bench/http_server_bench.py", "--help"),
+        expect=("usage: http_server_bench.py", "--clients"),
+    ),
+    ".venv/bin/python bench/e2e_bench.py --webhook --users 32 --seconds 10 --rounds 3": Case(
+        (PY, "{root}/bench/e2e_bench.py", "--help"),
+        expect=("--webhook", "--users", "--seconds", "--rounds"),
+    ),
     ".venv/bin/python bench/report_bench.py": Case(
         (PY, "{root}/bench/report_bench.py", "--help"), expect=("usage: report_bench.py",)
     ),
