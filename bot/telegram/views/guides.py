@@ -9,11 +9,11 @@ from functools import cached_property
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.guides.freshness import today_in_vietnam
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
 from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind, step_terms
 from bot.guides.search import SearchHit
-from bot.reach.domain import clock
 from bot.telegram.callback_data import Tap, TapKind, encode
 from bot.telegram.views.keyboard import Keyboard
 from bot.texts.templates import Texts
@@ -115,7 +115,7 @@ class Views:
             screen.term,
             # A dated fact shows as out of date from the day after: such a guide's screens
             # are built once a day.
-            _today() if guide is not None and guide.dated else None,
+            today_in_vietnam() if guide is not None and guide.dated else None,
         )
         view = self._screens.get(key)
         if view is None:
@@ -218,7 +218,7 @@ class Views:
             step_count=len(guide.steps),
             screens_note=guide.localized_screens_note(lang),
             required=[g.localized_title(lang) for g in required],
-            expired=guide.valid_until if guide.expired(_today()) else None,
+            expired=guide.valid_until if guide.expired(today_in_vietnam()) else None,
         )
         return View(text, InlineKeyboardMarkup(rows))
 
@@ -412,13 +412,9 @@ class Views:
         return View(text, markup)
 
 
-def _today() -> dt.date:
-    return clock.vn_date(clock.now())
-
-
 def _expired_on(guide: Guide, number: int) -> dt.date | None:
     """The date a step's fact (or its guide's) held until, once that date has passed."""
-    today = _today()
+    today = today_in_vietnam()
     step = guide.steps[number - 1]
     if step.expired(today):
         return step.valid_until
