@@ -66,6 +66,10 @@ class Settings(BaseSettings):
         default=None,
         description="Where the guides' web site lives (`site build`, `qr --web`).",
     )
+    site_dir: Path | None = Field(
+        default=None,
+        description="A built site (`site build --counter`) served by `run --webhook`.",
+    )
     webhook_max_body: int = Field(
         default=1024 * 1024,
         ge=1024,

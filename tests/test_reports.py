@@ -178,6 +178,8 @@ async def test_incremental_totals_equal_a_rebuild(fx: Fixture, tmp_path: Path) -
     await fx.assists.record_self_serve("citizen", "g1", "vd", None, at(3, 8))
     unit = await fx.units.by_code("00004")
     await fx.assists.record_self_serve("citizen", "g2", "sf", unit.id, at(4, 8))
+    await fx.assists.record_self_serve("web:" + "0" * 32, "g2", "sf", unit.id, at(4, 9))
+    await fx.assists.record_self_serve("web:" + "1" * 32, "g1", "vd", None, at(5, 9))
     await fx.assists.undo(undone, fx.volunteers["Lan"], 0)
     await ErasureRepository(fx.db).forget("key-Minh", at(21, 8))
 

@@ -63,6 +63,7 @@ REPORT_CONTEXT: dict[str, object] = {
     "union": UNION,
     "campaign": CAMPAIGN,
     "reader_drops": (("Kích hoạt VNeID mức 2 & <b>", 6, 392, 168), ("Quên mật khẩu", 2, 40, 9)),
+    "self_web": 1234,
     "scope_name": "Hà Nội & <b>",
     "period_kind": "month",
     "first": "01/11/2026",
@@ -83,6 +84,7 @@ REPORT_CONTEXT: dict[str, object] = {
 }
 EMPTY_REPORT: dict[str, object] = {
     "reader_drops": (),
+    "self_web": 0,
     "scope_name": "",
     "union": UnionFigures(),
     "campaign": None,

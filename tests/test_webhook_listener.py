@@ -5,6 +5,7 @@ quietly, and a real update served after every attack."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import socket
@@ -293,3 +294,108 @@ async def test_a_trickling_client_is_closed_at_the_head_deadline(quick: HttpServ
     assert await asyncio.wait_for(reader.read(), 5) == b""
     assert loop.time() - started < 2.0
     writer.close()
+
+
+# ---- the web site on the same listener, with its anonymous «✅ Tôi đã làm xong» counter ----
+
+
+@pytest.fixture
+async def site_listener(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[Listener]:
+    from bot.app import build_application
+    from bot.config import PROJECT_ROOT
+    from bot.guides.loader import load_guides
+    from bot.site.build import build_site
+    from bot.telegram.webhook import serve
+    from bot.texts.templates import Texts
+
+    library, _ = load_guides(PROJECT_ROOT / "guides")
+    build_site(library, Texts(PROJECT_ROOT / "templates"), tmp_path / "site", counter=True)
+    port = _free_port()
+    settings = make_settings(
+        tmp_path,
+        api.base_url,
+        webhook_url=f"https://bot.example.vn{HOOK}",
+        webhook_secret=SECRET,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        site_dir=tmp_path / "site",
+    )
+    app = build_application(settings, token=api.token)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop))
+    for _ in range(100):
+        if api.webhook is not None:
+            break
+        await asyncio.sleep(0.05)
+    listener = Listener(api, port)
+    listener.app = app  # type: ignore[attr-defined]
+    yield listener
+    stop.set()
+    await asyncio.wait_for(task, 10)
+
+
+async def _fetch(port: int, data: bytes) -> bytes:
+    """One request on its own connection: the status line, headers and the whole body."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        return head + await asyncio.wait_for(reader.readexactly(length), 5)
+    finally:
+        writer.close()
+
+
+def _post_done(guide: str, unit: str = "") -> bytes:
+    body = f"g={guide}&u={unit}".encode()
+    return (
+        b"POST /huong-dan/xong HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+
+async def test_the_site_is_served_and_a_web_completion_is_counted_anonymously(
+    site_listener: Listener,
+) -> None:
+    from bot.reach.domain.periods import all_time
+    from bot.reports.service import report
+
+    home = await _fetch(site_listener.port, b"GET /huong-dan/ HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert home.startswith(b"HTTP/1.1 200") and "Hướng dẫn số".encode() in home
+    page = await _fetch(
+        site_listener.port, b"GET /huong-dan/vneid-forgot-password/ HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    assert "Tôi đã làm xong".encode() in page
+    outside = await _first_line(
+        site_listener.port, b"GET /huong-dan/../../etc/passwd HTTP/1.1\r\n\r\n"
+    )
+    assert outside.startswith(b"HTTP/1.1 404") or outside.startswith(b"HTTP/1.1 400")
+    thanks = await _fetch(site_listener.port, _post_done("vneid-forgot-password"))
+    assert thanks.startswith(b"HTTP/1.1 200") and "Cảm ơn bạn".encode() in thanks
+    unknown = await _first_line(site_listener.port, _post_done("no-such-guide"))
+    assert unknown.startswith(b"HTTP/1.1 404")
+    services = site_listener.app.bot_data.services  # type: ignore[attr-defined]
+    rows = await services.reach.db.fetchall("SELECT user_key, guide_id FROM self_serve")
+    assert len(rows) == 1 and rows[0][0].startswith("web:") and len(rows[0][0]) == 36
+    counted = await report(services.reach.db, None, all_time(dt.date.today()))
+    assert (counted.totals.self_serve == 1 and counted.by_dim["selfweb"] == [("vd", 1)]) or (
+        sum(n for _, n in counted.by_dim["selfweb"]) == 1
+    )
+    await site_listener.real_update_is_served()
+
+
+async def test_a_flood_of_completions_is_capped(site_listener: Listener) -> None:
+    answers = [
+        await _first_line(site_listener.port, _post_done("vneid-forgot-password"))
+        for _ in range(40)
+    ]
+    limited = [a for a in answers if a.startswith(b"HTTP/1.1 429")]
+    assert limited, "past the burst, presses get 429"
+    assert sum(a.startswith(b"HTTP/1.1 200") for a in answers) <= 31

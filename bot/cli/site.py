@@ -20,6 +20,11 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
         "--base-url", metavar="URL", help="where the site will live (default: SITE_BASE_URL)"
     )
     build.add_argument("--open", action="store_true", help="then open it in the browser")
+    build.add_argument(
+        "--counter",
+        action="store_true",
+        help="add «✅ Tôi đã làm xong» (for a site served by `run --webhook` with SITE_DIR)",
+    )
     build.set_defaults(handler=handler)
     serve = site_sub.add_parser("serve", help="serve a built site folder over HTTP")
     serve.add_argument("--dir", type=Path, default=Path("site"), metavar="DIR")
@@ -58,6 +63,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
         settings.bot_username,
         settings.guides_dir,
         clock.vn_date(clock.now()),
+        counter=args.counter,
     )
     for problem in result.problems:
         print(problem, file=sys.stderr)

@@ -28,6 +28,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "people": report.totals.people,
         "assists": report.totals.assists,
         "self_serve": report.totals.self_serve,
+        "self_serve_web": sum(count for _, count in report.by_dim.get("selfweb", [])),
         "youth_reached": union.youth_reached,
         "activities": union.activities,
         "activities_by_kind": dict(union.by_kind),

@@ -45,6 +45,7 @@ def report_text(texts: Texts, lang: str, report: Report) -> str:
         ages=report.by_dim.get("age", []),
         sexes=report.by_dim.get("sex", []),
         self_serve=report.by_dim.get("self", []),
+        self_web=sum(count for _, count in report.by_dim.get("selfweb", [])),
         children=[(c.unit.name, c.people, c.assists) for c in shown],
         others=others,
         volunteers=report.volunteers,

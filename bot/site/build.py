@@ -99,8 +99,10 @@ def build_site(
     bot_username: str | None = None,
     guides_dir: Path | None = None,
     today: dt.date | None = None,
+    counter: bool = False,
 ) -> SiteResult:
-    """Write the site into `out` (replacing what a previous build wrote there)."""
+    """Write the site into `out` (replacing what a previous build wrote there). `counter`
+    adds «✅ Tôi đã làm xong» to each guide, for a site served by `run --webhook`."""
     result = SiteResult()
     out.mkdir(parents=True, exist_ok=True)
     env = texts.env
@@ -133,6 +135,7 @@ def build_site(
             topic_name=_topic_name(texts, guide.topic.value),
             telegram=f"https://t.me/{bot_username}?start={guide.id}" if bot_username else "",
             expired=guide.expired(today),
+            counter=counter,
             anchor=step_anchor,
             **common,
         )

@@ -183,7 +183,8 @@ class AssistRepository:
             )
             if cursor.rowcount != 1:
                 return False
-            rollup.apply_self_serve(conn, unit_id, day, service, +1)
+            web = user_key.startswith(rollup.WEB_KEY_PREFIX)
+            rollup.apply_self_serve(conn, unit_id, day, service, +1, web)
             return True
 
         return await self._db.write(work)

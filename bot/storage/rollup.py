@@ -192,6 +192,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
         *REBUILD_YOUTH.split(";"),
         *REBUILD_VERIFIED.split(";"),
         *LINK_DAYS.split(";"),
+        REBUILD_WEB,
     )
     for statement in statements:
         if statement.strip():
@@ -286,10 +287,37 @@ def apply_confirmation(
 
 
 def apply_self_serve(
-    conn: sqlite3.Connection, unit_id: int | None, day: int, service: str, sign: int
+    conn: sqlite3.Connection,
+    unit_id: int | None,
+    day: int,
+    service: str,
+    sign: int,
+    web: bool = False,
 ) -> None:
+    """A completed guide: dim 'self' by service; those finished on the web site also count
+    under 'selfweb' (their records carry a random key: see WEB_KEY_PREFIX)."""
     levels = levels_of(conn, unit_id)
-    _add(conn, [(lv, day, "self", service, sign, sign) for lv in levels])
+    rows = [(lv, day, "self", service, sign, sign) for lv in levels]
+    if web:
+        rows += [(lv, day, "selfweb", service, sign, sign) for lv in levels]
+    _add(conn, rows)
+
+
+# A completion on the web site is kept under a random key of this prefix: it names nobody and
+# links to nothing, and only tells the web's count from the bot's.
+WEB_KEY_PREFIX = "web:"
+REBUILD_WEB = f"""
+INSERT INTO rollup (level, day, dim, key, assists, anon)
+    {_LINEAGE}, done AS (
+        SELECT unit_id, day, service, count(*) AS n FROM self_serve
+        WHERE user_key LIKE '{WEB_KEY_PREFIX}%' GROUP BY 1, 2, 3
+    )
+    SELECT l.level, d.day, 'selfweb', d.service, sum(d.n), sum(d.n)
+    FROM done d JOIN lineage l ON l.unit_id = d.unit_id GROUP BY 1, 2, 4
+    UNION ALL
+    SELECT 0, day, 'selfweb', service, sum(n), sum(n) FROM done WHERE unit_id IS NULL
+    GROUP BY 2, 4
+"""
 
 
 def _add(

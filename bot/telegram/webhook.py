@@ -13,25 +13,52 @@ import hmac
 import json
 import logging
 import signal
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from telegram import Update
 
 from bot.config import Settings
+from bot.reach.domain import clock
+from bot.site.serve import StaticSite
 from bot.telegram.context import BotApplication
 from bot.telegram.handlers import ALLOWED_UPDATES
 from bot.web.http_server import HttpServer, Limits, Request, Response
+from bot.web.rate_limit import TokenBucket
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 HEALTH_PATH = "/healthz"  # 200 for monitoring and proxies: no secret, no data
 
 
+SITE_PREFIX = "/huong-dan/"  # where SITE_DIR is served
+DONE_PATH = SITE_PREFIX + "xong"  # «✅ Tôi đã làm xong» on a guide's page posts here
+MAX_DONE_BODY = 1024
+# Presses of «✅ Tôi đã làm xong» from everyone together: a flood cannot inflate the count
+# by more than this, and no address is kept to tell one sender from another.
+DONE_RATE, DONE_BURST = 2.0, 30
+
+
 class WebhookReceiver:
-    def __init__(self, app: BotApplication, path: str, secret: str) -> None:
+    def __init__(
+        self, app: BotApplication, path: str, secret: str, site_dir: Path | None = None
+    ) -> None:
         self.app = app
         self.path = path or "/"
         self._secret = secret.encode()
+        self.site = StaticSite(site_dir, SITE_PREFIX) if site_dir else None
+        self._done = TokenBucket(DONE_RATE, DONE_BURST)
+
+    def _site_gate(self, request: Request, path: str) -> Response | None:
+        if request.method in ("GET", "HEAD"):
+            return None if path != DONE_PATH else Response(405, b"", "text/plain")
+        if request.method != "POST" or path != DONE_PATH:
+            return Response(405, b"", "text/plain")
+        if int(request.headers.get("content-length", "0") or 0) > MAX_DONE_BODY:
+            return Response(413, b"", "text/plain")
+        if not self._done.allow():
+            return Response(429, b"", "text/plain")
+        return None
 
     def gate(self, request: Request) -> Response | None:
         """Decided on the head, before a byte of the body is read: a stranger's 40 MB body
@@ -39,6 +66,8 @@ class WebhookReceiver:
         path = request.path.split("?", 1)[0]
         if path == HEALTH_PATH and request.method in ("GET", "HEAD"):
             return Response(200, b'{"ok":true}')
+        if self.site is not None and path.startswith(SITE_PREFIX):
+            return self._site_gate(request, path)
         if path != self.path:
             return Response(404, b'{"ok":false}')
         offered = request.headers.get(SECRET_HEADER, "").encode()
@@ -50,6 +79,11 @@ class WebhookReceiver:
         return None
 
     async def handle(self, request: Request) -> Response:
+        path = request.path.split("?", 1)[0]
+        if self.site is not None and path.startswith(SITE_PREFIX):
+            if path == DONE_PATH and request.method == "POST":
+                return await self._guide_done(request)
+            return await self.site.handle(request)
         refused = self.gate(request)  # a server without the gate still refuses strangers
         if refused is not None:
             return refused
@@ -61,6 +95,22 @@ class WebhookReceiver:
             return Response(400, b'{"ok":false}')
         await self.app.update_queue.put(update)
         return Response(200, b'{"ok":true}')
+
+    async def _guide_done(self, request: Request) -> Response:
+        """Count a web completion for the guide (and the unit of the page's `?u=`), then
+        thank the person with a page that leads back to the guide."""
+        form = parse_qs(request.body.decode("utf-8", "replace"), max_num_fields=4)
+        guide_id = (form.get("g") or [""])[0]
+        unit_code = (form.get("u") or [""])[0]
+        services = self.app.bot_data.services
+        guide = services.library.get(guide_id) if services is not None else None
+        if guide is None or services is None:
+            return Response(404, b"", "text/plain")
+        await services.reach.self_serve.finished_on_web(
+            guide.id, guide.topic.value, unit_code, clock.now()
+        )
+        page = services.texts.env.get_template("site/thanks.html.j2").render(guide=guide)
+        return Response(200, page.encode(), "text/html; charset=utf-8")
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -74,7 +124,7 @@ async def serve(app: BotApplication, settings: Settings, stop: asyncio.Event) ->
     """Start everything, register the webhook, serve until `stop` is set, shut down cleanly."""
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value()
-    receiver = WebhookReceiver(app, urlsplit(settings.webhook_url).path, secret)
+    receiver = WebhookReceiver(app, urlsplit(settings.webhook_url).path, secret, settings.site_dir)
     server = HttpServer(receiver.handle, limits_of(settings), receiver.gate)
     await app.initialize()
     try:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from bot.reach.domain.catalog import service_for_guide
 from bot.reach.services.directory import Directory
 from bot.storage.assists import AssistRepository
+from bot.storage.rollup import WEB_KEY_PREFIX
 
 
 class SelfServe:
@@ -28,3 +31,11 @@ class SelfServe:
         return await self._repo.record_self_serve(
             user_key, guide_id, service, unit.id if unit else None, now
         )
+
+    async def finished_on_web(self, guide_id: str, topic: str, unit_code: str, now: int) -> None:
+        """Someone pressed «✅ Tôi đã làm xong» on the guide's web page. Nobody is known
+        there, so each press counts, under a random key that links to nothing; an unknown
+        unit code credits no unit."""
+        unit_id = await self.unit_id(unit_code[:20]) if unit_code else 0
+        key = WEB_KEY_PREFIX + secrets.token_hex(16)
+        await self.finished(key, guide_id, topic, unit_id, now)
