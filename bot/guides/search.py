@@ -65,17 +65,20 @@ def guide_fields(guide: Guide) -> list[tuple[str, str]]:
     return fields
 
 
+@dataclass(frozen=True)
+class SearchTable:
+    guides: list[tuple[str, str, list[str]]]  # id, title, title/keyword/id words
+    words: dict[str, tuple[float, dict[str, float]]]  # word -> (idf, guide id -> weight)
+    unknown_idf: float
+
+
 class SearchIndex:
     def __init__(self, guides: list[Guide]) -> None:
-        # Built at the first search (or by `build()`), not at start-up: it costs about 0.13 s
-        # for 53 guides, and most first messages are /start or a deep link, so building it
-        # eagerly delayed every cold start's first answer (bench/e2e_bench.py).
+        # Built at the first search, not at start-up: it costs about 0.13 s for 53 guides,
+        # and most first messages are /start or a deep link, so building it eagerly delayed
+        # every cold start's first answer (bench/e2e_bench.py).
         self._guides = guides
         self._built = False
-
-    def build(self) -> None:
-        if not self._built:
-            self._build()
 
     def _build(self) -> None:
         guides = self._guides
@@ -112,6 +115,8 @@ class SearchIndex:
             word: math.log(1 + (count - len(hits) + 0.5) / (len(hits) + 0.5))
             for word, hits in self._weights.items()
         }
+        # What a word the library never uses weighs: the most any word does.
+        self._unknown_idf = max(self._idf.values(), default=1.0)
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for word in self._weights:
             self._by_length[len(word)].append(word)
@@ -126,16 +131,25 @@ class SearchIndex:
         if not words:
             return False
         guide_id = best.guide.id
-        unknown = max(self._idf.values(), default=1.0)
         total = found = 0.0
         for word in words:
-            idf = self._idf.get(word, unknown)
+            idf = self._idf.get(word, self._unknown_idf)
             total += idf
             if guide_id in self._weights.get(word, {}):
                 found += idf
         together = any(pair in self._pairs[guide_id] for pair in itertools.pairwise(words))
         anchored = any(word in self._anchors[guide_id] for word in words)
         return found / total >= MIN_COVERAGE and (together or anchored)
+
+    def table(self) -> SearchTable:
+        """The index as plain values, for the web site's search (bot/site/build.py)."""
+        if not self._built:
+            self._build()
+        return SearchTable(
+            guides=[(g.id, g.title, sorted(self._anchors[g.id])) for g in self._guides],
+            words={w: (self._idf[w], hits) for w, hits in sorted(self._weights.items())},
+            unknown_idf=self._unknown_idf,
+        )
 
     def _expand_token(self, word: str, *, last: bool) -> list[tuple[str, float]]:
         """The index words that `word` may stand for, each with how much to trust it."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import shutil
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +13,8 @@ from markupsafe import Markup
 
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
-from bot.guides.search import FIELD_WEIGHTS, MIN_COVERAGE, guide_fields
-from bot.guides.text_norm import ABBREVIATIONS, STOPWORDS, tokens
+from bot.guides.search import MIN_COVERAGE, SearchIndex
+from bot.guides.text_norm import ABBREVIATIONS, STOPWORDS
 from bot.site.html_check import html_problems
 from bot.texts.templates import Texts
 
@@ -41,40 +39,19 @@ def guide_url(base_url: str, guide_id: str) -> str:
 
 
 def search_index(library: GuideLibrary) -> dict[str, object]:
-    """What the home page's script searches: per folded word, the guides that have it and
-    how much (by field, as the bot weighs them), plus the bot's abbreviations and fillers,
-    so that the page folds and expands a question exactly as the bot does."""
-    guides = list(library)
-    weights: dict[str, dict[int, float]] = defaultdict(dict)
-    for number, guide in enumerate(guides):
-        per_word: dict[str, float] = defaultdict(float)
-        for name, text in guide_fields(guide):
-            for word in set(tokens(text, expand=True)):
-                per_word[word] += FIELD_WEIGHTS[name]
-        for word, weight in per_word.items():
-            weights[word][number] = round(weight, 1)
-    count = max(len(guides), 1)
-    anchors = [
-        sorted(
-            {
-                w
-                for name, text in guide_fields(g)
-                if name in ("title", "keywords", "id")
-                for w in tokens(text, expand=True, drop_stopwords=True)
-            }
-        )
-        for g in guides
-    ]
+    """What the home page's script searches: the bot's own index (per folded word, its
+    weight and the guides that have it, by field as the bot weighs them), its trust rule,
+    and its abbreviations and fillers, so that the page reads a question as the bot does."""
+    table = SearchIndex(list(library)).table()
+    number = {guide_id: n for n, (guide_id, _, _) in enumerate(table.guides)}
     return {
         # Each guide: id, title, and its title/keyword words (what makes a match trusted).
-        "guides": [[g.id, g.title, anchor] for g, anchor in zip(guides, anchors, strict=True)],
+        "guides": [list(guide) for guide in table.guides],
         "min_coverage": MIN_COVERAGE,
+        "unknown_idf": round(table.unknown_idf, 3),
         "words": {
-            word: [
-                round(math.log(1 + (count - len(hits) + 0.5) / (len(hits) + 0.5)), 3),
-                [[n, w] for n, w in sorted(hits.items())],
-            ]
-            for word, hits in sorted(weights.items())
+            word: [round(idf, 3), sorted([number[g], round(w, 1)] for g, w in hits.items())]
+            for word, (idf, hits) in table.words.items()
         },
         "abbreviations": ABBREVIATIONS,
         "stopwords": sorted(STOPWORDS),
