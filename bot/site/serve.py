@@ -38,8 +38,6 @@ class StaticSite:
         return candidate
 
     async def handle(self, request: Request) -> Response:
-        if request.path.split("?", 1)[0] + "/" == self.prefix:  # /huong-dan -> /huong-dan/
-            return Response(404, b"", "text/plain")
         found = self.file_for(request.path)
         if found is None:
             return Response(404, "Không có trang này.".encode(), "text/plain; charset=utf-8")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from bot.guides.search import gap_text
 from bot.reach.domain import clock
-from bot.reach.domain.periods import EPOCH, Period
+from bot.reach.domain.campaigns import day_number
+from bot.reach.domain.periods import Period
 from bot.storage.guide_stats import GuideStatsRepository
 
 REACHED, STUCK, FINISHED = "reached", "stuck", "finished"
@@ -46,7 +47,7 @@ class GuideFunnel:
 
 
 def _day(now: int) -> int:
-    return (clock.vn_date(now) - EPOCH).days
+    return day_number(clock.vn_date(now))
 
 
 class GuideStats:
