@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.config import Settings
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot, make_settings, start_bot
@@ -100,27 +101,17 @@ async def test_a_storage_that_refuses_writes_gets_a_clear_message(
 async def test_webhook_takes_updates_only_with_the_secret(
     api: StandinBotApi, tmp_path: Path
 ) -> None:
-    from bot.app import build_application
-    from bot.telegram.webhook import serve
+    from tests.test_webhook_listener import SECRET, serving
 
-    secret = "s3cret-webhook-token-0123"
-    settings = make_settings(
-        tmp_path,
-        api.base_url,
-        webhook_url="https://bot.example.vn/tg/hook",
-        webhook_secret=secret,
-        webhook_listen="127.0.0.1",
-        webhook_port=_free_port(),
-    )
-    app = build_application(settings, token=api.token)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, settings, stop))
-    for _ in range(100):
-        if api.webhook is not None:
-            break
-        await asyncio.sleep(0.05)
-    assert api.webhook is not None and api.webhook["secret_token"] == secret
-    assert api.webhook["url"] == "https://bot.example.vn/tg/hook"
+    secret = SECRET
+    async with serving(api, tmp_path) as (_, settings):
+        assert api.webhook is not None and api.webhook["secret_token"] == secret
+        assert api.webhook["url"] == "https://bot.example.vn/tg/hook"
+        await _webhook_calls(api, settings, secret)
+
+
+async def _webhook_calls(api: StandinBotApi, settings: Settings, secret: str) -> None:
+    """Strangers get 403, a wrong path 404, bad JSON 400; only the good update is answered."""
     person = SimUser(api)
     message = {
         "message_id": 1,
@@ -148,18 +139,8 @@ async def test_webhook_takes_updates_only_with_the_secret(
         if person.bot_messages():
             break
         await asyncio.sleep(0.05)
-    stop.set()
-    await task
     replies = person.bot_messages()
     assert len(replies) == 1 and replies[0]["text"].startswith("❓")  # only the good call
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_webhook_mode_needs_its_settings(tmp_path: Path) -> None:

@@ -10,11 +10,14 @@ import json
 import logging
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.standin import SimUser, StandinBotApi
+from bot.telegram.context import BotApplication
 from bot.web.http_server import HttpServer, Limits, Request, Response
 from tests.conftest import make_settings
 
@@ -84,31 +87,43 @@ class Listener:
         raise AssertionError("the update was accepted but never answered")
 
 
-@pytest.fixture
-async def listener(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[Listener]:
+@asynccontextmanager
+async def serving(
+    api: StandinBotApi, tmp_path: Path, **settings: object
+) -> AsyncIterator[tuple[BotApplication, Settings]]:
+    """`run --webhook` in this process (the real `serve`), on a free loopback port, until
+    the block ends; extra settings (say, `site_dir`) are passed on."""
     from bot.app import build_application
     from bot.telegram.webhook import serve
 
-    port = _free_port()
-    settings = make_settings(
+    config = make_settings(
         tmp_path,
         api.base_url,
         webhook_url=f"https://bot.example.vn{HOOK}",
         webhook_secret=SECRET,
         webhook_listen="127.0.0.1",
-        webhook_port=port,
+        webhook_port=_free_port(),
+        **settings,
     )
-    app = build_application(settings, token=api.token)
+    app = build_application(config, token=api.token)
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, settings, stop))
+    task = asyncio.create_task(serve(app, config, stop))
     for _ in range(100):
         if api.webhook is not None:
             break
         await asyncio.sleep(0.05)
     assert api.webhook is not None
-    yield Listener(api, port)
-    stop.set()
-    await asyncio.wait_for(task, 10)
+    try:
+        yield app, config
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+async def listener(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[Listener]:
+    async with serving(api, tmp_path) as (_, settings):
+        yield Listener(api, settings.webhook_port)
 
 
 async def test_health_and_the_secret_are_checked_on_the_head(listener: Listener) -> None:
@@ -301,37 +316,17 @@ async def test_a_trickling_client_is_closed_at_the_head_deadline(quick: HttpServ
 
 @pytest.fixture
 async def site_listener(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[Listener]:
-    from bot.app import build_application
     from bot.config import PROJECT_ROOT
     from bot.guides.loader import load_guides
     from bot.site.build import build_site
-    from bot.telegram.webhook import serve
     from bot.texts.templates import Texts
 
     library, _ = load_guides(PROJECT_ROOT / "guides")
     build_site(library, Texts(PROJECT_ROOT / "templates"), tmp_path / "site", counter=True)
-    port = _free_port()
-    settings = make_settings(
-        tmp_path,
-        api.base_url,
-        webhook_url=f"https://bot.example.vn{HOOK}",
-        webhook_secret=SECRET,
-        webhook_listen="127.0.0.1",
-        webhook_port=port,
-        site_dir=tmp_path / "site",
-    )
-    app = build_application(settings, token=api.token)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, settings, stop))
-    for _ in range(100):
-        if api.webhook is not None:
-            break
-        await asyncio.sleep(0.05)
-    listener = Listener(api, port)
-    listener.app = app  # type: ignore[attr-defined]
-    yield listener
-    stop.set()
-    await asyncio.wait_for(task, 10)
+    async with serving(api, tmp_path, site_dir=tmp_path / "site") as (app, settings):
+        listener = Listener(api, settings.webhook_port)
+        listener.app = app  # type: ignore[attr-defined]
+        yield listener
 
 
 async def _fetch(port: int, data: bytes) -> bytes:
