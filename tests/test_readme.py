@@ -12,6 +12,11 @@ and one alternative is picked. Each case checks the exit code, fragments of the 
 files it writes. Every process runs in its own tmp_path (no `.env` is read from there) with its
 own DB_PATH, no BOT_TOKEN and none of the README's other settings, so the cases are independent
 and run in parallel under pytest-xdist.
+
+The commands run in this process, through the console script's own `main(argv)` (the bench
+scripts as `__main__`), since a new interpreter per command would cost a second of imports each.
+Those a person starts first, `./dev start` and `python -m bot`, run as real processes, which
+also checks the console script and the module entry point themselves.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.cli import run_bot_command, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -69,6 +76,7 @@ class Case:
     demo_db: bool = False  # start from a database filled by `demo-data`
     env: dict[str, str] = field(default_factory=dict)
     dev_arm: tuple[str, ...] = ()  # fragments the `./dev` script's arm for it must hold
+    process: bool = False  # run as a separate process (see the module's docstring)
     why: str = ""
 
 
@@ -89,6 +97,7 @@ COMMANDS: dict[str, Case] = {
         (BOT, "start"),
         stdin="q\n",
         expect=("BOT_TOKEN is not set: starting the offline console preview", "[1] "),
+        process=True,
         why="no BOT_TOKEN: the console opens; `q` quits",
     ),
     "./dev test": Case(
@@ -304,6 +313,7 @@ COMMANDS: dict[str, Case] = {
     "python -m bot …": Case(
         (PY, "-m", "bot", "guides", "list"),
         expect=(f"{GUIDE}\tvneid\t",),
+        process=True,
         why="'works the same': as `outreach-bot guides list`",
     ),
     "./dev guides check": Case((BOT, "guides", "check"), expect=("OK: ",)),
@@ -469,9 +479,13 @@ def _settings_names() -> set[str]:
     return set(re.findall(r"^\| `([A-Z][A-Z_]+)` \|", README.read_text(encoding="utf-8"), re.M))
 
 
+def _cleared() -> tuple[str, ...]:
+    return (*_settings_names(), "BOT_TOKEN", "DB_PATH")
+
+
 def _env(db_path: Path, extra: dict[str, str]) -> dict[str, str]:
-    cleared = _settings_names() | {"BOT_TOKEN", "DB_PATH"}
-    env = {k: v for k, v in os.environ.items() if k not in cleared}
+    """The environment of a separate process."""
+    env = {k: v for k, v in os.environ.items() if k not in _cleared()}
     # This checkout's code, whatever the venv was installed from.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.update(DB_PATH=str(db_path), PYTHONIOENCODING="utf-8", PTB_TIMEDELTA="1")
@@ -479,19 +493,23 @@ def _env(db_path: Path, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def run(
-    argv: list[str], cwd: Path, db_path: Path, stdin: str | None = None, **extra: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        argv,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=_env(db_path, extra),
-        cwd=cwd,
-        timeout=TIMEOUT,
-    )
+def run(case: Case, cwd: Path, db_path: Path) -> subprocess.CompletedProcess[str]:
+    argv = _argv(case, cwd)
+    if case.process:
+        return subprocess.run(
+            argv,
+            input=case.stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=_env(db_path, case.env),
+            cwd=cwd,
+            timeout=TIMEOUT,
+        )
+    env = {"DB_PATH": str(db_path), **case.env}
+    if case.argv[0] == PY:
+        return run_script(Path(argv[1]), *argv[2:], cwd=cwd, stdin=case.stdin, **env)
+    return run_bot_command(*argv[1:], cwd=cwd, stdin=case.stdin, cleared=_cleared(), **env)
 
 
 def _argv(case: Case, tmp: Path) -> list[str]:
@@ -504,9 +522,8 @@ def _argv(case: Case, tmp: Path) -> list[str]:
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding a demo database (and its secret.key), built once per xdist worker."""
     folder = tmp_path_factory.mktemp("demo") / "data"
-    db_path = folder / "outreach.db"
-    argv = [str(OUTREACH_BOT), "demo-data", "--assists", str(DEMO_ASSISTS)]
-    done = run(argv, folder.parent, db_path)
+    case = Case((BOT, "demo-data", "--assists", str(DEMO_ASSISTS)))
+    done = run(case, folder.parent, folder / "outreach.db")
     assert done.returncode == 0, done.stderr
     return folder
 
@@ -531,9 +548,7 @@ def test_readme_command(
     if not case.argv:
         return
     assert OUTREACH_BOT.exists(), f"no console script at {OUTREACH_BOT}: install the project"
-    done = run(
-        _argv(case, workdir), workdir, workdir / "data" / "outreach.db", case.stdin, **case.env
-    )
+    done = run(case, workdir, workdir / "data" / "outreach.db")
     output = done.stdout + done.stderr
     shown = f"{text!r} -> {_argv(case, workdir)}\nexit {done.returncode}\n{output[-3000:]}"
     assert done.returncode == case.code, shown
@@ -552,7 +567,7 @@ def test_a_poster_without_bot_username_says_what_is_missing(tmp_path: Path) -> N
     """The README: «Every poster needs `BOT_USERNAME` … without it the command says so and
     exits 1»."""
     assert "without it the command says so and exits 1" in README.read_text(encoding="utf-8")
-    argv = [str(OUTREACH_BOT), "qr", GUIDE, "--unit", "01", "--out", str(tmp_path / "p.png")]
-    done = run(argv, tmp_path, tmp_path / "o.db")
+    case = Case((BOT, "qr", GUIDE, "--unit", "01", "--out", str(tmp_path / "p.png")))
+    done = run(case, tmp_path, tmp_path / "o.db")
     assert done.returncode == 1 and "BOT_USERNAME" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "p.png").exists()

@@ -96,14 +96,17 @@ PEOPLE_NAMES = {"admin": "Quản trị", "volunteer": "Tình nguyện viên", "r
 
 async def run_console(
     settings: Settings,
-    lines: TextIO = sys.stdin,
-    out: TextIO = sys.stdout,
+    lines: TextIO | None = None,
+    out: TextIO | None = None,
     *,
     db_path: Path | None = None,
     person: str = "admin",
 ) -> int:
     """`db_path`: a real database (by default a throwaway one); `person`: who types first.
-    The console's admin (id 1) is an admin for this session only."""
+    The console's admin (id 1) is an admin for this session only. `lines` and `out` are
+    stdin and stdout unless given, looked up at the call (a caller may have replaced them)."""
+    lines = sys.stdin if lines is None else lines
+    out = sys.stdout if out is None else out
     api = StandinBotApi()
     await api.start()
     with tempfile.TemporaryDirectory(prefix="outreach-console-") as tmp:
