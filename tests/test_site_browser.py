@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import pytest_asyncio
 
 from bot.config import PROJECT_ROOT
 from bot.guides.loader import load_guides
@@ -35,27 +36,38 @@ if CHROMIUM is None:
     )
 
 
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[str]:
+# One site and one browser for the module (each costs a second or two); every test opens its
+# own browser context, so no page state carries from one test to the next.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     library, problems = load_guides(PROJECT_ROOT / "guides")
     assert problems == []
+    folder = tmp_path_factory.mktemp("site") / "site"
     result = build_site(
         library,
         Texts(PROJECT_ROOT / "templates"),
-        tmp_path / "site",
+        folder,
         "http://127.0.0.1",
         "outreach_test_bot",
         PROJECT_ROOT / "guides",
     )
     assert result.problems == []
-    static = StaticSite(tmp_path / "site")
+    return folder
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def site(site_dir: Path) -> AsyncIterator[str]:
+    static = StaticSite(site_dir)
     server = HttpServer(static.handle, Limits(max_body=0), static.gate)
     port = await server.start()
     yield f"http://127.0.0.1:{port}/"
     await server.stop()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[object]:
     from playwright.async_api import async_playwright
 
@@ -65,9 +77,21 @@ async def browser() -> AsyncIterator[object]:
         await launched.close()
 
 
+_contexts: list = []  # type: ignore[type-arg]
+
+
+@pytest_asyncio.fixture(autouse=True, loop_scope="module")
+async def close_pages() -> AsyncIterator[None]:
+    """Each test's pages close with it, so the shared browser holds no earlier test's pages."""
+    yield
+    while _contexts:
+        await _contexts.pop().close()
+
+
 async def open_page(browser, url: str):  # type: ignore[no-untyped-def]
     """A phone-sized page that records console errors and every host it asks."""
     context = await browser.new_context(viewport=PHONE)
+    _contexts.append(context)
     page = await context.new_page()
     page.errors = []  # type: ignore[attr-defined]
     page.hosts = set()  # type: ignore[attr-defined]
