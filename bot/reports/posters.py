@@ -3,6 +3,12 @@
 The deep link carries the unit that put the poster up, so residents who scan it and finish
 the guide are counted as that unit's self-serve reach. Drawn with matplotlib: PNG for
 sharing, PDF (vector text, DejaVu Sans for Vietnamese letters) for printing.
+
+The QR code is one filled vector path straight on the figure, not an image in an Axes: a
+PDF page takes about 100 ms instead of 150 (no Axes to build, no image to resample and
+compress), the printed modules are exact squares instead of a 100 dpi bitmap's 9 or 10
+dots, and the PNG comes out pixel for pixel as the image did. What is left is matplotlib
+laying out and writing the text, glyph by glyph.
 """
 
 from __future__ import annotations
@@ -15,13 +21,18 @@ from pathlib import Path
 
 import segno
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as VectorPath
+from matplotlib.transforms import Affine2D
 
 from bot.texts.templates import Texts
 
 A4_INCHES = (8.27, 11.69)
 PNG_DPI = 150  # 1240 x 1754 pixels: prints sharply on A4
+# Where the QR code sits, in fractions of the page: a square 56% of the page wide.
+QR_BOX = (0.22, 0.33, 0.56, 0.56 * A4_INCHES[0] / A4_INCHES[1])
+QR_BORDER = 4  # light modules around the code: the quiet zone scanners need
 
 
 @dataclass(frozen=True)
@@ -35,8 +46,33 @@ class PosterText:
 
 
 def qr_matrix(data: str) -> list[list[int]]:
+    """The code's modules, 1 for dark, with the quiet zone around them."""
     code = segno.make(data, error="m", micro=False)
-    return [list(row) for row in code.matrix_iter(scale=1, border=4)]
+    return [list(row) for row in code.matrix_iter(scale=1, border=QR_BORDER)]
+
+
+# A rectangle's path codes; CLOSEPOLY's own vertex is ignored.
+_RECTANGLE = [VectorPath.MOVETO, *[VectorPath.LINETO] * 3, VectorPath.CLOSEPOLY]
+
+
+def qr_path(matrix: Sequence[Sequence[int]]) -> VectorPath:
+    """The dark modules as one path of rectangles, in module units with y up: each run of
+    dark modules in a row is one rectangle, so a code is a few hundred rectangles rather
+    than a thousand squares. One path means one fill, so no seams between rows."""
+    size = len(matrix)
+    vertices: list[tuple[float, float]] = []
+    for row_number, row in enumerate(matrix):
+        bottom, top = size - row_number - 1, size - row_number
+        column = 0
+        while column < size:
+            if not row[column]:
+                column += 1
+                continue
+            start = column
+            while column < size and row[column]:
+                column += 1
+            vertices += [(start, bottom), (column, bottom), (column, top), (start, top), (0, 0)]
+    return VectorPath(vertices, _RECTANGLE * (len(vertices) // len(_RECTANGLE)))
 
 
 def poster_figure(text: PosterText) -> Figure:
@@ -46,9 +82,23 @@ def poster_figure(text: PosterText) -> Figure:
     figure.text(0.5, 0.93, text.heading, ha="center", fontsize=20, color="#1f6fb5")
     title = "\n".join(textwrap.wrap(text.title, 34))
     figure.text(0.5, 0.86, title, ha="center", va="top", fontsize=26, weight="bold")
-    qr = figure.add_axes((0.22, 0.33, 0.56, 0.56 * A4_INCHES[0] / A4_INCHES[1]))
-    qr.imshow(qr_matrix(text.link), cmap="gray_r", interpolation="nearest")
-    qr.set_axis_off()
+    matrix = qr_matrix(text.link)
+    left, bottom, width, height = QR_BOX
+    to_page = Affine2D().scale(width / len(matrix), height / len(matrix)).translate(left, bottom)
+    # In the PNG every pixel is dark or light, as the modules are: edges snapped to whole
+    # pixels, no antialiasing (matplotlib snaps only short paths unless told to). A PDF
+    # ignores both and keeps the exact squares.
+    figure.add_artist(
+        PathPatch(
+            qr_path(matrix),
+            facecolor="black",
+            edgecolor="none",
+            linewidth=0,
+            antialiased=False,
+            snap=True,
+            transform=to_page + figure.transFigure,
+        )
+    )
     y = 0.29
     for line in text.lines:
         wrapped = textwrap.wrap(line, 56)
@@ -69,6 +119,9 @@ def save_posters(texts: Sequence[PosterText], out: Path) -> list[Path]:
         raise ValueError("the output file must end in .png or .pdf")
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".pdf":
+        # Imported here: the PDF backend adds a third of a second that a PNG does not need.
+        from matplotlib.backends.backend_pdf import PdfPages
+
         with PdfPages(out) as pdf:
             for text in texts:
                 pdf.savefig(poster_figure(text))
