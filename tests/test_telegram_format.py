@@ -58,6 +58,41 @@ def test_entities_use_utf16_offsets() -> None:
     assert entities == [{"type": "bold", "offset": 2, "length": 2}]
 
 
+def test_entities_after_escapes_emoji_and_nesting() -> None:
+    # Offsets count what comes before each tag as Telegram does: an escape as one character,
+    # an emoji (written or as a character reference) as two UTF-16 units; empty tags vanish.
+    text, entities = parse_html_entities(
+        'a😀 <b>b&amp;<i>😀c</i></b> <a href="https://x.vn/?a=1&amp;b=2">link</a>&#x1F600;<u></u>'
+    )
+    assert text == "a😀 b&😀c link😀"
+    assert entities == [
+        {"type": "bold", "offset": 4, "length": 5},
+        {"type": "italic", "offset": 6, "length": 3},
+        {"type": "text_link", "offset": 10, "length": 4, "url": "https://x.vn/?a=1&b=2"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("ab&c", "unescaped '&' at byte offset 2"),
+        ("<b>x</b> > y", "unescaped '>' at byte offset 9"),
+        ("ok &#169; ok &bogus; x", "unsupported HTML entity '&bogus;' at byte offset 13"),
+        ("😀 a < b", "unsupported start tag at byte offset 4"),
+        (
+            'x <a href="u" title="t">x</a>',
+            'unsupported attribute "title" of tag "a" at byte offset 2',
+        ),
+        ("x <i>y</b>", 'can\'t find end tag corresponding to start tag "b"'),
+        ("😀&lt;<b>x", 'can\'t find end tag corresponding to start tag "b"'),
+    ],
+)
+def test_parse_errors_name_the_offset_in_the_source(text: str, message: str) -> None:
+    with pytest.raises(EntityParseError) as error:
+        parse_html_entities(text)
+    assert str(error.value) == f"Can't parse entities: {message}"
+
+
 def test_parse_error_type() -> None:
     with pytest.raises(EntityParseError):
         parse_html("<script>")

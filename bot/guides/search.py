@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.guides.models import Guide
-from bot.guides.text_norm import accented_tokens, edit_distance, fold, tokens
+from bot.guides.text_norm import STOPWORDS, accented_tokens, edit_distance, fold, tokens
 
 # How much a word counts, by where it appears in a guide.
 FIELD_WEIGHTS = {
@@ -103,7 +103,8 @@ class SearchIndex:
                 if field in ("title", "keywords", "id"):
                     for a, b in itertools.pairwise(words):
                         self._phrases[f"{a} {b}"].add(guide.id)
-                    anchors.update(tokens(text, expand=True, drop_stopwords=True))
+                    # What tokens(..., drop_stopwords=True) gives, without folding again.
+                    anchors.update(w for w in words if w not in STOPWORDS)
                 accented.update(accented_tokens(text))
             self._pairs[guide.id] = pairs
             self._anchors[guide.id] = anchors

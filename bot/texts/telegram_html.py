@@ -39,6 +39,8 @@ _TAG = re.compile(
 )
 _ATTR = re.compile(r"([a-zA-Z-]+)(?:=(?:\"([^\"]*)\"|'([^']*)'))?")
 _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);")
+_SPECIAL = re.compile(r"[<&>]")  # what ends a run of plain text
+_NEED_ATTRIBUTES = frozenset({"a", "span"})  # refused without them (see _check_attributes)
 
 
 _NO_END_TAG = "Can't parse entities: can't find end tag corresponding to start tag \"{name}\""
@@ -79,9 +81,22 @@ def parse_html_entities(text: str) -> tuple[str, list[dict[str, object]]]:
     stack: list[str] = []
     opened: list[tuple[int, dict[str, str]]] = []
     entities: list[dict[str, object]] = []
+    # The visible text's UTF-16 length, kept up to date only at tags (where an offset is
+    # needed), from the pieces appended since: measuring all of `out` at every tag made long
+    # texts quadratic, and `guides check` parses thousands of screens.
+    length = 0
+    measured = 0  # how many pieces of `out` `length` counts
     pos = 0
-    while pos < len(text):
-        char = text[pos]
+    while True:
+        special = _SPECIAL.search(text, pos)
+        if special is None:
+            if pos < len(text):
+                out.append(text[pos:])
+            break
+        if special.start() > pos:
+            out.append(text[pos : special.start()])  # a run of plain text, kept as is
+        pos = special.start()
+        char = special.group()
         if char == "<":
             match = _TAG.match(text, pos)
             if not match:
@@ -98,12 +113,12 @@ def parse_html_entities(text: str) -> tuple[str, list[dict[str, object]]]:
                     raise EntityParseError(_NO_END_TAG.format(name=name))
                 stack.pop()
                 start, attributes = opened.pop()
-                end = text_length("".join(out))
-                if end > start:
+                length, measured = _measure(out, length, measured)
+                if length > start:
                     entity: dict[str, object] = {
                         "type": _ENTITY_TYPES[name],
                         "offset": start,
-                        "length": end - start,
+                        "length": length - start,
                     }
                     if name == "a":
                         entity["url"] = attributes.get("href", "")
@@ -111,7 +126,8 @@ def parse_html_entities(text: str) -> tuple[str, list[dict[str, object]]]:
             else:
                 attributes = _check_attributes(name, attrs, pos)
                 stack.append(name)
-                opened.append((text_length("".join(out)), attributes))
+                length, measured = _measure(out, length, measured)
+                opened.append((length, attributes))
             pos = match.end()
         elif char == "&":
             match = _ENTITY.match(text, pos)
@@ -127,12 +143,9 @@ def parse_html_entities(text: str) -> tuple[str, list[dict[str, object]]]:
                     f"Can't parse entities: unsupported HTML entity '&{body};' at byte offset {pos}"
                 )
             pos = match.end()
-        elif char == ">":
+        else:  # ">"
             # Telegram tolerates a bare '>', but a template that emits one has escaped nothing.
             raise EntityParseError(f"Can't parse entities: unescaped '>' at byte offset {pos}")
-        else:
-            out.append(char)
-            pos += 1
     if stack:
         raise EntityParseError(
             f"Can't parse entities: can't find end tag corresponding to start tag \"{stack[-1]}\""
@@ -141,7 +154,23 @@ def parse_html_entities(text: str) -> tuple[str, list[dict[str, object]]]:
     return "".join(out), entities
 
 
+def _measure(out: list[str], length: int, measured: int) -> tuple[int, int]:
+    """`length` plus the UTF-16 length of the pieces of `out` from `measured` on, and how many
+    pieces that counts."""
+    if measured == len(out):
+        return length, measured
+    try:
+        length += text_length("".join(out[measured:]))
+    except UnicodeEncodeError:
+        # A lone surrogate: fail as measuring the whole text does, with its position in it.
+        text_length("".join(out))
+        raise
+    return length, len(out)
+
+
 def _check_attributes(name: str, attrs: str, pos: int) -> dict[str, str]:
+    if not attrs and name not in _NEED_ATTRIBUTES:  # <b>, <i>…: most tags; nothing to check
+        return {}
     allowed = ALLOWED_TAGS[name]
     seen = {m.group(1).lower(): (m.group(2) or m.group(3) or "") for m in _ATTR.finditer(attrs)}
     for attr in seen:
