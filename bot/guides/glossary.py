@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 GLOSSARY_FILE = "glossary.yaml"
+TERMS_CACHE_SIZE = 4096  # texts whose terms are kept: more than the library's steps
 
 
 class Term(BaseModel):
@@ -77,6 +78,10 @@ class Glossary:
         self._avoid_folded = _pattern(
             [f for f in avoid if not _case_sensitive(f)], ignore_case=True
         )
+        # A step's terms are asked for by each of its screens, in both languages, and the
+        # step's text never changes while the library lives: found once per text, not at
+        # every render (finding them was a fifth of `guides check`).
+        self._terms_found: dict[str, tuple[Term, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -86,6 +91,14 @@ class Glossary:
 
     def terms_in(self, text: str) -> list[Term]:
         """The terms `text` uses, in the order they first appear."""
+        found = self._terms_found.get(text)
+        if found is None:
+            if len(self._terms_found) >= TERMS_CACHE_SIZE:
+                self._terms_found.clear()  # bounded; finding them again is cheap
+            found = self._terms_found[text] = tuple(self._find_terms(text))
+        return list(found)  # the caller's own list: the cached one must not change
+
+    def _find_terms(self, text: str) -> list[Term]:
         hits: list[tuple[int, Term]] = []
         for pattern in (self._exact, self._folded):
             if pattern is None:

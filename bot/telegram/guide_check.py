@@ -29,7 +29,10 @@ def check_guides(
     names = {i: p for i, p in names.items() if p.is_file()}
     day = today or today_in_vietnam()
     problems += [locate(p, guides_dir, names) for p in rules.dated_problems(library, day)]
-    problems += _web_page_problems(library, templates_dir, guides_dir, day)
+    # One set of templates for the site and the screens: each Texts compiles (or loads) its
+    # own copies, and neither changes what the other renders.
+    texts = Texts(templates_dir)
+    problems += _web_page_problems(library, texts, day)
     deep, total = rules.deep_source_share(library)
     if total and deep / total < rules.MIN_DEEP_SOURCES:
         problems.append(
@@ -40,7 +43,10 @@ def check_guides(
                 f"{rules.MIN_DEEP_SOURCES:.0%} must point at the page that says the fact",
             )
         )
-    views = Views(Texts(templates_dir), library)
+    views = Views(texts, library)
+    # A glossary term's screen has the same text under every step that uses it: what
+    # Telegram would say of a text is worked out once (two fifths of the screens repeat one).
+    verdicts: dict[str, str | None] = {}
     for guide in library:
         name = f"{guide.id}.yaml"
         screens: list[tuple[str, Screen]] = [("(intro screen)", Screen(ScreenKind.INTRO, guide))]
@@ -63,7 +69,9 @@ def check_guides(
         for language in LANGUAGES:
             for field, screen in screens:
                 view = views.render(language, screen)
-                problem = check_message_text(view.text) or _markup_problem(view.markup)
+                if view.text not in verdicts:
+                    verdicts[view.text] = check_message_text(view.text)
+                problem = verdicts[view.text] or _markup_problem(view.markup)
                 if problem:
                     problems.append(
                         GuideProblem(
@@ -85,12 +93,10 @@ def _markup_problem(markup: InlineKeyboardMarkup | None) -> str | None:
     return None
 
 
-def _web_page_problems(
-    library: GuideLibrary, templates_dir: Path, guides_dir: Path, today: dt.date
-) -> list[GuideProblem]:
+def _web_page_problems(library: GuideLibrary, texts: Texts, today: dt.date) -> list[GuideProblem]:
     """A guide whose web page would be broken (or too heavy) fails, as a refused screen does."""
     with tempfile.TemporaryDirectory(prefix="guides-check-site-") as folder:
-        result = build_site(library, Texts(templates_dir), Path(folder), today=today)
+        result = build_site(library, texts, Path(folder), today=today)
     problems = []
     for problem in result.problems:
         page, _, message = problem.partition(": ")
