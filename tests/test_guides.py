@@ -60,12 +60,6 @@ def warnings_in(folder: Path, today: dt.date | None = None) -> list[str]:
     return [f"{p.file}: {p.field}: {p.message}" for p in problems if p.level == "warning"]
 
 
-def test_real_guides_are_valid() -> None:
-    count, problems = check_guides(PROJECT_ROOT / "guides", TEMPLATES)
-    assert [p for p in problems if p.level != "warning"] == []
-    assert count >= 45
-
-
 def test_valid_sample_has_no_problems(tmp_path: Path) -> None:
     write(tmp_path, valid_guide())
     assert problems_in(tmp_path) == []
@@ -151,6 +145,7 @@ def test_cli_guides_check_passes_on_real_guides() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     last = result.stdout.splitlines()[-1]
     assert last.startswith("OK:"), result.stdout
+    assert int(last.split()[1]) >= 45, last  # "OK: 53 guides valid"
     # Anything printed before the verdict is a warning for editors, never a failure.
     assert all(": warning: " in line for line in result.stdout.splitlines()[:-1])
 

@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +78,7 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     dev_arm: tuple[str, ...] = ()  # fragments the `./dev` script's arm for it must hold
     process: bool = False  # run as a separate process (see the module's docstring)
+    check: Callable[[Path], None] | None = None  # more checks on what it wrote in tmp_path
     why: str = ""
 
 
@@ -301,6 +303,7 @@ COMMANDS: dict[str, Case] = {
         (BOT, "qr", "--all", "--unit", "01", "--out", "{tmp}/posters.pdf"),
         env=ON_USERNAME,
         files=("posters.pdf",),
+        check=lambda tmp: _one_page_per_guide(tmp / "posters.pdf"),
         why="'one page per guide (needs BOT_USERNAME)'",
     ),
     "run --webhook": Case(
@@ -406,6 +409,12 @@ COMMANDS: dict[str, Case] = {
         (PY, "{root}/bench/peak_bench.py", "--help"), expect=("usage: peak_bench.py", "--members")
     ),
 }
+
+
+def _one_page_per_guide(pdf: Path) -> None:
+    pages = len(re.findall(rb"/Type /Page[\s/>]", pdf.read_bytes()))
+    guides = len(list((ROOT / "guides").glob("*.yaml"))) - 1  # all but the glossary
+    assert pages == guides, f"{pages} pages for {guides} guides"
 
 
 # ---- reading the README ---------------------------------------------------------------------
@@ -528,6 +537,26 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _what_runs(case: Case) -> tuple[object, ...]:
+    return (
+        case.argv,
+        case.stdin,
+        case.demo_db,
+        sorted(case.env.items()),
+        case.code,
+        case.expect,
+        case.files,
+        case.process,
+        case.check,
+    )
+
+
+# Where the README names one command twice (`./dev guides check` and `outreach-bot guides
+# check`), it is run once, under the first name; the other checks only its `./dev` arm.
+FIRST_NAME = {}
+for _text, _case in COMMANDS.items():
+    FIRST_NAME.setdefault(repr(_what_runs(_case)), _text)
+
 CASES = [pytest.param(text, case, id=text.replace("…", "...")) for text, case in COMMANDS.items()]
 
 
@@ -545,7 +574,7 @@ def test_readme_command(
         arm = arms.get(name, arms["*"])
         for fragment in case.dev_arm or ("exec .venv/bin/outreach-bot",):
             assert fragment in arm, f"./dev {name} does not run {fragment!r}: {arm!r}"
-    if not case.argv:
+    if not case.argv or FIRST_NAME[repr(_what_runs(case))] != text:
         return
     assert OUTREACH_BOT.exists(), f"no console script at {OUTREACH_BOT}: install the project"
     done = run(case, workdir, workdir / "data" / "outreach.db")
@@ -561,6 +590,8 @@ def test_readme_command(
         magic = MAGIC[path.suffix]
         with path.open("rb") as f:
             assert f.read(len(magic)) == magic, f"{name} is not a {path.suffix} file"
+    if case.check:
+        case.check(workdir)
 
 
 def test_a_poster_without_bot_username_says_what_is_missing(tmp_path: Path) -> None:

@@ -93,17 +93,6 @@ def test_posters(tmp_path: Path, demo_db: str) -> None:
     assert no_name.returncode == 1 and "BOT_USERNAME" in no_name.stderr
 
 
-def test_a_poster_sheet_of_every_guide(tmp_path: Path, demo_db: str) -> None:
-    env = {"DB_PATH": demo_db, "BOT_USERNAME": "outreach_bot"}
-    sheet = tmp_path / "all.pdf"
-    assert (
-        run_bot_command("qr", "--all", "--unit", "01", "--out", str(sheet), **env).returncode == 0
-    )
-    assert (
-        sheet.read_bytes().count(b"/Type /Page\n") + sheet.read_bytes().count(b"/Type /Page ") >= 1
-    )
-
-
 def test_demo_data_adds_to_demo_and_refuses_real_data(tmp_path: Path, demo_db: str) -> None:
     path = tmp_path / "twice.db"
     for _ in range(2):
