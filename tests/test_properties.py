@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
@@ -80,9 +80,16 @@ def test_every_button_the_bot_makes_round_trips(
 
 @FAST
 @given(st.text(max_size=100))
+@example("cf_")  # cut-off links
+@example("ci_")
+@example("_01")
 def test_any_deep_link_payload_is_understood_or_politely_ignored(payload: str) -> None:
     link = deep_links.parse(payload)
-    assert isinstance(link, deep_links.GuideLink | deep_links.JoinLink | deep_links.MenuLink)
+    assert isinstance(link, deep_links.Link)  # type: ignore[arg-type]
+    if isinstance(link, deep_links.CheckInLink | deep_links.AttendLink | deep_links.ConfirmLink):
+        assert link.token and payload.endswith(link.token)
+    if isinstance(link, deep_links.GuideLink):
+        assert link.guide_id
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -63,6 +63,13 @@ class MenuLink:
 Link = GuideLink | JoinLink | CheckInLink | AttendLink | ConfirmLink | MenuLink
 
 
+_TOKEN_LINKS: dict[str, type[CheckInLink | AttendLink | ConfirmLink]] = {
+    CHECK_IN_PREFIX: CheckInLink,
+    ATTEND_PREFIX: AttendLink,
+    CONFIRM_PREFIX: ConfirmLink,
+}
+
+
 def parse(payload: str) -> Link:
     if not payload or payload == MENU_PAYLOAD:
         return MenuLink()
@@ -71,14 +78,13 @@ def parse(payload: str) -> Link:
     if payload.startswith(JOIN_PREFIX):
         code = payload.removeprefix(JOIN_PREFIX)
         return JoinLink(code) if _INVITE_CODE.match(code) else MenuLink(unknown=True)
-    if payload.startswith(CHECK_IN_PREFIX):
-        return CheckInLink(payload.removeprefix(CHECK_IN_PREFIX))
-    if payload.startswith(ATTEND_PREFIX):
-        return AttendLink(payload.removeprefix(ATTEND_PREFIX))
-    if payload.startswith(CONFIRM_PREFIX):
-        return ConfirmLink(payload.removeprefix(CONFIRM_PREFIX))
+    for prefix, kind in _TOKEN_LINKS.items():
+        if payload.startswith(prefix):
+            token = payload.removeprefix(prefix)
+            # "cf_" alone is a cut-off link, not a token to look up.
+            return kind(token) if token else MenuLink(unknown=True)
     guide_id, _, unit_code = payload.partition("_")
-    if unit_code and not UNIT_CODE.match(unit_code):
+    if not guide_id or (unit_code and not UNIT_CODE.match(unit_code)):
         return MenuLink(unknown=True)
     return GuideLink(guide_id.lower(), unit_code)
 
