@@ -60,6 +60,23 @@ def run_script(
     return run_in_process(call, [sys.executable, str(script), *args], cwd, stdin, _CLEARED, env)
 
 
+def run_module(
+    module: str, *args: str, cwd: Path = PROJECT_ROOT, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m module *args`, in this process (its `__main__`, with its own sys.argv)."""
+
+    def call() -> int:
+        saved = sys.argv
+        sys.argv = [module, *args]
+        try:
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+        finally:
+            sys.argv = saved
+        return 0
+
+    return run_in_process(call, [sys.executable, "-m", module, *args], cwd, stdin, _CLEARED, env)
+
+
 def run_bot_process(
     *args: str, cwd: Path = PROJECT_ROOT, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:

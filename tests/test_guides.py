@@ -140,16 +140,6 @@ def test_related_guides_resolve(tmp_path: Path) -> None:
     assert problems == [] and len(library) == 2
 
 
-def test_cli_guides_check_passes_on_real_guides() -> None:
-    result = run_bot_command("guides", "check")
-    assert result.returncode == 0, result.stdout + result.stderr
-    last = result.stdout.splitlines()[-1]
-    assert last.startswith("OK:"), result.stdout
-    assert int(last.split()[1]) >= 45, last  # "OK: 53 guides valid"
-    # Anything printed before the verdict is a warning for editors, never a failure.
-    assert all(": warning: " in line for line in result.stdout.splitlines()[:-1])
-
-
 def test_cli_guides_check_fails_naming_file_and_field(tmp_path: Path) -> None:
     write(tmp_path, valid_guide(titel="typo"), name="sample-guide")
     result = run_bot_command("guides", "check", GUIDES_DIR=str(tmp_path))
