@@ -6,19 +6,21 @@ import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from telegram import Update
 
-from bot.app import build_application
-from bot.config import PROJECT_ROOT, Settings
-from bot.standin import SimUser, StandinBotApi
-from bot.telegram.context import BotApplication
+# Imported where used, not here: pytest-xdist's controller loads this file too, and it runs
+# no test; the bot's imports (a second and a half) would only delay the workers' start.
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.standin import SimUser, StandinBotApi
+    from bot.telegram.context import BotApplication
 
 # Opt in to python-telegram-bot's coming timedelta API, so its deprecation notice stays quiet.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-SPEC_PATH = PROJECT_ROOT.parent / "shared" / "telegram" / "botapi-spec.json"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "botapi-spec.json"
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +31,8 @@ def botapi_spec() -> dict:
 
 
 def make_settings(tmp_path: Path, base_url: str, **overrides: object) -> Settings:
+    from bot.config import Settings
+
     values: dict[str, object] = {
         "bot_api_base_url": base_url,
         "db_path": tmp_path / "data" / "bot.db",
@@ -40,6 +44,8 @@ def make_settings(tmp_path: Path, base_url: str, **overrides: object) -> Setting
 
 @pytest.fixture
 async def api() -> AsyncIterator[StandinBotApi]:
+    from bot.standin import StandinBotApi
+
     server = StandinBotApi()
     await server.start()
     server.expected_errors = 0  # type: ignore[attr-defined]
@@ -63,6 +69,10 @@ class RunningBot:
 
 async def start_bot(settings: Settings, api: StandinBotApi) -> RunningBot:
     """What run_polling does before polling: initialize, then post_init."""
+    from telegram import Update
+
+    from bot.app import build_application
+
     app = build_application(settings, token=api.token)
     await app.initialize()
     assert app.post_init is not None
@@ -84,6 +94,8 @@ async def bot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
 
 @pytest.fixture
 def user(api: StandinBotApi, bot: RunningBot) -> SimUser:
+    from bot.standin import SimUser
+
     return SimUser(api, first_name="Lan")
 
 
@@ -99,6 +111,7 @@ async def obot(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
 
 @pytest.fixture
 def admin(api: StandinBotApi, obot: RunningBot) -> SimUser:
+    from bot.standin import SimUser
     from tests.outreach_helpers import ADMIN_ID
 
     return SimUser(api, user_id=ADMIN_ID, first_name="Admin")

@@ -7,6 +7,7 @@ macros for button labels, toasts and command descriptions, which Telegram shows 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -34,22 +35,32 @@ def _number(value: int) -> str:
 LABEL_CACHE_SIZE = 50_000
 
 
+@functools.cache
+def _environment(templates_dir: str) -> Environment:
+    """One Jinja environment per templates folder in a process, so every Texts over it (the
+    bot's, the guide check's, the site's; a test suite's hundreds of bots) shares the
+    templates compiled so far. Jinja still checks each template against its file when it
+    is used, so an edited template is picked up."""
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=lambda name: name is None or name.endswith(".html.j2"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        # Compiled templates are kept in the temp folder (checked against the source):
+        # compiling the label macros was a third of every start-up.
+        bytecode_cache=FileSystemBytecodeCache(),
+    )
+    env.filters["labels"] = _labels_filter
+    env.filters["number"] = _number
+    env.filters["day"] = _day
+    return env
+
+
 class Texts:
     def __init__(self, templates_dir: Path) -> None:
-        self.env = Environment(
-            loader=FileSystemLoader(str(templates_dir)),
-            autoescape=lambda name: name is None or name.endswith(".html.j2"),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=False,
-            # Compiled templates are kept in the temp folder (checked against the source):
-            # compiling the label macros was a third of every start-up.
-            bytecode_cache=FileSystemBytecodeCache(),
-        )
-        self.env.filters["labels"] = _labels_filter
-        self.env.filters["number"] = _number
-        self.env.filters["day"] = _day
+        self.env = _environment(str(Path(templates_dir).resolve()))
         # A label depends only on its arguments: the assist form alone shows two dozen, and
         # calling their macros was most of the time it took to build it.
         self._label_cache: dict[tuple[str, str, tuple[Any, ...]], str] = {}
