@@ -27,7 +27,7 @@ from tests.test_run_polling import start_run
 
 SECRET = "kill-test-secret-key-0123456789"
 VOLUNTEERS = 6
-KILLS = 4
+KILLS = 3
 
 
 async def seed_volunteers(db_path: Path, ids: list[int]) -> None:

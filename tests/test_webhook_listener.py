@@ -314,16 +314,25 @@ async def test_a_trickling_client_is_closed_at_the_head_deadline(quick: HttpServ
 # ---- the web site on the same listener, with its anonymous «✅ Tôi đã làm xong» counter ----
 
 
-@pytest.fixture
-async def site_listener(api: StandinBotApi, tmp_path: Path) -> AsyncIterator[Listener]:
+@pytest.fixture(scope="module")
+def counter_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built with its counter, once for the module: the tests only read it."""
     from bot.config import PROJECT_ROOT
     from bot.guides.loader import load_guides
     from bot.site.build import build_site
     from bot.texts.templates import Texts
 
     library, _ = load_guides(PROJECT_ROOT / "guides")
-    build_site(library, Texts(PROJECT_ROOT / "templates"), tmp_path / "site", counter=True)
-    async with serving(api, tmp_path, site_dir=tmp_path / "site") as (app, settings):
+    folder = tmp_path_factory.mktemp("counter-site") / "site"
+    build_site(library, Texts(PROJECT_ROOT / "templates"), folder, counter=True)
+    return folder
+
+
+@pytest.fixture
+async def site_listener(
+    api: StandinBotApi, tmp_path: Path, counter_site: Path
+) -> AsyncIterator[Listener]:
+    async with serving(api, tmp_path, site_dir=counter_site) as (app, settings):
         listener = Listener(api, settings.webhook_port)
         listener.app = app  # type: ignore[attr-defined]
         yield listener
