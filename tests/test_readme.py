@@ -15,8 +15,8 @@ and run in parallel under pytest-xdist.
 
 The commands run in this process, through the console script's own `main(argv)` (the bench
 scripts as `__main__`), since a new interpreter per command would cost a second of imports each.
-The first command a person types, `./dev start`, runs as a real process, which also checks
-the console script itself (tests/test_run_polling.py starts `python -m bot run` as one).
+`outreach-bot guides list` runs as a real process, which checks the installed console script
+itself (tests/test_run_polling.py starts `python -m bot run` as one).
 """
 
 from __future__ import annotations
@@ -111,7 +111,6 @@ COMMANDS: dict[str, Case] = {
         (BOT, "start"),
         stdin="q\n",
         expect=("BOT_TOKEN is not set: starting the offline console preview", "[1] "),
-        process=True,
         why="no BOT_TOKEN: the console opens; `q` quits",
     ),
     "./dev test": Case(
@@ -139,7 +138,9 @@ COMMANDS: dict[str, Case] = {
         why="on demo data as a resident: /start, press 1 (a topic) lists its guides",
     ),
     "outreach-bot guides check": GUIDES_CHECK,
-    "outreach-bot guides list": Case((BOT, "guides", "list"), expect=(f"{GUIDE}\tvneid\t",)),
+    "outreach-bot guides list": Case(
+        (BOT, "guides", "list"), expect=(f"{GUIDE}\tvneid\t",), process=True
+    ),
     "outreach-bot guides funnel [--guide ID] [--from D --to D]": Case(
         (BOT, "guides", "funnel", "--guide", "vneid-level2-activate"),
         demo_db=True,
