@@ -26,7 +26,7 @@ from bot.storage.members import MemberRepository
 from tests.test_run_polling import start_run
 
 SECRET = "kill-test-secret-key-0123456789"
-VOLUNTEERS = 6
+VOLUNTEERS = 4
 KILLS = 3
 
 

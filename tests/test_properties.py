@@ -29,7 +29,7 @@ from bot.telegram.callback_data import (
 
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 INDEX = SearchIndex(list(LIBRARY))
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Mostly noise, and some data shaped like the bot's own (a version, an action or tap kind, then
 # fields that are valid ids, numbers, versions and unit codes), which is what decodes.
 CALLBACKISH = st.one_of(
