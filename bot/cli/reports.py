@@ -23,6 +23,7 @@ from bot.reach.services.guide_stats import GuideStats
 from bot.reports import exports
 from bot.reports import service as reporting
 from bot.reports.json_report import report_json
+from bot.reports.service import CHART_KINDS
 from bot.reports.text import report_text, summary_text
 from bot.site.build import guide_url
 from bot.storage.campaigns import CampaignRepository
@@ -183,9 +184,6 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-CHART_KINDS = ("time", "service", "units")
-
-
 async def chart(settings: Settings, args: argparse.Namespace) -> int:
     if not args.out:
         raise CliError("--out FILE.png is needed")
@@ -194,12 +192,14 @@ async def chart(settings: Settings, args: argparse.Namespace) -> int:
     db = await open_database(settings.db_path)
     try:
         scope = await _scope(db, args.unit)
+        kinds = CHART_KINDS if args.kind == "all" else (args.kind,)
         pngs = await reporting.chart_pngs(
-            db, texts, settings.default_language, scope, period_of(args)
+            db, texts, settings.default_language, scope, period_of(args), kinds
         )
     finally:
         await db.close()
-    wanted = dict(zip(CHART_KINDS, pngs, strict=False))
+    # In CHART_KINDS order; only the units chart can be missing, and it comes last.
+    wanted = dict(zip(kinds, pngs, strict=False))
     out.parent.mkdir(parents=True, exist_ok=True)
     if args.kind != "all":
         if args.kind not in wanted:

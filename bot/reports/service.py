@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import tempfile
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -147,11 +148,21 @@ def _file_stem(scope: Unit | None, period: Period) -> str:
     return f"bao-cao-{where}-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
 
 
+CHART_KINDS = ("time", "service", "units")
+
+
 async def chart_pngs(
-    db: Database, texts: Texts, lang: str, scope: Unit | None, period: Period
+    db: Database,
+    texts: Texts,
+    lang: str,
+    scope: Unit | None,
+    period: Period,
+    kinds: Collection[str] = CHART_KINDS,
 ) -> list[tuple[str, bytes]]:
-    """Three charts: assists over time (per day, or per week for long periods), by service,
-    and by child unit. Each is (a file name, PNG bytes)."""
+    """Up to three charts, of `kinds` in CHART_KINDS order: assists over time (per day, or
+    per week for long periods), by service, and by child unit (none when the scope has no
+    child units). Each is (a file name, PNG bytes). Only those asked for are drawn: a chart
+    takes about half a second."""
     repo = ReportRepository(db)
     period = await from_first_record(db, scope, period)
     report = await repo.report(scope, period)
@@ -172,36 +183,19 @@ async def chart_pngs(
     def draw() -> list[tuple[str, bytes]]:
         from bot.reports import charts  # matplotlib takes a second and 30 MB: only when charting
 
-        pngs = [
-            (
-                "theo-thoi-gian.png",
-                charts.time_chart(
-                    label(lang, "chart_title", "time", scope_name, period_text),
-                    assists_axis,
-                    points,
-                    label(lang, "chart_axis", "week" if weekly else "day"),
-                ),
-            ),
-            (
-                "theo-dich-vu.png",
-                charts.bar_chart(
-                    label(lang, "chart_title", "service", scope_name, period_text),
-                    assists_axis,
-                    services,
-                ),
-            ),
-        ]
-        if units:
+        pngs = []
+        if "time" in kinds:
+            title = label(lang, "chart_title", "time", scope_name, period_text)
+            x_axis = label(lang, "chart_axis", "week" if weekly else "day")
             pngs.append(
-                (
-                    "theo-don-vi.png",
-                    charts.bar_chart(
-                        label(lang, "chart_title", "units", scope_name, period_text),
-                        assists_axis,
-                        units,
-                    ),
-                )
+                ("theo-thoi-gian.png", charts.time_chart(title, assists_axis, points, x_axis))
             )
+        if "service" in kinds:
+            title = label(lang, "chart_title", "service", scope_name, period_text)
+            pngs.append(("theo-dich-vu.png", charts.bar_chart(title, assists_axis, services)))
+        if "units" in kinds and units:
+            title = label(lang, "chart_title", "units", scope_name, period_text)
+            pngs.append(("theo-don-vi.png", charts.bar_chart(title, assists_axis, units)))
         return pngs
 
     return await asyncio.to_thread(draw)
