@@ -35,6 +35,7 @@ def test_report_formats(tmp_path: Path, demo_db: str) -> None:
     text = run_bot_command("report", "--unit", "01", "--from", "2020-01-01", DB_PATH=demo_db)
     assert text.returncode == 0 and "Báo cáo tiếp cận – Hà Nội" in text.stdout
     assert "<b>" not in text.stdout
+    assert "\nSo với " in text.stdout  # the comparison starts its own line
     table = run_bot_command("report", "--format", "csv", DB_PATH=demo_db)
     rows = list(csv.reader(io.StringIO(table.stdout)))
     assert rows[0] == ["Mục", "Giá trị"] and rows[2][0] == "Lượt hỗ trợ"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 
 import pytest
 from jinja2 import UndefinedError
@@ -408,6 +410,27 @@ def test_every_template_renders_valid_telegram_html(language: str, name: str) ->
     for context in SAMPLE_CONTEXT[name]:
         text = TEXTS.render(language, name, **context)
         assert check_message_text(text) is None, (name, text)
+
+
+# A line of text that ends with an inline `{% endif %}` or `{% endfor %}` loses its newline to
+# trim_blocks; where more text follows (the next line, or the next round of a loop), that text
+# runs on into this line, unless the tag ends with `+%}`. (Before a blank line it only takes
+# the blank line, which the screens are written for.)
+_ENDS_INLINE = re.compile(r"^(?!\s*\{%).*\{%-?\s*end(?:if|for)\s*%\}$")
+_BRANCH = re.compile(r"^\s*\{%-?\s*(?:else|elif|endif)\b")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_line_runs_on_into_the_next(language: str) -> None:
+    """Such lines joined the units of /units into one line, a closed activity's note onto
+    its place, and a report's comparison onto the self-serve count."""
+    found = []
+    for path in sorted((PROJECT_ROOT / "templates" / language).glob("*.html.j2")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, (line, after) in enumerate(itertools.pairwise(lines), start=1):
+            if _ENDS_INLINE.match(line) and after.strip() and not _BRANCH.match(after):
+                found.append(f"{path.name}:{number}: …{line.strip()[-40:]}")
+    assert found == [], "end the tag with +%} to keep the newline: " + "; ".join(found)
 
 
 def test_user_text_is_escaped() -> None:
