@@ -4,7 +4,7 @@ folder and stdin, and what it prints and exits with.
 `run_bot_command` runs the command in this process, through the same `main(argv)` the console
 script calls: a fresh interpreter costs about a second of imports, and the suite runs some
 hundred commands. What only a separate process shows (the console script itself, `python -m
-bot`, signals) is checked with `run_bot_process`, in the tests that are about it.
+bot run`, signals, kill -9) is checked with real processes, in the tests that are about it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from bot.config import PROJECT_ROOT
 
 # Settings a developer may have exported that would change what the command does.
 _CLEARED = ("BOT_TOKEN", "ADMIN_IDS", "GUIDES_DIR", "DB_PATH")
-TIMEOUT = 60  # seconds, for a separate process
 
 
 def run_bot_command(
@@ -46,51 +45,34 @@ def run_bot_command(
 def run_script(
     script: Path, *args: str, cwd: Path = PROJECT_ROOT, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """`python script *args`, in this process (as `__main__`, with its own sys.argv)."""
-
-    def call() -> int:
-        saved = sys.argv
-        sys.argv = [str(script), *args]
-        try:
-            runpy.run_path(str(script), run_name="__main__")
-        finally:
-            sys.argv = saved
-        return 0
-
-    return run_in_process(call, [sys.executable, str(script), *args], cwd, stdin, _CLEARED, env)
+    """`python script *args`, in this process (as `__main__`)."""
+    run = _as_main(lambda: runpy.run_path(str(script), run_name="__main__"), str(script), args)
+    return run_in_process(run, [sys.executable, str(script), *args], cwd, stdin, _CLEARED, env)
 
 
 def run_module(
     module: str, *args: str, cwd: Path = PROJECT_ROOT, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m module *args`, in this process (its `__main__`, with its own sys.argv)."""
+    """`python -m module *args`, in this process (its `__main__`)."""
+    run = _as_main(
+        lambda: runpy.run_module(module, run_name="__main__", alter_sys=True), module, args
+    )
+    return run_in_process(run, [sys.executable, "-m", module, *args], cwd, stdin, _CLEARED, env)
+
+
+def _as_main(run: Callable[[], object], name: str, args: tuple[str, ...]) -> Callable[[], int]:
+    """`run` with sys.argv as that program would see it (a script exits by SystemExit)."""
 
     def call() -> int:
         saved = sys.argv
-        sys.argv = [module, *args]
+        sys.argv = [name, *args]
         try:
-            runpy.run_module(module, run_name="__main__", alter_sys=True)
+            run()
         finally:
             sys.argv = saved
         return 0
 
-    return run_in_process(call, [sys.executable, "-m", module, *args], cwd, stdin, _CLEARED, env)
-
-
-def run_bot_process(
-    *args: str, cwd: Path = PROJECT_ROOT, stdin: str | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
-    """`python -m bot *args` as a separate process."""
-    base = {k: v for k, v in os.environ.items() if k not in _CLEARED}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env={**base, **env},
-        cwd=cwd,
-        timeout=TIMEOUT,
-    )
+    return call
 
 
 def run_in_process(
