@@ -22,7 +22,6 @@ Button = InlineKeyboardButton
 
 
 SCREEN_CACHE_SIZE = 20_000
-BUTTON_CACHE_SIZE = 20_000
 RESIDENT = "resident"  # see Actor.role: resident, volunteer or staff
 NEW_FORM = "new"  # the ref of buttons that open a new assist form (or one's tallies)
 
@@ -55,30 +54,9 @@ class Views:
         self.texts = texts
         self.library = library
         self._screens: dict[tuple[object, ...], View] = {}
-        # (label, kind, value) -> the button. Screens repeat buttons (the menu, share, «back
-        # to step N» on each of a step's screens), and making an InlineKeyboardButton costs
-        # more than the rest of a keyboard: `guides check`, which builds every screen, asked
-        # for 16,300 buttons of which 6,800 differ. A button is frozen: screens can share one.
-        self._buttons: dict[tuple[str, str, str], Button] = {}
-        # A term's screen is its explanation, the same under every step that uses it, and
-        # the step's way back, the same for each of the step's terms: each is made once
-        # (`guides check` builds 2,258 term screens from 208 texts and 738 keyboards).
-        self._term_texts: dict[tuple[str, str, str, str], str] = {}
-        self._term_keyboards: dict[tuple[object, ...], InlineKeyboardMarkup] = {}
 
     def _nav(self, lang: str, label: str, nav: Nav, *args: object) -> Button:
-        return self._button(self.texts.label(lang, label, *args), "callback_data", encode(nav))
-
-    def _button(self, text: str, kind: str, value: str) -> Button:
-        """The button labelled `text` whose `kind` (callback_data, switch_inline_query) is
-        `value`."""
-        key = (text, kind, value)
-        button = self._buttons.get(key)
-        if button is None:
-            if len(self._buttons) >= BUTTON_CACHE_SIZE:
-                self._buttons.clear()  # bounded; a button is cheap to make again
-            button = self._buttons[key] = Button(text, **{kind: value})
-        return button
+        return Button(self.texts.label(lang, label, *args), callback_data=encode(nav))
 
     def menu_only(self, lang: str) -> InlineKeyboardMarkup:
         """The way on from a screen that has no other buttons."""
@@ -106,7 +84,7 @@ class Views:
 
     def _share_button(self, lang: str, guide: Guide) -> Button:
         # Opens the chat picker with "@bot <guide-id>", so the chosen chat gets this guide's card.
-        return self._button(self.texts.label(lang, "btn_share"), "switch_inline_query", guide.id)
+        return Button(self.texts.label(lang, "btn_share"), switch_inline_query=guide.id)
 
     def _guide_button(
         self, lang: str, guide: Guide, label: str = "btn_guide", *, from_search: bool = False
@@ -304,32 +282,20 @@ class Views:
         guide, number = screen.guide, screen.step
         assert guide is not None
         term = step_terms(self.library, guide, number)[screen.term - 1]
-        explanation = term.localized_explanation(lang)
-        source = str(term.source) if term.source else ""
-        text_key = (lang, term.term, explanation, source)
-        text = self._term_texts.get(text_key)
-        if text is None:
-            if len(self._term_texts) >= SCREEN_CACHE_SIZE:
-                self._term_texts.clear()  # bounded; a text is cheap to render again
-            text = self._term_texts[text_key] = self.texts.render(
-                lang, "term", term=term.term, explanation=explanation, source=source
-            )
-        # Every term of a step has the same two buttons, back to the step and to its terms.
-        way_back = (lang, guide.id, guide.version, number, screen.unit, screen.from_search)
-        markup = self._term_keyboards.get(way_back)
-        if markup is None:
-            if len(self._term_keyboards) >= SCREEN_CACHE_SIZE:
-                self._term_keyboards.clear()  # bounded, as above
-            back = _within(screen, Action.STEP, number)
-            terms = _within(screen, Action.TERMS, number)
-            rows = [
-                [
-                    self._nav(lang, "btn_back_to_step", back, number),
-                    self._nav(lang, "btn_other_terms", terms),
-                ]
+        rows = [
+            [
+                self._nav(lang, "btn_back_to_step", _within(screen, Action.STEP, number), number),
+                self._nav(lang, "btn_other_terms", _within(screen, Action.TERMS, number)),
             ]
-            markup = self._term_keyboards[way_back] = InlineKeyboardMarkup(rows)
-        return View(text, markup)
+        ]
+        text = self.texts.render(
+            lang,
+            "term",
+            term=term.term,
+            explanation=term.localized_explanation(lang),
+            source=str(term.source) if term.source else "",
+        )
+        return View(text, InlineKeyboardMarkup(rows))
 
     def _stuck(self, lang: str, screen: Screen) -> View:
         guide, number = screen.guide, screen.step
