@@ -565,11 +565,11 @@ def _what_runs(case: Case) -> tuple[object, ...]:
     )
 
 
-# Where the README names one command twice (`./dev guides check` and `outreach-bot guides
-# check`), it is run once, under the first name; the other checks only its `./dev` arm.
-FIRST_NAME = {}
-for _text, _case in COMMANDS.items():
-    FIRST_NAME.setdefault(repr(_what_runs(_case)), _text)
+def _first_name(case: Case) -> str:
+    """Where the README names one command twice (`./dev guides check` and `outreach-bot
+    guides check`), it is run once, under the first name; the other checks its `./dev` arm."""
+    return next(text for text, other in COMMANDS.items() if _what_runs(other) == _what_runs(case))
+
 
 CASES = [pytest.param(text, case, id=text.replace("…", "...")) for text, case in COMMANDS.items()]
 
@@ -588,7 +588,7 @@ def test_readme_command(
         arm = arms.get(name, arms["*"])
         for fragment in case.dev_arm or ("exec .venv/bin/outreach-bot",):
             assert fragment in arm, f"./dev {name} does not run {fragment!r}: {arm!r}"
-    if not case.argv or FIRST_NAME[repr(_what_runs(case))] != text:
+    if not case.argv or _first_name(case) != text:
         return
     assert OUTREACH_BOT.exists(), f"no console script at {OUTREACH_BOT}: install the project"
     done = run(case, workdir, workdir / "data" / "outreach.db")
