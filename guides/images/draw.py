@@ -322,49 +322,38 @@ def note(
 
 @picture("nfc-reader-zone", "Áp thẻ căn cước vào đâu?")
 def nfc_reader_zone(ax: Axes) -> None:
-    say(
-        ax,
-        SIZE / 2,
-        670,
-        "Mặt lưng điện thoại. Vùng tô vàng là nơi\nthường có bộ phận đọc chip (NFC).",
-        21,
-    )
-    # Android: the reader usually sits in the upper middle of the back, near the cameras.
-    phone_back(ax, 70, 235, 230, 390, "android")
-    ax.add_patch(Ellipse((190, 410), 180, 120, fc=YELLOW, ec=RED, lw=3, ls="--", alpha=0.9))
-    say(ax, 190, 410, "đọc chip", 19, weight="bold")
-    say(ax, 200, 195, "Phần lớn máy Android:", 19, weight="bold")
-    say(ax, 200, 162, "phần trên, gần camera", 19)
-    # iPhone: near the camera, at the top of the back.
-    phone_back(ax, 500, 235, 230, 390, "iphone")
+    # Shown about 310 px wide on a phone: few words, large type; the caption in the guides
+    # carries the rest. On both phones the zone is in the upper part of the back, next to
+    # the cameras, as the captions say ("vùng tô vàng gần camera").
+    phone_back(ax, 40, 250, 220, 420, "android")
+    ax.add_patch(Ellipse((190, 590), 128, 146, fc=YELLOW, ec=RED, lw=4, ls="--", alpha=0.9))
+    say(ax, 190, 590, "đọc\nchip", 24, weight="bold")
+    fit(ax, say(ax, 150, 208, "Android", 30, weight="bold"), 290)
+    fit(ax, say(ax, 150, 165, "gần camera", 26), 290)
+    # iPhone 7, SE 2020 and later: near the camera, at the top of the back.
+    phone_back(ax, 540, 250, 220, 420, "iphone")
     ax.add_patch(
         FancyBboxPatch(
-            (510, 505),
-            210,
-            112,
+            (550, 530),
+            200,
+            130,
             boxstyle="round,pad=0,rounding_size=26",
             fc=YELLOW,
             ec=RED,
-            lw=3,
+            lw=4,
             ls="--",
             alpha=0.6,
         )
     )
-    say(ax, 670, 560, "đọc\nchip", 19, weight="bold")
-    say(ax, 600, 195, "iPhone 7, SE 2020 trở đi:", 19, weight="bold")
-    say(ax, 600, 162, "đầu máy, gần camera", 19)
+    say(ax, 706, 596, "đọc\nchip", 22, weight="bold")
+    fit(ax, say(ax, 650, 208, "iPhone 7 trở đi", 30, weight="bold"), 290)
+    fit(ax, say(ax, 650, 165, "gần camera", 26), 290)
     # the card, and arrows to both zones
-    chip_card(ax, 305, 290, w=190, h=120)
-    say(ax, 400, 265, "thẻ gắn chip", 18, weight="bold")
-    arrow(ax, (320, 415), (282, 418), color=RED)
-    arrow(ax, (470, 415), (548, 500), color=RED, curve=0.25)
-    note(
-        ax,
-        22,
-        "Tháo ốp lưng. Áp thẻ phẳng vào vùng vàng.\nGiữ yên đến khi máy báo đọc xong.",
-        21,
-        height=100,
-    )
+    chip_card(ax, 305, 330, w=190, h=120)
+    fit(ax, say(ax, 400, 298, "thẻ gắn chip", 24, weight="bold"), 260)
+    arrow(ax, (320, 460), (232, 518), color=RED, curve=-0.3)
+    arrow(ax, (480, 460), (590, 524), color=RED, curve=0.3)
+    note(ax, 18, "Tháo ốp lưng. Áp thẻ phẳng\nvào vùng vàng, giữ yên.", 27, height=118)
 
 
 @picture("sim-owner-1414", "Số điện thoại có đứng tên bạn?")
