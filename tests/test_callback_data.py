@@ -14,6 +14,10 @@ from bot.telegram.callback_data import (
 )
 
 LONGEST_ID = "a" * 40
+# A guide id is at most 37 characters (bot/guides/models.py): the done button, which also
+# carries an 8-character tag, must still fit with the longest unit and the search mark.
+LONGEST_GUIDE = "a" * 37
+TAG = "Ab-_09xZ"
 
 
 @pytest.mark.parametrize(
@@ -24,7 +28,7 @@ LONGEST_ID = "a" * 40
         Nav(Action.INTRO, guide_id=LONGEST_ID),
         Nav(Action.STEP, LONGEST_ID, 30, "abc123"),
         Nav(Action.HELP, LONGEST_ID, 1, "abc123"),
-        Nav(Action.DONE, LONGEST_ID, version="abc123"),
+        Nav(Action.DONE, LONGEST_GUIDE, version="abc123", tag=TAG),
         Nav(Action.LANGUAGE, language="en"),
     ],
 )
@@ -66,10 +70,11 @@ def test_unit_rides_along_a_guide_within_64_bytes() -> None:
     longest = "a" * 40
     for nav in (
         Nav(Action.STEP, longest, 999, "abcdef", unit=36**4 - 1),
-        Nav(Action.DONE, longest, version="abcdef", unit=12345),
+        Nav(Action.DONE, LONGEST_GUIDE, version="abcdef", unit=36**4 - 1, tag=TAG),
+        Nav(Action.DONE, LONGEST_GUIDE, 0, "abcdef", unit=36**4 - 1, from_search=True, tag=TAG),
         Nav(Action.INTRO, guide_id=longest, unit=1),
         Nav(Action.STEP, longest, 999, "abcdef", unit=36**4 - 1, from_search=True),
-        Nav(Action.SOURCES, longest, version="abcdef", from_search=True),
+        Nav(Action.SOURCES, LONGEST_GUIDE, 0, "abcdef", unit=36**4 - 1, from_search=True, tag=TAG),
         Nav(Action.INTRO, guide_id=longest, unit=7, from_search=True),
     ):
         data = encode(nav)

@@ -73,7 +73,9 @@ class Source(_Strict):
 
 
 class Guide(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", max_length=40)
+    # 37 at most: the «✅ Xong» button carries the id, version, a tag and the credited unit
+    # in Telegram's 64 bytes (bot/telegram/callback_data.py).
+    id: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", max_length=37)
     topic: Topic
     title: str = Field(min_length=3, max_length=100)
     title_en: str | None = Field(default=None, max_length=100)

@@ -47,6 +47,9 @@ class Nav:
     # The guide was opened from search results: its Back leads there, not to its topic.
     from_search: bool = False
     term: int = 0  # which of a step's glossary terms (1-based), for Action.TERM
+    # DONE and SOURCES: the tag the outreach log made for this person when the bot showed
+    # the guide's last step; opaque here (see bot/reach/domain/done_tag.py).
+    tag: str = ""
 
 
 class ScreenKind(StrEnum):
@@ -85,6 +88,9 @@ class Screen:
     unit: int = 0  # the unit credited for self-serve reach (internal id), 0 when none
     from_search: bool = False  # opened from search results (see `Nav.from_search`)
     term: int = 0  # for TERM: which of the step's glossary terms (1-based)
+    # The «✅ Xong» tag: set on the last step (for its button), DONE and SOURCES screens, so a
+    # screen with one is this person's own (see `Nav.tag`).
+    tag: str = ""
 
 
 def resolve(library: GuideLibrary, nav: Nav) -> Screen:
@@ -119,6 +125,7 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
             unit=nav.unit,
             from_search=nav.from_search,
             term=term,
+            tag=nav.tag if kind in (ScreenKind.DONE, ScreenKind.SOURCES) else "",
         )
 
     if nav.action is Action.INTRO:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.guides.navigation import Action, Nav
+from bot.reach.domain.done_tag import TAG_PATTERN
 
 FORMAT_VERSION = "1"
 MAX_BYTES = 64
@@ -53,7 +54,10 @@ class InvalidCallback(ValueError):
 
 
 def encode(nav: Nav) -> str:
-    """A guide button's data: `1|<action>|<fields…>[|<unit in base 36>][.s]`."""
+    """A guide button's data: `1|<action>|<fields…>[|<unit in base 36>][.s]`.
+
+    «✅ Xong» and the sources screen (whose Back is a «✅ Xong») carry the person's done tag:
+    `1|d|<guide>|<version>|<tag>[|<unit>][.s]`; at most 4+37+1+6+1+8+1+6 = 64 bytes."""
     parts = [FORMAT_VERSION, nav.action.value]
     match nav.action:
         case Action.TOPIC:
@@ -65,7 +69,9 @@ def encode(nav: Nav) -> str:
         case Action.TERM:
             parts += [nav.guide_id, str(nav.step), nav.version, str(nav.term)]
         case Action.DONE | Action.SOURCES:
-            parts += [nav.guide_id, nav.version]
+            if not TAG_PATTERN.match(nav.tag):  # an untagged «✅ Xong» would only be refused
+                raise ValueError(f"a done button needs its tag: {nav!r}")
+            parts += [nav.guide_id, nav.version, nav.tag]
         case Action.LANGUAGE:
             parts.append(nav.language)
     if (nav.unit or nav.from_search) and nav.action in _CARRIES_UNIT:
@@ -100,8 +106,8 @@ def decode(data: str | None) -> Nav:
         Action.STEP: 3,
         Action.HELP: 3,
         Action.PHOTO: 3,
-        Action.DONE: 2,
-        Action.SOURCES: 2,
+        Action.DONE: 3,
+        Action.SOURCES: 3,
         Action.RESULTS: 0,
         Action.TERMS: 3,
         Action.TERM: 4,
@@ -143,8 +149,15 @@ def decode(data: str | None) -> Nav:
             )
         case Action.DONE | Action.SOURCES:
             guide_id, version = _guide_id(args[0]), _version(args[1])
+            if not TAG_PATTERN.match(args[2]):
+                raise InvalidCallback("bad done tag")
             return Nav(
-                action, guide_id=guide_id, version=version, unit=unit, from_search=from_search
+                action,
+                guide_id=guide_id,
+                version=version,
+                unit=unit,
+                from_search=from_search,
+                tag=args[2],
             )
     return Nav(action)
 
@@ -174,6 +187,7 @@ class TapKind(StrEnum):
     ACTIVITY = "v"
     NEW_ACTIVITY = "n"
     CONFIRM = "c"  # a resident-confirmed assist: the volunteer's link, the resident's answer
+    REVIEW = "k"  # the review queue: approve, reject, page
 
 
 _REF = re.compile(r"^[a-z0-9]{1,16}$")

@@ -11,11 +11,19 @@ from telegram import InlineKeyboardMarkup
 from bot.guides import rules
 from bot.guides.freshness import today_in_vietnam
 from bot.guides.loader import GuideLibrary, GuideProblem, load_guides, locate
+from bot.guides.models import Guide
 from bot.guides.navigation import Screen, ScreenKind, step_terms
+from bot.reach.domain.done_tag import TAG_CHARS
 from bot.site.build import build_site
 from bot.telegram.views.guides import Views
 from bot.texts.telegram_html import check_callback_data, check_message_text
 from bot.texts.templates import LANGUAGES, Texts
+
+
+def _own(kind: ScreenKind, guide: Guide, step: int = 0) -> Screen:
+    """A person's own screen at its longest: «✅ Xong» and its sources carry a done tag, the
+    credited unit (4 base-36 digits at most) and the search mark, all in Telegram's 64 bytes."""
+    return Screen(kind, guide, step, unit=36**4 - 1, from_search=True, tag="A" * TAG_CHARS)
 
 
 def check_guides(
@@ -50,8 +58,14 @@ def check_guides(
     for guide in library:
         name = f"{guide.id}.yaml"
         screens: list[tuple[str, Screen]] = [("(intro screen)", Screen(ScreenKind.INTRO, guide))]
-        for number in range(1, len(guide.steps) + 1):
-            screens.append((f"steps[{number}]", Screen(ScreenKind.STEP, guide, number)))
+        last = len(guide.steps)
+        for number in range(1, last + 1):
+            step = (  # the last step has the «✅ Xong»
+                _own(ScreenKind.STEP, guide, number)
+                if number == last
+                else Screen(ScreenKind.STEP, guide, number)
+            )
+            screens.append((f"steps[{number}]", step))
             screens.append(
                 (f"steps[{number}].troubleshooting", Screen(ScreenKind.STUCK, guide, number))
             )
@@ -64,8 +78,8 @@ def check_guides(
                 (f"glossary: {term.term}", Screen(ScreenKind.TERM, guide, number, term=i))
                 for i, term in enumerate(terms, start=1)
             ]
-        screens.append(("(done screen)", Screen(ScreenKind.DONE, guide)))
-        screens.append(("(sources screen)", Screen(ScreenKind.SOURCES, guide)))
+        screens.append(("(done screen)", _own(ScreenKind.DONE, guide)))
+        screens.append(("(sources screen)", _own(ScreenKind.SOURCES, guide)))
         for language in LANGUAGES:
             for field, screen in screens:
                 view = views.render(language, screen)

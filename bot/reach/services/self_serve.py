@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
-import secrets
+from enum import StrEnum
 
 from bot.reach.domain.catalog import service_for_guide
+from bot.reach.domain.done_tag import done_tag, done_tag_matches
 from bot.reach.services.directory import Directory
 from bot.storage.assists import AssistRepository
-from bot.storage.rollup import WEB_KEY_PREFIX
+
+
+class DonePress(StrEnum):
+    """What a press of a guide's «✅ Xong» in Telegram came to."""
+
+    COUNTED = "counted"  # a new self-serve completion
+    REPEATED = "repeated"  # this person had finished this guide before: nothing more
+    FORGED = "forged"  # the tag was not made for this person, guide, version and unit
 
 
 class SelfServe:
-    def __init__(self, repo: AssistRepository, directory: Directory) -> None:
+    def __init__(self, repo: AssistRepository, directory: Directory, key: bytes) -> None:
         self._repo = repo
         self._directory = directory
+        self._key = key
+
+    def done_tag(self, user_key: str, guide_id: str, version: str, unit_id: int) -> str:
+        """The tag the «✅ Xong» on a guide's last step carries for this person (no trip)."""
+        return done_tag(self._key, user_key, guide_id, version, unit_id)
+
+    async def pressed_done(
+        self,
+        user_key: str,
+        guide_id: str,
+        version: str,
+        topic: str,
+        unit_id: int,
+        tag: str,
+        now: int,
+    ) -> DonePress:
+        """«✅ Xong» pressed in Telegram: counted once per person and guide, and only with the
+        tag made when the bot showed this person the last step; a forged press makes no trip.
+        A deep link needs no tag: the tag is made whatever link opened the guide."""
+        if not done_tag_matches(self._key, tag, user_key, guide_id, version, unit_id):
+            return DonePress.FORGED
+        counted = await self.finished(user_key, guide_id, topic, unit_id, now)
+        return DonePress.COUNTED if counted else DonePress.REPEATED
 
     async def unit_id(self, code: str) -> int:
         """The internal id a deep link's unit code credits (0: none, or unknown)."""
@@ -31,11 +62,3 @@ class SelfServe:
         return await self._repo.record_self_serve(
             user_key, guide_id, service, unit.id if unit else None, now
         )
-
-    async def finished_on_web(self, guide_id: str, topic: str, unit_code: str, now: int) -> None:
-        """Someone pressed «✅ Tôi đã làm xong» on the guide's web page. Nobody is known
-        there, so each press counts, under a random key that links to nothing; an unknown
-        unit code credits no unit."""
-        unit_id = await self.unit_id(unit_code[:20]) if unit_code else 0
-        key = WEB_KEY_PREFIX + secrets.token_hex(16)
-        await self.finished(key, guide_id, topic, unit_id, now)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Update
 
 from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
 from bot.reach.domain import clock
 from bot.reach.services.guide_stats import FINISHED, REACHED, STUCK
+from bot.reach.services.self_serve import DonePress
 from bot.telegram.callback_data import Action, InvalidCallback, decode
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers import search
@@ -23,6 +26,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     services = context.services
+    user_key = services.user_key(query.from_user.id)  # the keyed hash, worked out once
     lang = await language_of(update, context)
     toast: str | None = None
     wants_photo = False
@@ -33,7 +37,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     else:
         if nav.action is Action.LANGUAGE and nav.language in ("vi", "en"):
             lang = nav.language
-            await services.reach.languages.choose(services.user_key(query.from_user.id), lang)
+            await services.reach.languages.choose(user_key, lang)
             toast = services.texts.label(lang, "toast_language_set")
             screen = Screen(ScreenKind.MENU)
         elif nav.action is Action.LANGUAGE:
@@ -41,9 +45,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         else:
             screen = resolve(services.library, nav)
             wants_photo = nav.action is Action.PHOTO
-            if screen.kind is ScreenKind.DONE and screen.guide is not None:
-                await _count_self_serve(context, query.from_user.id, screen)
-            _count_reader(context, query.from_user.id, screen)
+            screen = await _self_serve(context, user_key, screen)
+            _count_reader(context, user_key, screen)
     if screen.notice in _TOASTS:
         toast = services.texts.label(lang, _TOASTS[screen.notice])
     # Answer first: the spinner on the person's button stops at once, even if editing is slow.
@@ -51,7 +54,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if screen.kind is ScreenKind.RESULTS:
         # Back to the results the guide was opened from, found again from the person's last
         # search; after a restart they are gone, and the person is asked to type it again.
-        last = services.recent_searches.last(services.user_key(query.from_user.id))
+        last = services.recent_searches.last(user_key)
         if last is not None:
             await edit_in_place(query, search.results_view(context, lang, last))
             return
@@ -83,27 +86,44 @@ _FUNNEL = {
 }
 
 
-def _count_reader(context: BotContext, telegram_id: int, screen: Screen) -> None:
+def _count_reader(context: BotContext, user_key: str, screen: Screen) -> None:
     """Where readers get to in a guide, for editors (in memory; no database trip)."""
     kind = _FUNNEL.get(screen.kind)
     guide = screen.guide
     if kind is None or guide is None or screen.notice is not Notice.NONE:
         return
-    services = context.services
     step = 0 if kind == FINISHED else screen.step
-    services.reach.guide_stats.saw(
-        services.user_key(telegram_id), guide.id, guide.version, step, kind, clock.now()
+    context.services.reach.guide_stats.saw(
+        user_key, guide.id, guide.version, step, kind, clock.now()
     )
 
 
-async def _count_self_serve(context: BotContext, telegram_id: int, screen: Screen) -> None:
-    """A citizen who finishes a guide counts as self-served, credited to the link's unit."""
-    services = context.services
+async def _self_serve(context: BotContext, user_key: str, screen: Screen) -> Screen:
+    """A citizen who finishes a guide counts as self-served, credited to the link's unit.
+
+    The last step's «✅ Xong» carries a tag made for this person, guide, version and unit,
+    whatever link opened the guide (posters keep working); a press counts only with it. A
+    forged one counts nothing and is answered as a stale button."""
     guide = screen.guide
-    assert guide is not None
-    await services.reach.self_serve.finished(
-        services.user_key(telegram_id), guide.id, guide.topic.value, screen.unit, clock.now()
-    )
+    if guide is None or screen.notice is not Notice.NONE:
+        return screen
+    self_serve = context.services.reach.self_serve
+    if screen.kind is ScreenKind.STEP and screen.step == len(guide.steps):
+        tag = self_serve.done_tag(user_key, guide.id, guide.version, screen.unit)
+        return replace(screen, tag=tag)
+    if screen.kind is ScreenKind.DONE:
+        pressed = await self_serve.pressed_done(
+            user_key,
+            guide.id,
+            guide.version,
+            guide.topic.value,
+            screen.unit,
+            screen.tag,
+            clock.now(),
+        )
+        if pressed is DonePress.FORGED:
+            return Screen(ScreenKind.MENU, notice=Notice.STALE)
+    return screen
 
 
 async def send_step_photo(update: Update, context: BotContext, lang: str, screen: Screen) -> None:

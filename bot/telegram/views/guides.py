@@ -98,8 +98,12 @@ class Views:
 
         A guide's screens depend only on the guide files and templates, which are fixed
         while the bot runs, so each is built once: building them was a tenth of the bot's
-        work per guide tap (bench/e2e_bench.py).
+        work per guide tap (bench/e2e_bench.py). A screen with a «✅ Xong» tag is one
+        person's own (the last step, done and sources screens they reached): built each time,
+        so they cannot crowd the shared screens out of the cache.
         """
+        if screen.tag:
+            return self._build(lang, screen, role)
         guide = screen.guide
         key = (
             lang,
@@ -440,4 +444,14 @@ def _within(screen: Screen, action: Action, step: int = 0) -> Nav:
     guide = screen.guide
     assert guide is not None
     version = "" if action is Action.INTRO else guide.version
-    return Nav(action, guide.id, step, version, unit=screen.unit, from_search=screen.from_search)
+    # «✅ Xong» and its sources carry the tag made for this person (see `Nav.tag`).
+    tag = screen.tag if action in (Action.DONE, Action.SOURCES) else ""
+    return Nav(
+        action,
+        guide.id,
+        step,
+        version,
+        unit=screen.unit,
+        from_search=screen.from_search,
+        tag=tag,
+    )
