@@ -19,10 +19,12 @@ from urllib.parse import parse_qs, urlsplit
 from telegram import Update
 
 from bot.config import Settings
+from bot.guides.models import Guide
 from bot.reach.domain import clock
 from bot.site.serve import StaticSite
 from bot.telegram.context import BotApplication
 from bot.telegram.handlers import ALLOWED_UPDATES
+from bot.web.clients import ClientBuckets, client_of
 from bot.web.http_server import HttpServer, Limits, Request, Response
 from bot.web.rate_limit import TokenBucket
 
@@ -35,8 +37,12 @@ SITE_PREFIX = "/huong-dan/"  # where SITE_DIR is served
 DONE_PATH = SITE_PREFIX + "xong"  # «✅ Tôi đã làm xong» on a guide's page posts here
 MAX_DONE_BODY = 1024
 # Presses of «✅ Tôi đã làm xong» from everyone together: a flood cannot inflate the count
-# by more than this, and no address is kept to tell one sender from another.
+# by more than this. Each client (address) also has its own, smaller limit, so that one
+# sender cannot use up everyone's: a reader presses once per guide, a class at one school's
+# address a few dozen times. The addresses are kept in memory only, the latest few thousand.
 DONE_RATE, DONE_BURST = 2.0, 30
+CLIENT_RATE, CLIENT_BURST = 0.2, 20
+MAX_CLIENTS = 4096
 
 
 class WebhookReceiver:
@@ -48,6 +54,8 @@ class WebhookReceiver:
         self._secret = secret.encode()
         self.site = StaticSite(site_dir, SITE_PREFIX) if site_dir else None
         self._done = TokenBucket(DONE_RATE, DONE_BURST)
+        self._done_by_client = ClientBuckets(CLIENT_RATE, CLIENT_BURST, MAX_CLIENTS)
+        self._refused_page: Response | None = None
 
     def _site_gate(self, request: Request, path: str) -> Response | None:
         if request.method in ("GET", "HEAD"):
@@ -56,9 +64,29 @@ class WebhookReceiver:
             return Response(405, b"", "text/plain")
         if int(request.headers.get("content-length", "0") or 0) > MAX_DONE_BODY:
             return Response(413, b"", "text/plain")
-        if not self._done.allow():
-            return Response(429, b"", "text/plain")
+        # The client's own limit first: a client over it spends nothing of everyone's.
+        if not self._done_by_client.allow(client_of(request)) or not self._done.allow():
+            services = self.app.bot_data.services
+            if services is not None:
+                services.reach.web_counter.refused(clock.now())
+            return self._not_counted(None)
         return None
+
+    def _not_counted(self, guide: Guide | None) -> Response:
+        """429, with the thanks page's polite words: the person did their part. The page
+        for a click refused on the head is made once, so a flood costs no rendering."""
+        services = self.app.bot_data.services
+        if services is None:  # not started yet: the server only listens after post_init
+            return Response(429, b"", "text/plain")
+        if guide is None and self._refused_page is not None:
+            return self._refused_page
+        page = services.texts.env.get_template("site/thanks.html.j2").render(
+            guide=guide, counted=False
+        )
+        response = Response(429, page.encode(), "text/html; charset=utf-8")
+        if guide is None:
+            self._refused_page = response
+        return response
 
     def gate(self, request: Request) -> Response | None:
         """Decided on the head, before a byte of the body is read: a stranger's 40 MB body
@@ -97,8 +125,8 @@ class WebhookReceiver:
         return Response(200, b'{"ok":true}')
 
     async def _guide_done(self, request: Request) -> Response:
-        """Count a web completion for the guide (and the unit of the page's `?u=`), then
-        thank the person with a page that leads back to the guide."""
+        """Count a web completion for the guide (and the unit of the page's `?u=`, when its
+        tag is valid), then thank the person with a page that leads back to the guide."""
         form = parse_qs(request.body.decode("utf-8", "replace"), max_num_fields=4)
         guide_id = (form.get("g") or [""])[0]
         unit_code = (form.get("u") or [""])[0]
@@ -106,10 +134,14 @@ class WebhookReceiver:
         guide = services.library.get(guide_id) if services is not None else None
         if guide is None or services is None:
             return Response(404, b"", "text/plain")
-        await services.reach.self_serve.finished_on_web(
+        counted = await services.reach.web_counter.finished(
             guide.id, guide.topic.value, unit_code, clock.now()
         )
-        page = services.texts.env.get_template("site/thanks.html.j2").render(guide=guide)
+        if not counted:  # the unit's daily cap
+            return self._not_counted(guide)
+        page = services.texts.env.get_template("site/thanks.html.j2").render(
+            guide=guide, counted=True
+        )
         return Response(200, page.encode(), "text/html; charset=utf-8")
 
 
@@ -142,6 +174,11 @@ async def serve(app: BotApplication, settings: Settings, stop: asyncio.Event) ->
         await stop.wait()
     finally:
         await server.stop()
+        if app.bot_data.services is not None:  # dropped clicks still counted in memory
+            try:
+                await app.bot_data.services.reach.web_counter.flush()
+            except Exception as exc:  # a count of dropped clicks must not stop the shutdown
+                log.warning("web counter: refused clicks not written: %s", type(exc).__name__)
         if app.running:
             await app.stop()
         await app.shutdown()

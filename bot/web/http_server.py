@@ -44,6 +44,8 @@ class Request:
     body: bytes
     # False once the client has hung up (e.g. a long poll it cancelled while stopping).
     client_connected: Callable[[], bool] = lambda: True
+    # The socket's peer address ("" when unknown); see bot/web/clients.py for the client.
+    peer: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,8 @@ class HttpServer:
         self._connections.add(task)
         limits = self.limits
         expect = self._expect
+        peername = writer.get_extra_info("peername")
+        peer = str(peername[0]) if isinstance(peername, tuple) and peername else ""
         try:
             first = True
             while True:
@@ -203,7 +207,7 @@ class HttpServer:
                 line = await _line(reader)
                 if not first:
                     expect(task, limits.head_timeout, "head")
-                request = await self._head(reader, line)
+                request = await self._head(reader, line, peer)
                 if request is None:
                     break
                 first = False
@@ -225,6 +229,7 @@ class HttpServer:
                         request.headers,
                         body,
                         lambda: not reader.at_eof(),
+                        request.peer,
                     )
                 expect(task, None, "")  # the handler may take its time (long polls)
                 response = await self._handler(request)
@@ -256,7 +261,9 @@ class HttpServer:
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
-    async def _head(self, reader: asyncio.StreamReader, line: bytes) -> Request | None:
+    async def _head(
+        self, reader: asyncio.StreamReader, line: bytes, peer: str = ""
+    ) -> Request | None:
         """The head that `line` starts (with an empty body), or None when the client is done."""
         if not line.strip():
             if line:
@@ -287,7 +294,7 @@ class HttpServer:
         if "transfer-encoding" in headers:
             raise BadRequest(501, "chunked bodies are not accepted")
         _content_length(headers)  # checked here, before anyone sees the head
-        return Request(method, path, headers, b"")
+        return Request(method, path, headers, b"", peer=peer)
 
     @staticmethod
     async def _send(writer: asyncio.StreamWriter, response: Response, *, close: bool) -> None:
