@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from bot.reach.domain.cells import tsv_line
 from bot.reach.domain.units_csv import parse_units_csv, within_province
 from bot.storage.db import open_database
 from bot.storage.units import UnitRepository
@@ -68,5 +69,5 @@ async def list_units(db_path: Path, under: str | None) -> int:
         await db.close()
     for unit in units:
         parent_code = codes.get(unit.parent_id, "") if unit.parent_id else ""
-        print(f"{unit.code}\t{unit.kind}\t{unit.name}\t{parent_code}")
+        print(tsv_line(unit.code, unit.kind, unit.name, parent_code))
     return 0

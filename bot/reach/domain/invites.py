@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from enum import StrEnum
 
+from bot.reach.domain.cells import starts_like_formula
 from bot.reach.domain.model import Invite
 
 # No 0/O or 1/I/L: codes are read aloud and typed from paper.
@@ -42,8 +43,16 @@ MAX_NAME = 40
 
 
 def clean_display_name(text: str) -> str | None:
-    """The name a volunteer chooses to be shown by: 1-40 printable characters, or None."""
+    """The name a volunteer chooses to be shown by: 1-40 printable characters that do not
+    start like a spreadsheet formula (see `display_name_problem`), or None."""
     name = " ".join(text.split())
-    if not name or len(name) > MAX_NAME or not name.isprintable():
+    if not name or len(name) > MAX_NAME or not name.isprintable() or starts_like_formula(name):
         return None
     return name
+
+
+def display_name_problem(text: str) -> str:
+    """Why `clean_display_name` refused a name: "formula" (it starts with = + - or @, which
+    would run as a formula in an exported spreadsheet), else "length"."""
+    # Said first: shortening such a name would not make it acceptable.
+    return "formula" if starts_like_formula(" ".join(text.split())) else "length"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.reach.domain.cells import starts_like_formula
 from bot.reach.domain.deep_links import UNIT_CODE
 
 HEADER = ["code", "name", "kind", "parent_code"]
@@ -62,6 +63,11 @@ def _parse(reader: Any) -> tuple[list[UnitRow], list[str]]:
         seen[code] = line
         if not name:
             problems.append(f"line {line}: unit {code} has an empty name")
+        elif starts_like_formula(name):
+            problems.append(
+                f"line {line}: unit {code} has a name starting with {name[0]!r}; a spreadsheet "
+                "would run it as a formula (names may not start with = + - or @)"
+            )
         elif len(name) > MAX_NAME or not name.isprintable():
             problems.append(f"line {line}: unit {code} has a name that is too long or unprintable")
         if not _KIND.match(kind):

@@ -104,8 +104,9 @@ async def on_name(update: Update, context: BotContext, code: str, text: str) -> 
     result = await services.reach.joining.name(_key(update, context), code, text, clock.now())
     render = services.texts.render
     match result:
-        case NameInvalid(limit):
-            await send_text(update, context, render(lang, "name_invalid", limit=limit))
+        case NameInvalid(limit, reason):
+            text = render(lang, "name_invalid", limit=limit, reason=reason)
+            await send_text(update, context, text)
         case JoinRefused(reason):
             await send_text(update, context, render(lang, "join_invalid", reason=reason))
         case Joined(name, unit_name, role):
@@ -142,7 +143,8 @@ async def _rename(update: Update, context: BotContext, lang: str, text: str) -> 
     match result:
         case Renamed(name):
             await send_text(update, context, render(lang, "name_done", name=name))
-        case NameInvalid(limit):
-            await send_text(update, context, render(lang, "name_invalid", limit=limit))
+        case NameInvalid(limit, reason):
+            text = render(lang, "name_invalid", limit=limit, reason=reason)
+            await send_text(update, context, text)
         case NotMember():
             await send_text(update, context, render(lang, "join_usage"))
