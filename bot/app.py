@@ -69,6 +69,11 @@ def policy_of(settings: Settings) -> Policy:
         backdate_days=settings.backdate_days,
         invite_days=settings.invite_days,
         invite_uses=settings.invite_uses,
+        review_daily_people=settings.review_daily_people,
+        review_headcount_floor=settings.review_headcount_floor,
+        review_headcount_multiple=settings.review_headcount_multiple,
+        review_attendance_cap=tuple(sorted(settings.review_attendance_cap.items())),
+        web_unit_daily_cap=settings.web_unit_daily_cap,
     )
 
 

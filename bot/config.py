@@ -82,6 +82,14 @@ class Settings(BaseSettings):
         le=10_000,
         description="Webhook connections open at once; past it, new ones are closed at once.",
     )
+    web_unit_daily_cap: int = Field(
+        default=300,
+        ge=1,
+        le=1_000_000,
+        description="Web completions one unit may get per Vietnam day; past it they are "
+        "dropped and counted as refused.",
+    )
+
     flood_max_updates: int = Field(
         default=20, ge=1, description="Updates one person may send per FLOOD_WINDOW_SECONDS."
     )
@@ -98,6 +106,43 @@ class Settings(BaseSettings):
     backdate_days: int = Field(
         default=7, ge=0, le=31, description="How many days back a batch may be dated."
     )
+
+    review_daily_people: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="People one volunteer may log per Vietnam day of entry before the rest "
+        "waits for review (/review).",
+    )
+    review_headcount_floor: int = Field(
+        default=200,
+        ge=0,
+        le=1_000_000,
+        description="A closing headcount above this and above REVIEW_HEADCOUNT_MULTIPLE times "
+        "the marked attendance waits for review.",
+    )
+    review_headcount_multiple: int = Field(
+        default=3, ge=1, le=1000, description="See REVIEW_HEADCOUNT_FLOOR."
+    )
+    review_attendance_cap: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=lambda: {"class": 150, "campaign_day": 500},
+        description="Attendance marks per activity, by kind, past which marks wait for review.",
+    )
+
+    @field_validator("review_attendance_cap", mode="before")
+    @classmethod
+    def _split_caps(cls, value: object) -> object:
+        if isinstance(value, str):
+            caps: dict[str, int] = {}
+            for part in (p.strip() for p in value.split(",") if p.strip()):
+                kind, _, number = part.partition("=")
+                if kind.strip() not in ("class", "campaign_day") or not number.strip().isdigit():
+                    raise ValueError(
+                        f"'{part}' is not kind=number (kinds: class, campaign_day)"
+                    )
+                caps[kind.strip()] = int(number)
+            return {"class": 150, "campaign_day": 500} | caps
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

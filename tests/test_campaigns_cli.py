@@ -33,7 +33,9 @@ def test_a_campaign_its_activities_targets_and_a_cluster(tmp_path: Path) -> None
     first, check_in, attend = added.stdout.splitlines()
     assert re.fullmatch(r"Activity \d+: Ra quân", first)
     assert re.fullmatch(r"https://t\.me/outreach_test_bot\?start=ci_[a-z2-9]{12}", check_in)
-    assert attend == check_in.replace("start=ci_", "start=at_"), "check-in first, then attendance"
+    assert re.fullmatch(r"https://t\.me/outreach_test_bot\?start=at_[a-z2-9]{12}", attend)
+    # Each link has its own token: the public attendance QR does not give away the check-in.
+    assert attend.rpartition("_")[2] != check_in.rpartition("_")[2]
     listed = bot(db, "activities", "list", "--campaign", "bdhvs-2").stdout
     assert "Ra quân\tBDHVS-2" in listed
     assert bot(db, "targets", "set", "--unit", "01", "--metric", "people", "--value", "500")
@@ -99,7 +101,10 @@ def test_the_report_as_json_and_the_workbook_sheets(tmp_path: Path) -> None:
     assert keys <= data.keys()
     assert (data["from"], data["to"]) == ("2026-11-01", "2026-11-30"), "the campaign's dates"
     assert data["activities"] == 1 and data["activities_by_kind"]["class"] == 1
-    assert data["targets"] == [{"metric": "activities", "target": 4, "done": 1, "percent": 25}]
+    assert data["targets"] == [
+        {"metric": "activities", "target": 4, "done": 1, "percent": 25,
+         "from": "2026-11-01", "to": "2026-11-30", "each_own_period": False}
+    ], "a campaign's target covers the campaign's dates"  # fmt: skip
     bot(db, "groups", "add", "HN-HCM", "--name", "Hai thành phố", "--units", "01,79")
     both = json.loads(bot(db, "report", "--format", "json", "--group", "HN-HCM").stdout)
     assert both["activities"] == 2 and both["scope"] == {"group": "Hai thành phố"}

@@ -199,9 +199,14 @@ async def test_forget_erases_profile_and_keeps_anonymous_counts(
     await volunteer.send("/forget")
     await volunteer.press("Xóa dữ liệu của tôi")
     assert "Đã xóa: 1 lần hoàn thành hướng dẫn, 1 hồ sơ" in volunteer.last()["text"]
-    assert db_rows(obot, "SELECT count(*) FROM members") == [(0,)]
+    # The member row is emptied, not deleted: its number stays on the record, linked to no
+    # one (no name, no Telegram pseudonym), so past reports keep who-logged-what.
+    [(member_id, user_key, name, active)] = db_rows(
+        obot, "SELECT id, user_key, display_name, active FROM members"
+    )
+    assert user_key == f"erased:{member_id}" and name == "" and active == 0
     assert db_rows(obot, "SELECT count(*) FROM self_serve") == [(0,)]
-    assert db_rows(obot, "SELECT volunteer_id, people FROM assists") == [(None, 1)]
+    assert db_rows(obot, "SELECT volunteer_id, people FROM assists") == [(member_id, 1)]
     [(what, rows)] = db_rows(obot, "SELECT what, rows FROM erasures")
     assert what == "self_serve=1;profile=1;preferences=0;attendance=0" and rows == 2
     await volunteer.send("/assist")

@@ -230,9 +230,32 @@ COMMANDS: dict[str, Case] = {
         (BOT, "activities", "list", "--unit", "01", "--from", "01/01/2026", "--to", "31/12/2026"),
         expect=("id\tfirst day",),
     ),
-    "outreach-bot targets set --unit CODE [--campaign CODE] --metric M --value N": Case(
-        (BOT, "targets", "set", "--unit", "01", "--metric", "activities", "--value", "10"),
-        expect=("Target for 01 Hà Nội: activities = 10",),
+    "outreach-bot targets set --unit CODE [--campaign CODE] --metric M --value N "
+    "[--from DD/MM/YYYY --to DD/MM/YYYY]": Case(
+        (
+            BOT,
+            "targets",
+            "set",
+            "--unit",
+            "01",
+            "--metric",
+            "activities",
+            "--value",
+            "10",
+            "--from",
+            "01/12/2026",
+            "--to",
+            "31/12/2026",
+        ),
+        expect=("Target for 01 Hà Nội: activities = 10, 01/12/2026–31/12/2026",),
+    ),
+    "outreach-bot review list [--all]": Case(
+        (BOT, "review", "list", "--all"),
+        demo_db=True,
+        expect=(
+            "subject\tref\tentered\tday\tunit\tpeople\tmember\ttitle",
+            "waiting for review (not counted in any figure)",
+        ),
     ),
     "outreach-bot teams add --unit CODE --name NAME": Case(
         (BOT, "teams", "add", "--unit", "01", "--name", "Đội hình tình nguyện"),

@@ -21,8 +21,10 @@ from bot.reach.domain.campaigns import (
 )
 from bot.reach.domain.draft import Draft
 from bot.reach.domain.model import Unit
+from bot.reach.domain.review import Entry, Subject
 from bot.storage.assists import Tally
-from bot.storage.reports import Totals
+from bot.storage.reports import Pending, Totals
+from bot.storage.review import Waiting
 from bot.texts.telegram_html import MAX_CALLBACK_ANSWER, check_message_text
 from bot.texts.templates import LANGUAGES, Texts
 
@@ -53,24 +55,35 @@ UNION = UnionFigures(
     member_participations=131_965,
     members=1_850,
     attendees=10_250,
+    attendees_marked=250,
+    attendees_headcount=10_000,
     youth_reached=751_901,
     verified_assists=1_234,
     rated=1_000,
     rating_average=4.62,
-    targets=[TargetProgress("people", 5_000, 4_100), TargetProgress("teams", 50, 53)],
+    targets=[
+        TargetProgress("people", 5_000, 4_100, 20_393, 20_453),
+        TargetProgress("teams", 50, 53, 20_454, 20_818, each_own_period=True),
+    ],
 )
 TEAM = Unit(9, "00004-DH1", "Đội hình <Bình dân học vụ số>", "team", 4, "/1/4/9/")
 CAMPAIGN = Campaign(1, "BDHVS-2", "Bình dân học vụ số <đợt 2>", None, 20_393, 20_453)
+C1_DAYS = {"first_day": 20_393, "last_day": 20_453}  # a target's period, as days
+YEAR_DAYS = {"first_day": 20_454, "last_day": 20_818}
 REPORT_CONTEXT: dict[str, object] = {
     "union": UNION,
     "campaign": CAMPAIGN,
     "reader_drops": (("Kích hoạt VNeID mức 2 & <b>", 6, 392, 168), ("Quên mật khẩu", 2, 40, 9)),
     "self_web": 1234,
+    "web_refused": 17,
+    "pending": Pending(29, 14_500, 3),
+    "src_one": 700_000,
+    "src_batch": 100_000,
     "scope_name": "Hà Nội & <b>",
     "period_kind": "month",
     "first": "01/11/2026",
     "last": "28/11/2026",
-    "totals": Totals(751_901, 800_000, 12_345),
+    "totals": Totals(751_901, 800_000, 12_345, 1_234),
     "previous": Totals(700_000, 750_000, 0),
     "change_people": 7,
     "change_assists": -3,
@@ -87,6 +100,10 @@ REPORT_CONTEXT: dict[str, object] = {
 EMPTY_REPORT: dict[str, object] = {
     "reader_drops": (),
     "self_web": 0,
+    "web_refused": 0,
+    "pending": Pending(),
+    "src_one": 0,
+    "src_batch": 0,
     "scope_name": "",
     "union": UnionFigures(),
     "campaign": None,
@@ -123,7 +140,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "scope_name": "Hà Nội & <b>",
             "first": "01/11/2026",
             "last": "28/11/2026",
-            "totals": Totals(751_901, 800_000, 12_345),
+            "totals": Totals(751_901, 800_000, 12_345, 1_234),
             "top_services": services,
             "top_count": 12,
             "change_people": change,
@@ -214,6 +231,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "day": "28/11/2026",
             "undo_minutes": 10,
             "again": True,
+            "pending": False,
         },
         {
             "draft": BATCH,
@@ -222,6 +240,52 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "day": "28/11/2026",
             "undo_minutes": 10,
             "again": False,
+            "pending": True,
+        },
+    ],
+    "review_list": [
+        {"entries": [], "total": 0, "first": 1},
+        {
+            "entries": [
+                Waiting(
+                    Entry(Subject.ASSIST, "12", "/1/", 7),
+                    1_796_000_000,
+                    20_600,
+                    "01",
+                    "Thành phố Hà Nội",
+                    500,
+                    "",
+                ),
+                Waiting(
+                    Entry(Subject.HEADCOUNT, "3", "/1/", None, "k"),
+                    1_796_000_000,
+                    20_600,
+                    "01",
+                    "Thành phố Hà Nội",
+                    100_000,
+                    "Lớp <VNeID> & DVC",
+                ),
+                Waiting(
+                    Entry(Subject.ATTENDANCE, "3", "/1/", None),
+                    1_796_000_000,
+                    20_600,
+                    "01",
+                    "Thành phố Hà Nội",
+                    40,
+                    "Lớp",
+                ),
+                Waiting(
+                    Entry(Subject.CHECKIN, "3.9", "/1/", 9),
+                    1_796_000_000,
+                    20_600,
+                    "01",
+                    "Thành phố Hà Nội",
+                    1,
+                    "Lớp",
+                ),
+            ],
+            "total": 31,
+            "first": 9,
         },
     ],
     "assist_cancelled": [{}],
@@ -274,7 +338,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "activity_title_ask": [
         {"kind": "campaign_day", "day": dt.date(2026, 12, 6), "unit_name": "Ba Đình"}
     ],
-    "activity_title_invalid": [{}],
+    "activity_title_invalid": [{}, {"reason": "name_formula"}],
     "confirm_link": [{"link": "https://t.me/b?start=cf_abcdefghijkm"}],
     "confirm_ask": [{"services": ["v2", "ds"], "day": "02/12/2026"}],
     "confirm_done": [{}],
@@ -287,8 +351,8 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "team_done": [{"team": TEAM}],
     "team_list": [{"unit_name": "Ba Đình", "teams": [TEAM]}, {"unit_name": "Ba Đình", "teams": []}],
     "target_done": [
-        {"unit_name": "Phường Ba Đình", "metric": "people", "value": 500, "campaign": "C1"},
-        {"unit_name": "Phường Ba Đình", "metric": "teams", "value": 5, "campaign": ""},
+        {"unit_name": "Ba Đình", "metric": "people", "value": 500, "campaign": "C1"} | C1_DAYS,
+        {"unit_name": "Ba Đình", "metric": "teams", "value": 5, "campaign": ""} | YEAR_DAYS,
     ],
     "confirm_refused": [{"reason": r} for r in ("used", "expired", "own", "not_yours", "unknown")],
     "campaign_error": [
@@ -298,8 +362,11 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "unknown_unit",
             "already_closed",
             "own_target",
+            "campaign_dates",
             "bad_kind",
             "name_a_unit",
+            "name_formula",
+            "bad_name",
         )
     ],
     "join_switch_ask": [
@@ -352,7 +419,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "join_done": [
         {"name": "<b>", "unit_name": "A", "role": r} for r in ("volunteer", "coordinator")
     ],
-    "name_invalid": [{"limit": 40}],
+    "name_invalid": [{"limit": 40}, {"limit": 40, "reason": "formula"}],
     "members": [
         {"scope_name": "", "rows": [], "total": 0, "page": 1, "pages": 1},
         {
@@ -482,6 +549,11 @@ LABEL_ARGS: dict[str, list[object]] = {
     "activity_kind": ["door_to_door"],
     "btn_form_day": [3, "05/12"],
     "btn_rating": [5],
+    "btn_review": ["y", 12],
+    "toast_review": ["own"],
+    "review_subject": ["headcount"],
+    "record_status": ["pending"],
+    "record_source": [True],
     "metric_name": ["youth_reached"],
     "btn_people_add": [5],
     "head_age": [True],

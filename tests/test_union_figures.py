@@ -75,10 +75,10 @@ async def test_union_indicators_by_hand(world: World) -> None:
     lan, minh, hoa = [await actor(world, n) for n in ("Lan", "Minh", "Hoa")]
     for who, activity in ((lan, ra_quan), (lan, ra_quan), (minh, ra_quan), (lan, lop),
                           (hoa, outside)):  # fmt: skip
-        assert isinstance(await c.check_in(who, activity.token, at(10, 8)), CheckedIn)
+        assert isinstance(await c.check_in(who, activity.checkin_token, at(10, 8)), CheckedIn)
     # The day edges: 23:59 on the 10th is still the day; 00:00 on the 11th is not.
-    assert isinstance(await c.check_in(minh, lop.token, at(10, 23, 59)), CheckedIn)
-    late = await c.check_in(hoa, lop.token, at(11, 0, 0))
+    assert isinstance(await c.check_in(minh, lop.checkin_token, at(10, 23, 59)), CheckedIn)
+    late = await c.check_in(hoa, lop.checkin_token, at(11, 0, 0))
     assert getattr(late, "reason", "") == "over"
 
     # Attendance: two marked (one under 30), the same person twice, then a headcount 40/25.
@@ -99,8 +99,9 @@ async def test_union_indicators_by_hand(world: World) -> None:
     bac_lieu_province = await world.units.by_code("96")
     assert hanoi and ba_dinh and bac_lieu_province
 
-    await c.set_target(ADMIN, "01", "", "activities", 4)
-    await c.set_target(ADMIN, "01", "", "youth_reached", 100)
+    # Targets for November: a target counts its own days (see tests/test_targets_period.py).
+    await c.set_target(ADMIN, "01", "", "activities", 4, NOVEMBER.first, NOVEMBER.last)
+    await c.set_target(ADMIN, "01", "", "youth_reached", 100, NOVEMBER.first, NOVEMBER.last)
     whole = await report(world.db, hanoi, NOVEMBER)
     u = whole.union
     assert (u.activities, u.classes, u.by_kind["campaign_day"]) == (2, 1, 1)

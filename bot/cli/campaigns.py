@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.reach.domain import deep_links
 from bot.reach.domain.campaigns import CampaignError, day_date
 from bot.reach.domain.catalog import services_from_mask
+from bot.reach.domain.cells import tsv_line
 from bot.reach.domain.periods import PeriodError, parse_date
 from bot.reach.services.campaigns import ADMIN, Campaigns
 from bot.reach.services.directory import Directory
@@ -59,12 +60,15 @@ def _explain(error: CampaignError) -> str:
     messages = {
         "bad_code": "a code is 1-24 letters, digits or dashes",
         "bad_name": "a name is 1-120 printable characters",
+        "name_formula": "a name may not start with = + - or @ (a spreadsheet would run it)",
         "range_backwards": "the range ends before it starts",
         "range_too_long": "the range is longer than a year",
         "bad_kind": "the kind is one of class, campaign_day, help_point, door_to_door, online",
         "bad_metric": "the metric is one of people, assists, activities, "
         "member_participations, youth_reached, teams",
         "bad_target": "a target is a whole number above 0",
+        "campaign_dates": "a campaign's target covers the campaign's dates: give --campaign "
+        "or --from/--to, not both",
         "code_taken": "this code is already taken",
         "unknown_campaign": "no campaign has this code",
         "unknown_unit": "no unit has this code",
@@ -104,10 +108,8 @@ async def _campaign_add(settings: Settings, args: argparse.Namespace, c: Campaig
 
 async def _campaign_list(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
     for campaign in await c.campaigns():
-        print(
-            f"{campaign.code}\t{_day(campaign.first_day)}\t{_day(campaign.last_day)}\t"
-            f"{campaign.name}"
-        )
+        first, last = _day(campaign.first_day), _day(campaign.last_day)
+        print(tsv_line(campaign.code, first, last, campaign.name))
     return 0
 
 
@@ -128,7 +130,8 @@ async def _activity_add(settings: Settings, args: argparse.Namespace, c: Campaig
         campaign_code=args.campaign or "",
     )
     print(f"Activity {activity.id}: {activity.title}")
-    print(deep_links.link(settings.bot_username, deep_links.check_in_payload(activity.token)))
+    check_in = deep_links.check_in_payload(activity.checkin_token)
+    print(deep_links.link(settings.bot_username, check_in))
     print(deep_links.link(settings.bot_username, deep_links.attend_payload(activity.token)))
     return 0
 
@@ -144,21 +147,33 @@ async def _activity_list(settings: Settings, args: argparse.Namespace, c: Campai
     print("id\tfirst day\tlast day\tunit\tkind\ttitle\tcampaign\tmembers\tattendees\tassists")
     for line in lines:
         a = line.activity
-        print(
-            f"{a.id}\t{_day(a.first_day)}\t{_day(a.last_day)}\t{line.unit_code}\t{a.kind.value}\t"
-            f"{a.title}\t{line.campaign_code}\t{line.members}\t{line.attendees}\t{line.assists}"
-            + ("\tclosed" if a.closed else "")
-            + (f"\t{','.join(services_from_mask(a.services))}" if a.services else "")
-        )
+        cells: list[object] = [
+            a.id, _day(a.first_day), _day(a.last_day), line.unit_code, a.kind.value, a.title,
+            line.campaign_code, line.members, line.attendees, line.assists,
+        ]  # fmt: skip
+        if a.closed:
+            cells.append("closed")
+        if a.services:
+            cells.append(",".join(services_from_mask(a.services)))
+        print(tsv_line(*cells))
     return 0
 
 
 async def _target_set(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
-    unit, metric, value = await c.set_target(
-        ADMIN, args.unit, args.campaign or "", args.metric, args.value
+    unit, target = await c.set_target(
+        ADMIN,
+        args.unit,
+        args.campaign or "",
+        args.metric,
+        args.value,
+        _date(args.date_from, "--from"),
+        _date(args.date_to, "--to"),
     )
     scope = f" in {args.campaign.upper()}" if args.campaign else ""
-    print(f"Target for {unit.code} {unit.name}{scope}: {metric} = {value}")
+    print(
+        f"Target for {unit.code} {unit.name}{scope}: {target.metric} = {target.value}, "
+        f"{_day(target.first_day)}–{_day(target.last_day)}"
+    )
     return 0
 
 
@@ -171,7 +186,7 @@ async def _group_add(settings: Settings, args: argparse.Namespace, c: Campaigns)
 async def _group_list(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
     for group in await c.groups():
         _, units = await c.group(group.code)
-        print(f"{group.code}\t{group.name}\t{','.join(u.code for u in units)}")
+        print(tsv_line(group.code, group.name, ",".join(u.code for u in units)))
     return 0
 
 
@@ -232,6 +247,10 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
     tset.add_argument("--campaign", metavar="CODE")
     tset.add_argument("--metric", required=True)
     tset.add_argument("--value", required=True, type=int)
+    tset.add_argument(
+        "--from", dest="date_from", metavar="DD/MM/YYYY", help="default: campaign's or this year"
+    )
+    tset.add_argument("--to", dest="date_to", metavar="DD/MM/YYYY", help="the period's last day")
 
     groups = sub.add_parser("groups", help="clusters (cụm) of units, for reports")
     g_sub = groups.add_subparsers(dest="action", required=True)

@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli import site as site_cli
 
     site_cli.add_parsers(sub, _site_command)
+    from bot.cli import review as review_cli
+
+    review_cli.add_parsers(sub, _review_command)
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("file", type=Path, help="where to write the copy")
     backup.set_defaults(handler=_backup)
@@ -215,6 +218,12 @@ def _campaign_command(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(campaign_cli.run(settings, args))
 
 
+def _review_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import review as review_cli
+
+    return asyncio.run(review_cli.run(settings, args))
+
+
 def _site_command(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import site as site_cli
 
@@ -302,6 +311,7 @@ def _print_stale(settings: Settings, days: int) -> None:
     """Stale guides are a reminder, not a failure: the content is still valid."""
     from bot.guides.freshness import stale_guides, today_in_vietnam
     from bot.guides.loader import load_guides
+    from bot.reach.domain.cells import tsv_line
 
     library, _ = load_guides(settings.guides_dir)
     stale = stale_guides(library, today_in_vietnam(), days)
@@ -310,15 +320,16 @@ def _print_stale(settings: Settings, days: int) -> None:
         return
     print(f"{len(stale)} guide(s) last reviewed more than {days} days ago:")
     for guide, age in stale:
-        print(f"{guide.id}\treviewed {guide.reviewed.isoformat()}\t{age} days ago")
+        print(tsv_line(guide.id, f"reviewed {guide.reviewed.isoformat()}", f"{age} days ago"))
 
 
 def _guides_list(settings: Settings, args: argparse.Namespace) -> int:
     from bot.guides.loader import load_guides
+    from bot.reach.domain.cells import tsv_line
 
     library, problems = load_guides(settings.guides_dir)
     for guide in library:
-        print(f"{guide.id}\t{guide.topic.value}\t{guide.title}")
+        print(tsv_line(guide.id, guide.topic.value, guide.title))
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

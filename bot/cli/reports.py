@@ -7,7 +7,6 @@ tree. Dates are dd/mm/yyyy or yyyy-mm-dd.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import shutil
 import sys
@@ -17,8 +16,10 @@ from bot.config import Settings
 from bot.guides.loader import load_guides
 from bot.reach.domain import clock, deep_links
 from bot.reach.domain.campaigns import Campaign, Group, day_date
+from bot.reach.domain.cells import SafeCsvWriter
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
+from bot.reach.domain.privacy import load_or_create_key
 from bot.reach.services.guide_stats import GuideStats
 from bot.reports import exports
 from bot.reports import service as reporting
@@ -33,6 +34,7 @@ from bot.storage.reports import Report, ReportRepository
 from bot.storage.units import UnitRepository
 from bot.texts.telegram_html import parse_html
 from bot.texts.templates import Texts
+from bot.web import unit_tag
 
 
 class CliError(Exception):
@@ -128,7 +130,7 @@ def _summary_csv(
 ) -> str:
     label = texts.label
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)  # a unit name like "=HYPERLINK(…)" stays text
     writer.writerow([label(lang, "xl_col", "item"), label(lang, "xl_col", "value")])
     writer.writerow([label(lang, "xl_col", "people"), result.totals.people])
     writer.writerow([label(lang, "xl_col", "assists"), result.totals.assists])
@@ -237,14 +239,16 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
     guides = list(library) if args.all else [library.get(args.guide_id)]
     if guides[0] is None:
         raise CliError(f"no guide has the id {args.guide_id}")
+    # A web link credits its unit only when signed with the bot's key (see bot/web/unit_tag.py).
+    unit_value = unit_tag.signed(_secret_key(settings), unit.code) if unit and args.web else ""
     from bot.reports.posters import poster_text, save_posters  # matplotlib: only when drawing
 
     posters = []
     for guide in guides:
         assert guide is not None
-        if args.web:  # the page, with the unit as the bot's links carry it
+        if args.web:  # the page, with the unit and its tag
             assert base_url is not None
-            link = guide_url(base_url, guide.id) + (f"?u={unit.code}" if unit else "")
+            link = guide_url(base_url, guide.id) + (f"?u={unit_value}" if unit_value else "")
         else:
             payload = deep_links.guide_payload(guide.id, unit.code if unit else "")
             assert settings.bot_username is not None
@@ -259,6 +263,12 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
     for path in written:
         print(f"Wrote {path}", file=sys.stderr)
     return 0
+
+
+def _secret_key(settings: Settings) -> bytes:
+    """The bot's own key (the one `run` uses), so that the bot accepts the tags made here."""
+    configured = settings.secret_key.get_secret_value() if settings.secret_key else None
+    return load_or_create_key(configured, settings.db_path.parent / "secret.key")
 
 
 def demo_data(settings: Settings, args: argparse.Namespace) -> int:

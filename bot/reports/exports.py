@@ -8,7 +8,6 @@ than Telegram accepts from a bot are compressed or split, and the result says so
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import zipfile
 from collections.abc import Iterator
@@ -16,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.reach.domain.campaigns import day_date
+from bot.reach.domain.campaigns import TargetProgress, day_date
 from bot.reach.domain.catalog import services_from_mask
+from bot.reach.domain.cells import SafeCsvWriter
 from bot.reach.domain.periods import EPOCH
 from bot.storage.campaigns import ActivityLine
 from bot.storage.reports import Report
@@ -38,6 +38,10 @@ RECORD_COLUMNS = (
     "sex",
     "volunteer",
     "dedup",
+    "entered",
+    "backdated",
+    "source",
+    "status",
 )
 
 
@@ -63,7 +67,8 @@ class RecordFormatter:
         return [self.texts.label(self.lang, "xl_col", name) for name in RECORD_COLUMNS]
 
     def row(self, raw: tuple) -> list[object]:
-        day, code, name, mask, people, consent, outcome, age, sex, volunteer, dedup = raw
+        day, code, name, mask, people, consent, outcome, age, sex, volunteer, dedup = raw[:11]
+        entered, batch, status = raw[11:]
         return [
             self.day(day),
             code,
@@ -76,6 +81,11 @@ class RecordFormatter:
             self._word("sex_name", sex) if sex else "",
             volunteer if volunteer is not None else "",
             self._word("yes_no", bool(dedup)),
+            _moment(entered),
+            # Dated another day than it was entered: visible, so back-dating cannot hide.
+            self._word("yes_no", (entered + VN_OFFSET) // 86400 != day),
+            self._word("record_source", bool(batch)),
+            self._word("record_status", status),
         ]
 
     def day(self, day: int) -> str:
@@ -105,7 +115,7 @@ def write_csv(path: Path, formatter: RecordFormatter, records: Iterator[tuple]) 
     count = 0
     # UTF-8 with a BOM: Excel then reads the Vietnamese letters correctly.
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)  # a name like "=HYPERLINK(…)" is written as text
         writer.writerow(formatter.header())
         for raw in records:
             writer.writerow(formatter.row(raw))
@@ -146,6 +156,7 @@ def write_xlsx(
             (label(lang, "xl_col", "people"), report.totals.people),
             (label(lang, "xl_col", "assists"), report.totals.assists),
             (label(lang, "xl_col", "self_serve"), report.totals.self_serve),
+            *_provenance(label, lang, report),
         ]
         for dim, macro in (
             ("svc", "service_name"),
@@ -184,7 +195,7 @@ def write_xlsx(
             if count % XLSX_MAX_ROWS == 0:  # Excel's row limit: continue on a new sheet
                 suffix = f" {count // XLSX_MAX_ROWS + 1}" if count else ""
                 sheet = book.add_worksheet(label(lang, "xl_sheet", "records") + suffix)
-                sheet.set_column(0, 10, 14)
+                sheet.set_column(0, len(RECORD_COLUMNS) - 1, 14)
                 sheet.write_row(0, 0, formatter.header(), bold)
             assert sheet is not None
             sheet.write_row(count % XLSX_MAX_ROWS + 1, 0, formatter.row(raw))
@@ -197,16 +208,42 @@ def write_xlsx(
     return count
 
 
+def _provenance(label: Any, lang: str, report: Report) -> list[tuple[str, object]]:
+    """How each figure was obtained, as its own rows (see the README's «Numbers as evidence»)."""
+    sources = dict(report.by_dim.get("src", []))
+    union = report.union
+    return [
+        (label(lang, "xl_col", name), value)
+        for name, value in (
+            ("src_one", sources.get("one", 0)),
+            ("src_batch", sources.get("batch", 0)),
+            ("verified", union.verified_assists),
+            ("attendees_marked", union.attendees_marked),
+            ("attendees_headcount", union.attendees_headcount),
+            ("self_serve_telegram", report.totals.self_serve_telegram),
+            ("self_serve_web", report.totals.self_serve_web),
+            ("web_refused", report.web_refused),
+            ("pending", report.pending.total),
+            ("pending_people", report.pending.people),
+        )
+    ]
+
+
 def _targets_sheet(book: Any, bold: Any, texts: Texts, lang: str, report: Report) -> None:
     """«Chỉ tiêu»: every union indicator, with its target and how much of it is done."""
     label = texts.label
     sheet = book.add_worksheet(label(lang, "xl_sheet", "targets"))
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 3, 14)
-    header = [label(lang, "xl_col", c) for c in ("indicator", "value", "target", "percent")]
-    sheet.write_row(0, 0, header, bold)
+    sheet.set_column(4, 6, 16)
+    columns = ("indicator", "value", "target", "percent", "target_done", "first_day", "last_day")
+    sheet.write_row(0, 0, [label(lang, "xl_col", c) for c in columns], bold)
     union = report.union
-    targets = {t.metric: t for t in union.targets}
+    # A target is counted in its own unit and period, which may differ from the report's:
+    # its done, from and to stand beside the report's value.
+    targets: dict[str, list[TargetProgress]] = {}
+    for t in union.targets:
+        targets.setdefault(t.metric, []).append(t)
     values = [
         ("people", report.totals.people),
         ("assists", report.totals.assists),
@@ -217,12 +254,17 @@ def _targets_sheet(book: Any, bold: Any, texts: Texts, lang: str, report: Report
     ]
     row = 1
     for metric, value in values:
-        target = targets.get(metric)
-        cells: list[object] = [label(lang, "metric_name", metric), value]
-        if target is not None:
-            cells += [target.target, target.percent]
+        name = label(lang, "metric_name", metric)
+        first, *more = targets.get(metric) or [None]
+        cells: list[object] = [name, value]
+        if first is not None:
+            cells += _target_cells(first)
         sheet.write_row(row, 0, cells)
         row += 1
+        for t in more:  # another target of the same metric, over other days
+            sheet.write_row(row, 0, [f"{name} ({_day(t.first_day)}–{_day(t.last_day)})", None])
+            sheet.write_row(row, 2, _target_cells(t))
+            row += 1
     for name, value in (
         (label(lang, "xl_col", "self_serve_metric"), report.totals.self_serve),
         (label(lang, "xl_col", "attendees"), union.attendees),
@@ -231,6 +273,10 @@ def _targets_sheet(book: Any, bold: Any, texts: Texts, lang: str, report: Report
     ):
         sheet.write_row(row, 0, [name, value])
         row += 1
+
+
+def _target_cells(t: TargetProgress) -> list[object]:
+    return [t.target, t.percent, t.done, _day(t.first_day), _day(t.last_day)]
 
 
 def _activities_sheet(
@@ -262,10 +308,19 @@ def _activities_sheet(
                 line.members,
                 line.attendees,
                 line.assists,
-                0,
+                line.verified,
                 label(lang, "yes_no", a.closed),
             ],
         )
+
+
+VN_OFFSET = 7 * 3600  # Vietnam's day, as the records' `day` is counted
+
+
+def _moment(timestamp: int) -> str:
+    """When a record was entered, in Vietnam time: 07/12/2026 10:30."""
+    moment = dt.datetime.fromtimestamp(timestamp, dt.UTC) + dt.timedelta(seconds=VN_OFFSET)
+    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 def _day(number: int) -> str:

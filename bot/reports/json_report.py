@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.reach.domain.campaigns import day_date
 from bot.reach.domain.catalog import SERVICES
 from bot.storage.reports import Report
 
@@ -13,6 +14,7 @@ from bot.storage.reports import Report
 def report_dict(report: Report) -> dict[str, Any]:
     union = report.union
     services = dict(report.by_dim.get("svc", []))
+    sources = dict(report.by_dim.get("src", []))
     scope: dict[str, Any]
     if report.group_name:
         scope = {"group": report.group_name}
@@ -42,8 +44,33 @@ def report_dict(report: Report) -> dict[str, Any]:
         "verified_share_percent": union.verified_share(report.totals.assists),
         "rating_average": None if union.rating_average is None else round(union.rating_average, 2),
         "by_service": {code: int(services.get(code, 0)) for code in SERVICES},
+        # Each target counted in its own unit's subtree over its own days ("from", "to");
+        # a cluster's or the whole tree's line sums its units' targets, spanning their days.
+        # How each figure was obtained (README, «Numbers as evidence»): new keys beside the
+        # old ones, which keep their meaning.
+        "self_serve_telegram": report.totals.self_serve_telegram,
+        "self_serve_web_unverified": report.totals.self_serve_web,
+        "self_serve_web_refused": report.web_refused,
+        "assists_logged_one_by_one": int(sources.get("one", 0)),
+        "assists_logged_in_batches": int(sources.get("batch", 0)),
+        "attendees_marked": union.attendees_marked,
+        "attendees_headcount": union.attendees_headcount,
+        "pending_review": {
+            "assist_records": report.pending.assists,
+            "people": report.pending.people,
+            "activity_entries": report.pending.activities,
+            "total": report.pending.total,
+        },
         "targets": [
-            {"metric": t.metric, "target": t.target, "done": t.done, "percent": t.percent}
+            {
+                "metric": t.metric,
+                "target": t.target,
+                "done": t.done,
+                "percent": t.percent,
+                "from": day_date(t.first_day).isoformat(),
+                "to": day_date(t.last_day).isoformat(),
+                "each_own_period": t.each_own_period,
+            }
             for t in union.targets
         ],
     }

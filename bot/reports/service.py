@@ -45,9 +45,11 @@ async def report(
         union_counts(db, scope, period, group_units, campaign_id),
     )
     union = await union_figures(db, scope, result, counts, group_units, campaign_id)
+    pending = replace(result.pending, activities=counts[0].pending)
     return replace(
         result,
         union=union,
+        pending=pending,
         group_name=group.name if group else "",
         group_id=group.id if group else 0,
         campaign=campaign,

@@ -39,13 +39,19 @@ def report_text(texts: Texts, lang: str, report: Report) -> str:
         previous=previous,
         change_people=change(report.totals.people, previous.people if previous else None),
         change_assists=change(report.totals.assists, previous.assists if previous else None),
-        change_self=change(report.totals.self_serve, previous.self_serve if previous else None),
+        change_self=change(
+            report.totals.self_serve_telegram, previous.self_serve_telegram if previous else None
+        ),
         services=report.by_dim.get("svc", []),
         outcomes=report.by_dim.get("out", []),
         ages=report.by_dim.get("age", []),
         sexes=report.by_dim.get("sex", []),
-        self_serve=report.by_dim.get("self", []),
-        self_web=sum(count for _, count in report.by_dim.get("selfweb", [])),
+        self_serve=_telegram_only(report),
+        self_web=report.totals.self_serve_web,
+        web_refused=report.web_refused,
+        pending=report.pending,
+        src_one=dict(report.by_dim.get("src", [])).get("one", 0),
+        src_batch=dict(report.by_dim.get("src", [])).get("batch", 0),
         children=[(c.unit.name, c.people, c.assists) for c in shown],
         others=others,
         volunteers=report.volunteers,
@@ -76,6 +82,13 @@ def summary_text(texts: Texts, lang: str, report: Report) -> str:
         top_count=top_count,
         change_people=change(report.totals.people, previous.people if previous else None),
     )
+
+
+def _telegram_only(report: Report) -> list[tuple[str, int]]:
+    """Self-serve completions by service, without the web site's unverified presses."""
+    web = dict(report.by_dim.get("selfweb", []))
+    lines = [(key, n - web.get(key, 0)) for key, n in report.by_dim.get("self", [])]
+    return sorted(((k, n) for k, n in lines if n > 0), key=lambda line: (-line[1], line[0]))
 
 
 def _scope_name(report: Report) -> str:

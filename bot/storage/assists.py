@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.reach.domain.draft import Draft
 from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord, SavedAssist
+from bot.reach.domain.review import Limits, Status, assist_status
 from bot.storage import rollup
 from bot.storage.db import Database
 from bot.storage.pending import expect_in, stop_waiting_in
@@ -72,16 +73,18 @@ class AssistRepository:
         decide: Callable[[FormState], FormChange],
         *,
         may_save: bool = True,
+        limits: Limits | None = None,
     ) -> tuple[FormChange, SavedAssist | None]:
         """Read the form, let `decide` say what changes, and apply it: one trip, one
         transaction. With a record, the same token saves once (a unique key). A press that
-        cannot save (`may_save=False`) only changes a draft, which need not wait for the disk."""
+        cannot save (`may_save=False`) only changes a draft, which need not wait for the disk.
+        A save past the volunteer's daily limit (`limits`) is kept as pending review."""
 
         def work(conn: sqlite3.Connection) -> tuple[FormChange, SavedAssist | None]:
             change = decide(_form_state(conn, token))
             saved = None
             if change.records:
-                saved = _insert_all(conn, token, change.records)
+                saved = _insert_all(conn, token, change.records, limits or Limits(), now)
                 conn.execute("DELETE FROM drafts WHERE token = ?", (token,))
             elif change.drop:
                 conn.execute("DELETE FROM drafts WHERE token = ?", (token,))
@@ -144,15 +147,18 @@ class AssistRepository:
             ).fetchall()
             for row in rows:
                 record = rollup.as_record(row)
-                rollup.apply_assist(conn, record, -1)
-                confirmed = conn.execute(
-                    "SELECT rating FROM confirmations WHERE assist_id = ? AND used_at IS NOT NULL",
-                    (row[0],),
-                ).fetchone()
-                if confirmed is not None:  # its confirmation goes with it (ON DELETE CASCADE)
-                    rollup.apply_confirmation(
-                        conn, record["unit_id"], record["day"], confirmed[0], -1
-                    )
+                if record["status"] == Status.OK:  # only counted records are in the totals
+                    rollup.apply_assist(conn, record, -1)
+                    # Every confirmation of it goes with it (ON DELETE CASCADE), and so
+                    # does its share of the verified totals.
+                    for (rating,) in conn.execute(
+                        "SELECT rating FROM confirmations WHERE assist_id = ? "
+                        "AND used_at IS NOT NULL",
+                        (row[0],),
+                    ).fetchall():
+                        rollup.apply_confirmation(
+                            conn, record["unit_id"], record["day"], rating, -1
+                        )
                 conn.execute("DELETE FROM assists WHERE id = ?", (row[0],))
             return True
 
@@ -193,28 +199,50 @@ class AssistRepository:
 def _form_state(conn: sqlite3.Connection, token: str) -> FormState:
     """The form's record if it was saved, else its draft: one query for both."""
     row = conn.execute(
-        "SELECT a.id, a.people, a.occurred_at, d.member_id, d.data FROM (SELECT ? AS token) t "
+        "SELECT a.id, a.people, a.occurred_at, d.member_id, d.data, a.status "
+        "FROM (SELECT ? AS token) t "
         "LEFT JOIN assists a ON a.token = t.token LEFT JOIN drafts d ON d.token = t.token",
         (token,),
     ).fetchone()
     if row[0] is not None:
-        return FormState(SavedAssist(int(row[0]), False, int(row[1]), int(row[2])), None, None)
+        pending = row[5] != Status.OK
+        saved = SavedAssist(int(row[0]), False, int(row[1]), int(row[2]), pending)
+        return FormState(saved, None, None)
     if row[3] is not None:
         return FormState(None, int(row[3]), Draft.from_json(str(row[4])))
     return FormState(None, None, None)
 
 
 def _insert_all(
-    conn: sqlite3.Connection, token: str, records: tuple[NewRecord, ...]
+    conn: sqlite3.Connection,
+    token: str,
+    records: tuple[NewRecord, ...],
+    limits: Limits,
+    now: int,
 ) -> SavedAssist:
     """The records of one form: the first keeps the form's token (which makes saving
     once-only), the others are named after it (`<token>/<age band>`), so /undo finds them
-    together."""
+    together. Past the volunteer's daily limit the whole form waits for review."""
+    people = sum(r.people for r in records)
+    status = assist_status(entered_today(conn, records[0].volunteer_id, now), people, limits)
+    records = tuple(replace(r, status=status.value) for r in records)
     first = _insert(conn, token, records[0])
     for record in records[1:]:
         _insert(conn, f"{token}/{record.age_band or ''}", record)
-    people = sum(r.people for r in records)
-    return SavedAssist(first.id, True, people, first.occurred_at)
+    return SavedAssist(first.id, True, people, first.occurred_at, status != Status.OK)
+
+
+def entered_today(conn: sqlite3.Connection, volunteer_id: int | None, now: int) -> int:
+    """People the volunteer entered since the start of today's Vietnam day (by the time of
+    entry, whatever day they were dated), pending and rejected ones included."""
+    if volunteer_id is None:
+        return 0
+    start = rollup.day_of(now) * 86400 - rollup.VN_OFFSET
+    (people,) = conn.execute(
+        "SELECT coalesce(sum(people), 0) FROM assists WHERE volunteer_id = ? AND created_at >= ?",
+        (volunteer_id, start),
+    ).fetchone()
+    return int(people)
 
 
 # The records saved together by one form: its token, and `<token>/…` (a range, so that the
@@ -228,7 +256,8 @@ def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAss
     [(assist_id,)] = conn.execute(
         "INSERT INTO assists (token, volunteer_id, unit_id, services, people, consent, "
         "outcome, age_band, sex, person_key, key_id, occurred_at, created_at, day, "
-        "activity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "activity_id, status, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
         (
             token,
             record.volunteer_id,
@@ -245,8 +274,12 @@ def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAss
             record.created_at,
             day,
             record.activity_id,
+            record.status,
+            int(record.batch),
         ),
     ).fetchall()
+    if record.status != Status.OK:  # waits for review outside the totals
+        return SavedAssist(int(assist_id), True, record.people, record.occurred_at, True)
     rollup.apply_assist(
         conn,
         {
@@ -260,6 +293,7 @@ def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAss
             "sex": record.sex,
             "volunteer_id": record.volunteer_id,
             "person_key": record.person_key,
+            "batch": record.batch,
         },
         +1,
     )

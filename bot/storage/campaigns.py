@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,8 +26,10 @@ from bot.storage.db import Database
 _CAMPAIGN = "id, code, name, unit_id, first_day, last_day"
 _ACTIVITY = (
     "a.id, a.token, a.unit_id, a.kind, a.title, a.first_day, a.last_day, a.place, a.services, "
-    "a.campaign_id, a.closed_at IS NOT NULL, a.headcount, a.headcount_youth"
+    "a.campaign_id, a.closed_at IS NOT NULL, a.headcount, a.headcount_youth, a.checkin_token, "
+    "a.headcount_status"
 )
+_ACTIVITY_COLUMNS = _ACTIVITY.count(",") + 1
 _RETURNED = _ACTIVITY.replace("a.", "")
 _YOUTH = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"
 
@@ -57,6 +60,8 @@ def _activity(row: Any) -> Activity:
         closed=bool(row[10]),
         headcount=int(row[11]),
         headcount_youth=int(row[12]),
+        checkin_token=str(row[13] or ""),
+        headcount_status=str(row[14]),
     )
 
 
@@ -69,8 +74,14 @@ class ActivityLine:
     unit_name: str
     campaign_code: str
     members: int
-    attendees: int  # marked attendance plus the closing headcount
+    marked: int  # attendance marked by residents in the bot
+    headcount: int  # the typed closing headcount, once counted (0 while it waits for review)
     assists: int  # people helped in assists linked to it
+    verified: int = 0  # of its assists, those the resident confirmed
+
+    @property
+    def attendees(self) -> int:
+        return self.marked + self.headcount
 
 
 @dataclass(frozen=True)
@@ -83,8 +94,14 @@ class ActivityFigures:
     members: int = 0  # distinct members who checked in
     teams: int = 0  # distinct teams (units of kind team) whose members checked in
     member_ids: frozenset[int] = frozenset()  # who checked in
-    attendees: int = 0  # attendance marks plus headcounts
+    attendees_marked: int = 0  # attendance residents marked in the bot
+    attendees_headcount: int = 0  # typed closing headcounts
     attendees_youth: int = 0
+    pending: int = 0  # headcounts, attendance marks and check-ins waiting for review
+
+    @property
+    def attendees(self) -> int:
+        return self.attendees_marked + self.attendees_headcount
 
 
 def _scope_clause(paths: list[str] | None, alias: str = "u") -> tuple[str, list[object]]:
@@ -150,6 +167,7 @@ class CampaignRepository:
     async def add_activity(
         self,
         token: str,
+        checkin_token: str,
         unit_id: int,
         kind: ActivityKind,
         title: str,
@@ -163,11 +181,12 @@ class CampaignRepository:
     ) -> Activity:
         def work(conn: sqlite3.Connection) -> Activity:
             row = conn.execute(
-                "INSERT INTO activities (token, unit_id, kind, title, first_day, last_day, "
-                "place, services, campaign_id, created_by, created_at) "
-                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_RETURNED}",
+                "INSERT INTO activities (token, checkin_token, unit_id, kind, title, first_day, "
+                "last_day, place, services, campaign_id, created_by, created_at) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_RETURNED}",
                 (
                     token,
+                    checkin_token,
                     unit_id,
                     kind.value,
                     title,
@@ -184,9 +203,11 @@ class CampaignRepository:
 
         return await self._db.write(work)
 
-    async def activity_by_token(self, token: str) -> Activity | None:
+    async def activity_by_token(self, token: str, *, checkin: bool = False) -> Activity | None:
+        """By its attendance token, or (`checkin`) by its members' check-in token."""
+        column = "checkin_token" if checkin else "token"
         row = await self._db.fetchone(
-            f"SELECT {_ACTIVITY} FROM activities a WHERE a.token = ?", (token,)
+            f"SELECT {_ACTIVITY} FROM activities a WHERE a.{column} = ?", (token,)
         )
         return _activity(row) if row else None
 
@@ -196,14 +217,33 @@ class CampaignRepository:
         )
         return _activity(row) if row else None
 
-    async def close(self, activity_id: int, headcount: int, youth: int, now: int) -> bool:
-        """Close an open activity with an anonymous headcount; False if it was closed."""
-        changed = await self._db.execute(
-            "UPDATE activities SET closed_at = ?, headcount = ?, headcount_youth = ? "
-            "WHERE id = ? AND closed_at IS NULL",
-            (now, headcount, youth, activity_id),
-        )
-        return changed == 1
+    async def close(
+        self,
+        activity_id: int,
+        headcount: int,
+        youth: int,
+        now: int,
+        status_for: Callable[[int], str],
+        who: str = "",
+    ) -> str | None:
+        """Close an open activity with an anonymous headcount, whose status `status_for`
+        decides from the activity's counted attendance marks, in the same transaction; the
+        status, or None if it was closed already."""
+
+        def work(conn: sqlite3.Connection) -> str | None:
+            (marked,) = conn.execute(
+                "SELECT count(*) FROM attendance WHERE activity_id = ? AND status = 'ok'",
+                (activity_id,),
+            ).fetchone()
+            status = status_for(int(marked))
+            changed = conn.execute(
+                "UPDATE activities SET closed_at = ?, headcount = ?, headcount_youth = ?, "
+                "headcount_status = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+                (now, headcount, youth, status, who, activity_id),
+            ).rowcount
+            return status if changed == 1 else None
+
+        return await self._db.write(work)
 
     async def lines(
         self,
@@ -221,17 +261,24 @@ class CampaignRepository:
             params.append(campaign_id)
         rows = await self._db.read(
             f"SELECT {_ACTIVITY}, u.code, u.name, coalesce(c.code, ''), "
-            "(SELECT count(*) FROM checkins k WHERE k.activity_id = a.id), "
-            "(SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) + a.headcount, "
-            "(SELECT coalesce(sum(s.people), 0) FROM assists s WHERE s.activity_id = a.id) "
+            "(SELECT count(*) FROM checkins k WHERE k.activity_id = a.id AND k.status = 'ok'), "
+            "(SELECT count(*) FROM attendance t WHERE t.activity_id = a.id AND t.status = 'ok'), "
+            "CASE WHEN a.headcount_status = 'ok' THEN a.headcount ELSE 0 END, "
+            "(SELECT coalesce(sum(s.people), 0) FROM assists s WHERE s.activity_id = a.id "
+            "AND s.status = 'ok'), "
+            "(SELECT count(*) FROM confirmations c JOIN assists s ON s.id = c.assist_id "
+            "WHERE s.activity_id = a.id AND s.status = 'ok' AND c.used_at IS NOT NULL) "
             "FROM activities a JOIN units u ON u.id = a.unit_id "
             "LEFT JOIN campaigns c ON c.id = a.campaign_id "
             f"WHERE a.first_day BETWEEN ? AND ?{where} "
             "ORDER BY a.first_day DESC, a.id DESC LIMIT ?",
             [first_day, last_day, *params, limit],
         )
+        n = _ACTIVITY_COLUMNS
         return [
-            ActivityLine(_activity(r[:13]), str(r[13]), str(r[14]), str(r[15]), *map(int, r[16:]))
+            ActivityLine(
+                _activity(r[:n]), str(r[n]), str(r[n + 1]), str(r[n + 2]), *map(int, r[n + 3 :])
+            )
             for r in rows
         ]
 
@@ -247,25 +294,38 @@ class CampaignRepository:
         chosen = f"SELECT a.id FROM activities a{join} WHERE a.first_day BETWEEN ? AND ?{where}"
         span = [first_day, last_day, *params]
         # Independent counts, each on its own reading connection, at once.
-        kinds, members_by_home, attendance = await asyncio.gather(
+        counted = "CASE WHEN a.headcount_status = 'ok' THEN"
+        kinds, members_by_home, attendance, pending = await asyncio.gather(
             self._db.read(
-                "SELECT a.kind, count(*), sum(a.headcount), sum(a.headcount_youth) "
+                f"SELECT a.kind, count(*), sum({counted} a.headcount END), "
+                f"sum({counted} a.headcount_youth END) "
                 f"FROM activities a WHERE a.id IN ({chosen}) GROUP BY a.kind",
                 span,
             ),
             self._db.read(
                 "SELECT k.member_id, h.kind = 'team', h.id, count(*) "
                 "FROM checkins k JOIN units h ON h.id = k.home_unit_id "
-                f"WHERE k.activity_id IN ({chosen}) GROUP BY k.member_id, h.id",
+                f"WHERE k.activity_id IN ({chosen}) AND k.status = 'ok' "
+                "GROUP BY k.member_id, h.id",
                 span,
             ),
             self._db.read(
                 f"SELECT count(*), count(CASE WHEN t.age_band IN {_YOUTH} THEN 1 END) "
-                f"FROM attendance t WHERE t.activity_id IN ({chosen})",
+                f"FROM attendance t WHERE t.activity_id IN ({chosen}) AND t.status = 'ok'",
                 span,
+            ),
+            self._db.read(
+                "SELECT (SELECT count(*) FROM activities a "
+                f"WHERE a.id IN ({chosen}) AND a.headcount_status = 'pending') + "
+                "(SELECT count(*) FROM attendance t "
+                f"WHERE t.activity_id IN ({chosen}) AND t.status = 'pending') + "
+                "(SELECT count(*) FROM checkins k "
+                f"WHERE k.activity_id IN ({chosen}) AND k.status = 'pending')",
+                span * 3,
             ),
         )
         [(marked, marked_youth)] = attendance
+        [(waiting,)] = pending
         member_ids = frozenset(int(m) for m, _, _, _ in members_by_home)
         teams = len({home for _, is_team, home, _ in members_by_home if is_team})
         participations = sum(int(n) for _, _, _, n in members_by_home)
@@ -279,8 +339,10 @@ class CampaignRepository:
             members=len(member_ids),
             teams=teams,
             member_ids=member_ids,
-            attendees=int(marked) + headcount,
+            attendees_marked=int(marked),
+            attendees_headcount=headcount,
             attendees_youth=int(marked_youth) + headcount_youth,
+            pending=int(waiting),
         )
 
     async def first_day(self, scope: Unit | None) -> int | None:
@@ -296,13 +358,19 @@ class CampaignRepository:
     # ---- check-in and attendance ------------------------------------------------------
 
     async def check_in(
-        self, activity_id: int, member_id: int, home_unit_id: int, day: int, now: int
+        self,
+        activity_id: int,
+        member_id: int,
+        home_unit_id: int,
+        day: int,
+        now: int,
+        status: str = "ok",
     ) -> bool:
         """Count a member once per activity; True the first time."""
         changed = await self._db.execute(
-            "INSERT INTO checkins (activity_id, member_id, home_unit_id, day, at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (activity_id, member_id, home_unit_id, day, now),
+            "INSERT INTO checkins (activity_id, member_id, home_unit_id, day, at, status) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (activity_id, member_id, home_unit_id, day, now, status),
         )
         return changed == 1
 
@@ -317,15 +385,26 @@ class CampaignRepository:
         )
         return _activity(row) if row else None
 
-    async def attend(self, activity_id: int, person_key: str, age_band: str, now: int) -> bool:
+    async def attend(
+        self,
+        activity_id: int,
+        person_key: str,
+        age_band: str,
+        now: int,
+        status_for: Callable[[int], str] = lambda _: "ok",
+    ) -> bool:
         """A resident marked attendance; once per activity (a second mark may add the age
-        band). True the first time."""
+        band). True the first time. `status_for` decides, from the marks already made, whether
+        this one counts or waits for review, in the same transaction."""
 
         def work(conn: sqlite3.Connection) -> bool:
+            (before,) = conn.execute(
+                "SELECT count(*) FROM attendance WHERE activity_id = ?", (activity_id,)
+            ).fetchone()
             cursor = conn.execute(
-                "INSERT INTO attendance (activity_id, person_key, age_band, at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (activity_id, person_key, age_band or None, now),
+                "INSERT INTO attendance (activity_id, person_key, age_band, at, status) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (activity_id, person_key, age_band or None, now, status_for(int(before))),
             )
             if cursor.rowcount == 1:
                 return True
@@ -340,26 +419,40 @@ class CampaignRepository:
 
     # ---- targets ----------------------------------------------------------------------
 
-    async def set_target(
-        self, unit_id: int, campaign_id: int | None, metric: str, value: int
-    ) -> None:
+    async def set_target(self, target: Target) -> None:
+        """Set or replace a target: the same unit, campaign, metric and first day is the
+        same target (its last day and value are replaced)."""
         await self._db.execute(
-            "INSERT INTO targets (unit_id, campaign_id, metric, value) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT DO UPDATE SET value = excluded.value",
-            (unit_id, campaign_id or 0, metric, value),
+            "INSERT INTO targets (unit_id, campaign_id, metric, first_day, last_day, value) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET last_day = excluded.last_day, value = excluded.value",
+            (
+                target.unit_id,
+                target.campaign_id or 0,
+                target.metric,
+                target.first_day,
+                target.last_day,
+                target.value,
+            ),
         )
 
-    async def targets(self, unit_ids: list[int], campaign_id: int | None) -> list[Target]:
-        """The targets of these units (summed over the units per metric by the caller)."""
+    async def targets(
+        self, unit_ids: list[int], campaign_id: int | None, first_day: int, last_day: int
+    ) -> list[Target]:
+        """The targets of these units whose period overlaps first_day..last_day."""
         if not unit_ids:
             return []
         marks = ", ".join("?" for _ in unit_ids)
         rows = await self._db.fetchall(
-            f"SELECT unit_id, campaign_id, metric, value FROM targets WHERE unit_id IN ({marks}) "
-            "AND campaign_id = ? ORDER BY metric",
-            (*unit_ids, campaign_id or 0),
+            "SELECT unit_id, campaign_id, metric, value, first_day, last_day FROM targets "
+            f"WHERE unit_id IN ({marks}) AND campaign_id = ? AND first_day <= ? "
+            "AND last_day >= ? ORDER BY metric, first_day, unit_id",
+            (*unit_ids, campaign_id or 0, last_day, first_day),
         )
-        return [Target(int(u), int(c) or None, str(m), int(v)) for u, c, m, v in rows]
+        return [
+            Target(int(u), int(c) or None, str(m), int(v), int(f), int(t))
+            for u, c, m, v, f, t in rows
+        ]
 
     # ---- clusters of units ------------------------------------------------------------
 

@@ -25,19 +25,24 @@ class ConfirmationRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def owned_assist(self, assist_id: int, volunteer_id: int, since: int) -> bool:
-        """Whether the volunteer made this single (one-person) assist at or after `since`."""
-        row = await self._db.fetchone(
-            "SELECT 1 FROM assists WHERE id = ? AND volunteer_id = ? AND created_at >= ? "
-            "AND people = 1",
-            (assist_id, volunteer_id, since),
-        )
-        return row is not None
+    async def create(
+        self, token: str, assist_id: int, volunteer_id: int, since: int, expires_at: int
+    ) -> str:
+        """A link for the volunteer's own counted single (one-person) assist made at or after
+        `since`: "made". A new link replaces an unused earlier one for the same assist; an
+        assist already confirmed gets none ("confirmed"); anything else is "not_yours"."""
 
-    async def create(self, token: str, assist_id: int, expires_at: int) -> None:
-        """A new link replaces an unused earlier one for the same assist."""
-
-        def work(conn: sqlite3.Connection) -> None:
+        def work(conn: sqlite3.Connection) -> str:
+            row = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM confirmations c WHERE c.assist_id = a.id "
+                "AND c.used_at IS NOT NULL) FROM assists a WHERE a.id = ? AND a.volunteer_id = ? "
+                "AND a.created_at >= ? AND a.people = 1 AND a.status = 'ok'",
+                (assist_id, volunteer_id, since),
+            ).fetchone()
+            if row is None:
+                return "not_yours"
+            if row[0]:
+                return "confirmed"
             conn.execute(
                 "DELETE FROM confirmations WHERE assist_id = ? AND used_at IS NULL", (assist_id,)
             )
@@ -45,8 +50,9 @@ class ConfirmationRepository:
                 "INSERT INTO confirmations (token, assist_id, expires_at) VALUES (?, ?, ?)",
                 (token, assist_id, expires_at),
             )
+            return "made"
 
-        await self._db.write(work)
+        return await self._db.write(work)
 
     async def get(self, token: str) -> ToConfirm | None:
         row = await self._db.fetchone(
@@ -66,9 +72,15 @@ class ConfirmationRepository:
         running totals move in the same transaction."""
 
         def work(conn: sqlite3.Connection) -> bool:
+            # At most one confirmation per assist, of a counted assist (a unique index backs
+            # this up): verified can never exceed assists.
             row = conn.execute(
                 "UPDATE confirmations SET used_at = ?, rating = ? "
-                "WHERE token = ? AND used_at IS NULL AND expires_at > ? RETURNING assist_id",
+                "WHERE token = ? AND used_at IS NULL AND expires_at > ? "
+                "AND NOT EXISTS (SELECT 1 FROM confirmations o WHERE o.assist_id = "
+                "confirmations.assist_id AND o.used_at IS NOT NULL) "
+                "AND (SELECT status FROM assists a WHERE a.id = confirmations.assist_id) = 'ok' "
+                "RETURNING assist_id",
                 (now, rating, token, now),
             ).fetchone()
             if row is None:

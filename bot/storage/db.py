@@ -14,8 +14,16 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.reach.domain.campaigns import TOKEN_ALPHABET, TOKEN_LENGTH
 from bot.reach.domain.provinces import PROVINCES
-from bot.storage.rollup import DAYS_PREV, LINK_DAYS, REBUILD, REBUILD_YOUTH, YOUTH_TABLE
+from bot.storage.rollup import (
+    DAYS_PREV,
+    LINK_DAYS,
+    REBUILD,
+    REBUILD_ALL,
+    REBUILD_YOUTH,
+    YOUTH_TABLE,
+)
 
 T = TypeVar("T")
 
@@ -27,6 +35,13 @@ StorageError = sqlite3.DatabaseError
 def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
+
+# A fresh random token in SQL, of the same alphabet and length as campaigns.new_token
+# (random() is evaluated anew for each character and each row).
+_RANDOM_TOKEN = " || ".join(
+    [f"substr('{TOKEN_ALPHABET}', (abs(random()) % {len(TOKEN_ALPHABET)}) + 1, 1)"]
+    * TOKEN_LENGTH
+)
 
 _PROVINCE_ROWS = ",\n".join(
     f"({_sql_text(code)}, {_sql_text(name)}, {_sql_text(kind)}, '')"
@@ -296,6 +311,78 @@ MIGRATIONS: tuple[str, ...] = (
         n INTEGER NOT NULL,
         PRIMARY KEY (guide_id, version, step, day, kind)
     ) STRICT, WITHOUT ROWID;
+    """,
+    # 9: figures the union can sign (see bot/reach/domain/review.py). Every entry has a
+    # status: 'ok' counts, 'pending' waits for review outside the totals, 'rejected' is kept
+    # but never counts. Typed headcounts are reviewed apart from marked attendance. Check-in
+    # links get their own token, so the public attendance QR no longer gives them away.
+    # Targets get a period: those set before take their campaign's dates, or this year.
+    # A confirmation is once per assist (extra ones, from before, are dropped). The totals
+    # are rebuilt: with the source of each record ('src'), and only what counts. Erased
+    # volunteers keep their member number (the row is emptied, no longer deleted); a paused
+    # person who erased themselves keeps one keyed tag.
+    f"""
+    ALTER TABLE assists ADD COLUMN status TEXT NOT NULL DEFAULT 'ok'
+        CHECK (status IN ('ok', 'pending', 'rejected'));
+    CREATE INDEX assists_review ON assists(status, created_at) WHERE status <> 'ok';
+    ALTER TABLE assists ADD COLUMN batch INTEGER NOT NULL DEFAULT 0 CHECK (batch IN (0, 1));
+    UPDATE assists SET batch = 1 WHERE people > 1 OR instr(token, '/') > 0;
+    ALTER TABLE activities ADD COLUMN checkin_token TEXT;
+    UPDATE activities SET checkin_token = {_RANDOM_TOKEN};
+    CREATE UNIQUE INDEX activities_checkin ON activities(checkin_token);
+    ALTER TABLE activities ADD COLUMN headcount_status TEXT NOT NULL DEFAULT 'ok'
+        CHECK (headcount_status IN ('ok', 'pending', 'rejected'));
+    ALTER TABLE activities ADD COLUMN closed_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attendance ADD COLUMN status TEXT NOT NULL DEFAULT 'ok'
+        CHECK (status IN ('ok', 'pending', 'rejected'));
+    ALTER TABLE checkins ADD COLUMN status TEXT NOT NULL DEFAULT 'ok'
+        CHECK (status IN ('ok', 'pending', 'rejected'));
+    CREATE TABLE review_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        what TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+        note TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE blocked (
+        tag TEXT PRIMARY KEY,
+        at INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE targets_dated (
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        campaign_id INTEGER NOT NULL DEFAULT 0,
+        metric TEXT NOT NULL,
+        first_day INTEGER NOT NULL,
+        last_day INTEGER NOT NULL CHECK (last_day >= first_day),
+        value INTEGER NOT NULL CHECK (value > 0),
+        PRIMARY KEY (unit_id, campaign_id, metric, first_day)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO targets_dated (unit_id, campaign_id, metric, first_day, last_day, value)
+        SELECT t.unit_id, t.campaign_id, t.metric,
+            coalesce(c.first_day, CAST(julianday(date('now', '+7 hours', 'start of year'))
+                - 2440587.5 AS INTEGER)),
+            coalesce(c.last_day, CAST(julianday(date('now', '+7 hours', 'start of year',
+                '+1 year', '-1 day')) - 2440587.5 AS INTEGER)),
+            t.value
+        FROM targets t LEFT JOIN campaigns c ON c.id = t.campaign_id;
+    DROP TABLE targets;
+    ALTER TABLE targets_dated RENAME TO targets;
+    CREATE INDEX self_serve_unit_day ON self_serve(unit_id, day);
+    CREATE TABLE web_refused (
+        day INTEGER PRIMARY KEY,
+        n INTEGER NOT NULL
+    ) STRICT;
+    DELETE FROM confirmations WHERE used_at IS NOT NULL AND EXISTS (
+        SELECT 1 FROM confirmations e WHERE e.assist_id = confirmations.assist_id
+        AND e.used_at IS NOT NULL AND (e.used_at < confirmations.used_at
+            OR (e.used_at = confirmations.used_at AND e.token < confirmations.token)));
+    CREATE UNIQUE INDEX confirmations_once ON confirmations(assist_id)
+        WHERE used_at IS NOT NULL;
+    CREATE INDEX checkins_activity ON checkins(activity_id);
+    CREATE INDEX attendance_activity_status ON attendance(activity_id, status);
+    {REBUILD_ALL}
     """,
 )
 

@@ -10,6 +10,8 @@ from bot.storage import rollup
 from bot.storage.db import Database
 
 ERASED_PREFIX = "erased-"  # a person code that stands for "one person", tied to no number
+# An erased member's row keeps its number under this stand-in for the Telegram pseudonym.
+ERASED_MEMBER = "erased:"
 
 
 @dataclass(frozen=True)
@@ -28,38 +30,50 @@ class ErasureRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def forget(self, user_key: str, now: int) -> Erased:
+    async def forget(self, user_key: str, now: int, blocked_tag: str = "") -> Erased:
         """One transaction: all of it goes, or none of it.
 
-        A volunteer's past assists stay as anonymous counts: `assists.volunteer_id` is set to
-        NULL by its foreign key when the profile row goes. The audit row says what kinds of
-        data and how many rows were erased, never whose.
+        A volunteer's member row is emptied, not deleted: their name, Telegram pseudonym and
+        role go, while the internal member number stays on their records, check-ins and
+        participations, linked to no one. So past reports do not shrink, and "these came
+        from one account" stays visible. A paused member leaves only `blocked_tag` (a keyed
+        tag of their Telegram identity), so that a pause survives erasure and re-joining.
+        The audit row says what kinds of data and how many rows were erased, never whose.
         """
 
         def work(conn: sqlite3.Connection) -> Erased:
-            # Totals first: the person's contributions move to "no volunteer" / leave self-serve.
             for unit_id, day, service in conn.execute(
                 "SELECT unit_id, day, service FROM self_serve WHERE user_key = ?", (user_key,)
             ).fetchall():
                 rollup.apply_self_serve(conn, unit_id, day, service, -1)
-            _rewrite_assists(
-                conn,
-                "volunteer_id = (SELECT id FROM members WHERE user_key = ?)",
-                (user_key,),
-                "volunteer_id = NULL",
-            )
-            counts = []
-            for sql in (
-                "DELETE FROM self_serve WHERE user_key = ?",
-                "DELETE FROM members WHERE user_key = ?",
-                "DELETE FROM user_prefs WHERE user_key = ?",
-                "DELETE FROM attendance WHERE person_key = ?",
-            ):
-                counts.append(conn.execute(sql, (user_key,)).rowcount)
+            member = conn.execute(
+                "SELECT id, active FROM members WHERE user_key = ?", (user_key,)
+            ).fetchone()
+            if member is not None and not member[1] and blocked_tag:
+                conn.execute(
+                    "INSERT OR IGNORE INTO blocked (tag, at) VALUES (?, ?)", (blocked_tag, now)
+                )
+            if member is not None:
+                conn.execute("DELETE FROM drafts WHERE member_id = ?", (member[0],))
+            counts = [
+                conn.execute("DELETE FROM self_serve WHERE user_key = ?", (user_key,)).rowcount,
+                conn.execute(
+                    f"UPDATE members SET user_key = '{ERASED_MEMBER}' || id, display_name = '', "
+                    "active = 0 WHERE user_key = ?",
+                    (user_key,),
+                ).rowcount,
+                conn.execute("DELETE FROM user_prefs WHERE user_key = ?", (user_key,)).rowcount,
+                # Attendance marks stay counted, under a stand-in that leads to no one.
+                conn.execute(
+                    "UPDATE attendance SET person_key = ? WHERE person_key = ?",
+                    (ERASED_PREFIX + secrets.token_hex(16), user_key),
+                ).rowcount,
+            ]
             conn.execute("DELETE FROM pending_input WHERE user_key = ?", (user_key,))
             conn.execute("DELETE FROM subscriptions WHERE user_key = ?", (user_key,))
             # Invites stay valid for the people they were given to, but no longer name their maker.
             conn.execute("UPDATE invites SET created_by = '' WHERE created_by = ?", (user_key,))
+            conn.execute("UPDATE activities SET closed_by = '' WHERE closed_by = ?", (user_key,))
             erased = Erased(*counts)
             conn.execute(
                 "INSERT INTO erasures (erased_at, what, rows) VALUES (?, ?, ?)",
@@ -73,6 +87,9 @@ class ErasureRepository:
             return erased
 
         return await self._db.write(work)
+
+    async def is_blocked(self, tag: str) -> bool:
+        return await self._db.fetchone("SELECT 1 FROM blocked WHERE tag = ?", (tag,)) is not None
 
     async def forget_person(self, person_key: str, now: int) -> int:
         """A resident asked to drop their de-duplication code. Their assists stay, and still
@@ -112,6 +129,8 @@ def _rewrite_assists(
             f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE {where}", params
         ).fetchall()
     ]
+    changed = len(rows)
+    rows = [r for r in rows if r["status"] == "ok"]  # only counted records are in the totals
     for record in rows:
         rollup.apply_assist(conn, record, -1)
     conn.execute(f"UPDATE assists SET {change} WHERE {where}", change_params + params)
@@ -123,4 +142,4 @@ def _rewrite_assists(
             f"SELECT {rollup.ASSIST_COLUMNS} FROM assists WHERE id IN ({marks})", chunk
         ).fetchall():
             rollup.apply_assist(conn, rollup.as_record(row), +1)
-    return len(rows)
+    return changed

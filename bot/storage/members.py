@@ -10,6 +10,7 @@ from bot.reach.domain import invites
 from bot.reach.domain.invites import InviteStatus
 from bot.reach.domain.model import Invite, Member, Role, Unit
 from bot.storage.db import Database
+from bot.storage.erasure import ERASED_MEMBER
 from bot.storage.pending import stop_waiting_in
 
 _MEMBER = "id, user_key, display_name, role, unit_id, active"
@@ -45,7 +46,10 @@ class MemberRepository:
         self._db = db
 
     async def all(self) -> list[Member]:
-        return [_member(r) for r in await self._db.fetchall(f"SELECT {_MEMBER} FROM members")]
+        rows = await self._db.fetchall(
+            f"SELECT {_MEMBER} FROM members WHERE user_key NOT LIKE '{ERASED_MEMBER}%'"
+        )
+        return [_member(r) for r in rows]
 
     async def create_invite(
         self, unit_id: int, role: Role, max_uses: int, created_by: str, now: int, expires_at: int
@@ -68,7 +72,9 @@ class MemberRepository:
         row = await self._db.fetchone(f"SELECT {_INVITE} FROM invites WHERE code = ?", (code,))
         return _invite(row) if row else None
 
-    async def join(self, code: str, user_key: str, display_name: str, now: int) -> JoinResult:
+    async def join(
+        self, code: str, user_key: str, display_name: str, now: int, blocked_tag: str = ""
+    ) -> JoinResult:
         """Use one place of the invite and register (or move) the person, atomically.
 
         The invite is checked again inside the transaction: two people racing for its last
@@ -87,7 +93,8 @@ class MemberRepository:
                 f"SELECT {_MEMBER} FROM members WHERE user_key = ?", (user_key,)
             ).fetchone()
             existing = _member(row) if row else None
-            if existing is not None and not existing.active:
+            blocked = conn.execute("SELECT 1 FROM blocked WHERE tag = ?", (blocked_tag,))
+            if (existing is not None and not existing.active) or blocked.fetchone():
                 # An invite must not undo a coordinator's decision to pause someone.
                 return JoinResult(InviteStatus.PAUSED)
             same_place = (
@@ -145,7 +152,9 @@ class MemberRepository:
 
 
 def _subtree(root: Unit | None) -> tuple[str, tuple[object, ...]]:
-    """A WHERE clause on the joined units `u`: the subtree of `root`, or everything."""
+    """A WHERE clause on the joined units `u`: the subtree of `root`, or everything; members
+    who erased themselves are only numbers on their records, not members to list."""
+    erased = f"m.user_key NOT LIKE '{ERASED_MEMBER}%'"
     if root is None:
-        return "", ()
-    return "WHERE substr(u.path, 1, ?) = ?", (len(root.path), root.path)
+        return f"WHERE {erased}", ()
+    return f"WHERE {erased} AND substr(u.path, 1, ?) = ?", (len(root.path), root.path)

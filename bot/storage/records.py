@@ -11,7 +11,9 @@ from bot.reach.domain.periods import Period
 
 
 def stream_records(db_path: Path, scope: Unit | None, period: Period) -> Iterator[tuple]:
-    """Yield raw record rows in day order, from a read-only connection of their own."""
+    """Yield raw record rows in day order, from a read-only connection of their own: every
+    record, with the time it was entered, how it was logged and its review status (a
+    pending or rejected record is evidence too, and says so)."""
     conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         where, params = "a.day BETWEEN ? AND ?", [period.first_day, period.last_day]
@@ -20,7 +22,8 @@ def stream_records(db_path: Path, scope: Unit | None, period: Period) -> Iterato
             params += [len(scope.path), scope.path]
         cursor = conn.execute(
             "SELECT a.day, u.code, u.name, a.services, a.people, a.consent, a.outcome, "
-            "a.age_band, a.sex, a.volunteer_id, a.person_key IS NOT NULL "
+            "a.age_band, a.sex, a.volunteer_id, a.person_key IS NOT NULL, a.created_at, "
+            "a.batch, a.status "
             f"FROM assists a JOIN units u ON u.id = a.unit_id WHERE {where} "
             "ORDER BY a.day, a.id",
             params,

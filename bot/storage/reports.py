@@ -23,7 +23,26 @@ TOP_VOLUNTEERS = 5
 class Totals:
     people: int = 0
     assists: int = 0
-    self_serve: int = 0
+    self_serve: int = 0  # every guide completion, in Telegram and on the web site
+    self_serve_web: int = 0  # of those, presses on the web site: nobody is known there
+
+    @property
+    def self_serve_telegram(self) -> int:
+        """Completions by a real Telegram account: the only self-serve figure that counts."""
+        return self.self_serve - self.self_serve_web
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What waits for review (see bot/reach/domain/review.py), outside every figure."""
+
+    assists: int = 0  # records
+    people: int = 0  # the people they would add
+    activities: int = 0  # headcounts, attendance marks and check-ins (see ActivityFigures)
+
+    @property
+    def total(self) -> int:
+        return self.assists + self.activities
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,8 @@ class Report:
     # For admins: the guide steps most readers leave at (title, step, reached, left).
     reader_drops: tuple[tuple[str, int, int, int], ...] = ()
     campaign: Campaign | None = None  # activities and targets of this campaign only
+    pending: Pending = field(default_factory=Pending)  # waiting for review, not counted
+    web_refused: int = 0  # web presses dropped over a limit (whole-tree reports only)
 
 
 class ReportRepository:
@@ -69,7 +90,7 @@ class ReportRepository:
         within, marks = _levels(levels)
         # The distinct-people counts dominate with millions of records; they and the rest
         # are independent, so they run at once on separate reading connections.
-        rows, keyed, previous, children, volunteers = await asyncio.gather(
+        rows, keyed, previous, children, volunteers, pending, refused = await asyncio.gather(
             self._db.read(
                 f"SELECT dim, key, sum(assists), sum(anon) FROM rollup WHERE {within} "
                 "AND day BETWEEN ? AND ? GROUP BY dim, key",
@@ -79,6 +100,8 @@ class ReportRepository:
             self.totals(levels, before) if before is not None else _none(),
             self._children(scope, first, last, group),
             self._volunteers(levels, period),
+            self._pending(scope, group, first, last),
+            self._web_refused(first, last) if scope is None and not group else _zero(),
         )
         by_dim: dict[str, list[tuple[str, int]]] = {}
         anon = assists = 0
@@ -96,10 +119,13 @@ class ReportRepository:
         for lines in by_dim.values():
             lines.sort(key=lambda line: (-line[1], line[0]))
         self_serve = sum(count for _, count in by_dim.get("self", []))
+        web = sum(count for _, count in by_dim.get("selfweb", []))
         return Report(
             scope=scope,
             period=period,
-            totals=Totals(anon + keyed, assists, self_serve),
+            totals=Totals(anon + keyed, assists, self_serve, web),
+            pending=pending,
+            web_refused=refused,
             previous=previous,
             by_dim=by_dim,
             children=children,
@@ -184,12 +210,36 @@ class ReportRepository:
         [row] = await self._db.read(
             "SELECT coalesce(sum(CASE WHEN dim = 'all' THEN assists END), 0), "
             "coalesce(sum(CASE WHEN dim = 'all' THEN anon END), 0), "
-            "coalesce(sum(CASE WHEN dim = 'self' THEN assists END), 0) FROM rollup "
-            f"WHERE {within} AND day BETWEEN ? AND ? AND dim IN ('all', 'self')",
+            "coalesce(sum(CASE WHEN dim = 'self' THEN assists END), 0), "
+            "coalesce(sum(CASE WHEN dim = 'selfweb' THEN assists END), 0) FROM rollup "
+            f"WHERE {within} AND day BETWEEN ? AND ? AND dim IN ('all', 'self', 'selfweb')",
             (*marks, first, last),
         )
         keyed = await self._keyed_people(levels, first, last)
-        return Totals(int(row[1]) + keyed, int(row[0]), int(row[2]))
+        return Totals(int(row[1]) + keyed, int(row[0]), int(row[2]), int(row[3]))
+
+    async def _pending(
+        self, scope: Unit | None, group: list[Unit] | None, first: int, last: int
+    ) -> Pending:
+        """Records dated in the period that wait for review (few: a partial index)."""
+        paths = [u.path for u in group] if group else ([scope.path] if scope else [])
+        where = " OR ".join("substr(u.path, 1, ?) = ?" for _ in paths) or "1"
+        params: list[object] = [first, last]
+        for path in paths:
+            params += [len(path), path]
+        [(records, people)] = await self._db.read(
+            "SELECT count(*), coalesce(sum(a.people), 0) FROM assists a "
+            "JOIN units u ON u.id = a.unit_id WHERE a.status = 'pending' "
+            f"AND a.day BETWEEN ? AND ? AND ({where})",
+            params,
+        )
+        return Pending(int(records), int(people))
+
+    async def _web_refused(self, first: int, last: int) -> int:
+        [(n,)] = await self._db.read(
+            "SELECT coalesce(sum(n), 0) FROM web_refused WHERE day BETWEEN ? AND ?", (first, last)
+        )
+        return int(n)
 
     async def youth(self, levels: list[int], period: Period) -> int:
         """People under 30 helped: anonymous ones in a youth age band, plus distinct phone
@@ -288,7 +338,9 @@ class ReportRepository:
         marks = ",".join("?" * len(top))
         names = dict(
             await self._db.read(
-                f"SELECT id, display_name FROM members WHERE id IN ({marks})",
+                # A member who erased themselves stays a number: "#12" logged these.
+                "SELECT id, CASE WHEN display_name = '' THEN '#' || id ELSE display_name END "
+                f"FROM members WHERE id IN ({marks})",
                 [int(key) for key, _ in top],
             )
         )
@@ -327,3 +379,7 @@ def _levels(levels: list[int]) -> tuple[str, tuple[int, ...]]:
 
 async def _none() -> None:
     return None
+
+
+async def _zero() -> int:
+    return 0

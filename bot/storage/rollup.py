@@ -42,32 +42,50 @@ YOUTH_SQL = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"
 _SERVICE_BITS = ", ".join(f"({1 << i}, '{code}')" for i, code in enumerate(SERVICES))
 
 
-def _dimension(table: str, dim: str, key: str, join: str = "") -> str:
+def _dimension(table: str, dim: str, key: str, join: str = "", where: str = "") -> str:
     """Sum one dimension per unit and day, then spread the sums to every ancestor."""
     return f"""
 INSERT INTO {table} (level, day, dim, key, assists, anon)
     SELECT l.level, b.day, '{dim}', b.key, sum(b.people), sum(b.anon) FROM (
         SELECT a.unit_id, a.day, {key} AS key, sum(a.people) AS people,
                sum(CASE WHEN a.person_key IS NULL THEN a.people ELSE 0 END) AS anon
-        FROM assists a {join} GROUP BY 1, 2, 3
+        FROM assists a {join} {where} GROUP BY 1, 2, 3
     ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;"""
 
 
-_DIMENSIONS = "".join(
-    (
-        _dimension("rollup", "all", "''"),
-        _dimension("rollup", "svc", "s.code", "JOIN temp.service_bits s ON a.services & s.bit"),
-        _dimension("rollup", "out", "coalesce(a.outcome, '')"),
-        _dimension("rollup", "age", "coalesce(a.age_band, '')"),
-        _dimension("rollup", "sex", "coalesce(a.sex, '')"),
-        _dimension("vol_rollup", "vol", "coalesce(CAST(a.volunteer_id AS TEXT), '')"),
-    )
-)
+# Only approved records count (see bot/reach/domain/review.py); the migrations that ran
+# before records had a status rebuild without the filter, as the schema was then.
+COUNTED = "status = 'ok'"
 
-# Statements separated by ";" (the migration runner splits on it): keep ";" out of comments.
-# Each dimension is first summed per unit and day, then spread to the ancestors: far fewer
-# rows to join than one per record.
-REBUILD = f"""
+
+def _dimensions(where: str) -> str:
+    # How a record was obtained ('src': one resident, or a batch) came with the status.
+    source = (
+        _dimension("rollup", "src", "CASE WHEN a.batch THEN 'batch' ELSE 'one' END", "", where)
+        if where
+        else ""
+    )
+    return source + "".join(
+        (
+            _dimension("rollup", "all", "''", "", where),
+            _dimension(
+                "rollup", "svc", "s.code", "JOIN temp.service_bits s ON a.services & s.bit", where
+            ),
+            _dimension("rollup", "out", "coalesce(a.outcome, '')", "", where),
+            _dimension("rollup", "age", "coalesce(a.age_band, '')", "", where),
+            _dimension("rollup", "sex", "coalesce(a.sex, '')", "", where),
+            _dimension(
+                "vol_rollup", "vol", "coalesce(CAST(a.volunteer_id AS TEXT), '')", "", where
+            ),
+        )
+    )
+
+
+def _rebuild_sql(where: str, and_where: str) -> str:
+    """Statements separated by ";" (the migration runner splits on it): keep ";" out of
+    comments. Each dimension is first summed per unit and day, then spread to the ancestors:
+    far fewer rows to join than one per record."""
+    return f"""
 DELETE FROM rollup;
 DELETE FROM vol_rollup;
 DELETE FROM person_days;
@@ -85,7 +103,7 @@ CREATE INDEX IF NOT EXISTS temp.lineage_unit ON lineage (unit_id);
 CREATE TEMP TABLE IF NOT EXISTS service_bits (bit INTEGER NOT NULL, code TEXT NOT NULL);
 DELETE FROM temp.service_bits;
 INSERT INTO temp.service_bits VALUES {_SERVICE_BITS};
-{_DIMENSIONS}INSERT INTO vol_rollup (level, day, dim, key, assists, anon)
+{_dimensions(where)}INSERT INTO vol_rollup (level, day, dim, key, assists, anon)
     SELECT level,
            CAST(julianday(date(day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER),
            'volm', key, sum(assists), sum(anon)
@@ -102,12 +120,16 @@ INSERT OR IGNORE INTO people (person_key)
 INSERT INTO person_days (level, day, person, n)
     SELECT l.level, b.day, p.id, sum(b.n) FROM (
         SELECT unit_id, day, person_key, count(*) AS n FROM assists
-        WHERE person_key IS NOT NULL GROUP BY 1, 2, 3
+        WHERE person_key IS NOT NULL {and_where} GROUP BY 1, 2, 3
     ) b JOIN people p ON p.person_key = b.person_key
     JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 3;
 DROP TABLE temp.lineage;
 DROP TABLE temp.service_bits
 """
+
+
+REBUILD = _rebuild_sql("", "")  # migration 3, before records had a status
+REBUILD_COUNTED = _rebuild_sql(f"WHERE a.{COUNTED}", f"AND {COUNTED}")
 
 
 # Every unit with each of its ancestors and itself as `level`, and 0 (the whole tree).
@@ -131,16 +153,23 @@ CREATE TABLE youth_days (
     n INTEGER NOT NULL,
     PRIMARY KEY (level, day, person)
 ) STRICT, WITHOUT ROWID"""
-REBUILD_YOUTH = f"""
+
+
+def _rebuild_youth(and_where: str) -> str:
+    return f"""
 DELETE FROM youth_days;
 INSERT INTO youth_days (level, day, person, n)
     {_LINEAGE}
     SELECT l.level, b.day, p.id, sum(b.n) FROM (
         SELECT unit_id, day, person_key, count(*) AS n FROM assists
-        WHERE person_key IS NOT NULL AND age_band IN {YOUTH_SQL} GROUP BY 1, 2, 3
+        WHERE person_key IS NOT NULL AND age_band IN {YOUTH_SQL} {and_where} GROUP BY 1, 2, 3
     ) b JOIN people p ON p.person_key = b.person_key
     JOIN lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 3
 """
+
+
+REBUILD_YOUTH = _rebuild_youth("")  # migration 4, before records had a status
+REBUILD_YOUTH_COUNTED = _rebuild_youth(f"AND {COUNTED}")
 
 
 # Confirmed assists (see `apply_confirmation`); apart from REBUILD for the same reason.
@@ -150,7 +179,7 @@ INSERT INTO rollup (level, day, dim, key, assists, anon)
         SELECT a.unit_id, a.day, count(*) AS n, count(c.rating) AS rated,
                coalesce(sum(c.rating), 0) AS total
         FROM confirmations c JOIN assists a ON a.id = c.assist_id
-        WHERE c.used_at IS NOT NULL GROUP BY 1, 2
+        WHERE c.used_at IS NOT NULL AND a.status = 'ok' GROUP BY 1, 2
     )
     SELECT l.level, b.day, 'ver', 'n', sum(b.n), sum(b.rated)
     FROM confirmed b JOIN lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2;
@@ -158,7 +187,8 @@ INSERT INTO rollup (level, day, dim, key, assists, anon)
     {_LINEAGE}, confirmed AS (
         SELECT a.unit_id, a.day, sum(c.rating) AS total
         FROM confirmations c JOIN assists a ON a.id = c.assist_id
-        WHERE c.used_at IS NOT NULL AND c.rating IS NOT NULL GROUP BY 1, 2
+        WHERE c.used_at IS NOT NULL AND c.rating IS NOT NULL AND a.status = 'ok'
+        GROUP BY 1, 2
     )
     SELECT l.level, b.day, 'ver', 'sum', sum(b.total), 0
     FROM confirmed b JOIN lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2
@@ -187,14 +217,7 @@ CREATE INDEX youth_days_person ON youth_days (level, person, day)"""
 
 def rebuild(conn: sqlite3.Connection) -> None:
     """Recompute every total from the records; call inside a transaction."""
-    statements = (
-        *REBUILD.split(";"),
-        *REBUILD_YOUTH.split(";"),
-        *REBUILD_VERIFIED.split(";"),
-        *LINK_DAYS.split(";"),
-        REBUILD_WEB,
-    )
-    for statement in statements:
+    for statement in REBUILD_ALL.split(";"):
         if statement.strip():
             conn.execute(statement)
 
@@ -212,6 +235,7 @@ def apply_assist(conn: sqlite3.Connection, record: dict[str, Any], sign: int) ->
     people = int(record["people"]) * sign
     anon = people if record["person_key"] is None else 0
     keys = [("all", ""), ("out", record["outcome"] or ""), ("age", record["age_band"] or "")]
+    keys += [("src", "batch" if record["batch"] else "one")]
     keys += [("sex", record["sex"] or "")]
     keys += [("svc", code) for i, code in enumerate(SERVICES) if record["services"] & (1 << i)]
     levels = levels_of(conn, record["unit_id"])
@@ -320,6 +344,12 @@ INSERT INTO rollup (level, day, dim, key, assists, anon)
 """
 
 
+# Every total from the records, as `rebuild` does (also the last statement of migration 9).
+REBUILD_ALL = ";".join(
+    (REBUILD_COUNTED, REBUILD_YOUTH_COUNTED, REBUILD_VERIFIED, LINK_DAYS, REBUILD_WEB)
+)
+
+
 def _add(
     conn: sqlite3.Connection,
     rows: list[tuple[int, int, str, str, int, int]],
@@ -345,7 +375,8 @@ def _text(value: object) -> str:
 
 
 ASSIST_COLUMNS = (
-    "id, unit_id, day, services, people, outcome, age_band, sex, volunteer_id, person_key"
+    "id, unit_id, day, services, people, outcome, age_band, sex, volunteer_id, person_key, "
+    "status, batch"
 )
 
 

@@ -11,6 +11,7 @@ import functools
 import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -55,6 +56,7 @@ def _environment(templates_dir: str) -> Environment:
     env.filters["labels"] = _labels_filter
     env.filters["number"] = _number
     env.filters["day"] = _day
+    env.filters["moment"] = _moment
     return env
 
 
@@ -101,6 +103,14 @@ class Texts:
     def label_names(self, language: str) -> list[str]:
         module = self._labels[language]
         return sorted(n for n in dir(module) if not n.startswith("_"))
+
+
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _moment(timestamp: int) -> str:
+    """A time stored in UTC seconds, as a Vietnamese reader reads it: 07/12/2026 10:30."""
+    return dt.datetime.fromtimestamp(int(timestamp), _VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
 def _day(number: int) -> str:

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.reach.domain.cells import starts_like_formula
 from bot.reach.domain.periods import EPOCH
 from bot.texts.folding import fold
 
@@ -43,7 +44,7 @@ YOUTH_BANDS: tuple[str, ...] = ("u16", "16-30")
 
 TEAM_KIND = "team"  # a đội hình is a unit of this kind, under the unit it belongs to
 TOKEN_LENGTH = 12
-_TOKEN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+TOKEN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,23}$")
 MAX_NAME = 120
 MAX_HEADCOUNT = 100_000
@@ -74,7 +75,7 @@ class Campaign:
 @dataclass(frozen=True)
 class Activity:
     id: int
-    token: str  # the unguessable part of its check-in and attendance links
+    token: str  # the unguessable part of its public attendance link
     unit_id: int
     kind: ActivityKind
     title: str
@@ -86,6 +87,8 @@ class Activity:
     closed: bool
     headcount: int
     headcount_youth: int
+    checkin_token: str = ""  # members' check-in link: its own token, not derivable from `token`
+    headcount_status: str = "ok"  # see bot/reach/domain/review.py
 
     def runs_on(self, day: int) -> bool:
         return self.first_day <= day <= self.last_day
@@ -97,10 +100,17 @@ class Activity:
 
 @dataclass(frozen=True)
 class Target:
+    """A target covers one unit's subtree over one period (days, both ends included)."""
+
     unit_id: int
     campaign_id: int | None
     metric: str
     value: int
+    first_day: int
+    last_day: int
+
+    def overlaps(self, first_day: int, last_day: int) -> bool:
+        return self.first_day <= last_day and first_day <= self.last_day
 
 
 @dataclass(frozen=True)
@@ -113,9 +123,16 @@ class Group:
 
 @dataclass(frozen=True)
 class TargetProgress:
+    """Done against target, each target counted in its own subtree and period. A cluster's
+    or the whole tree's line sums its units' targets: its days then span theirs, and
+    `each_own_period` says they were not all the same."""
+
     metric: str
     target: int
     done: int
+    first_day: int = 0
+    last_day: int = 0
+    each_own_period: bool = False
 
     @property
     def percent(self) -> int:
@@ -130,7 +147,9 @@ class UnionFigures:
     member_participations: int = 0
     members: int = 0  # distinct members who took part in an activity
     members_active: int = 0  # distinct members who took part or logged an assist
-    attendees: int = 0
+    attendees: int = 0  # marked attendance plus counted typed headcounts
+    attendees_marked: int = 0  # residents who marked attendance in the bot
+    attendees_headcount: int = 0  # typed at closing (a waiting one is not counted)
     youth_reached: int = 0
     verified_assists: int = 0  # assists a resident confirmed on their own phone
     rated: int = 0  # of those, how many gave a 1–5 rating
@@ -164,6 +183,8 @@ def check_code(code: str) -> str:
 
 def check_name(name: str) -> str:
     name = " ".join(name.split())
+    if starts_like_formula(name):  # it would run as a formula in an exported spreadsheet
+        raise CampaignError("name_formula", name[:40])
     if not name or len(name) > MAX_NAME or not name.isprintable():
         raise CampaignError("bad_name", name[:40])
     return name
@@ -214,6 +235,21 @@ def check_target(value: int) -> int:
     return value
 
 
+def target_period(
+    campaign: Campaign | None, first: dt.date | None, last: dt.date | None, today: dt.date
+) -> tuple[int, int]:
+    """A target's days: its campaign's, or those given, or else the calendar year it is set
+    in (`today` is Vietnam's). A campaign's target keeps the campaign's dates: other dates
+    with it would make two periods for one target."""
+    if campaign is not None:
+        if first is not None or last is not None:
+            raise CampaignError("campaign_dates", campaign.code)
+        return campaign.first_day, campaign.last_day
+    if first is not None or last is not None:
+        return check_range(first or last or today, last or first or today)
+    return day_number(dt.date(today.year, 1, 1)), day_number(dt.date(today.year, 12, 31))
+
+
 def check_headcount(total: int, youth: int) -> tuple[int, int]:
     if not 0 <= youth <= total <= MAX_HEADCOUNT:
         raise CampaignError("bad_headcount", f"{total}/{youth}")
@@ -221,8 +257,8 @@ def check_headcount(total: int, youth: int) -> tuple[int, int]:
 
 
 def new_token() -> str:
-    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
 def is_token(text: str) -> bool:
-    return len(text) == TOKEN_LENGTH and all(c in _TOKEN_ALPHABET for c in text)
+    return len(text) == TOKEN_LENGTH and all(c in TOKEN_ALPHABET for c in text)

@@ -13,6 +13,10 @@ def now() -> int:
     return int(time.time())
 
 
+def vn_datetime(timestamp: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp, VIETNAM)
+
+
 def vn_date(timestamp: int) -> dt.date:
     return dt.datetime.fromtimestamp(timestamp, VIETNAM).date()
 

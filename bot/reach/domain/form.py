@@ -19,6 +19,7 @@ class SavedAssist:
     created: bool  # False when this token was saved before (a double tap, a redelivery)
     people: int
     occurred_at: int
+    pending: bool = False  # over the daily limit: saved, waiting for review
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class NewRecord:
     occurred_at: int
     created_at: int
     activity_id: int | None = None  # the activity the volunteer checked in to
+    status: str = "ok"  # see bot/reach/domain/review.py; set when written
+    batch: bool = False  # logged with /batch (several people at once), not one resident
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,12 @@ def pseudonym(key: bytes, kind: str, value: str | int) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
+def blocked_tag(key: bytes, user_key: str) -> str:
+    """What stays of a paused person who erased themselves: a keyed tag of their Telegram
+    pseudonym, which only the same Telegram account leads back to (to refuse a re-join)."""
+    return pseudonym(key, "blocked", user_key)
+
+
 _LONE_CODE = re.compile(r"^\s*(?:\d[\s.-]?){3,7}\d\s*$")
 # A secret's name followed directly by a value with a digit in it: "otp 123456",
 # "mk là Abc@1234". "mat khau vneid" alone is a search, not a secret.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.reach.domain.review import Limits
 from bot.reach.domain.units_csv import UnitRow
 from bot.reach.services.access import Access
 from bot.reach.services.assist_form import AssistForms
@@ -23,10 +24,12 @@ from bot.reach.services.joining import Joining
 from bot.reach.services.languages import Languages
 from bot.reach.services.membership import Membership
 from bot.reach.services.privacy import Erasure
+from bot.reach.services.review import Reviews
 from bot.reach.services.self_serve import SelfServe
 from bot.reach.services.subscriptions import Subscriptions
 from bot.reach.services.undo import OwnRecords
 from bot.reach.services.waiting import Waiting
+from bot.reach.services.web_counter import WebCounter
 from bot.storage.assists import AssistRepository
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.confirmations import ConfirmationRepository
@@ -36,8 +39,10 @@ from bot.storage.guide_stats import GuideStatsRepository
 from bot.storage.members import MemberRepository
 from bot.storage.pending import Pending, PendingRepository
 from bot.storage.prefs import PrefsRepository
+from bot.storage.review import ReviewRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from bot.storage.units import ImportResult, UnitRepository
+from bot.storage.web_clicks import WebClickRepository
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,12 @@ class Policy:
     backdate_days: int = 7
     invite_days: int = 7
     invite_uses: int = 50
+    review_daily_people: int = 200
+    review_headcount_floor: int = 200
+    review_headcount_multiple: int = 3
+    review_attendance_cap: tuple[tuple[str, int], ...] = (("class", 150), ("campaign_day", 500))
+
+    web_unit_daily_cap: int = 300
 
 
 class Reach:
@@ -64,20 +75,34 @@ class Reach:
         self.directory = Directory(db, units, members)
         self.access = Access(self.directory, key, policy.admin_ids)
         self.languages = Languages(PrefsRepository(db), policy.default_language)
-        self.forms = AssistForms(assists, self.access, self.waiting, key, policy.backdate_days)
+        self.limits = Limits(
+            policy.review_daily_people,
+            policy.review_headcount_floor,
+            policy.review_headcount_multiple,
+            policy.review_attendance_cap,
+        )
+        self.forms = AssistForms(
+            assists, self.access, self.waiting, key, policy.backdate_days, self.limits
+        )
         self.own = OwnRecords(assists, policy.undo_minutes)
-        self.joining = Joining(members, self.waiting, self.directory)
+        self.joining = Joining(members, self.waiting, self.directory, key)
         self.membership = Membership(
             members, self.directory, policy.invite_days, policy.invite_uses
         )
         self.erasure = Erasure(
             ErasureRepository(db), self.waiting, self.directory, self.languages, key
         )
-        self.self_serve = SelfServe(assists, self.directory)
+        self.self_serve = SelfServe(assists, self.directory, key)
+        self.web_counter = WebCounter(
+            WebClickRepository(db), self.directory, key, policy.web_unit_daily_cap
+        )
         self.confirmations = Confirmations(ConfirmationRepository(db))
         self.subscriptions = Subscriptions(SubscriptionRepository(db))
-        self.campaigns = Campaigns(CampaignRepository(db), self.directory, self.waiting, units)
+        self.campaigns = Campaigns(
+            CampaignRepository(db), self.directory, self.waiting, units, self.limits
+        )
         self.guide_stats = GuideStats(GuideStatsRepository(db))
+        self.reviews = Reviews(ReviewRepository(db), len(policy.admin_ids))
 
     async def start(self, now: int) -> None:
         """Load the units, members and open questions once, before the first update."""

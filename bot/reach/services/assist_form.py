@@ -17,6 +17,7 @@ from bot.reach.domain.catalog import services_mask
 from bot.reach.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
 from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord
 from bot.reach.domain.model import Unit
+from bot.reach.domain.review import Limits
 from bot.reach.services.access import Access, Actor
 from bot.reach.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
@@ -82,6 +83,7 @@ class SavedScreen:
     occurred_at: int
     created: bool = True
     assist_id: int = 0  # the record (the first, for a batch split by age band)
+    pending: bool = False  # past the daily limit: saved, but counted only once approved
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,9 @@ class AssistForms:
         waiting: Waiting,
         key: bytes,
         backdate_days: int,
+        limits: Limits | None = None,
     ) -> None:
+        self._limits = limits or Limits()
         self._repo = repo
         self._waiting = waiting
         self._access = access
@@ -163,14 +167,22 @@ class AssistForms:
     ) -> PressResult:
         press = _Press(actor, token, op, arg, press_id, now)
         change, saved = await self._repo.change_form(
-            token, now, lambda s: self._decide(press, s), may_save=op in SAVE_OPS
+            token,
+            now,
+            lambda s: self._decide(press, s),
+            may_save=op in SAVE_OPS,
+            limits=self._limits,
         )
         outcome: PressResult = change.outcome
         if change.expect is not None:
             self._waiting.asked(change.expect.user_key)
         if isinstance(outcome, SavedScreen) and saved is not None:
             outcome = replace(
-                outcome, occurred_at=saved.occurred_at, created=saved.created, assist_id=saved.id
+                outcome,
+                occurred_at=saved.occurred_at,
+                created=saved.created,
+                assist_id=saved.id,
+                pending=saved.pending,
             )
         return outcome
 
@@ -371,6 +383,7 @@ def record_for(
         occurred_at=occurred_at,
         created_at=now,
         activity_id=draft.activity_id or None,
+        batch=draft.batch,
     )
 
 

@@ -19,6 +19,7 @@ from bot.reach.domain.campaigns import (
     Campaign,
     CampaignError,
     Group,
+    Target,
     check_code,
     check_headcount,
     check_kind,
@@ -29,9 +30,16 @@ from bot.reach.domain.campaigns import (
     day_number,
     is_token,
     new_token,
+    target_period,
 )
 from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_from_mask, services_mask
 from bot.reach.domain.model import Member, Scope, Unit
+from bot.reach.domain.review import (
+    Limits,
+    attendance_status,
+    checkin_status,
+    headcount_status,
+)
 from bot.reach.domain.units_csv import UnitRow
 from bot.reach.services.access import Actor
 from bot.reach.services.directory import Directory
@@ -102,7 +110,9 @@ class Campaigns:
         directory: Directory,
         waiting: Waiting,
         units: UnitRepository,
+        limits: Limits | None = None,
     ) -> None:
+        self._limits = limits or Limits()
         self.repo = repo
         self._units = units
         self._directory = directory
@@ -177,6 +187,7 @@ class Campaigns:
         place = " ".join(place.split())[:200]
         return await self.repo.add_activity(
             new_token(),
+            new_token(),  # check-in: its own token, so the public attendance QR cannot give it
             unit.id,
             kind,
             title,
@@ -299,16 +310,25 @@ class Campaigns:
         youth = int(numbers[1]) if len(numbers) == 2 else 0
         check_headcount(total, youth)
         try:
-            return await self.close(actor.scope, int(activity_ref), total, youth)
+            return await self.close(actor.scope, int(activity_ref), total, youth, actor.user_key)
         finally:
             await self._waiting.close(actor.user_key)
 
-    async def close(self, scope: Scope, activity_id: int, headcount: int, youth: int) -> Activity:
+    async def close(
+        self, scope: Scope, activity_id: int, headcount: int, youth: int, who: str = ""
+    ) -> Activity:
         """Close an activity, adding an anonymous headcount of people present without
-        Telegram (a total, and how many of them are under 30)."""
+        Telegram (a total, and how many of them are under 30). An implausible headcount
+        (see review.headcount_status) is kept, waiting for review outside the totals."""
         activity = await self.activity(scope, activity_id)
         headcount, youth = check_headcount(headcount, youth)
-        if activity.closed or not await self.repo.close(activity.id, headcount, youth, clock.now()):
+
+        def status_for(marked: int) -> str:
+            return headcount_status(headcount, marked, self._limits).value
+
+        if activity.closed or not await self.repo.close(
+            activity.id, headcount, youth, clock.now(), status_for, who
+        ):
             raise CampaignError("already_closed", activity.title)
         closed = await self.repo.activity(activity.id)
         assert closed is not None
@@ -321,14 +341,19 @@ class Campaigns:
             return LinkRefused("not_member")
         if not actor.member.active:
             return LinkRefused("paused")
-        activity = await self._by_token(token)
+        activity = await self._by_token(token, checkin=True)
         if activity is None:
             return LinkRefused("unknown")
         refused = _on_its_days(activity, now)
         if refused is not None:
             return refused
+        # Telegram gives no location: a member from another province waits for review.
+        status = checkin_status(
+            self._directory.province_of(actor.member.unit_id),
+            self._directory.province_of(activity.unit_id),
+        )
         first = await self.repo.check_in(
-            activity.id, actor.member.id, actor.member.unit_id, clock_day(now), now
+            activity.id, actor.member.id, actor.member.unit_id, clock_day(now), now, status.value
         )
         unit = self._directory.unit(activity.unit_id)
         return CheckedIn(activity, unit.name if unit else "", first)
@@ -351,7 +376,12 @@ class Campaigns:
         screen = await self.attendance_screen(token, now)
         if isinstance(screen, LinkRefused):
             return screen
-        first = await self.repo.attend(screen.id, user_key, age_band, now)
+        kind = screen.kind.value
+
+        def status_for(marks_before: int) -> str:
+            return attendance_status(marks_before, kind, self._limits).value
+
+        first = await self.repo.attend(screen.id, user_key, age_band, now, status_for)
         return Attended(screen, first)
 
     async def today(self, member: Member, now: int) -> Activity | None:
@@ -361,15 +391,30 @@ class Campaigns:
     # ---- targets and clusters ---------------------------------------------------------
 
     async def set_target(
-        self, scope: Scope, unit_code: str, campaign_code: str, metric: str, value: int
-    ) -> tuple[Unit, str, int]:
+        self,
+        scope: Scope,
+        unit_code: str,
+        campaign_code: str,
+        metric: str,
+        value: int,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        now: int | None = None,
+    ) -> tuple[Unit, Target]:
+        """A target for a unit's subtree over one period (see `target_period`); the same
+        unit, campaign, metric and first day again replaces it."""
         unit = await self._unit_in_scope(scope, unit_code)
         if not scope.admin and scope.unit is not None and unit.id == scope.unit.id:
             raise CampaignError("own_target")  # a target is set from above
         metric, value = check_metric(metric), check_target(value)
-        campaign_id = (await self.campaign(campaign_code)).id if campaign_code else None
-        await self.repo.set_target(unit.id, campaign_id, metric, value)
-        return unit, metric, value
+        campaign = await self.campaign(campaign_code) if campaign_code else None
+        today = clock.vn_date(clock.now() if now is None else now)
+        first_day, last_day = target_period(campaign, first, last, today)
+        target = Target(
+            unit.id, campaign.id if campaign else None, metric, value, first_day, last_day
+        )
+        await self.repo.set_target(target)
+        return unit, target
 
     async def add_group(self, code: str, name: str, unit_codes: list[str]) -> Group:
         """A cluster of units (admins and the command line). Units may not overlap: a unit
@@ -463,10 +508,10 @@ class Campaigns:
             raise CampaignError("not_allowed", code)
         return unit
 
-    async def _by_token(self, token: str) -> Activity | None:
+    async def _by_token(self, token: str, *, checkin: bool = False) -> Activity | None:
         if not is_token(token):
             return None  # forged: no database work for it
-        return await self.repo.activity_by_token(token)
+        return await self.repo.activity_by_token(token, checkin=checkin)
 
 
 def clock_day(now: int) -> int:

@@ -37,12 +37,16 @@ class Confirmations:
 
     async def make_link(self, actor: Actor, assist_id: int, now: int) -> LinkMade | ConfirmRefused:
         member = actor.volunteer
-        if member is None or not await self._repo.owned_assist(
-            assist_id, member.id, now - OFFER_SECONDS
-        ):
+        if member is None:
             return ConfirmRefused("not_yours")
         token = new_token()
-        await self._repo.create(token, assist_id, now + LINK_SECONDS)
+        made = await self._repo.create(
+            token, assist_id, member.id, now - OFFER_SECONDS, now + LINK_SECONDS
+        )
+        if made == "confirmed":
+            return ConfirmRefused("used")  # one confirmation per assist: no second link
+        if made != "made":
+            return ConfirmRefused("not_yours")
         return LinkMade(token)
 
     async def screen(self, user_key: str, token: str, now: int) -> ToConfirm | ConfirmRefused:

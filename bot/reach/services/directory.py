@@ -54,6 +54,13 @@ class Directory:
     def unit(self, unit_id: int) -> Unit | None:
         return self._units.get(unit_id)
 
+    def province_of(self, unit_id: int) -> int | None:
+        """The top-level unit (a province) a unit lies in, by its path."""
+        unit = self._units.get(unit_id)
+        if unit is None:
+            return None
+        return int(unit.path.strip("/").split("/")[0])
+
     def unit_by_code(self, code: str) -> Unit | None:
         return self._codes.get(code)
 

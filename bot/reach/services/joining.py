@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.reach.domain import invites
 from bot.reach.domain.invites import InviteStatus
 from bot.reach.domain.model import Invite, Member
+from bot.reach.domain.privacy import blocked_tag
 from bot.reach.services.directory import Directory
 from bot.reach.services.waiting import Waiting
 from bot.storage.members import MemberRepository
@@ -66,6 +67,7 @@ class JoinRefused:
 @dataclass(frozen=True)
 class NameInvalid:
     limit: int
+    reason: str = "length"  # or "formula": it starts with = + - or @ (invites.display_name_problem)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,14 @@ class Joined:
 
 
 class Joining:
-    def __init__(self, members: MemberRepository, waiting: Waiting, directory: Directory) -> None:
+    def __init__(
+        self,
+        members: MemberRepository,
+        waiting: Waiting,
+        directory: Directory,
+        key: bytes = b"",
+    ) -> None:
+        self._key = key  # for the tag of a paused person who erased themselves
         self._members = members
         self._waiting = waiting
         self._directory = directory
@@ -122,7 +131,8 @@ class Joining:
         name = invites.clean_display_name(text)
         if name is None:
             await self._waiting.expect(user_key, "rename", "", now + NAME_WAIT_SECONDS)
-            return NameInvalid(invites.MAX_NAME)  # still waiting for a usable name
+            # still waiting for a usable name
+            return NameInvalid(invites.MAX_NAME, invites.display_name_problem(text))
         renamed = await self._members.rename(member.id, name)
         if renamed is None:
             return NotMember()
@@ -145,13 +155,14 @@ class Joining:
         self, user_key: str, code: str, text: str, now: int
     ) -> Joined | NameInvalid | JoinRefused:
         name = invites.clean_display_name(text)
-        if name is None:
-            return NameInvalid(invites.MAX_NAME)  # still waiting for a usable name
+        if name is None:  # still waiting for a usable name
+            return NameInvalid(invites.MAX_NAME, invites.display_name_problem(text))
         await self._directory.fresh()
         return await self._join(user_key, code, name, now)
 
     async def _join(self, user_key: str, code: str, name: str, now: int) -> Joined | JoinRefused:
-        result = await self._members.join(code, user_key, name, now)
+        tag = blocked_tag(self._key, user_key) if self._key else ""
+        result = await self._members.join(code, user_key, name, now, tag)
         self._waiting.answered(user_key)  # the join closed the question, whatever its verdict
         if result.status is not InviteStatus.OK or result.member is None:
             return JoinRefused(result.status.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.reach.domain import phone
+from bot.reach.domain.privacy import blocked_tag
 from bot.reach.services.access import Actor
 from bot.reach.services.directory import Directory
 from bot.reach.services.languages import Languages
@@ -36,7 +37,7 @@ class Erasure:
 
     async def forget(self, user_key: str, now: int) -> Erased:
         """Everything kept about this person goes, in one transaction."""
-        erased = await self._repo.forget(user_key, now)
+        erased = await self._repo.forget(user_key, now, blocked_tag(self._key, user_key))
         self._directory.drop_member(user_key)
         self._waiting.answered(user_key)  # its question went with the rest
         self._languages.forget(user_key)

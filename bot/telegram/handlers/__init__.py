@@ -30,6 +30,7 @@ from bot.telegram.handlers import (
     plans,
     privacy,
     reports,
+    review,
     search,
     typed,
 )
@@ -74,6 +75,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("campaign", plans.campaign_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("target", plans.target_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("team", plans.team_command, filters=NEW_PRIVATE))
+    app.add_handler(CommandHandler("review", review.review_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("subscribe", digest.subscribe_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("unsubscribe", digest.unsubscribe_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))
@@ -87,6 +89,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(activities.on_activity_tap, pattern=r"^1\|v\|"))
     app.add_handler(CallbackQueryHandler(activities.on_new_activity_tap, pattern=r"^1\|n\|"))
     app.add_handler(CallbackQueryHandler(confirm.on_confirm_tap, pattern=r"^1\|c\|"))
+    app.add_handler(CallbackQueryHandler(review.on_review_tap, pattern=r"^1\|k\|"))
     app.add_handler(CallbackQueryHandler(navigation.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.on_text))

@@ -261,8 +261,9 @@ async def on_title(update: Update, context: BotContext, ref: str, text: str) -> 
     try:
         activity = await services.reach.campaigns.create_from_chat(actor, ref, text, clock.now())
     except CampaignError as error:
-        if error.reason == "bad_name":
-            await send_text(update, context, services.texts.render(lang, "activity_title_invalid"))
+        if error.reason in ("bad_name", "name_formula"):  # still waiting for a usable title
+            text = services.texts.render(lang, "activity_title_invalid", reason=error.reason)
+            await send_text(update, context, text)
             return
         await services.reach.stop_waiting(actor.user_key)
         await tell_refusal(update, context, lang, error.reason)
@@ -313,7 +314,7 @@ async def _card(context: BotContext, lang: str, activity: Activity) -> View:
         attendees=line.attendees if line else 0,
         assists=line.assists if line else 0,
         check_in=deep_links.link(
-            services.bot_username, deep_links.check_in_payload(activity.token)
+            services.bot_username, deep_links.check_in_payload(activity.checkin_token)
         ),
         attend=deep_links.link(services.bot_username, deep_links.attend_payload(activity.token)),
     )
@@ -347,7 +348,7 @@ async def _send_qr_codes(
     services = context.services
     chat = update.effective_chat
     assert chat is not None
-    links = [("checkin", deep_links.check_in_payload(activity.token))]
+    links = [("checkin", deep_links.check_in_payload(activity.checkin_token))]
     if activity.attended:
         links.append(("attend", deep_links.attend_payload(activity.token)))
     for kind, payload in links:

@@ -103,11 +103,13 @@ async def _show(
                     services.texts.render(lang, "assist_cancelled"), services.views.menu_only(lang)
                 ),
             )
-        case form.SavedScreen(draft, consent, unit, occurred_at, created, assist_id):
+        case form.SavedScreen(draft, consent, unit, occurred_at, created, assist_id, pending):
             # Only now, with the record committed, does the volunteer see a confirmation.
             await answer(query, label(lang, "toast_saved" if created else "toast_already_saved"))
             undo = services.settings.undo_minutes
-            view = views.saved(lang, draft, consent, unit, occurred_at, undo, assist_id)
+            view = views.saved(
+                lang, draft, consent, unit, occurred_at, undo, assist_id, pending=pending
+            )
             await edit_in_place(query, view)
 
 

@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot.reach.domain import clock
 from bot.reach.domain.campaigns import CampaignError
-from bot.reach.domain.periods import PeriodError, parse_date
+from bot.reach.domain.periods import PeriodError, parse_date, parse_period
 from bot.reach.services.access import Actor
 from bot.reports.requests import split_keywords
 from bot.telegram.context import BotContext
@@ -52,21 +52,33 @@ async def campaign_command(update: Update, context: BotContext) -> None:
 
 
 async def target_command(update: Update, context: BotContext) -> None:
-    """`/target MÃ-ĐƠN-VỊ chỉ-số số [đợt MÃ]`, e.g. `/target 00004 người 500 đợt BDHVS-2`."""
+    """`/target MÃ-ĐƠN-VỊ chỉ-số số [đợt MÃ] [dd/mm/yyyy-dd/mm/yyyy]`, e.g.
+    `/target 00004 người 500 đợt BDHVS-2` or `/target 00004 người 500 01/01/2026-30/06/2026`.
+    Without dates a target covers its campaign's days, or else this calendar year."""
     asked = await _staff(update, context)
     if asked is None:
         return
     lang, actor = asked
     services = context.services
     render = services.texts.render
-    args, _, campaign_code = split_keywords(context.args or [])
+    words, _, campaign_code = split_keywords(context.args or [])
+    args, days = _days_at_end(words)
     if len(args) < 3 or not args[-1].lstrip("-").isdigit() or len(args[-1]) > 10:
         await send_text(update, context, render(lang, "target_usage"))
         return
     try:
-        unit, metric, value = await services.reach.campaigns.set_target(
-            actor.scope, args[0], campaign_code, " ".join(args[1:-1]), int(args[-1])
+        first, last = (None, None)
+        if days:
+            period = parse_period(days, clock.vn_date(clock.now()))
+            if period.kind != "custom":
+                raise PeriodError(days)
+            first, last = period.first, period.last
+        unit, target = await services.reach.campaigns.set_target(
+            actor.scope, args[0], campaign_code, " ".join(args[1:-1]), int(args[-1]), first, last
         )
+    except PeriodError:
+        await send_text(update, context, render(lang, "target_usage"))
+        return
     except CampaignError as error:
         name = "target_usage" if error.reason == "bad_metric" else "campaign_error"
         await tell_refusal(update, context, lang, error.reason, name)
@@ -75,11 +87,23 @@ async def target_command(update: Update, context: BotContext) -> None:
         lang,
         "target_done",
         unit_name=unit.name,
-        metric=metric,
-        value=value,
+        metric=target.metric,
+        value=target.value,
         campaign=campaign_code.upper(),
+        first_day=target.first_day,
+        last_day=target.last_day,
     )
     await send_text(update, context, text)
+
+
+def _days_at_end(words: list[str]) -> tuple[list[str], str]:
+    """The words before a trailing date range, and the range as one text: `01/01/2026-
+    30/06/2026`, `01/01/2026 - 30/06/2026` and `01/01/2026 30/06/2026` are the same."""
+    cut = len(words)
+    while cut and ("/" in words[cut - 1] or words[cut - 1] in ("-", "–")):
+        cut -= 1
+    dates = [w.replace("–", "-") for w in words[cut:] if w not in ("-", "–")]
+    return words[:cut], "-".join(dates)
 
 
 async def team_command(update: Update, context: BotContext) -> None:

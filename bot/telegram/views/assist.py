@@ -143,6 +143,8 @@ class AssistViews:
         occurred_at: int,
         undo_minutes: int,
         assist_id: int = 0,
+        *,
+        pending: bool = False,
     ) -> View:
         text = self.texts.render(
             lang,
@@ -152,10 +154,12 @@ class AssistViews:
             unit_name=unit.name,
             day=clock.format_day(clock.vn_date(occurred_at)),
             undo_minutes=undo_minutes,
+            pending=pending,
         )
         button = self._tap(NEW_FORM, "b" if draft.batch else "o", "", lang, "btn_log_next")
         rows = [[button]]
-        if assist_id and not draft.batch:  # the resident confirms on their own phone
+        # The resident confirms on their own phone; a record waiting for review cannot be.
+        if assist_id and not draft.batch and not pending:
             confirm = Tap(TapKind.CONFIRM, str(assist_id), "q").encode()
             rows.insert(0, [(self.texts.label(lang, "btn_confirm_link"), confirm)])
         return View(text, Keyboard(rows))

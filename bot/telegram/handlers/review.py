@@ -1,0 +1,137 @@
+"""/review: what waits for approval, with «✅ Duyệt» / «❌ Loại» on each entry.
+
+A button carries the entry as `<subject letter><id>` (and a check-in's member number as its
+argument); the service re-checks who may decide, so forged data decides nothing.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.reach.domain import clock
+from bot.reach.domain.review import Subject
+from bot.reach.services.review import PAGE, Decided, Queue, Reviewer, parse_ref, reviewer_of
+from bot.telegram.callback_data import Tap, TapKind
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import (
+    actor_of,
+    answer,
+    edit_in_place,
+    language_of,
+    reply,
+    send_text,
+    tap_of,
+)
+from bot.telegram.views.guides import View
+from bot.telegram.views.keyboard import Keyboard
+
+# One letter per subject in button data.
+LETTERS = {
+    Subject.ASSIST: "a",
+    Subject.HEADCOUNT: "h",
+    Subject.ATTENDANCE: "t",
+    Subject.CHECKIN: "k",
+}
+SUBJECTS = {letter: subject for subject, letter in LETTERS.items()}
+
+
+async def review_command(update: Update, context: BotContext) -> None:
+    lang = await language_of(update, context)
+    reviewer = reviewer_of(await actor_of(update, context))
+    if reviewer is None:
+        await send_text(update, context, context.services.texts.render(lang, "not_allowed"))
+        return
+    queue = await context.services.reach.reviews.queue(reviewer)
+    await reply(update, _queue_view(context, lang, queue))
+
+
+async def on_review_tap(update: Update, context: BotContext) -> None:
+    pressed = await tap_of(update, context, ops="ynp")
+    if pressed is None:
+        return
+    query, lang, tap = pressed
+    label = context.services.texts.label
+    reviewer = reviewer_of(await actor_of(update, context))
+    if reviewer is None:
+        await answer(query, label(lang, "toast_not_allowed"), alert=True)
+        return
+    reviews = context.services.reach.reviews
+    if tap.op == "p":
+        page = int(tap.arg) if tap.arg.isdigit() and len(tap.arg) <= 4 else 0
+        await answer(query)
+        await edit_in_place(query, _queue_view(context, lang, await reviews.queue(reviewer, page)))
+        return
+    entry = _entry_of(tap)
+    if entry is None:
+        await answer(query, label(lang, "toast_stale"))
+        return
+    result = await reviews.decide(reviewer, *entry, approve=tap.op == "y", now=clock.now())
+    if isinstance(result, Decided):
+        await answer(
+            query, label(lang, "toast_review", "approved" if result.approved else "rejected")
+        )
+    else:
+        await answer(query, label(lang, "toast_review", result.reason), alert=True)
+    await edit_in_place(query, _queue_view(context, lang, await _page_after(context, reviewer)))
+
+
+async def _page_after(context: BotContext, reviewer: Reviewer) -> Queue:
+    return await context.services.reach.reviews.queue(reviewer)
+
+
+def _entry_of(tap: Tap) -> tuple[Subject, str] | None:
+    subject = SUBJECTS.get(tap.ref[:1])
+    if subject is None:
+        return None
+    ref = tap.ref[1:] + (f".{tap.arg}" if subject is Subject.CHECKIN else "")
+    return parse_ref(subject.value, ref)
+
+
+def _button_ref(subject: Subject, ref: str) -> tuple[str, str]:
+    head, _, member = ref.partition(".")
+    return LETTERS[subject] + head, member
+
+
+def _queue_view(context: BotContext, lang: str, queue: Queue) -> View:
+    texts = context.services.texts
+    rows: list[list[tuple[str, str]]] = []
+    for number, waiting in enumerate(queue.entries, start=1 + queue.page * PAGE):
+        ref, arg = _button_ref(waiting.entry.subject, waiting.entry.ref)
+        rows.append(
+            [
+                (
+                    texts.label(lang, "btn_review", "y", number),
+                    Tap(TapKind.REVIEW, ref, "y", arg).encode(),
+                ),
+                (
+                    texts.label(lang, "btn_review", "n", number),
+                    Tap(TapKind.REVIEW, ref, "n", arg).encode(),
+                ),
+            ]
+        )
+    pages = (queue.total + PAGE - 1) // PAGE
+    nav = []
+    if queue.page > 0:
+        nav.append(
+            (
+                texts.label(lang, "btn_page_prev"),
+                Tap(TapKind.REVIEW, "p", "p", str(queue.page - 1)).encode(),
+            )
+        )
+    if queue.page + 1 < pages:
+        nav.append(
+            (
+                texts.label(lang, "btn_page_next"),
+                Tap(TapKind.REVIEW, "p", "p", str(queue.page + 1)).encode(),
+            )
+        )
+    if nav:
+        rows.append(nav)
+    text = texts.render(
+        lang,
+        "review_list",
+        entries=queue.entries,
+        total=queue.total,
+        first=1 + queue.page * PAGE,
+    )
+    return View(text, Keyboard(rows))
