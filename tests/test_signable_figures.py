@@ -469,3 +469,37 @@ async def test_review_in_chat(api: StandinBotApi, tight: RunningBot) -> None:
     ]
     await volunteer.send("/review")
     assert "chỉ dành cho điều phối viên" in volunteer.last()["text"]
+
+
+async def test_in_chat_a_headcount_of_100000_waits_and_a_pause_survives_forget(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    from tests.test_campaigns_flow import make_activity
+
+    activity = await make_activity(obot, kind="class")
+    await admin.send("/activity")
+    await admin.press(activity.title)
+    await admin.press("🔒 Đóng hoạt động")
+    await admin.send("100000 100000")
+    card = admin.last()["text"]
+    assert "thêm 100.000 người" in card and "đang chờ duyệt" in card
+    assert "Người tham dự: 0" in card, "not counted until approved"
+    await admin.send("/review")
+    assert "Số người tham dự gõ khi đóng hoạt động: 100.000" in admin.last()["text"]
+    # The only admin typed it: allowed, and the log says so.
+    await admin.press("✅ Duyệt 1")
+    assert query_db(obot, "SELECT who, what, note FROM review_log") == [
+        ("admin", "headcount", "own entry, no other admin")
+    ]
+
+    lan = await join(api, admin, "00004", "Lan")
+    await admin.send("/members")
+    await admin.press("Tạm dừng: Lan")
+    await lan.send("/forget")
+    await lan.press("Xóa dữ liệu của tôi")
+    await admin.send("/invite 00008")
+    code = admin.bot_messages()[-2]["text"].split("Mã:")[1].split()[0]
+    await lan.send(f"/join {code}")
+    await lan.send("Lan mới")
+    assert "tạm dừng" in lan.last()["text"], "a pause survives /forget and a new invite"
+    assert query_db(obot, "SELECT count(*) FROM members WHERE display_name LIKE 'Lan%'") == [(0,)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from dataclasses import replace
 
 import pytest
 from jinja2 import UndefinedError
@@ -295,8 +296,8 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "phone_form_closed": [{}],
     "count_invalid": [{"limit": 500}],
     "checkin_done": [
-        {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": True},
-        {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": False},
+        {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": True, "pending": True},
+        {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": False, "pending": False},
     ],
     "activity_link_refused": [
         {"reason": r, "activity": ACTIVITY}
@@ -317,7 +318,18 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "assists": 30,
             "check_in": "https://t.me/b?start=ci_abcdefghijkm",
             "attend": "https://t.me/b?start=at_abcdefghijkm",
-        }
+        },
+        {
+            "activity": replace(ACTIVITY, headcount=100_000, headcount_status="pending"),
+            "unit_name": "Phường Ba Đình",
+            "first": "01/09/2026",
+            "last": "01/09/2026",
+            "members": 0,
+            "attendees": 0,
+            "assists": 0,
+            "check_in": "https://t.me/b?start=ci_abcdefghijkm",
+            "attend": "https://t.me/b?start=at_abcdefghijkm",
+        },
     ],
     "activity_qr_caption": [
         {"kind": k, "activity": ACTIVITY, "link": "https://t.me/b?start=ci_x"}

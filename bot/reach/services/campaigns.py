@@ -36,6 +36,7 @@ from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_from_mask, se
 from bot.reach.domain.model import Member, Scope, Unit
 from bot.reach.domain.review import (
     Limits,
+    Status,
     attendance_status,
     checkin_status,
     headcount_status,
@@ -86,6 +87,7 @@ class CheckedIn:
     activity: Activity
     unit_name: str
     first_time: bool
+    pending: bool = False  # from another province: counted once a reviewer approves it
 
 
 @dataclass(frozen=True)
@@ -356,7 +358,7 @@ class Campaigns:
             activity.id, actor.member.id, actor.member.unit_id, clock_day(now), now, status.value
         )
         unit = self._directory.unit(activity.unit_id)
-        return CheckedIn(activity, unit.name if unit else "", first)
+        return CheckedIn(activity, unit.name if unit else "", first, status is Status.PENDING)
 
     async def attendance_screen(self, token: str, now: int) -> Activity | LinkRefused:
         """What a resident sees before marking attendance."""

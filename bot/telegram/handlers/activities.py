@@ -52,9 +52,14 @@ async def check_in(update: Update, context: BotContext, token: str) -> None:
     result = await services.reach.campaigns.check_in(actor, token, clock.now())
     render = services.texts.render
     match result:
-        case CheckedIn(activity, unit_name, first_time):
+        case CheckedIn(activity, unit_name, first_time, pending):
             text = render(
-                lang, "checkin_done", activity=activity, unit_name=unit_name, first=first_time
+                lang,
+                "checkin_done",
+                activity=activity,
+                unit_name=unit_name,
+                first=first_time,
+                pending=pending,
             )
             await reply(update, View(text, services.views.menu_markup(lang, actor.role)))
         case LinkRefused(reason, activity):
