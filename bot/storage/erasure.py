@@ -86,7 +86,9 @@ class ErasureRepository:
             )
             return erased
 
-        return await self._db.write(work)
+        erased = await self._db.write(work)
+        self._db.purge_soon()  # and out of the write-ahead log within seconds
+        return erased
 
     async def is_blocked(self, tag: str) -> bool:
         return await self._db.fetchone("SELECT 1 FROM blocked WHERE tag = ?", (tag,)) is not None
@@ -112,7 +114,9 @@ class ErasureRepository:
             )
             return rows
 
-        return await self._db.write(work)
+        rows = await self._db.write(work)
+        self._db.purge_soon()
+        return rows
 
 
 def _rewrite_assists(
