@@ -81,7 +81,7 @@ class RecordFormatter:
             self._word("sex_name", sex) if sex else "",
             volunteer if volunteer is not None else "",
             self._word("yes_no", bool(dedup)),
-            _moment(entered),
+            self.moment(entered),
             # Dated another day than it was entered: visible, so back-dating cannot hide.
             self._word("yes_no", (entered + VN_OFFSET) // 86400 != day),
             self._word("record_source", bool(batch)),
@@ -93,6 +93,13 @@ class RecordFormatter:
         if text is None:
             text = self._days[day] = (EPOCH + dt.timedelta(days=day)).strftime("%d/%m/%Y")
         return text
+
+    def moment(self, timestamp: int) -> str:
+        """When a record was entered, in Vietnam time (07/12/2026 10:30), from the cached day:
+        a million rows format in a fraction of what strftime would take."""
+        local = timestamp + VN_OFFSET
+        minutes = local % 86400 // 60
+        return f"{self.day(local // 86400)} {minutes // 60:02d}:{minutes % 60:02d}"
 
     def services(self, mask: int) -> str:
         text = self._services.get(mask)
@@ -315,12 +322,6 @@ def _activities_sheet(
 
 
 VN_OFFSET = 7 * 3600  # Vietnam's day, as the records' `day` is counted
-
-
-def _moment(timestamp: int) -> str:
-    """When a record was entered, in Vietnam time: 07/12/2026 10:30."""
-    moment = dt.datetime.fromtimestamp(timestamp, dt.UTC) + dt.timedelta(seconds=VN_OFFSET)
-    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 def _day(number: int) -> str:

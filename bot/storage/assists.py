@@ -134,8 +134,9 @@ class AssistRepository:
 
         def work(conn: sqlite3.Connection) -> bool:
             found = conn.execute(
+                # A rejected record is evidence of what was refused: kept, never undone.
                 f"SELECT {_BASE} FROM assists WHERE id = ? AND volunteer_id = ? "
-                "AND created_at >= ?",
+                "AND created_at >= ? AND status <> 'rejected'",
                 (assist_id, volunteer_id, since),
             ).fetchone()
             if found is None:
