@@ -103,6 +103,9 @@ class StandinBotApi:
         self.inline_queries: dict[str, JSONDict] = {}
         self.inline_answers: dict[str, JSONDict] = {}
         self.faults: list[Fault] = []
+        # A slow Bot API: seconds each call of a method waits before it is answered
+        # (say {"sendMessage": 0.05}); the other calls go on meanwhile.
+        self.delays: dict[str, float] = {}
         # When set, new updates go straight to this coroutine (the console and most tests
         # process each update to completion); otherwise they wait for getUpdates.
         self.deliver: Callable[[JSONDict], Awaitable[None]] | None = None
@@ -241,6 +244,9 @@ class StandinBotApi:
             if fault.method == method:
                 self.faults.remove(fault)
                 raise ApiError(fault.status, fault.description, fault.retry_after)
+        delay = self.delays.get(method)
+        if delay:
+            await asyncio.sleep(delay)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return True  # logOut, close, deleteWebhook...: accepted, nothing to model
