@@ -18,8 +18,16 @@ few lines, and each has a test over a real socket (tests/test_webhook_listener.p
 - `gate` sees the head before a byte of the body is read and may answer (403, 404) at once;
   a declared body over `max_body` gets 413 unread; both then close the connection;
 - at most `max_connections` are open at once: past that, new ones are closed at once;
-- malformed requests get 400 (or a closed connection), and leave at most one log line, with
-  no traceback; such lines are rate-limited.
+- per client address (`per_address_connections`, `per_address_incomplete`): at most so many
+  connections open, and at most so many of them with a request not yet complete (its head or
+  body still coming); past either, a new connection is closed at once, so one address that
+  trickles bytes on hundreds of connections holds only its own share. A trusted proxy
+  (`proxies`) is exempt: the client it names in X-Forwarded-For is counted instead, for each
+  request from its head on (429 past a cap);
+- no body is read on GET or HEAD (a declared one gets 400, unread);
+- every malformed request gets a status before the close (400, 431, 501; 500 when the
+  handler fails), and leaves at most one log line, with no traceback; such lines are
+  rate-limited. Only refusals of a connection at the caps and idle closes are silent.
 """
 
 from __future__ import annotations
@@ -29,9 +37,12 @@ import contextlib
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
+
+from bot.web.clients import Networks, address_key, client_address
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +75,9 @@ class Limits:
     max_connections: int = 256
     max_line: int = 8 * 1024
     max_headers: int = 64
+    # Per client address (None: no cap); see the module's docstring.
+    per_address_connections: int | None = None
+    per_address_incomplete: int | None = None
 
 
 # The stand-in Bot API on loopback: uploads up to Telegram's 50 MB, and python-telegram-bot
@@ -74,6 +88,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 Gate = Callable[[Request], Response | None]  # sees the head only (an empty body)
 
 _TOKEN = re.compile(r"^[A-Z]{1,16}$")
+_LENGTH = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is true
 _TARGET = re.compile(r"^/[\x21-\x7e]*$")
 LOG_EVERY = 10.0  # seconds: at most one line per kind of refusal in this time
 
@@ -104,13 +119,67 @@ class _QuietLog:
         log.warning("http: %s: %s%s", kind, detail, more)
 
 
+class _PerAddress:
+    """Connections open, and requests incomplete, per client address (see Limits)."""
+
+    def __init__(self, connections: int | None, incomplete: int | None) -> None:
+        self.max_open, self.max_incomplete = connections, incomplete
+        self.open: Counter[str] = Counter()
+        self.incomplete: Counter[str] = Counter()
+
+    def room(self, key: str, *, opening: bool) -> bool:
+        if opening and self.max_open is not None and self.open[key] >= self.max_open:
+            return False
+        return self.max_incomplete is None or self.incomplete[key] < self.max_incomplete
+
+
+class _Held:
+    """What one connection holds of the per-address counts, given back when it is done."""
+
+    def __init__(self, tally: _PerAddress) -> None:
+        self._tally = tally
+        self._held: list[tuple[Counter[str], str]] = []
+
+    def take(self, counter: Counter[str], key: str) -> None:
+        counter[key] += 1
+        self._held.append((counter, key))
+
+    def give(self, counter: Counter[str]) -> None:
+        """Give back everything held of `counter`."""
+        for held, key in [h for h in self._held if h[0] is counter]:
+            self._held.remove((held, key))
+            held[key] -= 1
+            if held[key] <= 0:
+                del held[key]
+
+    def give_all(self) -> None:
+        self.give(self._tally.incomplete)
+        self.give(self._tally.open)
+
+
 class HttpServer:
     def __init__(
-        self, handler: Handler, limits: Limits = TRUSTED, gate: Gate | None = None
+        self,
+        handler: Handler,
+        limits: Limits = TRUSTED,
+        gate: Gate | None = None,
+        *,
+        proxies: Networks | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._handler = handler
         self._gate = gate
         self.limits = limits
+        # Trusted proxies: exempt from the per-address caps, the client they forward is not.
+        self._proxies = proxies or Networks()
+        self._per_address = (
+            _PerAddress(limits.per_address_connections, limits.per_address_incomplete)
+            if limits.per_address_connections is not None
+            or limits.per_address_incomplete is not None
+            else None
+        )
+        # The deadlines' clock (the loop's by default); a test may hold it still.
+        self._clock = clock
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         # Each connection's deadline for what it is sending now, and what that is: one
@@ -123,6 +192,7 @@ class HttpServer:
         self._quiet = _QuietLog()
         self.port = 0
         self.refused_connections = 0  # past max_connections, for tests and benchmarks
+        self.refused_by_address = 0  # past a per-address cap (also in refused_connections)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
         self._stopping = False
@@ -131,7 +201,7 @@ class HttpServer:
             self._serve, host, port, limit=self.limits.max_line + 2
         )
         self.port = self._server.sockets[0].getsockname()[1]
-        self._now = asyncio.get_running_loop().time
+        self._now = self._clock or asyncio.get_running_loop().time
         self._watchdog = asyncio.create_task(self._watch())
         return self.port
 
@@ -145,10 +215,9 @@ class HttpServer:
         if not timeouts:
             return
         every = min(max(min(timeouts) / 5, 0.05), 1.0)
-        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(every)
-            now = loop.time()
+            now = self._now()
             for task, (deadline, _) in list(self._deadlines.items()):
                 if now > deadline and task not in self._expired:
                     self._expired.add(task)
@@ -181,19 +250,35 @@ class HttpServer:
             await self._server.wait_closed()
             self._server = None
 
+    def _refuse(self, writer: asyncio.StreamWriter, why: str) -> None:
+        """Close a new connection at once, without a word (a cap's refusal)."""
+        self.refused_connections += 1
+        self._quiet.note("connection refused", why)
+        writer.transport.abort()
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if len(self._connections) >= self.limits.max_connections:
-            self.refused_connections += 1
-            self._quiet.note("connection refused", "too many open connections")
-            writer.transport.abort()
+            self._refuse(writer, "too many open connections")
+            return
+        peername = writer.get_extra_info("peername")
+        peer = str(peername[0]) if isinstance(peername, tuple) and peername else ""
+        tally = self._per_address
+        # The address this connection is counted under: none for a trusted proxy, whose
+        # requests are counted under the client each one names.
+        own = address_key(peer) if tally is not None and peer not in self._proxies else None
+        if tally is not None and own is not None and not tally.room(own, opening=True):
+            self.refused_by_address += 1
+            self._refuse(writer, "too many connections or incomplete requests from one address")
             return
         task = asyncio.current_task()
         assert task is not None
         self._connections.add(task)
+        held = _Held(tally) if tally is not None else None
+        if held is not None and tally is not None and own is not None:
+            held.take(tally.open, own)
+            held.take(tally.incomplete, own)  # until its first request is in
         limits = self.limits
         expect = self._expect
-        peername = writer.get_extra_info("peername")
-        peer = str(peername[0]) if isinstance(peername, tuple) and peername else ""
         try:
             first = True
             while True:
@@ -207,10 +292,22 @@ class HttpServer:
                 line = await _line(reader)
                 if not first:
                     expect(task, limits.head_timeout, "head")
+                    if held is not None and tally is not None and own is not None and line:
+                        if not tally.room(own, opening=False):
+                            raise BadRequest(429, "too many incomplete requests from one address")
+                        held.take(tally.incomplete, own)
                 request = await self._head(reader, line, peer)
                 if request is None:
                     break
                 first = False
+                visitor = None  # the client a trusted proxy names, counted for this request
+                if held is not None and tally is not None and own is None:
+                    address = client_address(request, self._proxies)
+                    if address not in self._proxies:
+                        visitor = address_key(address)
+                        if not tally.room(visitor, opening=True):
+                            raise BadRequest(429, "too many requests from one forwarded address")
+                        held.take(tally.open, visitor)
                 refusal = self._gate(request) if self._gate else None
                 if refusal is not None:  # answered on the head alone; the body stays unread
                     await self._send(writer, refusal, close=True)
@@ -221,6 +318,10 @@ class HttpServer:
                     self._quiet.note("body too large", f"{length} bytes declared")
                     break
                 if length:
+                    if held is not None and tally is not None and visitor is not None:
+                        if not tally.room(visitor, opening=False):
+                            raise BadRequest(429, "too many incomplete requests from one address")
+                        held.take(tally.incomplete, visitor)
                     expect(task, limits.body_timeout, "body")
                     body = await reader.readexactly(length)
                     request = Request(
@@ -231,10 +332,21 @@ class HttpServer:
                         lambda: not reader.at_eof(),
                         request.peer,
                     )
+                if held is not None and tally is not None:
+                    held.give(tally.incomplete)  # the request is complete
                 expect(task, None, "")  # the handler may take its time (long polls)
-                response = await self._handler(request)
+                try:
+                    response = await self._handler(request)
+                except Exception as exc:  # answered, and one quiet line: never a bare close
+                    self._quiet.note("handler failed", type(exc).__name__)
+                    response = Response(500, b'{"ok":false}')
+                    expect(task, limits.body_timeout, "reply")
+                    await self._send(writer, response, close=True)
+                    break
                 expect(task, limits.body_timeout, "reply")  # a client that never reads
                 await self._send(writer, response, close=False)
+                if held is not None and tally is not None and visitor is not None:
+                    held.give(tally.open)  # the visitor's request is answered
         except BadRequest as bad:
             self._quiet.note("bad request", str(bad))
             if bad.status:
@@ -254,6 +366,8 @@ class HttpServer:
         except Exception as exc:  # one quiet line per kind, never a traceback per request
             self._quiet.note("error", type(exc).__name__)
         finally:
+            if held is not None:
+                held.give_all()
             self._connections.discard(task)
             self._deadlines.pop(task, None)
             self._expired.discard(task)
@@ -293,7 +407,9 @@ class HttpServer:
             raise BadRequest(431, "too many header lines")
         if "transfer-encoding" in headers:
             raise BadRequest(501, "chunked bodies are not accepted")
-        _content_length(headers)  # checked here, before anyone sees the head
+        # Checked here, before anyone sees the head; GET and HEAD never have a body read.
+        if _content_length(headers) and method in ("GET", "HEAD"):
+            raise BadRequest(400, f"a body on {method}")
         return Request(method, path, headers, b"", peer=peer)
 
     @staticmethod
@@ -322,6 +438,6 @@ async def _line(reader: asyncio.StreamReader) -> bytes:
 
 def _content_length(headers: dict[str, str]) -> int:
     value = headers.get("content-length", "0")
-    if not value.isdigit() or len(value) > 12:
+    if not _LENGTH.fullmatch(value):
         raise BadRequest(400, "malformed Content-Length")
     return int(value)
