@@ -17,11 +17,12 @@ from bot.config import Settings
 from bot.guides.loader import GuideLibrary, GuidesInvalid, load_guides
 from bot.guides.search import SearchIndex
 from bot.reach.domain import clock
-from bot.reach.domain.privacy import load_or_create_key
 from bot.reach.services import Policy, Reach
+from bot.reach.services.keys import key_file_of, open_key
 from bot.storage import db
 from bot.telegram import handlers
 from bot.telegram.context import AppData, BotApplication, BotContext, Services
+from bot.telegram.intake import bounded_intake
 from bot.telegram.request import LeanRequest
 from bot.telegram.views.guides import Views
 from bot.texts.templates import LANGUAGES, Texts
@@ -77,6 +78,10 @@ def policy_of(settings: Settings) -> Policy:
     )
 
 
+def configured_key(settings: Settings) -> str | None:
+    return settings.secret_key.get_secret_value() if settings.secret_key else None
+
+
 def build_application(settings: Settings, *, token: str | None = None) -> BotApplication:
     """Build the bot. Guides and templates load here, so a broken guide stops the start."""
     texts = Texts(settings.templates_dir)
@@ -87,12 +92,17 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
     views = Views(texts, library)
 
     async def post_init(app: BotApplication) -> None:
-        key = load_or_create_key(
-            settings.secret_key.get_secret_value() if settings.secret_key else None,
-            settings.db_path.parent / "secret.key",
-        )
-        database = await db.open_database(settings.db_path)
-        reach = Reach(database, key, policy_of(settings))
+        # quick_check, migrations, then the key checked against the database: a damaged
+        # file, or a restored one without its key, stops the start with one line.
+        database = await db.open_database(settings.db_path, check=True)
+        try:
+            key = await open_key(database, configured_key(settings), key_file_of(settings.db_path))
+        except BaseException:
+            await database.close()
+            raise
+        for warning in key.warnings:
+            log.warning("%s", warning)
+        reach = Reach(database, key.key, policy_of(settings))
         await reach.start(clock.now())
         app.bot_data.services = Services(
             settings=settings,
@@ -124,6 +134,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             await services.reach.db.close()
             app.bot_data.services = None
 
+    queue, processor = bounded_intake(MAX_IN_FLIGHT, MAX_QUEUED)
     app: BotApplication = (
         Application.builder()
         .token(token or settings.token())
@@ -137,13 +148,16 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
         )
         .context_types(ContextTypes(context=BotContext, bot_data=AppData))
         # python-telegram-bot confirms fetched updates to Telegram before they are handled, so
-        # a crash loses what is queued or in flight. Both are bounded: at most
-        # MAX_IN_FLIGHT handlers run at once and MAX_QUEUED wait; past that the poller
-        # waits, and unconfirmed updates stay with Telegram, to be delivered again.
-        .concurrent_updates(MAX_IN_FLIGHT)
-        .update_queue(asyncio.Queue(maxsize=MAX_QUEUED))
-        # A small pool: httpx slows down with many connections, and one bot needs few.
-        .request(_request(8))
+        # a crash loses what is queued or in flight. Both are bounded (bot/telegram/intake.py):
+        # an update leaves the queue only for a free handler slot, at most MAX_IN_FLIGHT run
+        # and MAX_QUEUED wait; past that the poller waits (unconfirmed updates stay with
+        # Telegram, to be delivered again) and the webhook answers 503.
+        .concurrent_updates(processor)
+        .update_queue(queue)
+        # A connection for each handler slot (each handler makes one call at a time; opened
+        # only when needed): with 8, a Bot API answering in 50 ms capped the replies at
+        # 160/s, and the slots' wait for a connection neared the 1 s pool timeout.
+        .request(_request(MAX_IN_FLIGHT))
         .get_updates_request(_request(1))
         .rate_limiter(
             # Telegram's published limits are ~30 messages/s for bulk sends and 20/min per

@@ -5,12 +5,16 @@ Each field here is documented in `.env.example`; a test keeps the two in step.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Telegram's published webhook source ranges, and loopback (where the recommended proxy runs).
+from bot.web.clients import LOOPBACK, TELEGRAM_WEBHOOK_RANGES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +46,8 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = Field(
         default=None,
-        description="Key for pseudonymising identifiers; generated next to DB_PATH if unset.",
+        description="Key for pseudonymising identifiers: 64 hex characters, the format of "
+        "secret.key; generated into secret.key next to DB_PATH if unset.",
     )
     guides_dir: Path = Field(default=PROJECT_ROOT / "guides", description="Guide files.")
     templates_dir: Path = Field(default=PROJECT_ROOT / "templates", description="Templates.")
@@ -89,6 +94,49 @@ class Settings(BaseSettings):
         description="Web completions one unit may get per Vietnam day; past it they are "
         "dropped and counted as refused.",
     )
+
+    # Who may reach the webhook listener, and how much of it one address may hold (issue 24).
+    webhook_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [*TELEGRAM_WEBHOOK_RANGES, *LOOPBACK],
+        description="Comma-separated networks admitted on the webhook path (the socket's "
+        "peer, and the client a trusted proxy names); others get 403.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(LOOPBACK),
+        description="Comma-separated networks of proxies whose X-Forwarded-For names the "
+        "client; `none` for no proxy.",
+    )
+    webhook_max_connections_per_address: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        description="Connections one client address may hold open (a trusted proxy is exempt).",
+    )
+    webhook_max_incomplete_per_address: int = Field(
+        default=48,
+        ge=1,
+        le=10_000,
+        description="Requests one client address may have still arriving at once.",
+    )
+
+    @field_validator("webhook_allow", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [] if value.strip().lower() == "none" else value.split(",")
+        if isinstance(value, list | tuple):
+            networks: list[str] = []
+            for part in (str(p).strip() for p in value):
+                if not part:
+                    continue
+                try:
+                    networks.append(str(ipaddress.ip_network(part, strict=False)))
+                except ValueError:
+                    raise ValueError(
+                        f"'{part}' is not a network (like 149.154.160.0/20, 127.0.0.1 or ::1)"
+                    ) from None
+            return networks
+        return value
 
     flood_max_updates: int = Field(
         default=20, ge=1, description="Updates one person may send per FLOOD_WINDOW_SECONDS."

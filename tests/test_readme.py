@@ -228,6 +228,7 @@ COMMANDS: dict[str, Case] = {
     ),
     "outreach-bot activities list [--unit CODE] [--from D --to D] [--campaign CODE]": Case(
         (BOT, "activities", "list", "--unit", "01", "--from", "01/01/2026", "--to", "31/12/2026"),
+        demo_db=True,  # a command that only reads refuses a missing database
         expect=("id\tfirst day",),
     ),
     "outreach-bot targets set --unit CODE [--campaign CODE] --metric M --value N "
@@ -279,6 +280,7 @@ COMMANDS: dict[str, Case] = {
     ),
     "outreach-bot qr <guide-id> [--unit CODE] --out FILE": Case(
         (BOT, "qr", GUIDE, "--unit", "01", "--out", "{tmp}/poster.png"),
+        demo_db=True,  # --unit reads the database, which must be there
         env=ON_USERNAME,
         files=("poster.png",),
     ),
@@ -318,7 +320,7 @@ COMMANDS: dict[str, Case] = {
         (BOT, "health"), demo_db=True, expect=("database: ok", "guides: ok")
     ),
     "outreach-bot units list [--under CODE]": Case(
-        (BOT, "units", "list", "--under", "01"), expect=("01\tcity\t",)
+        (BOT, "units", "list", "--under", "01"), demo_db=True, expect=("01\tcity\t",)
     ),
     # Inline code in the prose.
     "outreach-bot units import": Case(
@@ -337,6 +339,7 @@ COMMANDS: dict[str, Case] = {
     ),
     "qr --all --unit CODE --out FILE.pdf": Case(
         (BOT, "qr", "--all", "--unit", "01", "--out", "{tmp}/posters.pdf"),
+        demo_db=True,
         env=ON_USERNAME,
         files=("posters.pdf",),
         check=lambda tmp, _: _one_page_per_guide(tmp / "posters.pdf"),

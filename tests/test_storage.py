@@ -65,6 +65,10 @@ async def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, sta
             "INSERT INTO user_prefs (user_key, language, updated_at) VALUES ('k', 'en', 'now')"
         )
     await raw.close()
+    if start == 0:  # an empty file, not a database: refused (see tests/test_fail_safe.py)
+        with pytest.raises(db.DatabaseUnusable, match="is empty"):
+            await db.connect(old)
+        return
 
     upgraded = await db.connect(old)
     assert await db.schema_version(upgraded) == db.SCHEMA_VERSION

@@ -32,8 +32,8 @@ class CliError(Exception):
 
 
 @asynccontextmanager
-async def _campaigns(db_path: Path) -> AsyncIterator[Campaigns]:
-    db = await open_database(db_path)
+async def _campaigns(db_path: Path, *, create: bool) -> AsyncIterator[Campaigns]:
+    db = await open_database(db_path, create=create)
     try:
         directory = Directory(db, UnitRepository(db), MemberRepository(db))
         yield Campaigns(
@@ -84,7 +84,9 @@ def _explain(error: CampaignError) -> str:
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        async with _campaigns(settings.db_path) as campaigns:
+        # Adding may make a new database; listing only reads one that is there.
+        writes = args.action in ("add", "set")
+        async with _campaigns(settings.db_path, create=writes) as campaigns:
             return await COMMANDS[(args.command, args.action)](settings, args, campaigns)
     except CampaignError as error:
         print(f"outreach-bot: {_explain(error)}", file=sys.stderr)

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.config import Settings, SettingsError, load_settings
 
 EXIT_SETTINGS = 2
+EXIT_STORAGE = 2  # the database or the key cannot be used as they are
 DEFAULT_STALE_DAYS = 180
 
 
@@ -30,12 +31,25 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_SETTINGS
+    from bot.reach.domain.privacy import KeyRefused
+    from bot.storage.db import DatabaseUnusable, StorageError, unusable
+
+    settings: Settings | None = None
     try:
         settings = load_settings()
         return int(args.handler(settings, args))
     except SettingsError as exc:
         print(f"outreach-bot: {exc}", file=sys.stderr)
         return EXIT_SETTINGS
+    except (DatabaseUnusable, KeyRefused) as exc:
+        # A damaged, foreign, empty or missing database, or a key that does not match it:
+        # one line naming the file and the fix, in every command.
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    except StorageError as exc:  # refused midway: a full, failing or read-only disk
+        assert settings is not None
+        print(f"outreach-bot: {unusable(settings.db_path, exc)}", file=sys.stderr)
+        return EXIT_STORAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -140,10 +154,16 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         version = backup(settings.db_path, args.file)
-    except (FileNotFoundError, StorageError) as exc:
+    except (OSError, StorageError) as exc:  # the target's folder or disk; a failed check
         print(f"outreach-bot: backup failed: {exc}", file=sys.stderr)
         return 1
     print(f"Backed up {settings.db_path} to {args.file} (schema {version}, integrity ok).")
+    print(
+        "The key (secret.key or SECRET_KEY) is not in the backup: keep it safe, apart from "
+        "the backups. Without it a backup is of no use; with it, phone codes in a stolen "
+        "backup can be recovered by trying every number.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -277,6 +297,10 @@ def _console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.telegram.logging_setup import setup_logging
 
     setup_logging("WARNING", [])
+    if getattr(args, "db", None) is not None:
+        from bot.storage.db import check_file
+
+        check_file(args.db, create=False)  # a real database: never made up here
     try:
         return asyncio.run(
             run_console(

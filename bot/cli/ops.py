@@ -1,4 +1,5 @@
-"""The `health` command: is the database usable and are the guides valid (for monitors)."""
+"""The `health` command: is the database usable, does the key match it, are the guides valid
+(for monitors, and the service's pre-start check: it never creates or migrates a database)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.guides.loader import load_guides
+from bot.reach.domain.privacy import KeyRefused, settle_key
+from bot.reach.services.keys import key_file_of
 from bot.storage import maintenance
 
 
@@ -17,10 +20,14 @@ class Health:
 
 
 def health(settings: Settings) -> Health:
-    """Database reachable, schema current and intact, writable; guides valid."""
+    """Database there, sound, writable, schema not too new; key matching it; guides valid."""
     started = time.perf_counter()
-    ok, line = maintenance.check(settings.db_path)
+    ok, line, state = maintenance.inspect(settings.db_path)
     lines = [line]
+    if state is not None:
+        key_ok, key_lines = _key(settings, *state)
+        ok &= key_ok
+        lines += key_lines
     library, problems = load_guides(settings.guides_dir)
     lines.append(
         f"guides: {'ok' if not problems else 'FAILED'} ({len(library)} valid, "
@@ -29,3 +36,17 @@ def health(settings: Settings) -> Health:
     ok &= not problems
     lines.append(f"checked in {time.perf_counter() - started:.2f} s")
     return Health(ok, lines)
+
+
+def _key(settings: Settings, stored: str | None, pseudonyms: bool) -> tuple[bool, list[str]]:
+    configured = settings.secret_key.get_secret_value() if settings.secret_key else None
+    try:
+        key = settle_key(
+            configured, key_file_of(settings.db_path), stored, pseudonyms, may_create=False
+        )
+    except KeyRefused as exc:
+        return False, [f"key: FAILED ({exc})"]
+    if key is None:
+        return True, ["key: none yet (the first start makes it beside the database)"]
+    sealed = "matches the database" if stored is not None else "checked in at the next start"
+    return True, [f"key: ok ({key.where}, {sealed})", *(f"key: WARNING {w}" for w in key.warnings)]

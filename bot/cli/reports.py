@@ -7,6 +7,7 @@ tree. Dates are dd/mm/yyyy or yyyy-mm-dd.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import shutil
 import sys
@@ -19,8 +20,8 @@ from bot.reach.domain.campaigns import Campaign, Group, day_date
 from bot.reach.domain.cells import SafeCsvWriter
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
-from bot.reach.domain.privacy import load_or_create_key
 from bot.reach.services.guide_stats import GuideStats
+from bot.reach.services.keys import key_file_of, open_key
 from bot.reports import exports
 from bot.reports import service as reporting
 from bot.reports.json_report import report_json
@@ -66,7 +67,7 @@ async def _scope(db: Database, code: str | None) -> Unit | None:
 async def report(settings: Settings, args: argparse.Namespace) -> int:
     texts = Texts(settings.templates_dir)
     lang = settings.default_language
-    db = await open_database(settings.db_path)
+    db = await open_database(settings.db_path, create=False)
     try:
         scope = await _scope(db, args.unit)
         group, units, campaign = await _group_and_campaign(db, args)
@@ -162,7 +163,7 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError(f"--out FILE.{args.format} is needed")
     out = Path(args.out)
     texts = Texts(settings.templates_dir)
-    db = await open_database(settings.db_path)
+    db = await open_database(settings.db_path, create=False)
     try:
         scope = await _scope(db, args.unit)
         with reporting.temp_dir() as folder:
@@ -191,7 +192,7 @@ async def chart(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError("--out FILE.png is needed")
     out = Path(args.out)
     texts = Texts(settings.templates_dir)
-    db = await open_database(settings.db_path)
+    db = await open_database(settings.db_path, create=False)
     try:
         scope = await _scope(db, args.unit)
         kinds = CHART_KINDS if args.kind == "all" else (args.kind,)
@@ -231,16 +232,20 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
     library, problems = load_guides(settings.guides_dir)
     if problems:
         raise CliError(f"{len(problems)} problem(s) in the guides; run `outreach-bot guides check`")
-    db = await open_database(settings.db_path)
-    try:
-        unit = await _scope(db, args.unit)
-    finally:
-        await db.close()
+    unit, unit_value = None, ""
+    if args.unit:  # only then is the database read
+        db = await open_database(settings.db_path, create=False)
+        try:
+            unit = await _scope(db, args.unit)
+            if unit is not None and args.web:
+                # A web link credits its unit only when signed with the bot's key, checked
+                # against the database (see bot/web/unit_tag.py).
+                unit_value = unit_tag.signed(await _checked_key(settings, db), unit.code)
+        finally:
+            await db.close()
     guides = list(library) if args.all else [library.get(args.guide_id)]
     if guides[0] is None:
         raise CliError(f"no guide has the id {args.guide_id}")
-    # A web link credits its unit only when signed with the bot's key (see bot/web/unit_tag.py).
-    unit_value = unit_tag.signed(_secret_key(settings), unit.code) if unit and args.web else ""
     from bot.reports.posters import poster_text, save_posters  # matplotlib: only when drawing
 
     posters = []
@@ -265,10 +270,22 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _secret_key(settings: Settings) -> bytes:
-    """The bot's own key (the one `run` uses), so that the bot accepts the tags made here."""
+async def _checked_key(settings: Settings, db: Database) -> bytes:
+    """The bot's own key (the one `run` uses), checked against the database, so that the
+    bot accepts the tags made here; made, as at the first start, for a database without."""
     configured = settings.secret_key.get_secret_value() if settings.secret_key else None
-    return load_or_create_key(configured, settings.db_path.parent / "secret.key")
+    key = await open_key(db, configured, key_file_of(settings.db_path))
+    for warning in key.warnings:
+        print(f"outreach-bot: warning: {warning}", file=sys.stderr)
+    return key.key
+
+
+async def _prepare_demo(settings: Settings) -> None:
+    db = await open_database(settings.db_path)
+    try:
+        await _checked_key(settings, db)
+    finally:
+        await db.close()
 
 
 def demo_data(settings: Settings, args: argparse.Namespace) -> int:
@@ -279,6 +296,9 @@ def demo_data(settings: Settings, args: argparse.Namespace) -> int:
     try:
         library, _ = load_guides(settings.guides_dir)
         guides = [(g.id, g.version, len(g.steps)) for g in library]
+        # The key first, sealed while the database holds no pseudonyms: the bot started on
+        # demo data later finds its key, as after any first start.
+        asyncio.run(_prepare_demo(settings))
         summary = generate(settings.db_path, args.assists, seed=args.seed, guides=guides)
     except DemoRefused as exc:
         raise CliError(str(exc)) from None
@@ -297,7 +317,7 @@ async def funnel(settings: Settings, args: argparse.Namespace) -> int:
     library, _ = load_guides(settings.guides_dir)
     if args.guide and library.get(args.guide) is None:
         raise CliError(f"no guide has the id {args.guide}")
-    db = await open_database(settings.db_path)
+    db = await open_database(settings.db_path, create=False)
     try:
         funnels = await GuideStats(GuideStatsRepository(db)).funnels(args.guide, period)
     finally:
@@ -322,7 +342,7 @@ async def funnel(settings: Settings, args: argparse.Namespace) -> int:
 async def gaps(settings: Settings, args: argparse.Namespace) -> int:
     """`guides gaps`: the questions asked most that no guide answered, with counts."""
     period = period_of(args)
-    db = await open_database(settings.db_path)
+    db = await open_database(settings.db_path, create=False)
     try:
         asked = await GuideStats(GuideStatsRepository(db)).gaps(period, args.limit)
     finally:

@@ -39,7 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction, handler: Callable[..., int]) ->
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
-    db = await open_database(settings.db_path)
+    db = await open_database(settings.db_path, create=False)  # nothing to review in none
     try:
         reviews = Reviews(ReviewRepository(db), admin_count=len(settings.admin_ids))
         return await _ACTIONS[args.review_action](reviews, args)

@@ -51,7 +51,7 @@ def _report(csv_path: Path, problems: list[str]) -> int:
 
 
 async def list_units(db_path: Path, under: str | None) -> int:
-    db = await open_database(db_path)
+    db = await open_database(db_path, create=False)
     try:
         repo = UnitRepository(db)
         root = None

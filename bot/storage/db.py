@@ -6,7 +6,12 @@ applied version lives in `PRAGMA user_version`, so an old file upgrades on the n
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -26,6 +31,10 @@ from bot.storage.rollup import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+# How long erased data may stay in the write-ahead log while a reader (a big export) holds
+# the checkpoint off; the README says so.
+PURGE_SECONDS = 600
 
 # What storage raises when the database refuses (a full or read-only disk, a broken file):
 # named here so that no caller needs to import sqlite3.
@@ -324,7 +333,7 @@ MIGRATIONS: tuple[str, ...] = (
     f"""
     ALTER TABLE assists ADD COLUMN status TEXT NOT NULL DEFAULT 'ok'
         CHECK (status IN ('ok', 'pending', 'rejected'));
-    CREATE INDEX assists_review ON assists(status, created_at) WHERE status <> 'ok';
+    CREATE INDEX assists_pending ON assists(day) WHERE status = 'pending';
     ALTER TABLE assists ADD COLUMN batch INTEGER NOT NULL DEFAULT 0 CHECK (batch IN (0, 1));
     UPDATE assists SET batch = 1 WHERE people > 1 OR instr(token, '/') > 0;
     ALTER TABLE activities ADD COLUMN checkin_token TEXT;
@@ -380,9 +389,18 @@ MIGRATIONS: tuple[str, ...] = (
             OR (e.used_at = confirmations.used_at AND e.token < confirmations.token)));
     CREATE UNIQUE INDEX confirmations_once ON confirmations(assist_id)
         WHERE used_at IS NOT NULL;
-    CREATE INDEX checkins_activity ON checkins(activity_id);
-    CREATE INDEX attendance_activity_status ON attendance(activity_id, status);
+    CREATE INDEX checkins_pending ON checkins(activity_id) WHERE status = 'pending';
+    CREATE INDEX attendance_pending ON attendance(activity_id) WHERE status = 'pending';
     {REBUILD_ALL}
+    """,
+    # 10: a few named values about the database itself: the key's check value (an HMAC of a
+    # constant under the key: tells the right key from a wrong one, gives nothing away),
+    # and the time of the last health probe (a real write, for /healthz).
+    """
+    CREATE TABLE meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
     """,
 )
 
@@ -391,6 +409,101 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class DatabaseTooNew(Exception):
     pass
+
+
+class DatabaseUnusable(Exception):
+    """The file at DB_PATH cannot be used as it is: one line naming it and the fix."""
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_RESTORE = "restore the latest backup to that path (see `outreach-bot backup`)"
+
+
+def check_file(path: Path, *, create: bool) -> bool:
+    """Before SQLite opens `path`: True when there is no database yet and `create` allows
+    one (made here, mode 0600, so that its -wal and -shm are 0600 too); DatabaseUnusable for
+    a folder, a missing file (not `create`), an empty, unreadable, foreign or truncated one.
+    SQLite itself would take an empty file, or a missing one, for a new, empty database."""
+    try:
+        folder, there = path.is_dir(), path.exists()
+    except OSError as exc:
+        raise DatabaseUnusable(
+            f"cannot reach the database {path} ({exc.strerror or exc}): check the owner and "
+            "mode of its folders"
+        ) from None
+    if folder:
+        raise DatabaseUnusable(f"{path} is a folder, not a database: set DB_PATH to a file")
+    if not there:
+        if not create:
+            raise DatabaseUnusable(
+                f"no database at {path}: check DB_PATH, or {_RESTORE}; only `run` and the "
+                "commands that add data create a new one"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass  # made meanwhile by another process: checked below
+        except OSError as exc:
+            raise DatabaseUnusable(
+                f"cannot create the database {path} ({exc.strerror or exc}): check the folder, "
+                "its owner and that the disk is writable"
+            ) from None
+        else:
+            return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DatabaseUnusable(
+            f"cannot read the database {path} ({exc.strerror or exc}): check its owner and mode"
+        ) from None
+    if size == 0:
+        raise DatabaseUnusable(
+            f"{path} is empty (0 bytes), not a database: {_RESTORE}, or remove the file to "
+            "start anew with no data"
+        )
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise DatabaseUnusable(f"{path} is not an SQLite database (damaged or foreign): {_RESTORE}")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    counted = head[24:28] == head[92:96]  # the header's page count is current
+    if counted and pages and size < pages * page_size:
+        raise DatabaseUnusable(
+            f"{path} is truncated ({size} of {pages * page_size} bytes): {_RESTORE}"
+        )
+    return False
+
+
+def private_files(path: Path) -> None:
+    """The database, its -wal and -shm, readable by their owner only (0600)."""
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = name.stat().st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(name, 0o600)
+        except OSError:
+            continue  # not there (yet), or not ours: a warning would say nothing new
+
+
+def unusable(path: Path, exc: BaseException) -> DatabaseUnusable:
+    """What SQLite said, as one line naming the file and the fix."""
+    text = str(exc)
+    lowered = text.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return DatabaseUnusable(
+            f"the database {path} is read-only ({text}): the bot must be able to write it, "
+            "its folder and its -wal and -shm files; check the disk, the mount and the owner"
+        )
+    if "unable to open" in lowered:
+        return DatabaseUnusable(
+            f"cannot open the database {path} ({text}): check its folder, owner and mode"
+        )
+    if "full" in lowered:
+        return DatabaseUnusable(f"the disk holding {path} is full ({text}): free some space")
+    return DatabaseUnusable(f"the database {path} is damaged ({text}): {_RESTORE}")
 
 
 class Database:
@@ -418,6 +531,7 @@ class Database:
         self.trips = 0
         self._data_version: int | None = None
         self._on_outside_change: list[Callable[[], None]] = []
+        self._purge: asyncio.Task[None] | None = None
 
     def on_outside_change(self, listener: Callable[[], None]) -> None:
         """Call `listener` after a trip finds that another connection (a command-line
@@ -467,7 +581,44 @@ class Database:
         self._next_reader += 1
         return list(await reader.execute_fetchall(sql, tuple(params)))
 
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database and truncate it to zero bytes, so that
+        what a transaction erased is in no file any more; False when a reader still holds
+        an older snapshot (a long export), which keeps the log's pages alive."""
+        busy, _, _ = await self.run(
+            lambda conn: conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        )
+        return not busy
+
+    def purge_soon(self) -> None:
+        """After an erasure: checkpoint now, and again until no reader holds it off (at most
+        PURGE_SECONDS), without making the person who asked wait for it."""
+        if self._purge is None or self._purge.done():
+            self._purge = asyncio.get_running_loop().create_task(self._purge_until_done())
+
+    async def _purge_until_done(self) -> None:
+        deadline = time.monotonic() + PURGE_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                if await self.checkpoint():
+                    return
+            except (StorageError, ValueError):  # closed meanwhile, or a failing disk
+                log.warning("checkpoint after an erasure failed; the next one will do it")
+                return
+            if time.monotonic() > deadline:
+                log.warning("a reader held the log for %d s after an erasure", PURGE_SECONDS)
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
     async def close(self) -> None:
+        if self._purge is not None and not self._purge.done():
+            self._purge.cancel()  # one last try instead of waiting out a reader
+            with contextlib.suppress(asyncio.CancelledError, StorageError, ValueError):
+                await self._purge
+            with contextlib.suppress(StorageError, ValueError):
+                await self.checkpoint()
         for reader in self.readers:
             if reader is not self.conn:
                 await reader.close()
@@ -502,25 +653,63 @@ def _in_transaction(
     return result
 
 
-async def connect(path: Path) -> aiosqlite.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = await aiosqlite.connect(path, isolation_level=None)
+async def connect(path: Path, *, create: bool = True, check: bool = False) -> aiosqlite.Connection:
+    """The writing connection, the schema brought up to date. `create`: a missing file
+    becomes a new database (the commands that only read pass False); `check`: run
+    `quick_check` first (the bot's start). What cannot be used raises DatabaseUnusable."""
+    made = check_file(path, create=create)
+    try:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise unusable(path, exc) from None
     try:
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA busy_timeout=5000")
         await conn.execute("PRAGMA foreign_keys=ON")
+        # Erased names and pseudonyms are overwritten with zeros, not left in free space.
+        await conn.execute("PRAGMA secure_delete=ON")
+        if check:
+            await quick_check(conn, path)
         await migrate(conn)
-    except BaseException:
+    except BaseException as exc:
         await conn.close()
+        if made:  # never leave an empty file behind: the next start would refuse it
+            for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                name.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error) and about_the_file(exc):
+            raise unusable(path, exc) from None
         raise
+    private_files(path)
     return conn
+
+
+_ABOUT_THE_FILE = (
+    "readonly", "read-only", "unable to open", "full", "malformed", "not a database",
+    "disk i/o", "corrupt", "locking protocol",
+)  # fmt: skip
+
+
+def about_the_file(exc: BaseException) -> bool:
+    """SQLite refused the file or the disk (not, say, a migration's own mistake)."""
+    return any(word in str(exc).lower() for word in _ABOUT_THE_FILE)
+
+
+async def quick_check(conn: aiosqlite.Connection, path: Path) -> None:
+    """SQLite's `quick_check` (every page and record, without matching the indexes to
+    their tables): a damaged file stops the start with one line."""
+    rows = await conn.execute_fetchall("PRAGMA quick_check(3)")
+    found = [str(row[0]) for row in rows]
+    if found != ["ok"]:
+        said = " ".join("; ".join(found).split())[:200]  # one line
+        raise DatabaseUnusable(f"the database {path} is damaged (quick_check: {said}): {_RESTORE}")
 
 
 READERS = 3
 
 
-async def open_database(path: Path) -> Database:
-    conn = await connect(path)
+async def open_database(path: Path, *, create: bool = True, check: bool = False) -> Database:
+    """The writing connection and the readers (see `connect` for `create` and `check`)."""
+    conn = await connect(path, create=create, check=check)
     readers: list[aiosqlite.Connection] = []
     try:
         for _ in range(READERS):
@@ -530,10 +719,12 @@ async def open_database(path: Path) -> Database:
             # Counting distinct people sorts in a temporary b-tree: in memory it is ~40%
             # faster than on disk (a few MB for a year of a million phone codes).
             await reader.execute("PRAGMA temp_store=MEMORY")
-    except BaseException:
+    except BaseException as exc:
         for reader in readers:
             await reader.close()
         await conn.close()
+        if isinstance(exc, sqlite3.Error) and about_the_file(exc):
+            raise unusable(path, exc) from None
         raise
     return Database(conn, readers)
 

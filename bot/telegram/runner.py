@@ -11,7 +11,15 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings
 from bot.guides.loader import GuidesInvalid
-from bot.storage.db import DatabaseTooNew
+from bot.reach.domain.privacy import KeyRefused
+from bot.reach.services.keys import key_file_of, open_key
+from bot.storage.db import (
+    DatabaseTooNew,
+    DatabaseUnusable,
+    StorageError,
+    open_database,
+    unusable,
+)
 from bot.telegram.context import BotApplication
 from bot.telegram.handlers import ALLOWED_UPDATES
 from bot.telegram.logging_setup import setup_logging
@@ -19,6 +27,17 @@ from bot.telegram.logging_setup import setup_logging
 log = logging.getLogger(__name__)
 SWITCH_INTERVAL = 0.0005  # seconds
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when there is nothing new
+EXIT_STORAGE = 2  # the database or its key cannot be used: nothing a restart would fix
+
+
+async def _check_storage(settings: Settings) -> None:
+    """Open the database (made if missing, migrated) and check the key against it."""
+    database = await open_database(settings.db_path)
+    try:
+        configured = settings.secret_key.get_secret_value() if settings.secret_key else None
+        await open_key(database, configured, key_file_of(settings.db_path))
+    finally:
+        await database.close()
 
 
 def run_polling(
@@ -42,6 +61,10 @@ def run_polling(
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
+        # The database and the key first, before Telegram is called: a restored database
+        # without its key, or a damaged file, stops here with one line (post_init then
+        # runs quick_check and checks the key again).
+        loop.run_until_complete(_check_storage(settings))
         app = build(settings)
         # getMe before python-telegram-bot's own start: a wrong token or URL then gives one
         # clear line, not the traceback it logs when its start-up fails.
@@ -79,6 +102,12 @@ def run_polling(
     except DatabaseTooNew as exc:
         print(f"outreach-bot: {exc}", file=sys.stderr)
         return 1
+    except (DatabaseUnusable, KeyRefused) as exc:
+        print(f"outreach-bot: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    except StorageError as exc:  # refused while starting: a full or failing disk
+        print(f"outreach-bot: {unusable(settings.db_path, exc)}", file=sys.stderr)
+        return EXIT_STORAGE
     finally:
         loop.close()
     log.info("stopped")
