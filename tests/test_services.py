@@ -30,8 +30,11 @@ KEY = b"k" * 32
 
 @dataclass
 class World:
+    """The services over a real SQLite file, and people made the way they join."""
+
     reach: Reach
     path: Path
+    now: int = NOW
 
     async def actor(self, telegram_id: int) -> Actor:
         return await self.reach.access.actor(telegram_id)
@@ -39,13 +42,18 @@ class World:
     async def member(self, telegram_id: int, unit: str, role: Role = Role.VOLUNTEER) -> Actor:
         """Make `telegram_id` a member of `unit` the way people join: invite, then name."""
         admin = await self.actor(ADMIN)
-        made = await self.reach.membership.invite(admin, [unit, role.value], NOW)
+        made = await self.reach.membership.invite(admin, [unit, role.value], self.now)
         assert isinstance(made, ms.InviteMade)
         key = self.reach.access.user_key(telegram_id)
-        assert isinstance(await self.reach.joining.begin(key, made.invite.code, NOW), jn.AskName)
-        joined = await self.reach.joining.name(key, made.invite.code, f"P{telegram_id}", NOW)
+        begun = await self.reach.joining.begin(key, made.invite.code, self.now)
+        assert isinstance(begun, jn.AskName)
+        joined = await self.reach.joining.name(key, made.invite.code, f"P{telegram_id}", self.now)
         assert isinstance(joined, jn.Joined)
         return await self.actor(telegram_id)
+
+    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with sqlite3.connect(self.path) as conn:
+            return conn.execute(sql, params).fetchall()
 
 
 @pytest.fixture

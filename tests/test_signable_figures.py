@@ -48,39 +48,23 @@ from bot.storage.records import stream_records
 from bot.texts.templates import Texts
 from tests.conftest import RunningBot
 from tests.outreach_helpers import ADMIN_ID, SMALL_TREE, join, query_db, start_outreach_bot
+from tests.test_services import ADMIN, KEY
+from tests.test_services import World as ServicesWorld
 
-ADMIN = 1
-KEY = b"k" * 32
 NOW = clock.now()  # campaigns and check-ins read the clock: the tests live in today
 TODAY = clock.vn_date(NOW)
 
 
 @dataclass
-class World:
-    reach: Reach
-    path: Path
+class World(ServicesWorld):
+    """test_services' world, living in today (campaigns and check-ins read the clock)."""
 
-    async def actor(self, telegram_id: int) -> Actor:
-        return await self.reach.access.actor(telegram_id)
-
-    async def member(self, telegram_id: int, unit: str, role: Role = Role.VOLUNTEER) -> Actor:
-        admin = await self.actor(ADMIN)
-        made = await self.reach.membership.invite(admin, [unit, role.value], NOW)
-        assert isinstance(made, ms.InviteMade)
-        key = self.reach.access.user_key(telegram_id)
-        assert isinstance(await self.reach.joining.begin(key, made.invite.code, NOW), jn.AskName)
-        joined = await self.reach.joining.name(key, made.invite.code, f"P{telegram_id}", NOW)
-        assert isinstance(joined, jn.Joined)
-        return await self.actor(telegram_id)
+    now: int = NOW
 
     async def report(self, unit: str | None = None):  # type: ignore[no-untyped-def]
         scope = self.reach.directory.unit_by_code(unit) if unit else None
         first = TODAY - dt.timedelta(days=10)
         return await report(self.reach.db, scope, custom(first, TODAY))
-
-    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with sqlite3.connect(self.path) as conn:
-            return conn.execute(sql, params).fetchall()
 
 
 async def _world(tmp_path: Path, limits: Limits, admins: frozenset[int]) -> Reach:
