@@ -18,6 +18,7 @@ import pytest_asyncio
 
 from bot.config import PROJECT_ROOT
 from bot.guides.loader import load_guides
+from bot.guides.search import SearchIndex
 from bot.site.build import build_site
 from bot.site.serve import StaticSite
 from bot.texts.templates import Texts
@@ -114,6 +115,52 @@ async def test_search_finds_a_guide_the_way_the_bot_does(browser, site: str) -> 
     await page.fill("#q", "dk vneid muc 2")  # a chat abbreviation, expanded as in the bot
     titles = await page.locator("#results a").all_text_contents()
     assert any("mức 2" in title for title in titles), titles
+
+
+def parity_questions() -> list[str]:
+    """Every question of the search tables: residents' (issue 25), the quality table and the
+    off-topic list."""
+    data = Path(__file__).parent / "data"
+    rows = [
+        line.split("\t")[1]
+        for line in (data / "search_residents.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    rows += [
+        line.split("\t")[0]
+        for line in (data / "search_quality.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    rows += [
+        line.strip()
+        for line in (data / "search_offtopic.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return [*rows, "", "👍", "vneid " * 300, "VNeID", "Đăng Kí", "hoà hòa", "smart  ca", "a-b/c"]
+
+
+async def test_the_page_searches_exactly_as_the_bot(browser, site: str) -> None:  # type: ignore[no-untyped-def]
+    """The page's own script and the bot's SearchIndex, on every question of the search
+    tables: the same first guide, and "no guide" for the same questions (issue 25)."""
+    library, _ = load_guides(PROJECT_ROOT / "guides")
+    index = SearchIndex(list(library))
+    questions = parity_questions()
+    assert len(questions) > 700
+    page = await open_page(browser, site)
+    found = await page.evaluate("qs => qs.map(q => window.guideSearch(q))", questions)
+    differ = []
+    for question, shown in zip(questions, found, strict=True):
+        hits = index.search(question)
+        bot = [h.guide.id for h in hits] if hits and index.confident(question, hits[0]) else []
+        if bot[:1] != shown[:1]:
+            differ.append(f"  {question!r}: bot {bot[:1] or '-'}, page {shown[:1] or '-'}")
+    assert differ == [], "\n" + "\n".join(differ)
+    assert page.errors == []
+
+
+async def test_the_home_page_with_its_index_stays_under_200_kb(site_dir: Path) -> None:
+    size = (site_dir / "index.html").stat().st_size
+    assert size < 200 * 1024, size
 
 
 async def test_the_keyboard_alone_reaches_every_step(browser, site: str) -> None:  # type: ignore[no-untyped-def]

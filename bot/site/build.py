@@ -11,10 +11,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from bot.guides import search
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
-from bot.guides.search import MIN_COVERAGE, SearchIndex
-from bot.guides.text_norm import ABBREVIATIONS, STOPWORDS
+from bot.guides.search import SearchIndex
+from bot.guides.text_norm import rules
 from bot.site.html_check import html_problems
 from bot.texts.templates import Texts
 
@@ -39,22 +40,57 @@ def guide_url(base_url: str, guide_id: str) -> str:
 
 
 def search_index(library: GuideLibrary) -> dict[str, object]:
-    """What the home page's script searches: the bot's own index (per folded word, its
-    weight and the guides that have it, by field as the bot weighs them), its trust rule,
-    and its abbreviations and fillers, so that the page reads a question as the bot does."""
-    table = SearchIndex(list(library)).table()
-    number = {guide_id: n for n, (guide_id, _, _) in enumerate(table.guides)}
+    """What the home page's script searches: the bot's own index and rules, so that the page
+    reads a question, corrects it, ranks and trusts guides exactly as the bot does
+    (bot/guides/search.py; tests/test_site_browser.py compares the two). Compact: a word's
+    field weights are in halves, its guides by number, its accents only where it has some."""
+    index = SearchIndex(list(library))
+    table = index.table()
+    number = {guide_id: n for n, (guide_id, *_) in enumerate(table.guides)}
+    position = {word: n for n, word in enumerate(table.words)}
     return {
-        # Each guide: id, title, and its title/keyword words (what makes a match trusted).
-        "guides": [list(guide) for guide in table.guides],
-        "min_coverage": MIN_COVERAGE,
-        "unknown_idf": round(table.unknown_idf, 3),
-        "words": {
-            word: [round(idf, 3), sorted([number[g], round(w, 1)] for g, w in hits.items())]
-            for word, (idf, hits) in table.words.items()
+        "rules": rules(),
+        "constants": {
+            name: getattr(search, name)
+            for name in (
+                "FUZZY_FACTOR",
+                "SHORT_WORD",
+                "ACCENT_FACTOR",
+                "PHRASE_BONUS",
+                "SERVICE_BONUS",
+                "OTHER_SERVICE_FACTOR",
+                "MAX_QUERY_TOKENS",
+                "RELATIVE_CUTOFF",
+                "MIN_COVERAGE",
+                "MIN_ANCHORED",
+                "STRONG_ANCHORED",
+                "SHORT_QUERY",
+                "SHORT_QUERY_MIN_IDF",
+                "IDF_FLOOR",
+                "UNKNOWN_WEIGHT",
+            )
         },
-        "abbreviations": ABBREVIATIONS,
-        "stopwords": sorted(STOPWORDS),
+        # Each guide: id, title, its title/keyword/id words (by number) and its services.
+        "guides": [
+            [guide_id, title, sorted(position[w] for w in anchors), services]
+            for guide_id, title, anchors, services in table.guides
+        ],
+        "services": table.services,
+        "idf": table.idf_by_count,
+        # Each word (sorted): the word, [guide number, field weight × 2, …], its accents.
+        "words": [
+            [
+                word,
+                [
+                    x
+                    for pair in sorted((number[g], round(w * 2)) for g, w in hits.items())
+                    for x in pair
+                ],
+                " ".join(sorted(table.forms.get(word, ()))),
+            ]
+            for word, hits in table.words.items()
+        ],
+        "phrases": {p: [number[g] for g in ids] for p, ids in table.phrases.items()},
     }
 
 
