@@ -4,9 +4,12 @@ per guide version and step how many people reached it, were stuck on it, or fini
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 from bot.storage.db import Database
+
+GAP_RULES_FLAG = "search_gaps_rules"  # in `meta`: the cleaning rules the rows were kept under
 
 FunnelRow = tuple[str, str, int, str, int]  # guide id, version, step (0: the guide), kind, n
 
@@ -21,6 +24,48 @@ class GuideStatsRepository:
             "ON CONFLICT DO UPDATE SET n = n + 1",
             (day, question),
         )
+
+    async def tidy_gaps(self, rules: str, clean: Callable[[str], str], before: int) -> int:
+        """In one transaction: drop the questions asked before day `before`; then, once per
+        version of the rules, pass every stored question through `clean` (a row `clean`
+        empties goes, rows that become the same are merged). The version is kept in
+        `meta`, so a later start only drops old rows. The rows cleaned."""
+
+        def work(conn: sqlite3.Connection) -> int:
+            conn.execute("DELETE FROM search_gaps WHERE day < ?", (before,))
+            row = conn.execute(
+                "SELECT value FROM meta WHERE name = ?", (GAP_RULES_FLAG,)
+            ).fetchone()
+            if row is not None and row[0] == rules:
+                return 0
+            merged: Counter[tuple[int, str]] = Counter()
+            changed = 0
+            for day, question, n in conn.execute("SELECT day, question, n FROM search_gaps"):
+                text = clean(question)
+                changed += text != question
+                if text:
+                    merged[(day, text)] += n
+            if changed:
+                conn.execute("DELETE FROM search_gaps")
+                conn.executemany(
+                    "INSERT INTO search_gaps (day, question, n) VALUES (?, ?, ?)",
+                    [(day, text, n) for (day, text), n in merged.items()],
+                )
+            conn.execute(
+                "INSERT INTO meta (name, value) VALUES (?, ?) "
+                "ON CONFLICT DO UPDATE SET value = excluded.value",
+                (GAP_RULES_FLAG, rules),
+            )
+            return changed
+
+        changed = await self._db.write(work)
+        if changed:
+            self._db.purge_soon()  # the old texts leave the write-ahead log too
+        return changed
+
+    async def drop_gaps_before(self, day: int) -> int:
+        """Forget the unanswered questions asked before `day`."""
+        return await self._db.execute("DELETE FROM search_gaps WHERE day < ?", (day,))
 
     async def gaps(self, first: int, last: int, limit: int) -> list[tuple[str, int]]:
         rows = await self._db.fetchall(

@@ -7,8 +7,11 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.texts.folding import fold
 
 KEY_BYTES = 32
 KEY_FILE = "secret.key"  # beside the database, unless SECRET_KEY is set
@@ -196,3 +199,156 @@ def looks_like_personal_number(text: str) -> bool:
     if not _NUMBER_ONLY.match(text):
         return False
     return 9 <= sum(c.isdigit() for c in text) <= 15
+
+
+# ----- private values in a message the bot would search -------------------------------------
+
+SECRET, NUMBER, EMAIL = "secret", "number", "email"
+
+# (Each match starts where a run of address characters starts: tried at every position
+# inside a long word, the pattern took 0.1 s on a 4,096-letter message.)
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+(?:\.[\w-]+)+|(?:gmail|yahoo|hotmail|outlook|icloud|ymail)\b)",
+    re.IGNORECASE,
+)
+# A run of digits with at most two separators between any two ("0912 345 678",
+# "+84 (24) 3825-1234", "001.234.567.890"): 9 to 15 digits is a phone, ID or account number.
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-()]{0,2}\d)*")
+PERSONAL_DIGITS = (9, 15)
+
+# "mật khẩu (vneid) (của tôi) là X", "mk: X", "pass = X", "otp là X", "my password is X", on
+# folded text: a secret's name, up to four words, then "là", ":", "=" or "is", then a value.
+_SECRET_NAMES = (
+    r"mat khau|mat ma|mk|pass|password|passcode|pw|otp|ma otp|ma pin|pin|ma xac nhan"
+    r"|ma xac thuc|ma kich hoat"
+)
+_CONNECTOR = r"(?:\s*[:=]\s*|\s+(?:la|is|:|=)\s*[:=]?\s*)"
+_SECRET_CUE = re.compile(
+    rf"\b(?:{_SECRET_NAMES})\b(?:\s+[a-z0-9]+){{0,4}}?{_CONNECTOR}(?P<value>\S+)"
+)
+# What follows "là" in a question about a secret rather than a secret ("mật khẩu là gì",
+# "mk là sao", "otp là cái gì", "mật khẩu phải là 8 ký tự"): not a value.
+_QUESTION_WORDS = """
+    gi j ji gj sao cai the nhu ntn bao may ai dau khi nao loai gom phai bat bi khong ko k kh
+    sai dung do vay ha a ah u nhieu chu so ky ki tu chuoi day mot de cho can duoc dc co
+    what how wrong incorrect invalid not required expired correct which
+"""
+QUESTION_AFTER_CUE = frozenset(_QUESTION_WORDS.split())
+
+
+def _value(word: str) -> bool:
+    """Whether the word after a cue is a value (a secret), not the start of a question."""
+    word = word.strip(".,;!?\"'()[]«»")
+    if len(word) < 3:
+        return False
+    head = re.match(r"[a-z0-9]+", word)
+    return head is None or head.group(0) not in QUESTION_AFTER_CUE
+
+
+def private_kind(text: str) -> str | None:
+    """Why a message must not be searched, echoed or kept: SECRET (a lone code, or a
+    password, OTP or PIN given after its name), NUMBER (a phone, ID or account number
+    anywhere in it) or EMAIL; None for an ordinary question."""
+    folded = fold(text)
+    if looks_like_secret(text, folded) or any(
+        _value(m.group("value")) for m in _SECRET_CUE.finditer(folded)
+    ):
+        return SECRET
+    low, high = PERSONAL_DIGITS
+    for run in _DIGIT_RUN.finditer(text):
+        if low <= sum(c.isdigit() for c in run.group(0)) <= high:
+            return NUMBER
+    if _EMAIL.search(text):
+        return EMAIL
+    return None
+
+
+# ----- what the unanswered-questions log may keep --------------------------------------------
+
+HIDDEN = "…"
+# A question that says who or where the asker is keeps none of its words, only its count.
+SELF_INTRODUCTION = "… (tu gioi thieu: khong ghi noi dung)"
+MAX_GAP_CHARS = 100
+_SELF_CUES = re.compile(
+    r"\b(?:(?:toi|minh|em|tui|to|con|chau|anh|chi) ten(?: that)? la"
+    r"|ten(?: cua)? (?:toi|minh|tui|em|con|chau)|ten (?:minh|em|toi) la"
+    r"|nha (?:cua )?(?:toi|minh|em|tui|con|chau) o|my name is"
+    # "địa chỉ", but not "địa chỉ đỏ" (a service the guides explain) or a web or email address
+    r"|dia chi(?! (?:do|e ?mail|gmail|web|website|trang web|ip)\b)"
+    r"|toi la (?:ong|ba|chi|anh|co|chu|bac) [a-z]+|que (?:toi|minh|em) o)\b"
+)
+# A private value's name, up to four words, then "là", ":", "=" or "is": what follows is the
+# value, and goes with the rest of the question. Secrets, and values the log must not keep
+# even without digits (an email address or an account name typed without "@").
+_VALUE_CUE = re.compile(
+    rf"\b(?:{_SECRET_NAMES}|e ?mail|gmail|dia chi|so dien thoai|sdt|dien thoai|so dt|so cccd|cccd"
+    r"|cmnd|can cuoc|so can cuoc|so dinh danh|so tai khoan|stk|tai khoan|tk|user|username"
+    r"|ten dang nhap)\b(?:\s+[a-z0-9]+){0,4}?"
+    rf"{_CONNECTOR}(?P<value>[^\s…]+)"
+)
+# What stays of an email address once folded without its "@" and dots ("mai tran gmail com").
+_EMAIL_REMNANT = re.compile(
+    r"\b[a-z]+ (?:gmail|yahoo|hotmail|outlook|icloud|ymail) (?:com|vn)(?: vn)?\b"
+)
+_PIECE = re.compile(rf"{_EMAIL.pattern}|{HIDDEN}+|\w+", re.IGNORECASE)
+
+
+def gap_question(question: str, known_word: Callable[[str], bool]) -> str:
+    """What the unanswered-questions log keeps of `question`: folded to plain lowercase
+    words, with digits, email addresses, whatever follows a private value's name ("mật khẩu
+    là …", "email của tôi là …") and proper names each replaced by "…"; a question in which
+    the asker says who or where they are keeps only SELF_INTRODUCTION. "" when no word is left.
+
+    A proper name is a capitalised word that is not the first one and that `known_word`
+    (the guides' vocabulary: the bot passes the words the guides themselves capitalise,
+    such as "VNeID" or "Zalo") does not know; in a run of capitalised words ("Trần Thị
+    Mai") one unknown word hides the whole run, the first word included. Cleaning what this
+    returns gives the same text, so rows already kept can be cleaned again safely.
+    """
+    if question == SELF_INTRODUCTION:
+        return question
+    if _SELF_CUES.search(fold(question)):
+        return SELF_INTRODUCTION
+    pieces = _PIECE.findall(question)
+    hidden = [
+        "@" in p or p.startswith(HIDDEN) or any(c.isdigit() for c in p) or "_" in p
+        for p in pieces
+    ]
+    capital = [not hidden[i] and p[:1].isupper() for i, p in enumerate(pieces)]
+    start = 0
+    while start < len(pieces):
+        if not capital[start]:
+            start += 1
+            continue
+        end = start
+        while end + 1 < len(pieces) and capital[end + 1]:
+            end += 1
+        run = range(start, end + 1)
+        if len(run) > 1:
+            if not all(known_word(pieces[i]) for i in run):
+                for i in run:
+                    hidden[i] = True
+        elif start > 0 and not known_word(pieces[start]):
+            hidden[start] = True
+        start = end + 1
+    words: list[str] = []
+    for piece, hide in zip(pieces, hidden, strict=True):
+        words.extend([HIDDEN] if hide else re.findall(r"[a-z]+", fold(piece)))
+    text = f" {' '.join(words)} "
+    text = _EMAIL_REMNANT.sub(HIDDEN, text)
+    for cue in _VALUE_CUE.finditer(text):
+        if _value(cue.group("value")):
+            text = text[: cue.start("value")] + HIDDEN
+            break
+    kept: list[str] = []
+    for word in text.split():
+        if not (word == HIDDEN and kept and kept[-1] == HIDDEN):
+            kept.append(word)
+    if not any(w != HIDDEN for w in kept):
+        return ""
+    result = ""
+    for word in kept:
+        if len(result) + len(word) + 1 > MAX_GAP_CHARS:
+            break
+        result = f"{result} {word}" if result else word
+    return result

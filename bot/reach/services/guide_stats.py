@@ -10,15 +10,20 @@ only, is never written, and `forget` drops a person from it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.guides.search import gap_text
 from bot.reach.domain import clock
 from bot.reach.domain.campaigns import day_number
 from bot.reach.domain.periods import Period
+from bot.reach.domain.privacy import gap_question, private_kind
+from bot.reach.domain.small_talk import small_talk
 from bot.storage.guide_stats import GuideStatsRepository
 
 REACHED, STUCK, FINISHED = "reached", "stuck", "finished"
+GAPS_DAYS = 90  # how long an unanswered question is kept (SEARCH_GAPS_DAYS)
+# The rules `gap_question` applies; rows kept under older rules are cleaned once at start.
+GAP_RULES = "1"
 MAX_REMEMBERED = 200_000  # who was counted today; past this the memory starts again
 WORST_MIN_REACHED = 5  # a step seen by fewer people says little about the step
 
@@ -50,17 +55,55 @@ def _day(now: int) -> int:
     return day_number(clock.vn_date(now))
 
 
+def _nothing_known(word: str) -> bool:
+    return False
+
+
 class GuideStats:
-    def __init__(self, repo: GuideStatsRepository) -> None:
+    def __init__(
+        self,
+        repo: GuideStatsRepository,
+        *,
+        known_word: Callable[[str], bool] | None = None,
+        gaps_days: int = GAPS_DAYS,
+    ) -> None:
+        """`known_word`: whether the guides write this word with a capital (VNeID, Zalo), so
+        a resident's capitalised word is not taken for a name; given by the composition
+        root, which has the guide library. Without it every capitalised word after the first
+        is hidden. `gaps_days`: unanswered questions older than this are dropped."""
         self._repo = repo
+        self._known_word = known_word or _nothing_known
+        self._gaps_days = gaps_days
+        self._pruned_day: int | None = None
         self._pending: Counter[tuple[str, str, int, int, str]] = Counter()
         self._counted: set[tuple[str, str, str, int, str, int]] = set()
 
+    def gap_text(self, question: str) -> str:
+        """What the log keeps of a question (see `gap_question`): "" for none of it."""
+        return gap_question(question, self._known_word)
+
     async def unanswered(self, question: str, now: int) -> None:
-        """A question no guide answered with confidence, kept as `gap_text` makes it."""
-        text = gap_text(question)
+        """A question no guide answered with confidence, kept as `gap_text` makes it: never
+        small talk, and never a message with a private value in it (the handlers do not
+        search those; this holds even if one did)."""
+        if small_talk(question) is not None or private_kind(question) is not None:
+            return
+        text = self.gap_text(question)
         if text:
             await self._repo.add_gap(_day(now), text)
+
+    async def tidy(self, now: int) -> None:
+        """At start: clean the rows kept under older rules once (a flag in `meta` records
+        it), and drop rows older than `gaps_days`."""
+        today = _day(now)
+        await self._repo.tidy_gaps(GAP_RULES, self.gap_text, today - self._gaps_days)
+        self._pruned_day = today
+
+    async def _prune(self, now: int) -> None:
+        today = _day(now)
+        if self._pruned_day != today:
+            await self._repo.drop_gaps_before(today - self._gaps_days)
+            self._pruned_day = today
 
     def saw(
         self, user_key: str, guide_id: str, version: str, step: int, kind: str, now: int
@@ -78,7 +121,10 @@ class GuideStats:
     def forget(self, user_key: str) -> None:
         self._counted = {who for who in self._counted if who[0] != user_key}
 
-    async def flush(self) -> None:
+    async def flush(self, now: int | None = None) -> None:
+        """Write the step counts kept in memory (the JobQueue calls this once a minute);
+        on the first call of each day, also drop the unanswered questions older than
+        `gaps_days`."""
         pending, self._pending = self._pending, Counter()
         try:
             await self._repo.add_funnel(
@@ -87,6 +133,7 @@ class GuideStats:
         except Exception:
             self._pending.update(pending)  # kept for the next try
             raise
+        await self._prune(clock.now() if now is None else now)
 
     async def funnels(self, guide_id: str | None, period: Period) -> list[GuideFunnel]:
         """Each guide version's steps with reached, stuck and left, the largest drop marked."""
@@ -123,4 +170,13 @@ class GuideStats:
         return sorted(seen, key=lambda s: (-s.drop_share, -s.reached, s.guide_id, s.step))[:count]
 
     async def gaps(self, period: Period, limit: int = 30) -> list[tuple[str, int]]:
-        return await self._repo.gaps(period.first_day, period.last_day, limit)
+        """The most-asked unanswered questions. Each row passes the cleaning again, so a
+        database the bot has not cleaned yet (`tidy` runs at the bot's start) shows none
+        of what the rules remove."""
+        rows = await self._repo.gaps(period.first_day, period.last_day, limit)
+        asked: Counter[str] = Counter()
+        for question, n in rows:
+            text = self.gap_text(question)
+            if text:
+                asked[text] += n
+        return sorted(asked.items(), key=lambda row: (-row[1], row[0]))

@@ -10,6 +10,7 @@ from telegram import (
 )
 
 from bot.reach.domain.deep_links import MENU_PAYLOAD
+from bot.reach.domain.privacy import private_kind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import language_of
 
@@ -22,6 +23,14 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
     text = inline.query.strip()
+    if private_kind(text) is not None:
+        # A phone, ID number, email or password: not searched, echoed or kept, and not
+        # cached by Telegram; the one button says why and opens the bot.
+        button = InlineQueryResultsButton(
+            text=services.texts.label(lang, "btn_inline_private"), start_parameter=MENU_PAYLOAD
+        )
+        await inline.answer([], cache_time=0, is_personal=True, button=button)
+        return
     exact = services.library.get(text)
     if exact is not None:  # the "📤 Chia sẻ" button pre-fills the guide id
         guides = [exact]

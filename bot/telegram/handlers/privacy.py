@@ -25,7 +25,12 @@ from bot.telegram.views.guides import View
 async def privacy_command(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
     settings = context.services.settings
-    text = context.services.texts.render(lang, "privacy", undo_minutes=settings.undo_minutes)
+    text = context.services.texts.render(
+        lang,
+        "privacy",
+        undo_minutes=settings.undo_minutes,
+        gaps_days=settings.search_gaps_days,
+    )
     await send_text(update, context, text)
 
 

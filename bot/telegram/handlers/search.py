@@ -1,26 +1,32 @@
-"""Typed text and /search: secret check first, then guide search."""
+"""Typed text and /search: private values first, then small talk, then guide search."""
 
 from __future__ import annotations
 
-from telegram import Update
+import contextlib
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
 
 from bot.guides.navigation import Screen, ScreenKind
 from bot.guides.search import SearchHit
-from bot.guides.text_norm import fold
 from bot.reach.domain import clock
-from bot.reach.domain.privacy import looks_like_secret
+from bot.reach.domain.privacy import SECRET, private_kind
+from bot.reach.domain.small_talk import small_talk
 from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import language_of, reply
+from bot.telegram.handlers.common import actor_of, language_of, reply
 from bot.telegram.views.guides import View
 
 ECHO_LIMIT = 80  # how much of the query is repeated back in the answer
 
 
-async def on_text(update: Update, context: BotContext) -> None:
+async def on_text(update: Update, context: BotContext, *, waiting: bool = False) -> None:
+    """Typed text the bot did not ask for. `waiting`: the bot asked a question that is
+    still open (a form listens for a count), so "ok" or "chào" is not taken as small talk."""
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await _answer(update, context, message.text)
+    await _answer(update, context, message.text, small_talk_ok=not waiting)
 
 
 async def search_command(update: Update, context: BotContext) -> None:
@@ -32,13 +38,25 @@ async def search_command(update: Update, context: BotContext) -> None:
     await _answer(update, context, query)
 
 
-async def _answer(update: Update, context: BotContext, text: str) -> None:
+async def _answer(
+    update: Update, context: BotContext, text: str, *, small_talk_ok: bool = True
+) -> None:
     services = context.services
     lang = await language_of(update, context)
-    if looks_like_secret(text, fold(text)):
-        # Never searched, echoed, stored or logged: the text may be a real OTP or password.
-        text = services.texts.render(lang, "otp_warning")
-        await reply(update, View(text, services.views.menu_only(lang)))
+    private = private_kind(text)
+    if private is not None:
+        # A password, code, phone, ID number or email: never searched, echoed, stored or
+        # logged, and removed from the chat.
+        deleted = await _delete(update.effective_message)
+        template = "otp_warning" if private == SECRET else "personal_number"
+        notice = services.texts.render(lang, template, kind=private, deleted=deleted)
+        await reply(update, View(notice, services.views.menu_only(lang)))
+        return
+    kind = small_talk(text) if small_talk_ok else None
+    if kind is not None:
+        role = (await actor_of(update, context)).role
+        answer = services.texts.render(lang, "small_talk", kind=kind)
+        await reply(update, View(answer, services.views.menu_markup(lang, role)))
         return
     hits = confident_hits(context, text)
     await reply(update, results_view(context, lang, text, hits))
@@ -66,3 +84,13 @@ def results_view(
     if len(echo) > ECHO_LIMIT:
         echo = echo[: ECHO_LIMIT - 1] + "…"
     return services.views.search_results(lang, echo, hits)
+
+
+async def _delete(message: Message | None) -> bool:
+    """Remove a person's message holding a private value, where the bot may (a private
+    chat); whether it is gone."""
+    if message is None or message.chat.type != ChatType.PRIVATE:
+        return False
+    with contextlib.suppress(BadRequest, Forbidden):  # too old or already gone
+        return bool(await message.delete())
+    return False
