@@ -97,6 +97,8 @@ def _assert_opens_safely(rows: list[list[str]]) -> None:
     assert rows
     for row in rows:
         for value in row:
+            if re.fullmatch(r'="[\d\s.,/:%()-]*"', value):
+                continue  # the files' own text formula for a code like 00004 (issue 26)
             assert not value.startswith(STARTS), f"{value!r} would run as a formula: {row}"
 
 
@@ -112,7 +114,7 @@ def test_the_export_csv_writes_the_team_as_text_and_counts_as_numbers(
     out = tmp_path / "e.csv"
     result = run_bot_command("export", "--format", "csv", "--out", str(out), DB_PATH=str(db))
     assert result.returncode == 0, result.stderr
-    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    rows = list(csv.reader(out.open(encoding="utf-16", newline=""), delimiter="\t"))
     _assert_opens_safely(rows)
     header, records = rows[0], rows[1:]
     mine = [r for r in records if r[header.index("Mã đơn vị")] == team]
@@ -127,8 +129,9 @@ def test_the_report_csv_opens_safely(old_names: tuple[Path, str, str]) -> None:
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     _assert_opens_safely(rows)
-    assert any(team in r[0] and EVIL in r[0] for r in rows), "the team's line is there"
-    assert re.fullmatch(r"\d+", rows[1][1]), "the people figure is a number"
+    assert any(r[2] == team and EVIL in r[0] for r in rows), "the team's line is there"
+    [people] = [r[3] for r in rows if r[1] == "people"]
+    assert re.fullmatch(r"\d+", people), "the people figure is a number"
 
 
 def test_units_activities_campaigns_and_groups_lists_open_safely(

@@ -37,8 +37,9 @@ def test_report_formats(tmp_path: Path, demo_db: str) -> None:
     assert "<b>" not in text.stdout
     assert "\nSo với " in text.stdout  # the comparison starts its own line
     table = run_bot_command("report", "--format", "csv", DB_PATH=demo_db)
-    rows = list(csv.reader(io.StringIO(table.stdout)))
-    assert rows[0] == ["Mục", "Giá trị"] and rows[2][0] == "Lượt hỗ trợ"
+    rows = list(csv.reader(io.StringIO(table.stdout)))  # the standard output: plain CSV
+    assert rows[0][:2] == ["Mục", "Khóa (như báo cáo JSON)"]
+    assert ["Lượt hỗ trợ", "assists"] in [r[:2] for r in rows]
     out = tmp_path / "r.xlsx"
     assert (
         run_bot_command("report", "--format", "xlsx", "--out", str(out), DB_PATH=demo_db).returncode
@@ -55,7 +56,7 @@ def test_export_matches_the_report(tmp_path: Path, demo_db: str) -> None:
     out = tmp_path / "e.csv"
     result = run_bot_command("export", "--format", "csv", "--out", str(out), DB_PATH=demo_db)
     assert result.returncode == 0, result.stderr
-    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    rows = list(csv.reader(out.open(encoding="utf-16", newline=""), delimiter="\t"))
     assert len(rows) == 3001
     people = sum(int(r[4]) for r in rows[1:])
     report = run_bot_command("report", DB_PATH=demo_db).stdout
@@ -95,19 +96,21 @@ def test_posters(tmp_path: Path, demo_db: str) -> None:
     assert no_name.returncode == 1 and "BOT_USERNAME" in no_name.stderr
 
 
-def test_demo_data_adds_to_demo_and_refuses_real_data(tmp_path: Path, demo_db: str) -> None:
+def test_demo_data_replaces_its_own_and_refuses_real_data(tmp_path: Path, demo_db: str) -> None:
+    """Issue 26, finding 17: a second run no longer adds to the first (see also
+    tests/test_cli_demo_data.py)."""
     path = tmp_path / "twice.db"
-    for _ in range(2):
-        result = run_bot_command("demo-data", "--assists", "500", DB_PATH=str(path))
-        assert result.returncode == 0, result.stderr
+    result = run_bot_command("demo-data", "--assists", "500", DB_PATH=str(path))
+    assert result.returncode == 0, result.stderr
+    again = run_bot_command("demo-data", "--assists", "500", DB_PATH=str(path))
+    assert again.returncode == 1 and "--replace" in again.stderr
+    result = run_bot_command("demo-data", "--assists", "500", "--replace", DB_PATH=str(path))
+    assert result.returncode == 0, result.stderr
     assert "Lượt hỗ trợ:" in run_bot_command("report", DB_PATH=str(path)).stdout
     import sqlite3
 
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM assists").fetchone()[0] == 1000
-        conn.execute("UPDATE assists SET token = 'real' WHERE id = 1")
-    refused = run_bot_command("demo-data", "--assists", "10", DB_PATH=str(path))
-    assert refused.returncode == 1 and "real assists" in refused.stderr
+        assert conn.execute("SELECT count(*) FROM assists").fetchone()[0] == 500
 
 
 def test_the_workbook_speaks_vietnamese_and_shows_levels(tmp_path: Path, demo_db: str) -> None:
