@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import ssl
+import unicodedata
 import urllib.request
+from collections.abc import Callable
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -15,7 +18,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.guides.loader import GuideLibrary, GuidesInvalid, load_guides
-from bot.guides.search import SearchIndex
+from bot.guides.search import SearchIndex, guide_fields
 from bot.reach.domain import clock
 from bot.reach.services import Policy, Reach
 from bot.reach.services.keys import key_file_of, open_key
@@ -75,7 +78,30 @@ def policy_of(settings: Settings) -> Policy:
         review_headcount_multiple=settings.review_headcount_multiple,
         review_attendance_cap=tuple(sorted(settings.review_attendance_cap.items())),
         web_unit_daily_cap=settings.web_unit_daily_cap,
+        search_gaps_days=settings.search_gaps_days,
     )
+
+
+def named_in_guides(library: GuideLibrary) -> Callable[[str], bool]:
+    """Whether the guides write a word with a capital letter ("VNeID", "Zalo", "Công an"),
+    accents kept: a capitalised word a resident types that the guides never capitalise may
+    be a name, and the unanswered-questions log hides it (`privacy.gap_question`). Built at
+    the first use: most starts never need it."""
+
+    @functools.cache
+    def words() -> frozenset[str]:
+        return frozenset(
+            word.lower()
+            for guide in library
+            for _, text in guide_fields(guide)
+            for word in re.findall(r"\w+", unicodedata.normalize("NFC", text))
+            if word[:1].isupper()
+        )
+
+    def known(word: str) -> bool:
+        return unicodedata.normalize("NFC", word).lower() in words()
+
+    return known
 
 
 def configured_key(settings: Settings) -> str | None:
@@ -102,7 +128,9 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             raise
         for warning in key.warnings:
             log.warning("%s", warning)
-        reach = Reach(database, key.key, policy_of(settings))
+        reach = Reach(
+            database, key.key, policy_of(settings), known_word=named_in_guides(library)
+        )
         await reach.start(clock.now())
         app.bot_data.services = Services(
             settings=settings,

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -93,6 +95,15 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Web completions one unit may get per Vietnam day; past it they are "
         "dropped and counted as refused.",
+    )
+
+    # The unanswered-questions log (issue 25).
+    search_gaps_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Days an unanswered question (kept for the guides' editors, folded, "
+        "without names, numbers or secrets) is kept before it is dropped.",
     )
 
     # Who may reach the webhook listener, and how much of it one address may hold (issue 24).
@@ -222,9 +233,44 @@ class Settings(BaseSettings):
     @field_validator("bot_api_base_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        # The token travels in the path: plain http only where nobody else listens (this
+        # machine, a private network, a container's service name), e.g. the stand-in.
+        scheme, host = _scheme_and_host(value)
+        if scheme == "https" and host:
+            return value
+        if scheme == "http" and host and (_loopback(host) or _private(host)):
+            return value
+        raise ValueError(
+            "must be https:// and a host (http:// only on this machine or a private "
+            "network, where a self-hosted Bot API server runs)"
+        )
+
+    @field_validator("site_base_url")
+    @classmethod
+    def _check_site_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        problem = site_url_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_username(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        name = value.strip()
+        if name.startswith("@"):
+            name = name[1:]
+            _tell_once(f"note: BOT_USERNAME is written without @: using {name} (t.me/{name})")
+        if not re.fullmatch(r"[A-Za-z0-9_]{5,32}", name):
+            raise ValueError(
+                f"'{name}' is not a bot's username: 5-32 letters, digits and _, "
+                "as @BotFather gave it (without @)"
+            )
+        return name
 
     @field_validator("default_language")
     @classmethod
@@ -260,6 +306,62 @@ class Settings(BaseSettings):
                 "(or use `outreach-bot console` to try the bot without a token)."
             )
         return self.bot_token.get_secret_value()
+
+
+def _scheme_and_host(value: str) -> tuple[str, str]:
+    try:
+        parts = urlsplit(value)
+        return parts.scheme.lower(), parts.hostname or ""
+    except ValueError:  # e.g. a bad port or bracket
+        return "", ""
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def _loopback(host: str) -> bool:
+    address = _ip(host)
+    return host.lower() == "localhost" or (address is not None and address.is_loopback)
+
+
+def _private(host: str) -> bool:
+    """A private network's address, or a name with no dot (a container's service name)."""
+    address = _ip(host)
+    if address is None:
+        return "." not in host
+    return address.is_private and not address.is_unspecified
+
+
+def site_url_problem(value: str) -> str | None:
+    """Why `value` cannot be the web site's address (SITE_BASE_URL, --base-url), or None:
+    an https:// address with a host; http:// only on this machine, for a local preview."""
+    scheme, host = _scheme_and_host(value)
+    if host and (scheme == "https" or (scheme == "http" and _loopback(host))):
+        return None
+    if scheme == "http" and host:
+        hint = "https://" + value.split("://", 1)[1]
+    elif not scheme and "." in value.split("/", 1)[0]:
+        hint = f"https://{value}"
+    else:
+        hint = "https://example.vn/huong-dan"
+    return (
+        f"'{value}' must be an https:// address with a host, like {hint} (phones read a "
+        "QR code without it as text); http:// only on this machine, for a local preview"
+    )
+
+
+_told: set[str] = set()
+
+
+def _tell_once(line: str) -> None:
+    """A note about a setting that was fixed up: on stderr, once per process."""
+    if line not in _told:
+        _told.add(line)
+        print(line, file=sys.stderr)
 
 
 def load_settings(**overrides: object) -> Settings:

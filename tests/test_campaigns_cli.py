@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 from pathlib import Path
@@ -115,7 +116,9 @@ def test_the_report_as_json_and_the_workbook_sheets(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out)
     assert {"Chỉ tiêu", "Hoạt động"} <= set(book.sheetnames)
     rows = list(book["Hoạt động"].iter_rows(values_only=True))
-    assert rows[1][:6] == ("10/11/2026", "10/11/2026", "01", "Hà Nội", "Lớp hướng dẫn", "Lớp VNeID")
+    # Days are real dates (finding 22 of the coordinator issue), shown dd/mm/yyyy.
+    november_10 = dt.datetime(2026, 11, 10)
+    assert rows[1][:6] == (november_10, november_10, "01", "Hà Nội", "Lớp hướng dẫn", "Lớp VNeID")
 
 
 def test_teams_from_the_command_line(tmp_path: Path) -> None:

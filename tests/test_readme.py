@@ -422,6 +422,10 @@ COMMANDS: dict[str, Case] = {
     ),
     # The benchmarks' ```sh block: they take minutes, so only `--help`, which must still
     # offer every option the README passes.
+    ".venv/bin/python bench/search_bench.py": Case(
+        (PY, "{root}/bench/search_bench.py", "--help"),
+        expect=("usage: search_bench.py", "--sizes"),
+    ),
     ".venv/bin/python bench/http_server_bench.py": Case(
         (PY, "{root}/bench/http_server_bench.py", "--help"),
         expect=("usage: http_server_bench.py", "--clients"),

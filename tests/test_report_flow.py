@@ -88,8 +88,8 @@ async def test_coordinator_report_drill_export_chart_and_poster(
     assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Chỉ tiêu", "Hoạt động", "Bản ghi"]
     records = list(book["Bản ghi"].values)
     assert records[0][:3] == ("Ngày", "Mã đơn vị", "Đơn vị") and len(records) == 3
-    rows = list(csv.reader(io.StringIO(files[csv_name].decode("utf-8-sig"))))
-    assert len(rows) == 3 and {r[1] for r in rows[1:]} == {"00004"}
+    rows = list(csv.reader(io.StringIO(files[csv_name].decode("utf-16")), delimiter="\t"))
+    assert len(rows) == 3 and {r[1] for r in rows[1:]} == {'="00004"'}  # Excel keeps 00004
     book = openpyxl.load_workbook(io.BytesIO(files[xlsx_name]), read_only=True)
     cells = [str(v) for sheet in book for row in sheet.values for v in row]
     cells += [value for row in rows for value in row]
@@ -136,7 +136,7 @@ async def test_report_scope_is_enforced(
     await coordinator.press_data("1|r|1|v|someday")
     assert list(api.callback_answers.values())[-1]["text"].startswith("Nút báo cáo này đã cũ")
     await coordinator.send("/report 31/02/2026-01/03/2026")
-    assert "Kỳ báo cáo chưa đúng" in coordinator.last()["text"]
+    assert "Không có ngày 31/02/2026" in coordinator.last()["text"]
     await admin.send("/report quy")
     report, summary = (m["text"] for m in admin.bot_messages()[-2:])
     assert "toàn hệ thống" in report and "(quý này)" in report
@@ -151,9 +151,13 @@ async def test_any_unit_in_scope_by_code_and_odd_dates(
     assert "Báo cáo tiếp cận – Phường Ngọc Hà" in coordinator.bot_messages()[-2]["text"]
     await coordinator.send("/report 31825")
     assert "chỉ dành cho điều phối viên" in coordinator.last()["text"]
-    for text in ("/report 01/01/0001-02/01/0001", "/report 01/12/9999-31/12/9999", "/chart x y z"):
+    for text, wrong in (
+        ("/report 01/01/0001-02/01/0001", "01/01/0001"),
+        ("/report 01/12/9999-31/12/9999", "31/12/9999"),
+        ("/chart x y z", "x y z"),
+    ):
         await coordinator.send(text)
-        assert "Kỳ báo cáo chưa đúng" in coordinator.last()["text"]
+        assert wrong in coordinator.last()["text"] and "Ví dụ đúng" in coordinator.last()["text"]
     await coordinator.send("/report")
     await coordinator.press_data("1|r|0|v|00010101-00010102")
     assert list(api.callback_answers.values())[-1]["text"].startswith("Nút báo cáo này đã cũ")

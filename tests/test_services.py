@@ -304,7 +304,8 @@ async def test_report_requests(world: World) -> None:
     refused = requests.from_command(coordinator, ["31825"], today, directory)
     assert refused == requests.ReportRefused("not_allowed")
     nonsense = requests.from_command(coordinator, ["soon"], today, directory)
-    assert nonsense == requests.ReportRefused("period_usage", "00004")  # their own unit
+    # Their own unit in the example, and the words at fault named.
+    assert nonsense == requests.ReportRefused("period_usage", "00004", "unknown", "soon")
     assert requests.from_command(admin, ["soon"], today, directory).example_unit == "01"
     accented = requests.from_command(coordinator, ["quý", "trước"], today, directory)
     assert isinstance(accented, requests.ReportRequest) and accented.period.kind == "last-quarter"

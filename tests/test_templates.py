@@ -22,7 +22,9 @@ from bot.reach.domain.campaigns import (
 )
 from bot.reach.domain.draft import Draft
 from bot.reach.domain.model import Unit
+from bot.reach.domain.periods import custom
 from bot.reach.domain.review import Entry, Subject
+from bot.reports.requests import Reading
 from bot.storage.assists import Tally
 from bot.storage.reports import Pending, Totals
 from bot.storage.review import Waiting
@@ -70,6 +72,7 @@ UNION = UnionFigures(
 TEAM = Unit(9, "00004-DH1", "Đội hình <Bình dân học vụ số>", "team", 4, "/1/4/9/")
 CAMPAIGN = Campaign(1, "BDHVS-2", "Bình dân học vụ số <đợt 2>", None, 20_393, 20_453)
 C1_DAYS = {"first_day": 20_393, "last_day": 20_453}  # a target's period, as days
+NOVEMBER = custom(dt.date(2026, 11, 1), dt.date(2026, 11, 28))
 YEAR_DAYS = {"first_day": 20_454, "last_day": 20_818}
 REPORT_CONTEXT: dict[str, object] = {
     "union": UNION,
@@ -128,10 +131,12 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "welcome": [{}],
     "menu": [{"guide_count": 3}],
     "units_found": [
-        {"query": "ba <dinh>", "units": []},
+        {"query": "ba <dinh>", "units": [], "example": "ha noi"},
+        {"query": "ba <dinh>", "units": [], "example": ""},
         {
             "query": "ba dinh",
             "units": [{"code": "00004", "name": "Phường Ba Đình", "parent_name": "Hà Nội"}],
+            "example": "",
         },
     ],
     "units_usage": [{}],
@@ -213,7 +218,8 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "search_empty": [{"query": "<i>", "examples": ["A"]}, {"query": "x", "examples": []}],
     "inline_card": [{"title": "A & B", "summary": "<s>", "step_count": 4}],
     "notice": [{"kind": kind.value} for kind in Notice if kind is not Notice.NONE],
-    "otp_warning": [{}],
+    "otp_warning": [{"deleted": True}, {"deleted": False}],
+    "small_talk": [{"kind": k} for k in ("greeting", "thanks", "bye", "ack")],
     "unsupported_message": [{}],
     "group_note": [{"bot_username": "outreach_bot"}],
     "error": [{}],
@@ -223,7 +229,11 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         {"draft": DETAILS, "unit_name": "A", "day": "28/11/2026", "notice": "<b>ok</b>"},
         {"draft": BATCH, "unit_name": "A", "day": "27/11/2026", "notice": ""},
     ],
-    "assist_units": [{"current": "<x>", "page": 1, "pages": 3}],
+    "assist_units": [
+        {"current": "<x>", "page": 1, "pages": 3, "query": q, "found": n}
+        for q in ("", "<cau giay>")
+        for n in (0, 2)
+    ],
     "assist_saved": [
         {
             "draft": DETAILS,
@@ -294,7 +304,10 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "phone_invalid": [{}],
     "phone_kept": [{}],
     "phone_form_closed": [{}],
-    "count_invalid": [{"limit": 500}],
+    "count_invalid": [{"limit": 500, "comma": ""}, {"limit": 500, "comma": "1,5"}],
+    "number_comma": [{"text": "<1,5>"}],
+    "campaign_new_ask": [{}],
+    "campaign_dates_ask": [{"name": "Hè <tình nguyện>"}],
     "checkin_done": [
         {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": True, "pending": True},
         {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": False, "pending": False},
@@ -340,12 +353,18 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "activity_new": [
         {"unit_name": "Phường Ba Đình", "kind": "", "day": None, "services": []},
         {"unit_name": "Phường Ba Đình", "kind": "class", "day": None, "services": []},
-        {
-            "unit_name": "Phường Ba Đình",
-            "kind": "class",
-            "day": dt.date(2026, 12, 6),
-            "services": ["v2", "ds"],
-        },
+        *(
+            {
+                "unit_name": "Phường Ba Đình",
+                "kind": "class",
+                "day": dt.date(2026, 12, 6),
+                "services": ["v2", "ds"],
+                "asking_campaign": asking,
+                "campaign": campaign,
+            }
+            for asking in (True, False)
+            for campaign in ("", "Bình dân học vụ số <2>")
+        ),
     ],
     "activity_title_ask": [
         {"kind": "campaign_day", "day": dt.date(2026, 12, 6), "unit_name": "Ba Đình"}
@@ -368,7 +387,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     ],
     "confirm_refused": [{"reason": r} for r in ("used", "expired", "own", "not_yours", "unknown")],
     "campaign_error": [
-        {"reason": r}
+        {"reason": r, "detail": d}
         for r in (
             "not_allowed",
             "unknown_unit",
@@ -377,9 +396,18 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "campaign_dates",
             "bad_kind",
             "name_a_unit",
+            "team_name_a_unit",
             "name_formula",
             "bad_name",
+            "bad_code",
+            "bad_date",
+            "campaign_missing",
+            "code_taken",
+            "overlapping_units",
+            "outside_campaign",
+            "whatever",
         )
+        for d in ("", "<Đ-1>", "first", "last")
     ],
     "join_switch_ask": [
         {
@@ -396,7 +424,7 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
     "name_done": [{"name": "Lan <3"}],
     "not_volunteer": [{}],
     "member_inactive": [{}],
-    "undo_confirm": [{"services": ["v1", "sf"], "people": 12, "minutes_ago": 3}],
+    "undo_confirm": [{"services": ["v1", "sf"], "people": 12, "minutes_ago": m} for m in (0, 1, 3)],
     "undo_none": [{"minutes": 10}],
     "undo_done": [{"minutes": 10}],
     "undo_kept": [{}],
@@ -442,15 +470,37 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
             "pages": 3,
         },
     ],
-    "privacy": [{"undo_minutes": 10}],
+    "privacy": [{"undo_minutes": 10, "gaps_days": 90}],
     "forget_confirm": [{}],
     "forget_done": [{"self_serve": 2, "profile": 1, "preferences": 0, "attendance": 1}],
     "forget_cancelled": [{}],
     "forget_phone_ask": [{}],
     "forget_phone_done": [{"rows": 3}],
-    "personal_number": [{}],
+    "personal_number": [
+        {"kind": kind, "deleted": deleted}
+        for kind in ("number", "email")
+        for deleted in (True, False)
+    ],
     "report": [REPORT_CONTEXT, {**REPORT_CONTEXT, **EMPTY_REPORT}],
-    "period_usage": [{"example_unit": "01"}],
+    "period_usage": [
+        {"example_unit": "01", "reason": reason, "part": "<31/02/2026>"}
+        for reason in (
+            "",
+            "unknown",
+            "no_such_date",
+            "backwards",
+            "too_early",
+            "too_late",
+            "too_long",
+            "bad_month",
+            "bad_quarter",
+            "not_begun",
+        )
+    ],
+    "report_reading": [
+        {"reading": Reading(kind, "tháng 11", NOVEMBER, "11", "<Điện Biên>")}
+        for kind in ("period", "unit")
+    ],
     "export_sent": [
         {
             "records": 1_000_000,
@@ -468,12 +518,16 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         },
     ],
     "qr_usage": [
-        {"example_guide": "vneid-forgot-password", "example_unit": "00004"},
-        {"example_guide": "vneid-forgot-password", "example_unit": ""},
+        {"example_guide": "vneid-forgot-password", "example_unit": "00004", "unknown": ""},
+        {"example_guide": "vneid-forgot-password", "example_unit": "", "unknown": "<xyz>"},
     ],
     "flood_notice": [{}],
     "storage_error": [{}],
     "qr_caption": [{"link": "https://t.me/x?start=a_b&c"}],
+    "chart_caption": [
+        {"scope": "<Hà Nội>", "period": "01/12/2026–31/12/2026", "kind": "month"},
+        {"scope": "Toàn hệ thống", "period": "từ trước đến nay", "kind": "all"},
+    ],
 }
 
 
@@ -544,6 +598,10 @@ def test_missing_variables_fail_loudly() -> None:
 
 LABEL_ARGS: dict[str, list[object]] = {
     "topic_name": ["vneid"],
+    "chart_no_unit_data": ["Hà Nội"],
+    "csv_col": ["item"],
+    "csv_item": ["people"],
+    "xl_none": ["activities"],
     "service_name": ["v1"],
     "outcome_name": ["done"],
     "age_name": ["60p"],
@@ -594,6 +652,10 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_back_to_step": [3],
     "btn_term": ["OTP"],
     "btn_requires_open": ["Đăng ký tài khoản VNeID mức 1"],
+    "btn_form_campaign": ["Bình dân học vụ số"],
+    "btn_campaign_report": ["BDHVS-2026"],
+    "btn_staff": ["r"],
+    "btn_back_to_guide": ["Kích hoạt VNeID mức 2"],
 }
 
 

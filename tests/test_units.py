@@ -42,7 +42,8 @@ def test_bad_rows_are_reported_with_line_numbers() -> None:
         "line 3: code '' must be 1-20 letters, digits or '-'",
         "line 4: duplicate code 00004 (first on line 2)",
         "line 5: unit A has an empty name",
-        "line 6: kind 'Ward!' must be a lowercase word like ward",
+        "line 6: kind 'Ward!' is not one of province, city, ward, commune, special_zone, "
+        "branch, team",
         "line 7: unit C is its own parent",
         "line 8: expected 4 columns, found 3",
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.reach.domain import deep_links
-from bot.reach.domain.campaigns import CampaignError, day_date
+from bot.reach.domain.campaigns import CampaignError, check_code, day_date
 from bot.reach.domain.catalog import services_from_mask
 from bot.reach.domain.cells import tsv_line
 from bot.reach.domain.periods import PeriodError, parse_date
@@ -73,7 +73,8 @@ def _explain(error: CampaignError) -> str:
         "unknown_campaign": "no campaign has this code",
         "unknown_unit": "no unit has this code",
         "unknown_group": "no group has this code",
-        "bad_service": "unknown service code (v1, v2, vd, ph, ds, sg, sf, ot)",
+        "bad_service": "unknown service code (see `activities add --help`: v1, v2, vd, ph, "
+        "ds, sg, sf, ot)",
         "outside_campaign": "the activity's dates are outside the campaign's",
         "overlapping_units": "a unit of the group is inside another (it would count twice)",
         "empty_group": "a group needs at least one unit",
@@ -117,7 +118,10 @@ async def _campaign_list(settings: Settings, args: argparse.Namespace, c: Campai
 
 async def _activity_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
     if not settings.bot_username:
-        raise CliError("set BOT_USERNAME (the bot's @username without @) to print the links")
+        raise CliError(
+            "nothing was created: the activity's check-in and attendance links need "
+            "BOT_USERNAME (the bot's @username, in .env); set it, then run this again"
+        )
     services = [s.strip() for s in args.services.split(",") if s.strip()] if args.services else []
     activity = await c.add_activity(
         ADMIN,
@@ -146,19 +150,43 @@ async def _activity_list(settings: Settings, args: argparse.Namespace, c: Campai
         last=_date(args.date_to, "--to"),
         campaign_code=args.campaign or "",
     )
-    print("id\tfirst day\tlast day\tunit\tkind\ttitle\tcampaign\tmembers\tattendees\tassists")
+    print(tsv_line(*ACTIVITY_COLUMNS))
     for line in lines:
         a = line.activity
         cells: list[object] = [
             a.id, _day(a.first_day), _day(a.last_day), line.unit_code, a.kind.value, a.title,
             line.campaign_code, line.members, line.attendees, line.assists,
+            "closed" if a.closed else "open", ",".join(services_from_mask(a.services)),
         ]  # fmt: skip
-        if a.closed:
-            cells.append("closed")
-        if a.services:
-            cells.append(",".join(services_from_mask(a.services)))
-        print(tsv_line(*cells))
+        print(tsv_line(*cells))  # every row has every column, empty ones too
     return 0
+
+
+ACTIVITY_COLUMNS = (
+    "id", "first day", "last day", "unit", "kind", "title", "campaign", "members", "attendees",
+    "assists", "status", "services",
+)  # fmt: skip
+
+
+def service_codes(lang: str = "vi") -> str:
+    """The service codes with their labels, e.g. `v1 (VNeID mức 1), v2 (…)`, from the
+    templates (the same words as in chat and the reports)."""
+    from bot.config import PROJECT_ROOT
+    from bot.reach.domain.catalog import SERVICES
+    from bot.texts.templates import Texts
+
+    texts = Texts(PROJECT_ROOT / "templates")
+    return ", ".join(f"{code} ({texts.label(lang, 'service_name', code)})" for code in SERVICES)
+
+
+class _ServicesHelp(argparse.HelpFormatter):
+    """`activities add --help`: the codes' labels are read from the templates only when the
+    help is shown, not on every command."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.dest == "services":
+            return f"service codes, comma-separated: {service_codes()}"
+        return action.help
 
 
 async def _target_set(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
@@ -180,8 +208,17 @@ async def _target_set(settings: Settings, args: argparse.Namespace, c: Campaigns
 
 
 async def _group_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+    existing = await c.repo.group(check_code(args.code))
+    if existing is not None and not args.replace:
+        raise CliError(
+            f"group {existing.code} already exists ({existing.name}, "
+            f"{len(existing.unit_ids)} units; see `groups list`): "
+            "add --replace to replace it, or choose another code"
+        )
     group = await c.add_group(args.code, args.name, args.units.split(","))
-    print(f"Group {group.code}: {group.name}, {len(group.unit_ids)} units")
+    replaced = " (replaced)" if existing is not None else ""
+    count = len(group.unit_ids)
+    print(f"Group {group.code}: {group.name}, {count} unit{'' if count == 1 else 's'}{replaced}")
     return 0
 
 
@@ -225,7 +262,11 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
 
     activities = sub.add_parser("activities", help="classes, campaign days, help points, …")
     a_sub = activities.add_subparsers(dest="action", required=True)
-    add = a_sub.add_parser("add", help="add an activity; prints its id and its two links")
+    add = a_sub.add_parser(
+        "add",
+        help="add an activity; prints its id and its two links",
+        formatter_class=_ServicesHelp,
+    )
     add.add_argument("--unit", required=True, metavar="CODE")
     add.add_argument(
         "--kind", required=True, help="class, campaign_day, help_point, door_to_door or online"
@@ -256,10 +297,13 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
 
     groups = sub.add_parser("groups", help="clusters (cụm) of units, for reports")
     g_sub = groups.add_subparsers(dest="action", required=True)
-    gadd = g_sub.add_parser("add", help="add or replace a group")
+    gadd = g_sub.add_parser("add", help="add a group (--replace: replace one)")
     gadd.add_argument("code")
     gadd.add_argument("--name", required=True)
     gadd.add_argument("--units", required=True, metavar="C1,C2,…")
+    gadd.add_argument(
+        "--replace", action="store_true", help="replace the group of this code if there is one"
+    )
     g_sub.add_parser("list", help="one group a line: code, name, unit codes")
     teams = sub.add_parser("teams", help="teams (đội hình): units of kind team")
     team_sub = teams.add_subparsers(dest="action", required=True)

@@ -56,6 +56,17 @@ def main(argv: list[str] | None = None) -> int:
         # `outreach-bot units list | head`: the reader left; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file or folder given that cannot be read or written
+        print(f"outreach-bot: {os_error(exc)}", file=sys.stderr)
+        return 1
+
+
+def os_error(exc: OSError) -> str:
+    """An OSError in one line for a person: what went wrong and with which file, without
+    Python's `[Errno 21]`."""
+    reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+    names = [str(n) for n in (exc.filename, exc.filename2) if n is not None]
+    return f"{' → '.join(names)}: {reason}" if names else reason
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,7 +128,17 @@ def _parser() -> argparse.ArgumentParser:
     units_import = units_sub.add_parser(
         "import", help="add or update units from a CSV: code,name,kind,parent_code"
     )
-    units_import.add_argument("file", type=Path, nargs="?", help="the CSV file (UTF-8)")
+    units_import.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        help="the CSV file: comma, semicolon or tab separated; UTF-8, UTF-16 or Windows-1258",
+    )
+    units_import.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the file's encoding, e.g. cp1258 (default: detected)",
+    )
     units_import.add_argument(
         "--official",
         action="store_true",
@@ -141,7 +162,9 @@ def _parser() -> argparse.ArgumentParser:
 
     review_cli.add_parsers(sub, _review_command)
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
-    backup.add_argument("file", type=Path, help="where to write the copy")
+    backup.add_argument(
+        "file", type=Path, help="the copy's file, or a folder for a dated file in it"
+    )
     backup.set_defaults(handler=_backup)
     health = sub.add_parser("health", help="check database and guides; exit 0 when healthy")
     health.set_defaults(handler=_health)
@@ -152,12 +175,24 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     from bot.storage.db import StorageError
     from bot.storage.maintenance import backup
 
+    target: Path = args.file
+    if target.is_dir():  # a folder: a dated file in it, never over an older backup
+        from bot.reach.domain import clock
+
+        stamp = clock.vn_datetime(clock.now()).strftime("%Y-%m-%d-%H%M%S")
+        target = target / f"{settings.db_path.stem}-{stamp}.db"
+        if target.exists():
+            print(f"outreach-bot: backup refused: {target} already exists", file=sys.stderr)
+            return 1
     try:
-        version = backup(settings.db_path, args.file)
-    except (OSError, StorageError) as exc:  # the target's folder or disk; a failed check
+        version = backup(settings.db_path, target)
+    except OSError as exc:  # the target's folder or disk
+        print(f"outreach-bot: backup failed: {os_error(exc)}", file=sys.stderr)
+        return 1
+    except StorageError as exc:  # a failed check
         print(f"outreach-bot: backup failed: {exc}", file=sys.stderr)
         return 1
-    print(f"Backed up {settings.db_path} to {args.file} (schema {version}, integrity ok).")
+    print(f"Backed up {settings.db_path} to {target} (schema {version}, integrity ok).")
     print(
         "The key (secret.key or SECRET_KEY) is not in the backup: keep it safe, apart from "
         "the backups. Without it a backup is of no use; with it, phone codes in a stolen "
@@ -213,9 +248,17 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     qr.add_argument("--web", action="store_true", help="point at the guide's web page, not the bot")
     qr.add_argument("--base-url", metavar="URL", help="the site's address (default: SITE_BASE_URL)")
     qr.set_defaults(handler=_async_command("qr"))
-    demo = sub.add_parser("demo-data", help="fill DB_PATH with a synthetic year of outreach")
+    demo = sub.add_parser(
+        "demo-data",
+        help="fill a new DB_PATH with a synthetic year of outreach (never a real database)",
+    )
     demo.add_argument("--assists", type=int, required=True, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument(
+        "--replace",
+        action="store_true",
+        help="make the demo data of a database demo-data made anew (never touches others)",
+    )
     demo.set_defaults(handler=_demo_data)
 
 
@@ -268,7 +311,7 @@ def _units_import(settings: Settings, args: argparse.Namespace) -> int:
         print("outreach-bot: give either a CSV file or --official", file=sys.stderr)
         return 2
     source = OFFICIAL_CSV if args.official else args.file
-    return asyncio.run(import_units(settings.db_path, source, args.province))
+    return asyncio.run(import_units(settings.db_path, source, args.province, args.encoding))
 
 
 def _units_list(settings: Settings, args: argparse.Namespace) -> int:

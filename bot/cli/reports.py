@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
+import datetime as dt
+import os
+import secrets
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from bot.config import Settings
+from bot.cli.progress import on_terminal, progress, steps
+from bot.config import Settings, site_url_problem
 from bot.guides.loader import load_guides
 from bot.reach.domain import clock, deep_links
 from bot.reach.domain.campaigns import Campaign, Group, day_date
-from bot.reach.domain.cells import SafeCsvWriter
+from bot.reach.domain.cells import ExcelCsvWriter, SafeCsvWriter, open_excel_csv
 from bot.reach.domain.model import Unit
 from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
 from bot.reach.services.guide_stats import GuideStats
 from bot.reach.services.keys import key_file_of, open_key
 from bot.reports import exports
 from bot.reports import service as reporting
+from bot.reports.csv_report import report_rows
 from bot.reports.json_report import report_json
 from bot.reports.service import CHART_KINDS
 from bot.reports.text import report_text, summary_text
@@ -40,6 +46,30 @@ from bot.web import unit_tag
 
 class CliError(Exception):
     """A problem the person at the terminal can fix; printed as one line, exit 1."""
+
+
+def out_file(out: str | Path, example: str) -> Path:
+    """`--out` as a file; a folder is refused (by name, with an example) before any work."""
+    path = Path(out)
+    if path.is_dir():
+        raise CliError(f"{path} is a folder: --out names a file, e.g. --out {path / example}")
+    return path
+
+
+@contextmanager
+def atomic(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` (same extension), renamed to `path` only once it is
+    complete: an error or Ctrl-C midway leaves neither a half-written file nor the
+    temporary one. Made with the permissions a plain write would give."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.partial{path.suffix}")
+    os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        yield temp
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def period_of(args: argparse.Namespace) -> Period:
@@ -78,31 +108,29 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
             period = custom(day_date(campaign.first_day), day_date(campaign.last_day))
         result = await reporting.report(db, scope, period, group, units, campaign)
         if args.format == "json":
-            _emit(args.out, report_json(result))
+            _emit(args.out, report_json(result, texts, lang), "bao-cao.json")
         elif args.format == "text":
             text = report_text(texts, lang, result) + "\n\n" + summary_text(texts, lang, result)
             _emit(args.out, parse_html(text) + "\n")
         elif args.format == "csv":
-            _emit(
-                args.out,
-                _summary_csv(
-                    texts, lang, result, await ReportRepository(db).unit_lines(scope, period)
-                ),
-            )
+            lines = await ReportRepository(db).unit_lines(scope, period)
+            _summary_csv(args.out, texts, lang, result, lines)
         else:
             if not args.out:
                 raise CliError("--format xlsx needs --out FILE.xlsx")
+            out = out_file(args.out, "bao-cao.xlsx")
             lines = await ReportRepository(db).unit_lines(scope, period)
             activities = await reporting.activity_lines(db, scope, period, units, campaign)
-            exports.write_xlsx(
-                Path(args.out),
-                exports.RecordFormatter(texts, lang),
-                result,
-                lines,
-                iter(()),
-                activities,
-            )
-            print(f"Wrote {args.out}", file=sys.stderr)
+            with atomic(out) as temp:
+                exports.write_xlsx(
+                    temp,
+                    exports.RecordFormatter(texts, lang),
+                    result,
+                    lines,
+                    iter(()),
+                    activities,
+                )
+            print(f"Wrote {out}", file=sys.stderr)
     finally:
         await db.close()
     return 0
@@ -127,33 +155,40 @@ async def _group_and_campaign(
 
 
 def _summary_csv(
-    texts: Texts, lang: str, result: Report, lines: list[tuple[str, int, str, str, int, int]]
-) -> str:
-    label = texts.label
-    out = io.StringIO()
-    writer = SafeCsvWriter(out)  # a unit name like "=HYPERLINK(…)" stays text
-    writer.writerow([label(lang, "xl_col", "item"), label(lang, "xl_col", "value")])
-    writer.writerow([label(lang, "xl_col", "people"), result.totals.people])
-    writer.writerow([label(lang, "xl_col", "assists"), result.totals.assists])
-    writer.writerow([label(lang, "xl_col", "self_serve"), result.totals.self_serve])
-    for dim, macro, column in (
-        ("svc", "service_name", "services"),
-        ("age", "age_name", "age"),
-        ("sex", "sex_name", "sex"),
-        ("out", "outcome_name", "outcome"),
-    ):
-        for key, count in result.by_dim.get(dim, []):
-            name = label(lang, macro, key) if key else label(lang, "unknown")
-            writer.writerow([f"{label(lang, 'xl_col', column)}: {name}", count])
-    for code, _, _, name, people, assists in lines:
-        writer.writerow([f"{label(lang, 'xl_col', 'unit')}: {code} {name}", f"{people}/{assists}"])
-    return "\ufeff" + out.getvalue()
-
-
-def _emit(out: str | None, text: str) -> None:
+    out: str | None,
+    texts: Texts,
+    lang: str,
+    result: Report,
+    lines: list[tuple[str, int, str, str, int, int]],
+) -> None:
+    """Every figure of the JSON report, one per row (bot/reports/csv_report.py). A file
+    (--out) is for people: Excel opens it in columns under Vietnamese and English settings,
+    codes keep their zeros (bot/reach/domain/cells.py). The standard output is for other
+    programs: plain UTF-8 CSV, dates as yyyy-mm-dd; formula-looking text is quoted in both."""
+    header, rows = report_rows(texts, lang, result, lines)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-        print(f"Wrote {out}", file=sys.stderr)
+        path = out_file(out, "bao-cao.csv")
+        with atomic(path) as temp, open_excel_csv(temp) as handle:
+            excel = ExcelCsvWriter(handle)
+            excel.writerow(header)
+            for row in rows:
+                excel.writerow(row)
+        print(f"Wrote {path}", file=sys.stderr)
+        return
+    plain = SafeCsvWriter(sys.stdout)
+    plain.writerow(header)
+    for row in rows:
+        plain.writerow(
+            [value.isoformat() if isinstance(value, dt.date) else value for value in row]
+        )
+
+
+def _emit(out: str | None, text: str, example: str = "bao-cao.txt") -> None:
+    if out:
+        path = out_file(out, example)
+        with atomic(path) as temp:
+            temp.write_text(text, encoding="utf-8")
+        print(f"Wrote {path}", file=sys.stderr)
     else:
         sys.stdout.write(text.removeprefix("\ufeff"))
 
@@ -161,12 +196,16 @@ def _emit(out: str | None, text: str) -> None:
 async def export(settings: Settings, args: argparse.Namespace) -> int:
     if not args.out:
         raise CliError(f"--out FILE.{args.format} is needed")
-    out = Path(args.out)
+    out = out_file(args.out, f"ban-ghi.{args.format}")
     texts = Texts(settings.templates_dir)
     db = await open_database(settings.db_path, create=False)
     try:
         scope = await _scope(db, args.unit)
-        with reporting.temp_dir() as folder:
+        with (
+            reporting.temp_dir() as folder,
+            progress(None, "records") as advance,
+            atomic(out) as temp,
+        ):
             _, result = await reporting.export(
                 db,
                 settings.db_path,
@@ -178,9 +217,9 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
                 (args.format,),
                 who="cli",
                 fit=False,
+                progress=advance if on_terminal() else None,  # no cost in a pipe or cron
             )
-            out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(result.files[0]), out)
+            shutil.move(str(result.files[0]), temp)
     finally:
         await db.close()
     print(f"Wrote {out}: {result.records} records", file=sys.stderr)
@@ -190,7 +229,7 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
 async def chart(settings: Settings, args: argparse.Namespace) -> int:
     if not args.out:
         raise CliError("--out FILE.png is needed")
-    out = Path(args.out)
+    out = out_file(args.out, "bieu-do.png")
     texts = Texts(settings.templates_dir)
     db = await open_database(settings.db_path, create=False)
     try:
@@ -221,6 +260,8 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
     base_url = getattr(args, "base_url", None) or settings.site_base_url
     if args.web and not base_url:
         raise CliError("--web needs the site's address: --base-url URL or SITE_BASE_URL")
+    if args.web and base_url and (problem := site_url_problem(base_url)):
+        raise CliError(f"--base-url: {problem}")
     if not args.web and not settings.bot_username:
         raise CliError("set BOT_USERNAME (the bot's @username without @) to make links offline")
     if not args.out:
@@ -261,8 +302,20 @@ async def qr(settings: Settings, args: argparse.Namespace) -> int:
         posters.append(
             poster_text(texts, lang, guide.localized_title(lang), link, unit.name if unit else "")
         )
+    out = out_file(args.out, "poster.pdf")
     try:
-        written = save_posters(posters, Path(args.out))
+        if len(posters) == 1:  # one file, made whole
+            with atomic(out) as temp:
+                save_posters(posters, temp)
+            written = [out]
+        else:  # --all: a bar, as it takes seconds
+            with progress(len(posters), "posters") as advance:
+                if out.suffix.lower() == ".pdf":
+                    with atomic(out) as temp:
+                        save_posters(posters, temp, advance)
+                    written = [out]
+                else:
+                    written = save_posters(posters, out, advance)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     for path in written:
@@ -299,7 +352,16 @@ def demo_data(settings: Settings, args: argparse.Namespace) -> int:
         # The key first, sealed while the database holds no pseudonyms: the bot started on
         # demo data later finds its key, as after any first start.
         asyncio.run(_prepare_demo(settings))
-        summary = generate(settings.db_path, args.assists, seed=args.seed, guides=guides)
+        with steps(args.assists, "assists") as shown:
+            summary = generate(
+                settings.db_path,
+                args.assists,
+                seed=args.seed,
+                guides=guides,
+                replace=bool(getattr(args, "replace", False)),
+                progress=shown.advance,
+                stage=shown.stage,
+            )
     except DemoRefused as exc:
         raise CliError(str(exc)) from None
     print(

@@ -8,7 +8,18 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.config import Settings
+from bot.config import Settings, site_url_problem
+
+
+def _port(text: str) -> int:
+    """A TCP port: 1–65535 (0 would pick any free one, which nobody could then find)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port: use 1 to 65535")
+    return value
 
 
 def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: ignore[no-untyped-def]
@@ -29,7 +40,7 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
     serve = site_sub.add_parser("serve", help="serve a built site folder over HTTP")
     serve.add_argument("--dir", type=Path, default=Path("site"), metavar="DIR")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--port", type=_port, default=8080, help="1 to 65535 (default 8080)")
     serve.set_defaults(handler=handler)
 
 
@@ -46,6 +57,13 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     from bot.site.build import build_site
     from bot.texts.templates import Texts
 
+    if args.out.exists() and not args.out.is_dir():
+        print(
+            f"outreach-bot: {args.out} is a file, not a folder: give --out a folder "
+            "(it is made if missing), e.g. --out site",
+            file=sys.stderr,
+        )
+        return 2
     library, problems = load_guides(settings.guides_dir)
     if problems:
         print(
@@ -55,16 +73,23 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 1
     base_url = args.base_url or settings.site_base_url or ""
-    result = build_site(
-        library,
-        Texts(settings.templates_dir),
-        args.out,
-        base_url,
-        settings.bot_username,
-        settings.guides_dir,
-        clock.vn_date(clock.now()),
-        counter=args.counter,
-    )
+    if args.base_url and (problem := site_url_problem(args.base_url)):
+        print(f"outreach-bot: --base-url: {problem}", file=sys.stderr)
+        return 2
+    try:
+        result = build_site(
+            library,
+            Texts(settings.templates_dir),
+            args.out,
+            base_url,
+            settings.bot_username,
+            settings.guides_dir,
+            clock.vn_date(clock.now()),
+            counter=args.counter,
+        )
+    except OSError as exc:  # a read-only or full disk, a file where a folder goes
+        print(f"outreach-bot: cannot write the site to {args.out}: {_reason(exc)}", file=sys.stderr)
+        return 1
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if result.problems:
@@ -103,5 +128,32 @@ def _serve(args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         await serve_folder(args.dir, args.host, args.port, stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        import errno
+
+        hint = (
+            f" (another `site serve` may be running; try --port {args.port + 1})"
+            if exc.errno == errno.EADDRINUSE and args.port < 65535
+            else ""
+        )
+        print(
+            f"outreach-bot: cannot serve on {args.host}:{args.port}: {_reason(exc)}{hint}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def _reason(exc: OSError) -> str:
+    """An OSError in a few words, without Python's `[Errno 98] error while attempting…`."""
+    import errno
+    import os
+
+    if exc.errno == errno.EADDRINUSE:
+        return "the port is already in use"
+    if exc.errno is not None:
+        reason = os.strerror(exc.errno).lower()
+        return f"{reason}: {exc.filename}" if exc.filename else reason
+    return str(exc)

@@ -6,18 +6,31 @@ import sys
 import time
 from pathlib import Path
 
+from bot.cli.progress import working
 from bot.reach.domain.cells import tsv_line
-from bot.reach.domain.units_csv import parse_units_csv, within_province
+from bot.reach.domain.units_csv import EncodingError, decode_csv, parse_units_csv, within_province
 from bot.storage.db import open_database
 from bot.storage.units import UnitRepository
 
 
-async def import_units(db_path: Path, csv_path: Path, province: str | None = None) -> int:
-    try:
-        text = csv_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"outreach-bot: cannot read {csv_path}: {exc}", file=sys.stderr)
+async def import_units(
+    db_path: Path, csv_path: Path, province: str | None = None, encoding: str | None = None
+) -> int:
+    """Import a CSV in any encoding Excel saves (see bot/reach/domain/units_csv.py)."""
+    if csv_path.is_dir():
+        print(f"outreach-bot: {csv_path} is a folder: name the CSV file", file=sys.stderr)
         return 1
+    try:
+        text, found = decode_csv(csv_path.read_bytes(), encoding)
+    except OSError as exc:
+        reason = exc.strerror.lower() if exc.strerror else str(exc)
+        print(f"outreach-bot: cannot read {csv_path}: {reason}", file=sys.stderr)
+        return 1
+    except EncodingError as exc:
+        print(f"outreach-bot: {csv_path.name}: {exc}", file=sys.stderr)
+        return 1
+    if encoding is None and found not in ("utf-8", "utf-8-sig"):
+        print(f"{csv_path.name}: read as {found}", file=sys.stderr)
     rows, problems = parse_units_csv(text)
     if problems and not rows:
         return _report(csv_path, problems)
@@ -30,7 +43,8 @@ async def import_units(db_path: Path, csv_path: Path, province: str | None = Non
     started = time.perf_counter()
     db = await open_database(db_path)
     try:
-        result = await UnitRepository(db).import_rows(rows, problems)
+        with working(f"importing {len(rows):,} units"):
+            result = await UnitRepository(db).import_rows(rows, problems)
     finally:
         await db.close()
     if result.problems:

@@ -1,5 +1,6 @@
 """`outreach-bot report --format json`: one object for other tools (a provincial dashboard, a
-cluster's roll-up). Keys are stable English words; counts are whole numbers."""
+cluster's roll-up). Keys are stable English words; counts are whole numbers. Service codes
+(`by_service`) come with their labels in `service_labels`, in the report's language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from bot.reach.domain.campaigns import day_date
 from bot.reach.domain.catalog import SERVICES
 from bot.storage.reports import Report
+from bot.texts.templates import Texts
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -76,5 +78,15 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def report_json(report: Report) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+def service_labels(texts: Texts, lang: str) -> dict[str, str]:
+    """Every service code with its name, as chat and the workbook show it."""
+    return {code: texts.label(lang, "service_name", code) for code in SERVICES}
+
+
+def report_json(report: Report, texts: Texts | None = None, lang: str = "vi") -> str:
+    """The report as JSON; with `texts`, also `service_labels` (a new key: the old ones keep
+    their meaning)."""
+    data = report_dict(report)
+    if texts is not None:
+        data["service_labels"] = service_labels(texts, lang)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,9 +111,13 @@ def poster_figure(text: PosterText) -> Figure:
     return figure
 
 
-def save_posters(texts: Sequence[PosterText], out: Path) -> list[Path]:
+def save_posters(
+    texts: Sequence[PosterText], out: Path, progress: Callable[[int], None] | None = None
+) -> list[Path]:
     """One poster as PNG or PDF by `out`'s extension; several as a multi-page PDF, or as
-    numbered PNG files beside `out` (`name-1.png`, `name-2.png`, …)."""
+    numbered PNG files beside `out` (`name-1.png`, `name-2.png`, …). `progress(1)` after
+    each poster drawn (the command line's bar)."""
+    tick = progress or (lambda n: None)
     suffix = out.suffix.lower()
     if suffix not in (".png", ".pdf"):
         raise ValueError("the output file must end in .png or .pdf")
@@ -125,6 +129,7 @@ def save_posters(texts: Sequence[PosterText], out: Path) -> list[Path]:
         with PdfPages(out) as pdf:
             for text in texts:
                 pdf.savefig(poster_figure(text))
+                tick(1)
         return [out]
     if len(texts) == 1:
         out.write_bytes(poster_png(texts[0]))
@@ -134,6 +139,7 @@ def save_posters(texts: Sequence[PosterText], out: Path) -> list[Path]:
         path = out.with_name(f"{out.stem}-{number}.png")
         path.write_bytes(poster_png(text))
         written.append(path)
+        tick(1)
     return written
 
 

@@ -19,12 +19,26 @@ from bot.texts.folding import fold
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How words that could be read two ways were read, to be said with the report:
+    «tháng 11» is November (kind "period"), not unit 11 for this month; or a number that
+    is no month or quarter was taken as a unit's code (kind "unit")."""
+
+    kind: str  # "period" or "unit"
+    words: str  # as typed
+    period: Period
+    unit_code: str
+    unit_name: str
+
+
+@dataclass(frozen=True)
 class ReportRequest:
     period: Period
     scope: Unit | None  # None: the whole tree (or the cluster below)
     group: Group | None = None  # a cluster of units (cụm), for those who see all of it
     group_units: tuple[Unit, ...] = ()
     campaign: Campaign | None = None  # its activities and targets only
+    reading: Reading | None = None
 
 
 GROUP_WORDS = frozenset({"cum", "nhom", "group"})
@@ -73,13 +87,19 @@ def with_group_and_campaign(
         group,
         tuple(units) if group is not None else (),
         campaign,
+        request.reading,
     )
 
 
 @dataclass(frozen=True)
 class ReportRefused:
-    template: str  # "not_allowed" or "period_usage" (for a tap: a toast label)
+    template: str  # "not_allowed", "period_usage", "unit_unknown" (for a tap: a toast label)
     example_unit: str = ""  # a unit code the person may use, for the usage text
+    reason: str = ""  # period_usage: what is wrong (see PeriodError)
+    part: str = ""  # the words at fault (an unknown unit's code)
+
+
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,23}$")
 
 
 def from_command(
@@ -89,19 +109,46 @@ def from_command(
     drill-down buttons."""
     if not actor.staff:
         return ReportRefused("not_allowed")
-    try:
-        return ReportRequest(parse_period(" ".join(args), today), actor.report_root)
-    except PeriodError:
-        pass
+    example = example_unit(actor, directory)
     unit = directory.unit_by_code(args[-1]) if args else None
+    rest = _period_or_none(args[:-1], today) if args else None
+    try:
+        whole = parse_period(" ".join(args), today)
+    except PeriodError as error:
+        wrong = error
+    else:
+        # «tháng 11»: a period reading fits, so 11 is the month, and the answer says so.
+        reading = None
+        if unit is not None and rest is not None and actor.scope.covers(unit):
+            reading = Reading("period", " ".join(args), whole, unit.code, unit.name)
+        return ReportRequest(whole, actor.report_root, reading=reading)
     if unit is not None:
         if not actor.scope.covers(unit):
             return ReportRefused("not_allowed")
         try:
-            return ReportRequest(parse_period(" ".join(args[:-1]), today), unit)
-        except PeriodError:
-            pass
-    return ReportRefused("period_usage", example_unit(actor, directory))
+            period = parse_period(" ".join(args[:-1]), today)
+        except PeriodError as error:
+            return ReportRefused("period_usage", example, error.reason, error.part)
+        reading = None
+        if wrong.reason != "unknown":  # «quý 11»: no quarter 11, so unit 11 this quarter
+            reading = Reading("unit", " ".join(args), period, unit.code, unit.name)
+        return ReportRequest(period, unit, reading=reading)
+    last = args[-1] if args else ""
+    if wrong.reason == "unknown" and rest is not None and _looks_like_code(last):
+        return ReportRefused("unit_unknown", example, part=args[-1][:24])
+    return ReportRefused("period_usage", example, wrong.reason, wrong.part[:40])
+
+
+def _looks_like_code(word: str) -> bool:
+    """A unit code as typed: letters, digits and dashes, with a digit (00004, CD-BD-1)."""
+    return bool(_CODE_LIKE.match(word)) and any(c.isdigit() for c in word)
+
+
+def _period_or_none(args: list[str], today: dt.date) -> Period | None:
+    try:
+        return parse_period(" ".join(args), today)
+    except PeriodError:
+        return None
 
 
 def shows_reader_drops(actor: Actor, request: ReportRequest) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import tempfile
-from collections.abc import Collection
-from dataclasses import replace
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.guides.loader import GuideLibrary
@@ -21,6 +21,7 @@ from bot.storage.campaigns import ActivityLine, CampaignRepository
 from bot.storage.db import Database
 from bot.storage.records import stream_records
 from bot.storage.reports import Report, ReportRepository
+from bot.storage.units import UnitRepository
 from bot.texts.templates import Texts
 
 CHART_UNITS = 10
@@ -93,9 +94,11 @@ async def export(
     formats: tuple[str, ...],
     who: str,
     fit: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Report, exports.ExportResult]:
     """Write the files into `out_dir` and log the export; `fit` makes them small enough for
-    Telegram (zipped or split), which a desktop export does not need."""
+    Telegram (zipped or split), which a desktop export does not need. `progress(n)`: n more
+    records written (the command line's bar)."""
     repo = ReportRepository(db)
     period = await from_first_record(db, scope, period)
     summary = await report(db, scope, period)
@@ -109,6 +112,8 @@ async def export(
         for fmt in formats:
             path = out_dir / f"{stem}.{fmt}"
             records = stream_records(db_path, scope, period)
+            if progress is not None:
+                records = _counted(records, progress)
             if fmt == "csv":
                 result.records = exports.write_csv(path, formatter, records)
             else:
@@ -129,6 +134,17 @@ async def export(
     result = await asyncio.to_thread(write)
     await repo.log_export(clock.now(), who, scope, period, "+".join(formats), result.records)
     return summary, result
+
+
+def _counted(records: Iterator[tuple], progress: Callable[[int], None]) -> Iterator[tuple]:
+    """The records as they are, telling `progress` every thousand (and the rest at the end)."""
+    count = 0
+    for record in records:
+        yield record
+        count += 1
+        if count % 1000 == 0:
+            progress(1000)
+    progress(count % 1000)
 
 
 async def activity_lines(
@@ -153,6 +169,13 @@ def _file_stem(scope: Unit | None, period: Period) -> str:
 CHART_KINDS = ("time", "service", "units")
 
 
+@dataclass(frozen=True)
+class ChartFile:
+    name: str  # a file name, e.g. theo-dich-vu.png
+    png: bytes
+    caption: str  # what it shows, for a chat: its scope and period
+
+
 async def chart_pngs(
     db: Database,
     texts: Texts,
@@ -161,10 +184,25 @@ async def chart_pngs(
     period: Period,
     kinds: Collection[str] = CHART_KINDS,
 ) -> list[tuple[str, bytes]]:
+    """Up to three charts as (a file name, PNG bytes): see `charts`."""
+    return [
+        (chart.name, chart.png) for chart in await charts(db, texts, lang, scope, period, kinds)
+    ]
+
+
+async def charts(
+    db: Database,
+    texts: Texts,
+    lang: str,
+    scope: Unit | None,
+    period: Period,
+    kinds: Collection[str] = CHART_KINDS,
+) -> list[ChartFile]:
     """Up to three charts, of `kinds` in CHART_KINDS order: assists over time (per day, or
     per week for long periods), by service, and by child unit (none when the scope has no
-    child units). Each is (a file name, PNG bytes). Only those asked for are drawn: a chart
-    takes about half a second."""
+    child units; when it has some but none has figures, a chart that says so). A chart with
+    nothing to show says «Chưa có số liệu cho kỳ này» instead of drawing zeros. Only those
+    asked for are drawn: a chart takes about half a second."""
     repo = ReportRepository(db)
     period = await from_first_record(db, scope, period)
     report = await repo.report(scope, period)
@@ -180,25 +218,34 @@ async def chart_pngs(
     points = _series(per_day, period, weekly)
     services = [(label(lang, "service_name", k), n) for k, n in report.by_dim.get("svc", [])]
     units = [(c.unit.name, c.assists) for c in report.children[:CHART_UNITS]]
+    has_children = bool(units) or (
+        "units" in kinds and bool(await UnitRepository(db).children(scope.id if scope else None))
+    )
     assists_axis = label(lang, "chart_axis", "assists")
+    no_data = label(lang, "chart_no_data")
+    no_unit_data = label(lang, "chart_no_unit_data", scope_name)
+    caption = texts.render(
+        lang, "chart_caption", scope=scope_name, period=period_text, kind=period.kind
+    )
 
-    def draw() -> list[tuple[str, bytes]]:
+    def draw() -> list[ChartFile]:
         from bot.reports import charts  # matplotlib takes a second and 30 MB: only when charting
 
-        pngs = []
+        files = []
         if "time" in kinds:
             title = label(lang, "chart_title", "time", scope_name, period_text)
             x_axis = label(lang, "chart_axis", "week" if weekly else "day")
-            pngs.append(
-                ("theo-thoi-gian.png", charts.time_chart(title, assists_axis, points, x_axis))
-            )
+            png = charts.time_chart(title, assists_axis, points, x_axis, no_data)
+            files.append(ChartFile("theo-thoi-gian.png", png, caption))
         if "service" in kinds:
             title = label(lang, "chart_title", "service", scope_name, period_text)
-            pngs.append(("theo-dich-vu.png", charts.bar_chart(title, assists_axis, services)))
-        if "units" in kinds and units:
+            png = charts.bar_chart(title, assists_axis, services, no_data)
+            files.append(ChartFile("theo-dich-vu.png", png, caption))
+        if "units" in kinds and has_children:
             title = label(lang, "chart_title", "units", scope_name, period_text)
-            pngs.append(("theo-don-vi.png", charts.bar_chart(title, assists_axis, units)))
-        return pngs
+            png = charts.bar_chart(title, assists_axis, units, no_unit_data)
+            files.append(ChartFile("theo-don-vi.png", png, caption))
+        return files
 
     return await asyncio.to_thread(draw)
 

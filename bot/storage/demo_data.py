@@ -15,7 +15,7 @@ import itertools
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,100 @@ TOPIC_SERVICES = ("v1", "v2", "vd", "ph", "ds", "sg", "sf")
 
 class DemoRefused(Exception):
     """Demo data must never be mixed into a database with real records."""
+
+
+# The meta row that marks a database demo-data made (its value: seed, assists, date).
+DEMO_MARK = "demo_data"
+
+# What demo-data writes, told apart from real records by marks no real record can carry: a
+# real token is 10-12 characters without "-", a real member joined at a real time, a real
+# guide id is a file's name, and `created_by` of a real campaign or activity is never 'demo'.
+_DEMO_ASSIST = "token GLOB 'demo-*'"
+_DEMO_MEMBER = "joined_at = 0 AND display_name GLOB 'TNV mẫu *'"
+_DEMO_SELF_SERVE = "guide_id GLOB 'demo-guide-*'"
+_DEMO_CREATED = "created_by = 'demo'"
+_DEMO_ACTIVITY_IDS = f"SELECT id FROM activities WHERE {_DEMO_CREATED}"
+
+# (what, table, condition): the records that make a database someone's real data.
+_REAL_RECORDS = (
+    ("assists", "assists", f"NOT ({_DEMO_ASSIST})"),
+    ("members", "members", f"NOT ({_DEMO_MEMBER})"),
+    ("self-serve completions", "self_serve", f"NOT ({_DEMO_SELF_SERVE})"),
+    ("campaigns", "campaigns", f"NOT ({_DEMO_CREATED})"),
+    ("activities", "activities", f"NOT ({_DEMO_CREATED})"),
+    ("attendance marks", "attendance", f"activity_id NOT IN ({_DEMO_ACTIVITY_IDS})"),
+    ("check-ins", "checkins", f"activity_id NOT IN ({_DEMO_ACTIVITY_IDS})"),
+    ("targets", "targets", "1"),
+    # Anonymous counts of real readers: demo counts would be added into them.
+    ("guide reader counts", "guide_funnel", "1"),
+    ("unanswered questions", "search_gaps", "1"),
+)
+
+
+def real_records(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """The records demo-data did not make, by kind (only kinds with some)."""
+    found = []
+    for what, table, condition in _REAL_RECORDS:
+        (count,) = conn.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()
+        if count:
+            found.append((what, int(count)))
+    return found
+
+
+def demo_mark(conn: sqlite3.Connection) -> str | None:
+    """The mark of a database demo-data made, or None."""
+    row = conn.execute("SELECT value FROM meta WHERE name = ?", (DEMO_MARK,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def _check_target(conn: sqlite3.Connection, path: Path, replace: bool) -> bool:
+    """Refuse unless the database is new or demo-data's own (and then only with `replace`).
+    True when an earlier run's demo rows must go first."""
+    mark = demo_mark(conn)
+    if mark is None:
+        real = real_records(conn)
+        if real:
+            listed = ", ".join(f"{count:,} {what}" for what, count in real)
+            raise DemoRefused(
+                f"{path} holds records demo-data did not make ({listed}): demo data goes "
+                "only into a new database or one demo-data made; set DB_PATH to a new file"
+            )
+        return False
+    if not replace:
+        (assists,) = conn.execute(f"SELECT count(*) FROM assists WHERE {_DEMO_ASSIST}").fetchone()
+        raise DemoRefused(
+            f"{path} already holds demo data ({assists:,} assists, {mark}): add --replace "
+            "to make it anew, or set DB_PATH to a new file"
+        )
+    return True
+
+
+def _remove_demo(conn: sqlite3.Connection) -> None:
+    """Delete what an earlier demo-data run wrote, and nothing else: records made since by
+    real use stay. Units stay too (a real record may name one)."""
+    conn.execute(
+        f"DELETE FROM confirmations WHERE assist_id IN (SELECT id FROM assists WHERE "
+        f"{_DEMO_ASSIST})"
+    )
+    conn.execute(f"DELETE FROM assists WHERE {_DEMO_ASSIST}")
+    conn.execute(f"DELETE FROM self_serve WHERE {_DEMO_SELF_SERVE}")
+    # An activity a real record points at stays, with its own marks.
+    kept = "id NOT IN (SELECT activity_id FROM assists WHERE activity_id IS NOT NULL)"
+    doomed = f"SELECT id FROM activities WHERE {_DEMO_CREATED} AND {kept}"
+    conn.execute(f"DELETE FROM attendance WHERE activity_id IN ({doomed})")
+    conn.execute(f"DELETE FROM checkins WHERE activity_id IN ({doomed})")
+    conn.execute(f"DELETE FROM activities WHERE {_DEMO_CREATED} AND {kept}")
+    conn.execute(
+        f"DELETE FROM campaigns WHERE {_DEMO_CREATED} AND id NOT IN "
+        "(SELECT campaign_id FROM activities WHERE campaign_id IS NOT NULL)"
+    )
+    members = f"SELECT id FROM members WHERE {_DEMO_MEMBER}"
+    in_use = (
+        "SELECT volunteer_id FROM assists WHERE volunteer_id IS NOT NULL "
+        "UNION SELECT member_id FROM checkins"
+    )
+    conn.execute(f"DELETE FROM drafts WHERE member_id IN ({members})")
+    conn.execute(f"DELETE FROM members WHERE {_DEMO_MEMBER} AND id NOT IN ({in_use})")
 
 
 @dataclass(frozen=True)
@@ -69,8 +163,17 @@ def generate(
     seed: int = 1,
     today: dt.date | None = None,
     guides: list[tuple[str, str, int]] = (),  # type: ignore[assignment]
+    *,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """`guides`: (id, version, number of steps) of the guides readers are made up for."""
+    """`guides`: (id, version, number of steps) of the guides readers are made up for.
+
+    Writes only into a new database (no records; units may be there) or one demo-data made
+    (marked in `meta`), and into that only with `replace`, which first removes the earlier
+    demo rows and never real ones (DemoRefused otherwise). `progress(n)`: n more assists
+    written; `stage(what)`: the uncounted work that follows (for the command line)."""
     started = time.perf_counter()
     asyncio.run(_migrate(path))
     rng = random.Random(seed)
@@ -80,21 +183,30 @@ def generate(
     conn.execute("PRAGMA synchronous=OFF")  # bulk load of synthetic data: speed over safety
     conn.execute("PRAGMA foreign_keys=OFF")
     try:
-        conn.execute("BEGIN")
+        conn.execute("BEGIN IMMEDIATE")
+        earlier = _check_target(conn, path, replace)
+        if earlier:
+            _remove_demo(conn)
         units = _units(conn, rng)
-        real = conn.execute("SELECT count(*) FROM assists WHERE token NOT LIKE 'demo%'").fetchone()[
-            0
-        ]
-        if real:
-            raise DemoRefused(f"{path} already holds {real} real assists; use another DB_PATH")
         offset = conn.execute("SELECT count(*) FROM assists").fetchone()[0]
         volunteers = _volunteers(conn, rng, units, max(20, assists // 400), seed)
         _teams(conn, rng, units, volunteers, seed)
-        records = _assists(conn, rng, volunteers, assists, today, f"demo{seed}r{offset}x")
+        records = _assists(
+            conn, rng, volunteers, assists, today, f"demo-{seed}-{offset}-", progress
+        )
+        tell = stage or (lambda what: None)
+        tell("self-serve completions, activities, readers")
         self_serve = _self_serve(conn, rng, units, max(10, assists // 5), today, seed)
         activities = _campaign_work(conn, rng, units, volunteers, today, seed, assists)
-        _readers(conn, rng, list(guides), today)
+        if not earlier:  # reader counts are sums, not rows: added once, never doubled
+            _readers(conn, rng, list(guides), today)
+        conn.execute(
+            "INSERT INTO meta (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (DEMO_MARK, f"seed {seed}, made {dt.date.today().strftime('%d/%m/%Y')}"),
+        )
         conn.execute("COMMIT")
+        tell("running totals")
         conn.execute("BEGIN")
         rollup.rebuild(conn)
         conn.execute("COMMIT")
@@ -191,6 +303,7 @@ def _assists(
     count: int,
     today: dt.date,
     token_prefix: str,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     units = dict(conn.execute("SELECT id, unit_id FROM members").fetchall())
     days = [today - dt.timedelta(days=n) for n in range(365)][::-1]
@@ -238,8 +351,12 @@ def _assists(
         records += 1
         if len(batch) >= CHUNK:
             _insert_assists(conn, batch)
+            if progress is not None:
+                progress(len(batch))
             batch = []
     _insert_assists(conn, batch)
+    if progress is not None and batch:
+        progress(len(batch))
     return records
 
 
@@ -472,6 +589,6 @@ def _campaign_work(
         "INSERT OR IGNORE INTO confirmations (token, assist_id, expires_at, used_at, rating) "
         "SELECT 'demo' || id, id, 0, created_at, "
         "CASE WHEN (id / 20) % 5 = 0 THEN NULL ELSE 3 + (id / 20) % 3 END "
-        "FROM assists WHERE token LIKE 'demo%' AND people = 1 AND id % 20 = 0"
+        f"FROM assists WHERE {_DEMO_ASSIST} AND people = 1 AND id % 20 = 0"
     )
     return len(made)

@@ -16,6 +16,8 @@ def backup(db_path: Path, target: Path) -> int:
     writes (pages changed meanwhile are copied again), and the copy is checked afterwards.
     The copy is readable by its owner only (0600); the key is never copied (see README)."""
     database.check_file(db_path, create=False)
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a folder: name the copy's file", str(target))
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -34,14 +36,14 @@ def backup(db_path: Path, target: Path) -> int:
         if result != "ok":
             raise sqlite3.DatabaseError(f"the copy failed its integrity check: {result}")
         [(version,)] = copy.execute("PRAGMA user_version").fetchall()
+        copy.close()
+        source.close()
+        partial.replace(target)  # a half-written backup never carries the final name
     except BaseException:
         copy.close()
         source.close()
-        partial.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)  # nothing half-written is left behind, whatever failed
         raise
-    copy.close()
-    source.close()
-    partial.replace(target)  # a half-written backup never carries the final name
     return int(version)
 
 

@@ -188,6 +188,7 @@ class TapKind(StrEnum):
     NEW_ACTIVITY = "n"
     CONFIRM = "c"  # a resident-confirmed assist: the volunteer's link, the resident's answer
     REVIEW = "k"  # the review queue: approve, reject, page
+    STAFF = "y"  # the staff menu: each op opens the screen of a command (see handlers/menu)
 
 
 _REF = re.compile(r"^[a-z0-9]{1,16}$")

@@ -18,6 +18,8 @@ from bot.telegram.views.guides import Views
 from bot.telegram.views.reports import ReportViews
 from bot.texts.templates import Texts
 
+FORM_FLOOD_FACTOR = 4  # an open form's presses may come this many times as fast
+
 
 @dataclass
 class Services:
@@ -36,12 +38,22 @@ class Services:
     # its own; this keeps a slower edit from overwriting a newer one). Per form, not global.
     form_locks: KeyedLocks = field(default_factory=KeyedLocks)
     flood: FloodGate = field(init=False)
+    # Presses on an open assist form («+1» tapped fast on a campaign day) have a budget of
+    # their own, larger than the rest's: they are counted, not exempt.
+    form_flood: FloodGate = field(init=False)
     recent_searches: RecentSearches = field(default_factory=RecentSearches)
+    # Per person (pseudonymous key): the guide whose intro they saw last, and the guide they
+    # opened it from as a prerequisite ("" if none), so that its «◀» leads back there.
+    # In memory and bounded, like `recent_searches` (see handlers/navigation).
+    guide_trail: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.assist_views = AssistViews(self.texts)
         self.report_views = ReportViews(self.texts)
         self.flood = FloodGate(self.settings.flood_max_updates, self.settings.flood_window_seconds)
+        self.form_flood = FloodGate(
+            self.settings.flood_max_updates * FORM_FLOOD_FACTOR, self.settings.flood_window_seconds
+        )
 
     def user_key(self, telegram_user_id: int) -> str:
         return self.reach.access.user_key(telegram_user_id)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.reach.domain.cells import starts_like_formula
+from bot.reach.domain.numbers import NumberError, whole_number
 from bot.reach.domain.periods import EPOCH
 from bot.texts.folding import fold
 
@@ -181,6 +182,25 @@ def check_code(code: str) -> str:
     return code.upper()
 
 
+def code_for(name: str, first: dt.date) -> str:
+    """A campaign code made from its name, for campaigns made on buttons: the initials of its
+    words, unaccented, and the year it starts («Bình dân học vụ số» → BDHVS-2026)."""
+    initials = "".join(w[0] for w in fold(name).split() if w[0].isascii() and w[0].isalpha())
+    return f"{(initials or 'DOT').upper()[:12]}-{first.year}"
+
+
+_DAY = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
+
+
+def split_name_and_days(text: str) -> tuple[str, list[str]]:
+    """«Hè tình nguyện 2026, 01/06/2026 - 31/08/2026»: the name, and the dates as typed."""
+    days = _DAY.findall(text)
+    name = _DAY.sub(" ", text)
+    name = re.sub(r"(?:\s*(?:[-–,;:]|đến|den|to)\s*)+$", "", " ".join(name.split()))
+    name = re.sub(r"^(?:[-–,;:]\s*)+", "", name)
+    return name.strip(), days
+
+
 def check_name(name: str) -> str:
     name = " ".join(name.split())
     if starts_like_formula(name):  # it would run as a formula in an exported spreadsheet
@@ -248,6 +268,28 @@ def target_period(
     if first is not None or last is not None:
         return check_range(first or last or today, last or first or today)
     return day_number(dt.date(today.year, 1, 1)), day_number(dt.date(today.year, 12, 31))
+
+
+# «dưới 30», «dưới 30 tuổi», «under 30», «<30»: the words naming the youth count, not a number.
+_UNDER_30 = re.compile(r"(?:duoi|under|<)\s*30(?:\s*tuoi)?")
+_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+
+
+def parse_headcount(text: str) -> tuple[int, int]:
+    """A closing headcount as people type it: «40 25», «40», «0», «40 người, 25 bạn dưới
+    30»: the total, then how many of them are under 30 (0 when not given)."""
+    words = _NUMBER.findall(_UNDER_30.sub(" ", fold(text)))
+    if not 1 <= len(words) <= 2:
+        raise CampaignError("bad_headcount", text[:20])
+    try:
+        numbers = [whole_number(w) for w in words]
+    except NumberError as error:
+        raise CampaignError(
+            "number_comma" if error.reason == "comma" else "bad_headcount", error.text
+        ) from None
+    if any(n > MAX_HEADCOUNT for n in numbers):
+        raise CampaignError("bad_headcount", text[:20])
+    return check_headcount(numbers[0], numbers[1] if len(numbers) == 2 else 0)
 
 
 def check_headcount(total: int, youth: int) -> tuple[int, int]:

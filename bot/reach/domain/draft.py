@@ -12,6 +12,7 @@ import secrets
 from dataclasses import asdict, dataclass, replace
 
 from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
+from bot.reach.domain.numbers import is_number_like, whole_number
 
 BATCH_STEPS = (1, 5, 10, 20, 50)  # a batch's buttons add these to the count
 MAX_BATCH = 500
@@ -154,14 +155,18 @@ class Draft:
         return [(band, n) for band, n in self.counts().items() if n > 0]
 
 
-_TYPED_COUNT = re.compile(r"^(\d{1,3})(?:\s*(?:người|nguoi|ng))?$", re.IGNORECASE)
+_TYPED_COUNT = re.compile(r"^(\d[\d.,]{0,11})(?:\s*(?:người|nguoi|ng))?$", re.IGNORECASE)
 
 
 def typed_count(text: str) -> int | None:
-    """A count typed on a batch («37», «37 người»), or None when the text is not a count
-    (then it is a search). It may still be out of range: see `MAX_BATCH`."""
+    """A count typed on a batch («37», «37 người», «1.000»), or None when the text is not a
+    count (then it is a search). It may still be out of range: see `MAX_BATCH`. «1,5»
+    raises NumberError: a comma is the Vietnamese decimal mark, worth a hint."""
     found = _TYPED_COUNT.match(" ".join(text.split()))
-    return int(found.group(1)) if found else None
+    typed = found.group(1) if found else ""
+    if not is_number_like(typed) or (typed.isdigit() and len(typed) > MAX_TYPED_DIGITS):
+        return None  # «12345» is more likely a code or a search than a crowd
+    return whole_number(found.group(1))
 
 
 def new_token() -> str:

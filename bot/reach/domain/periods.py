@@ -51,7 +51,15 @@ MAX_RANGE_DAYS = 3660
 
 
 class PeriodError(ValueError):
-    pass
+    """Text that is no period. `reason` names what is wrong (a line of the `period_usage`
+    template) and `part` the words at fault, so that the answer can point at them:
+    unknown (no reading at all), no_such_date, backwards, too_early, too_late, too_long,
+    bad_month, bad_quarter, not_begun, not_a_date."""
+
+    def __init__(self, message: str, reason: str = "unknown", part: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.part = part
 
 
 @dataclass(frozen=True)
@@ -86,11 +94,23 @@ class Period:
         return self.kind
 
 
+# «tháng 11», «thang 11/2026», «t11», «T11-2026»; «quý 4», «q4/2026» (folded, no spaces).
+_MONTH = re.compile(r"^(?:thang|t|month)(\d{1,3})(?:[/.-](\d{4}))?$")
+_QUARTER = re.compile(r"^(?:quy|q|quarter)(\d{1,3})(?:[/.-](\d{4}))?$")
+
+
 def parse_period(text: str, today: dt.date) -> Period:
     word = fold(text).replace(" ", "")
     kind = _WORDS.get(word or "month")
     if kind is not None:
         return _named(kind, today)
+    month = _MONTH.match(word)
+    if month:
+        return month_period(int(month[1]), int(month[2]) if month[2] else None, today, text)
+    quarter = _QUARTER.match(word)
+    if quarter:
+        number, year = int(quarter[1]), int(quarter[2]) if quarter[2] else None
+        return quarter_period(number, year, today, text)
     match = _RANGE.match(text.strip())
     if match:
         d1, m1, y1, d2, m2, y2 = (int(g) for g in match.groups())
@@ -101,7 +121,36 @@ def parse_period(text: str, today: dt.date) -> Period:
         return custom(
             _date(int(a[:4]), int(a[4:6]), int(a[6:])), _date(int(b[:4]), int(b[4:6]), int(b[6:]))
         )
-    raise PeriodError(f"not a period: {text!r}")
+    raise PeriodError(f"not a period: {text!r}", "unknown", text.strip())
+
+
+def month_period(month: int, year: int | None, today: dt.date, text: str = "") -> Period:
+    """A calendar month; without a year, the latest one that has begun (in January,
+    «tháng 12» is last December). The month under way ends today."""
+    if not 1 <= month <= 12:
+        raise PeriodError(f"no month {month}", "bad_month", text.strip() or str(month))
+    if year is None:
+        year = today.year if month <= today.month else today.year - 1
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return _calendar(first, following - dt.timedelta(days=1), today, text)
+
+
+def quarter_period(quarter: int, year: int | None, today: dt.date, text: str = "") -> Period:
+    """A calendar quarter (1–4); without a year, the latest one that has begun."""
+    if not 1 <= quarter <= 4:
+        raise PeriodError(f"no quarter {quarter}", "bad_quarter", text.strip() or str(quarter))
+    if year is None:
+        year = today.year if 3 * quarter - 2 <= today.month else today.year - 1
+    first = dt.date(year, 3 * quarter - 2, 1)
+    following = dt.date(year + quarter // 4, (3 * quarter) % 12 + 1, 1)
+    return _calendar(first, following - dt.timedelta(days=1), today, text)
+
+
+def _calendar(first: dt.date, last: dt.date, today: dt.date, text: str) -> Period:
+    if first > today:
+        raise PeriodError(f"{first} has not begun", "not_begun", text.strip())
+    return custom(first, min(last, today))
 
 
 def parse_date(text: str) -> dt.date:
@@ -113,16 +162,24 @@ def parse_date(text: str) -> dt.date:
     if vn:
         day, month, year = (int(g) for g in vn.groups())
         return _date(year, month, day)
-    raise PeriodError(f"not a date (dd/mm/yyyy or yyyy-mm-dd): {text!r}")
+    raise PeriodError(
+        f"not a date (dd/mm/yyyy or yyyy-mm-dd): {text!r}", "not_a_date", text.strip()
+    )
 
 
 def custom(first: dt.date, last: dt.date) -> Period:
-    if first < ALL_TIME_START or last > LATEST:
-        raise PeriodError(f"dates must be between {ALL_TIME_START:%d/%m/%Y} and {LATEST:%d/%m/%Y}")
+    if first < ALL_TIME_START:
+        raise PeriodError(
+            f"dates must be from {ALL_TIME_START:%d/%m/%Y}", "too_early", _written(first)
+        )
+    if last > LATEST:
+        raise PeriodError(f"dates must be until {LATEST:%d/%m/%Y}", "too_late", _written(last))
     if last < first:
-        raise PeriodError("the range ends before it starts")
+        raise PeriodError(
+            "the range ends before it starts", "backwards", f"{_written(first)}-{_written(last)}"
+        )
     if (last - first).days >= MAX_RANGE_DAYS:
-        raise PeriodError("the range is longer than ten years")
+        raise PeriodError("the range is longer than ten years", "too_long")
     return Period("custom", first, last)
 
 
@@ -157,8 +214,14 @@ def _start_of(unit: str, day: dt.date) -> dt.date:
     return dt.date(day.year, 1, 1)
 
 
+def _written(day: dt.date) -> str:
+    """dd/mm/yyyy, the year in four digits even for year 1 (strftime writes «1»)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 def _date(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise PeriodError(f"no such date: {day:02d}/{month:02d}/{year}") from None
+        typed = f"{day:02d}/{month:02d}/{year}"
+        raise PeriodError(f"no such date: {typed}", "no_such_date", typed) from None

@@ -10,6 +10,7 @@ and storage (`bot.storage`); they never import `telegram` or `bot.telegram`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.reach.domain.review import Limits
@@ -61,10 +62,20 @@ class Policy:
     review_attendance_cap: tuple[tuple[str, int], ...] = (("class", 150), ("campaign_day", 500))
 
     web_unit_daily_cap: int = 300
+    search_gaps_days: int = 90
 
 
 class Reach:
-    def __init__(self, db: Database, key: bytes, policy: Policy) -> None:
+    def __init__(
+        self,
+        db: Database,
+        key: bytes,
+        policy: Policy,
+        *,
+        known_word: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`known_word`: whether the guides write a word with a capital (the composition
+        root builds it from the guide library), for the unanswered-questions log."""
         self.db = db
         self.policy = policy
         units = UnitRepository(db)
@@ -101,13 +112,18 @@ class Reach:
         self.campaigns = Campaigns(
             CampaignRepository(db), self.directory, self.waiting, units, self.limits
         )
-        self.guide_stats = GuideStats(GuideStatsRepository(db))
+        self.guide_stats = GuideStats(
+            GuideStatsRepository(db),
+            known_word=known_word,
+            gaps_days=policy.search_gaps_days,
+        )
         self.reviews = Reviews(ReviewRepository(db), len(policy.admin_ids))
 
     async def start(self, now: int) -> None:
         """Load the units, members and open questions once, before the first update."""
         await self.directory.fresh()
         await self.waiting.load(now)
+        await self.guide_stats.tidy(now)
 
     async def waiting_for(self, user_key: str, now: int) -> Pending | None:
         """What the bot asked this person to type, if the question is still open."""

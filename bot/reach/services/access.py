@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.reach.domain.model import Member, Role, Scope, Unit
 from bot.reach.domain.privacy import pseudonym
 from bot.reach.services.directory import Directory
+from bot.texts.folding import fold
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,25 @@ class Access:
         else:
             return None
         return self.directory.find(query, within, UNITS_SHOWN)
+
+    def search_example(self, actor: Actor, query: str) -> str:
+        """A unit name to suggest after a search found nothing: one that exists in this
+        person's scope and is not what they typed (a unit below theirs, else their own)."""
+        if actor.staff:
+            within = actor.report_root
+        elif actor.volunteer is not None:
+            within = self.directory.unit(actor.volunteer.unit_id)
+        else:
+            return ""
+        typed = fold(query).split()
+        candidates = self.directory.children(within.id if within else None)
+        candidates = [*candidates, *([within] if within else [])]
+        for unit in candidates:
+            words = fold(unit.name).split()
+            example = " ".join(words[-2:])  # «ha noi», «ba dinh»: the part people type
+            if example and words and example.split() != typed:
+                return example
+        return ""
 
     def may_print_poster(self, actor: Actor, unit: Unit) -> bool:
         """Staff within their scope; volunteers for their own unit and below."""

@@ -17,6 +17,7 @@ from bot.reach.domain.catalog import services_mask
 from bot.reach.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
 from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord
 from bot.reach.domain.model import Unit
+from bot.reach.domain.numbers import NumberError
 from bot.reach.domain.review import Limits
 from bot.reach.services.access import Access, Actor
 from bot.reach.services.waiting import Waiting
@@ -28,6 +29,9 @@ SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
 MAX_ID_DIGITS = 9
 BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day
 SAVE_OPS = frozenset("ya")  # with consent, and without
+PICKER_EXITS = frozenset("Uc")  # a unit chosen, or the picker closed
+UNIT_QUERY_LIMIT = 60  # characters of a typed unit name worth searching
+UNITS_FOUND = 8  # one picker page of units found by a typed name
 
 
 # What a press (or a typed phone number) comes to; the adapter turns each into a screen.
@@ -63,6 +67,7 @@ class PickerScreen:
     counts: dict[int, int]
     page: int
     can_go_up: bool
+    query: str = ""  # typed while the picker was open: `children` are the units found
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class NotACount:
 @dataclass(frozen=True)
 class CountInvalid:
     limit: int = MAX_BATCH
+    comma: str = ""  # «1,5» as typed: a decimal mark where a whole number was asked
 
 
 PressResult = Toast | Quiet | FormScreen | PickerScreen | AskPhone | Cancelled | SavedScreen
@@ -218,7 +224,10 @@ class AssistForms:
     ) -> FormScreen | FormClosed | NotACount | CountInvalid:
         """A number typed while a batch form is open sets the count of the band being
         counted; the form keeps listening for another (a correction) until it is closed."""
-        people = typed_count(text)
+        try:
+            people = typed_count(text)
+        except NumberError as error:
+            return CountInvalid(comma=error.text)
         if people is None:
             return NotACount()
         if not 1 <= people <= MAX_BATCH:
@@ -233,6 +242,29 @@ class AssistForms:
             except DraftError:
                 return FormChange(CountInvalid())
             return FormChange(self._form(token, draft), draft=draft)
+
+        change, _ = await self._repo.change_form(token, now, decide, may_save=False)
+        if change.done_waiting:
+            self._waiting.answered(actor.user_key)
+        return change.outcome
+
+    async def search_units(
+        self, actor: Actor, token: str, text: str, now: int
+    ) -> PickerScreen | FormClosed:
+        """Text typed while the unit picker is open: the units whose names hold its words
+        (accents and case aside), within the volunteer's own unit, instead of paging."""
+        query = " ".join(text.split())[:UNIT_QUERY_LIMIT]
+
+        def decide(state: FormState) -> FormChange:
+            member = actor.volunteer
+            if state.draft is None or member is None or state.owner_id != member.id:
+                return FormChange(FormClosed(), done_waiting=actor.user_key)
+            home = self._directory.unit(member.unit_id)
+            assert home is not None
+            found = self._directory.find(query, home, UNITS_FOUND)
+            counts = {u.id: n for u in found if (n := self._directory.child_count(u.id))}
+            screen = PickerScreen(token, home, found, counts, 0, can_go_up=False, query=query)
+            return FormChange(screen)
 
         change, _ = await self._repo.change_form(token, now, decide, may_save=False)
         if change.done_waiting:
@@ -261,6 +293,14 @@ class AssistForms:
         if isinstance(change.outcome, FormScreen) and change.expect is None:
             # While a batch form is in use, a typed number is its count.
             expect = _count_expected(press.actor, press.token, change.outcome.draft, press.now)
+            if expect is None and press.op in PICKER_EXITS:
+                # The picker closed on a form that takes no count: typing is a search again.
+                change = replace(change, done_waiting=press.actor.user_key)
+            change = replace(change, expect=expect)
+        elif isinstance(change.outcome, PickerScreen):
+            # While the picker is open, typed text searches the units' names.
+            expires = press.now + COUNT_WAIT_SECONDS
+            expect = Expect(press.actor.user_key, "unit-search", press.token, expires)
             change = replace(change, expect=expect)
         return change
 

@@ -27,13 +27,17 @@ from bot.reach.domain.campaigns import (
     check_name,
     check_range,
     check_target,
+    code_for,
     day_number,
     is_token,
     new_token,
+    parse_headcount,
+    split_name_and_days,
     target_period,
 )
 from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_from_mask, services_mask
 from bot.reach.domain.model import Member, Scope, Unit
+from bot.reach.domain.periods import PeriodError, parse_date
 from bot.reach.domain.review import (
     Limits,
     Status,
@@ -51,6 +55,7 @@ from bot.storage.units import UnitRepository
 ADMIN = Scope(admin=True)  # the command line
 HEADCOUNT_WAIT_SECONDS = 10 * 60  # closing an activity waits this long for the typed count
 TITLE_WAIT_SECONDS = 10 * 60  # a new activity waits this long for its typed title
+NEW_CAMPAIGN_WAIT_SECONDS = 10 * 60  # «➕ Đợt mới» waits this long for the name and dates
 DAYS_AHEAD = 7  # the chat form offers today and the six days after it
 KINDS = tuple(ActivityKind)
 
@@ -58,28 +63,35 @@ KINDS = tuple(ActivityKind)
 @dataclass(frozen=True)
 class NewActivity:
     """The chat form for a new activity, as it travels in its buttons: the unit, the kind,
-    how many days from today, and the services (a bit mask)."""
+    how many days from today, the services (a bit mask) and the campaign it belongs to."""
 
     unit_id: int
     kind: int = -1  # an index into KINDS; -1 while not chosen
     days_ahead: int = -1
     services: int = 0
+    campaign: int = -1  # a campaign's id; 0 for none; -1 while not asked
 
     def code(self) -> str:
-        return f"{self.kind}.{self.days_ahead}.{self.services}"
+        return f"{self.kind}.{self.days_ahead}.{self.services}.{self.campaign}"
 
     @classmethod
     def decode(cls, unit_id: int, code: str) -> NewActivity:
-        """From button data; anything forged raises CampaignError."""
+        """From button data; anything forged raises CampaignError. A form from before the
+        campaign was asked (three parts) belongs to no campaign."""
         try:
-            kind, days, services = (int(part) for part in code.split("."))
+            parts = [int(part) for part in code.split(".")]
         except ValueError:
             raise CampaignError("stale_form") from None
+        if len(parts) == 3:
+            parts.append(0)
+        if len(parts) != 4:
+            raise CampaignError("stale_form")
+        kind, days, services, campaign = parts
         if not (-1 <= kind < len(KINDS) and -1 <= days < DAYS_AHEAD):
             raise CampaignError("stale_form")
-        if not 0 <= services < 1 << len(SERVICES):
+        if not 0 <= services < 1 << len(SERVICES) or not -1 <= campaign < 10**6:
             raise CampaignError("stale_form")
-        return cls(unit_id, kind, days, services)
+        return cls(unit_id, kind, days, services, campaign)
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,46 @@ class Campaigns:
         if campaign is None:
             raise CampaignError("code_taken", code)
         return campaign
+
+    async def ask_new_campaign(self, actor: Actor, now: int, name: str = "") -> None:
+        """«➕ Đợt mới»: the name and the dates are typed next (the name alone first is fine:
+        then the dates are asked for, and the name kept in the question)."""
+        if not actor.staff:
+            raise CampaignError("not_allowed")
+        await self._waiting.expect(
+            actor.user_key, "campaign-new", name, now + NEW_CAMPAIGN_WAIT_SECONDS
+        )
+
+    async def campaign_from_chat(
+        self, actor: Actor, kept_name: str, text: str, now: int
+    ) -> Campaign | None:
+        """The typed answer to «➕ Đợt mới»: a name and two dates make the campaign, its code
+        made from the name; a name alone is kept, and None says the dates are asked next.
+        A mistake raises CampaignError and leaves the question open."""
+        name, days = split_name_and_days(text)
+        name = name or kept_name
+        check_name(name)
+        if not days:
+            await self.ask_new_campaign(actor, now, name)
+            return None
+        if len(days) != 2:
+            raise CampaignError("campaign_missing", "last")
+        first, last = (_typed_date(d) for d in days)
+        check_range(first, last)
+        base = code_for(name, first)
+        for number in range(1, 100):
+            code = base if number == 1 else f"{base}-{number}"
+            try:
+                campaign = await self.add_campaign(
+                    actor.scope, actor.user_key, code, name, first, last, now=now
+                )
+            except CampaignError as error:
+                if error.reason == "code_taken":
+                    continue
+                raise
+            await self._waiting.close(actor.user_key)
+            return campaign
+        raise CampaignError("code_taken", base)
 
     async def campaign(self, code: str) -> Campaign:
         campaign = await self.repo.campaign(check_code(code))
@@ -245,12 +297,35 @@ class Campaigns:
             return actor.scope.unit
         raise CampaignError("name_a_unit")
 
+    def named_unit(self, code: str) -> Unit | None:
+        """The unit with this code, if there is one (whether it may be used is checked
+        where it is used)."""
+        return self._directory.unit_by_code(code.strip())
+
     def form_unit(self, actor: Actor, form: NewActivity) -> Unit:
         """The form's unit, if this person may still make activities there."""
         unit = self._directory.unit(form.unit_id)
         if unit is None or not actor.scope.covers(unit):
             raise CampaignError("not_allowed")
         return unit
+
+    async def form_campaigns(self, form: NewActivity, now: int) -> list[Campaign]:
+        """The campaigns a new activity may join: running on the form's day (today until
+        a day is chosen), for the whole tree or a unit the activity lies in."""
+        unit = self._directory.unit(form.unit_id)
+        day = clock_day(now) + max(form.days_ahead, 0)
+        found = []
+        for campaign in await self.repo.campaigns():
+            owner = self._directory.unit(campaign.unit_id) if campaign.unit_id else None
+            if campaign.unit_id and (owner is None or unit is None or not owner.contains(unit)):
+                continue
+            if campaign.first_day <= day <= campaign.last_day:
+                found.append(campaign)
+        return found
+
+    async def form_campaign(self, form: NewActivity) -> Campaign | None:
+        """The campaign the form chose, if any (and if it still exists)."""
+        return await self.repo.campaign_by_id(form.campaign) if form.campaign > 0 else None
 
     async def ask_title(self, actor: Actor, form: NewActivity, now: int) -> None:
         """The buttons are done: the title is typed next."""
@@ -274,6 +349,9 @@ class Campaigns:
         if unit is None or form.kind < 0 or form.days_ahead < 0:
             raise CampaignError("stale_form")
         day = clock.vn_date(now) + dt.timedelta(days=form.days_ahead)
+        campaign = await self.form_campaign(form)
+        if form.campaign > 0 and campaign is None:
+            raise CampaignError("unknown_campaign")
         activity = await self.add_activity(
             actor.scope,
             actor.user_key,
@@ -282,6 +360,7 @@ class Campaigns:
             title,
             day,
             services=services_from_mask(form.services),
+            campaign_code=campaign.code if campaign else "",
             now=now,
         )
         await self._waiting.close(actor.user_key)
@@ -305,12 +384,7 @@ class Campaigns:
     async def close_with_text(self, actor: Actor, activity_ref: str, text: str) -> Activity:
         """The typed answer: «40 25» (40 attendees without Telegram, 25 of them under 30),
         or «40», or «0». A malformed answer keeps the question open."""
-        numbers = text.split()
-        if not 1 <= len(numbers) <= 2 or not all(n.isdigit() and len(n) <= 6 for n in numbers):
-            raise CampaignError("bad_headcount", text[:20])
-        total = int(numbers[0])
-        youth = int(numbers[1]) if len(numbers) == 2 else 0
-        check_headcount(total, youth)
+        total, youth = parse_headcount(text)
         try:
             return await self.close(actor.scope, int(activity_ref), total, youth, actor.user_key)
         finally:
@@ -514,6 +588,13 @@ class Campaigns:
         if not is_token(token):
             return None  # forged: no database work for it
         return await self.repo.activity_by_token(token, checkin=checkin)
+
+
+def _typed_date(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except PeriodError:
+        raise CampaignError("bad_date", text) from None
 
 
 def clock_day(now: int) -> int:

@@ -90,6 +90,7 @@ def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(activities.on_new_activity_tap, pattern=r"^1\|n\|"))
     app.add_handler(CallbackQueryHandler(confirm.on_confirm_tap, pattern=r"^1\|c\|"))
     app.add_handler(CallbackQueryHandler(review.on_review_tap, pattern=r"^1\|k\|"))
+    app.add_handler(CallbackQueryHandler(menu.on_staff_tap, pattern=r"^1\|y\|"))
     app.add_handler(CallbackQueryHandler(navigation.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.on_text))

@@ -10,7 +10,7 @@ from dataclasses import replace
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.reach.domain import clock, deep_links
-from bot.reach.domain.campaigns import Activity, CampaignError, day_date
+from bot.reach.domain.campaigns import Activity, Campaign, CampaignError, day_date
 from bot.reach.domain.catalog import (
     AGE_BANDS,
     SERVICES,
@@ -168,11 +168,11 @@ async def _new_activity(
     except CampaignError as error:
         await tell_refusal(update, context, lang, error.reason)
         return
-    await reply(update, _form_view(context, lang, NewActivity(unit.id), unit.name))
+    await reply(update, await _form_view(context, lang, NewActivity(unit.id), unit.name))
 
 
 async def on_new_activity_tap(update: Update, context: BotContext) -> None:
-    pressed = await tap_of(update, context, ops="bkdst", numeric_ref=True)
+    pressed = await tap_of(update, context, ops="bkdpst", numeric_ref=True)
     if pressed is None:
         return
     query, lang, tap = pressed
@@ -202,14 +202,22 @@ async def on_new_activity_tap(update: Update, context: BotContext) -> None:
         await answer(query, services.texts.label(lang, "toast_stale_form"), alert=True)
         return
     await answer(query)
-    await edit_in_place(query, _form_view(context, lang, form, unit.name))
+    await edit_in_place(query, await _form_view(context, lang, form, unit.name))
 
 
-def _form_view(context: BotContext, lang: str, form: NewActivity, unit_name: str) -> View:
-    """One question at a time: the kind, the day, then the services and «Tiếp»."""
+async def _form_view(context: BotContext, lang: str, form: NewActivity, unit_name: str) -> View:
+    """One question at a time: the kind, the day, the campaign (when one is running that
+    day), then the services and «Tiếp»."""
     services = context.services
     label = services.texts.label
-    days = services.reach.campaigns.form_days(clock.now())
+    campaigns = services.reach.campaigns
+    days = campaigns.form_days(clock.now())
+    running: list[Campaign] = []
+    if form.kind >= 0 and form.days_ahead >= 0 and form.campaign < 0:
+        running = await campaigns.form_campaigns(form, clock.now())
+        if not running:  # nothing to choose from: the question is skipped
+            form = replace(form, campaign=0)
+    chosen = await campaigns.form_campaign(form)
 
     def tap(text: str, op: str, changed: NewActivity) -> InlineKeyboardButton:
         data = Tap(TapKind.NEW_ACTIVITY, str(form.unit_id), op, changed.code()).encode()
@@ -232,12 +240,18 @@ def _form_view(context: BotContext, lang: str, form: NewActivity, unit_name: str
             ]
             for row in range(0, len(days), 2)
         ]
+    elif form.campaign < 0:
+        rows = [
+            [tap(label(lang, "btn_form_campaign", c.name), "p", replace(form, campaign=c.id))]
+            for c in running[:LISTED]
+        ]
+        rows.append([tap(label(lang, "btn_form_no_campaign"), "p", replace(form, campaign=0))])
     else:
-        chosen = set(services_from_mask(form.services))
+        picked = set(services_from_mask(form.services))
         rows = [
             [
                 tap(
-                    label(lang, "btn_service", code, code in chosen),
+                    label(lang, "btn_service", code, code in picked),
                     "s",
                     replace(form, services=form.services ^ services_mask([code])),
                 )
@@ -254,6 +268,8 @@ def _form_view(context: BotContext, lang: str, form: NewActivity, unit_name: str
         kind=KINDS[form.kind].value if form.kind >= 0 else "",
         day=days[form.days_ahead] if form.days_ahead >= 0 else None,
         services=services_from_mask(form.services),
+        asking_campaign=form.campaign < 0,
+        campaign=chosen.name if chosen else "",
     )
     return View(text, InlineKeyboardMarkup(rows))
 
@@ -372,8 +388,12 @@ async def on_headcount(update: Update, context: BotContext, ref: str, text: str)
     try:
         activity = await services.reach.campaigns.close_with_text(actor, ref, text)
     except CampaignError as error:
+        if error.reason == "number_comma":  # still waiting: a hint, and type it again
+            hint = services.texts.render(lang, "number_comma", text=error.detail)
+            await send_text(update, context, hint)
+            return
         name = "headcount_invalid" if error.reason == "bad_headcount" else "campaign_error"
-        await tell_refusal(update, context, lang, error.reason, name)
+        await tell_refusal(update, context, lang, error.reason, name, detail=error.detail)
         return
     await reply(update, await _card(context, lang, activity))
 

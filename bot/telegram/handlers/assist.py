@@ -88,9 +88,11 @@ async def _show(
         case form.FormScreen(token, draft, unit):
             await answer(query)
             await edit_in_place(query, views.form(lang, token, draft, unit))
-        case form.PickerScreen(token, browse, children, counts, page, can_go_up):
+        case form.PickerScreen(token, browse, children, counts, page, can_go_up, typed):
             await answer(query)
-            view = views.picker(lang, token, browse, children, counts, page, can_go_up=can_go_up)
+            view = views.picker(
+                lang, token, browse, children, counts, page, can_go_up=can_go_up, query=typed
+            )
             await edit_in_place(query, view)
         case form.AskPhone():
             await answer(query)
@@ -145,11 +147,35 @@ async def on_count(update: Update, context: BotContext, token: str, text: str) -
     match result:
         case form.NotACount():
             return False
-        case form.CountInvalid(limit):
-            invalid = services.texts.render(lang, "count_invalid", limit=limit)
+        case form.CountInvalid(limit, comma):
+            invalid = services.texts.render(lang, "count_invalid", limit=limit, comma=comma)
             await send_text(update, context, invalid)
         case form.FormScreen(token, draft, unit):
             await reply(update, services.assist_views.form(lang, token, draft, unit))
         case _:
             await send_text(update, context, services.texts.render(lang, "phone_form_closed"))
     return True
+
+
+async def on_unit_search(update: Update, context: BotContext, token: str, text: str) -> None:
+    """Text typed while the unit picker is open: the units whose names match, as a new
+    picker message (the old one may be far up the chat)."""
+    services = context.services
+    actor = await actor_of(update, context)
+    async with services.form_locks.lock(token):
+        result = await services.reach.forms.search_units(actor, token, text, clock.now())
+    lang = await language_of(update, context)
+    if isinstance(result, form.PickerScreen):
+        view = services.assist_views.picker(
+            lang,
+            result.token,
+            result.browse,
+            result.children,
+            result.counts,
+            0,
+            can_go_up=False,
+            query=result.query,
+        )
+        await reply(update, view)
+        return
+    await send_text(update, context, services.texts.render(lang, "phone_form_closed"))

@@ -200,8 +200,14 @@ async def tap_of(
 
 
 async def tell_refusal(
-    update: Update, context: BotContext, lang: str, reason: str, template: str = "campaign_error"
+    update: Update,
+    context: BotContext,
+    lang: str,
+    reason: str,
+    template: str = "campaign_error",
+    detail: str = "",
 ) -> None:
     """Say why a campaign, activity, target or team request was refused (see
-    `bot.reach.domain.campaigns.CampaignError`)."""
-    await send_text(update, context, context.services.texts.render(lang, template, reason=reason))
+    `bot.reach.domain.campaigns.CampaignError`); `detail` is the part at fault, as typed."""
+    text = context.services.texts.render(lang, template, reason=reason, detail=detail[:40])
+    await send_text(update, context, text)

@@ -8,8 +8,12 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.reach.domain.flood import Verdict
+from bot.telegram.callback_data import FORMAT_VERSION, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import answer, language_of, send_text
+
+# A press on an assist form (see `Tap`): counted against the forms' own, larger budget.
+FORM_PRESS = f"{FORMAT_VERSION}|{TapKind.ASSIST.value}|"
 
 
 async def flood_check(update: Update, context: BotContext) -> None:
@@ -17,7 +21,10 @@ async def flood_check(update: Update, context: BotContext) -> None:
     services = context.bot_data.services
     if user is None or services is None:
         return
-    verdict = services.flood.check(user.id, time.monotonic())
+    query = update.callback_query
+    form_press = query is not None and (query.data or "").startswith(FORM_PRESS)
+    gate = services.form_flood if form_press else services.flood
+    verdict = gate.check(user.id, time.monotonic())
     if verdict is Verdict.ALLOW:
         return
     if verdict is Verdict.NOTIFY:

@@ -161,6 +161,6 @@ async def units_command(update: Update, context: BotContext) -> None:
         }
         for u in found
     ]
-    await send_text(
-        update, context, services.texts.render(lang, "units_found", query=query, units=units)
-    )
+    example = "" if units else services.reach.access.search_example(actor, query)
+    text = services.texts.render(lang, "units_found", query=query, units=units, example=example)
+    await send_text(update, context, text)

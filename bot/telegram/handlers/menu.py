@@ -7,9 +7,26 @@ from telegram import Update
 from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
 from bot.reach.domain import deep_links
 from bot.telegram.context import BotContext
-from bot.telegram.handlers import activities, confirm, joining
-from bot.telegram.handlers.common import actor_of, language_of, reply
-from bot.telegram.views.guides import View
+from bot.telegram.handlers import (
+    activities,
+    confirm,
+    digest,
+    joining,
+    members,
+    navigation,
+    plans,
+    reports,
+    review,
+)
+from bot.telegram.handlers.common import (
+    actor_of,
+    answer,
+    language_of,
+    reply,
+    send_text,
+    tap_of,
+)
+from bot.telegram.views.guides import STAFF_OPS, View
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -37,6 +54,8 @@ async def start(update: Update, context: BotContext) -> None:
             ScreenKind.MENU, notice=Notice.UNKNOWN_LINK if link.unknown else Notice.NONE
         )
     view = services.views.render(lang, screen, (await actor_of(update, context)).role)
+    if update.effective_user is not None:  # a guide's intro from a link starts the trail
+        navigation.came_from(context, services.user_key(update.effective_user.id), screen)
     if screen.kind is ScreenKind.MENU:
         welcome = services.texts.render(lang, "welcome")
         view = View(f"{welcome}\n\n{view.text}", view.markup)
@@ -61,3 +80,38 @@ async def group_note(update: Update, context: BotContext) -> None:
         lang, "group_note", bot_username=context.services.bot_username
     )
     await reply(update, View(text, None))
+
+
+async def on_staff_tap(update: Update, context: BotContext) -> None:
+    """A button of the staff menu: the same screen as its command, so that a coordinator
+    never has to remember one. The command checks, as always, who may use it."""
+    pressed = await tap_of(update, context, ops=STAFF_OPS + "n")
+    if pressed is None:
+        return
+    query, lang, tap = pressed
+    await answer(query)
+    services = context.services
+    match tap.op:
+        case "r":
+            await reports.report_command(update, context)
+        case "a":
+            await activities.activity_command(update, context)
+        case "c":
+            await plans.campaign_command(update, context)
+        case "n":  # «➕ Đợt mới» under the campaigns
+            await plans.ask_new_campaign(update, context)
+        case "t":
+            await plans.target_command(update, context)
+        case "k":
+            await review.review_command(update, context)
+        case "m":
+            await members.members_command(update, context)
+        case "i":  # an invite to one's own unit at once; an admin is shown how to name one
+            actor = await actor_of(update, context)
+            unit = actor.scope.unit
+            context.args = [unit.code] if unit is not None else []
+            await members.invite_command(update, context)
+        case "u":
+            await send_text(update, context, services.texts.render(lang, "units_usage"))
+        case "s":
+            await digest.subscribe_command(update, context)

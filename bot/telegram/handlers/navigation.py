@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from telegram import Update
 
+from bot.guides.models import Guide
 from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
 from bot.reach.domain import clock
 from bot.reach.services.guide_stats import FINISHED, REACHED, STUCK
@@ -60,9 +61,38 @@ async def on_button(update: Update, context: BotContext) -> None:
             return
         screen = Screen(ScreenKind.SEARCH_HINT, notice=Notice.STALE)
     role = (await actor_of(update, context)).role
-    await edit_in_place(query, services.views.render(lang, screen, role))
+    view = services.views.render(lang, screen, role)
+    origin = came_from(context, user_key, screen)
+    if origin is not None:
+        view = services.views.back_to_guide(lang, screen, view, origin)
+    await edit_in_place(query, view)
     if wants_photo and screen.kind is ScreenKind.STEP and screen.notice is Notice.NONE:
         await send_step_photo(update, context, lang, screen)
+
+
+TRAIL_LIMIT = 10_000  # people whose last guide intro is remembered (in memory only)
+
+
+def came_from(context: BotContext, user_key: str, screen: Screen) -> Guide | None:
+    """The guide this person opened `screen`'s guide from as a prerequisite, if they did:
+    its intro was the last one they saw, and it requires this guide."""
+    guide = screen.guide
+    if guide is None or screen.notice is not Notice.NONE:
+        return None
+    services = context.services
+    trail = services.guide_trail
+    last, origin = trail.get(user_key, ("", ""))
+    if screen.kind is ScreenKind.INTRO:
+        if last != guide.id:
+            before = services.library.get(last) if last else None
+            origin = last if before is not None and guide.id in before.requires else ""
+        trail.pop(user_key, None)
+        trail[user_key] = (guide.id, origin)  # the newest last, so the oldest go first
+        while len(trail) > TRAIL_LIMIT:
+            del trail[next(iter(trail))]
+    elif last != guide.id or screen.kind is not ScreenKind.DONE:
+        return None
+    return services.library.get(origin) if origin else None
 
 
 FLUSH_SECONDS = 60  # how often readers' step counts are written (see GuideStats)

@@ -55,7 +55,14 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
             actor, request, group, units, campaign, period_given=bool(args)
         )
     if isinstance(request, ReportRefused):
-        text = services.texts.render(lang, request.template, example_unit=request.example_unit)
+        text = services.texts.render(
+            lang,
+            request.template,
+            example_unit=request.example_unit,
+            reason=request.reason,
+            part=request.part,
+            code=request.part,
+        )
         await send_text(update, context, text)
         return None
     return lang, actor, request
@@ -68,7 +75,11 @@ async def report_command(update: Update, context: BotContext) -> None:
     lang, actor, request = asked
     services = context.services
     report = await _report(context, request, actor)
-    await reply(update, await _view(context, lang, actor, report))
+    view = await _view(context, lang, actor, report)
+    if request.reading is not None:  # words that could be read two ways: say which
+        note = services.texts.render(lang, "report_reading", reading=request.reading)
+        view = View(f"{note}\n\n{view.text}", view.markup)
+    await reply(update, view)
     # The paragraph for a union report comes on its own, so that it copies in one go.
     await send_text(update, context, summary_text(services.texts, lang, report))
 
@@ -199,9 +210,9 @@ async def _send_charts(
     chat = update.effective_chat
     assert chat is not None
     async with preparing(update, context, lang):
-        pngs = await reporting.chart_pngs(services.reach.db, services.texts, lang, scope, period)
-        for _, png in pngs:
-            await context.bot.send_photo(chat.id, png)
+        charts = await reporting.charts(services.reach.db, services.texts, lang, scope, period)
+        for chart in charts:  # each says what it shows: its scope and period
+            await context.bot.send_photo(chat.id, chart.png, caption=chart.caption)
 
 
 async def qr_command(update: Update, context: BotContext) -> None:
@@ -211,7 +222,8 @@ async def qr_command(update: Update, context: BotContext) -> None:
     args = context.args or []
     guide = services.library.get(args[0].lower()) if 1 <= len(args) <= 2 else None
     if guide is None:
-        await _qr_usage(update, context, lang)
+        unknown = args[0][:40] if 1 <= len(args) <= 2 else ""  # say which part is wrong
+        await _qr_usage(update, context, lang, unknown)
         return
     unit = None
     if len(args) == 2:
@@ -244,11 +256,13 @@ async def qr_command(update: Update, context: BotContext) -> None:
         await context.bot.send_document(chat.id, pdf, filename=f"poster-{payload}.pdf")
 
 
-async def _qr_usage(update: Update, context: BotContext, lang: str) -> None:
+async def _qr_usage(update: Update, context: BotContext, lang: str, unknown: str = "") -> None:
     """How to ask for a poster, with an example that works for this person."""
     services = context.services
     actor = await actor_of(update, context)
     example = services.library.ordered[0].id if len(services.library) else ""
     unit = example_unit(actor, services.reach.directory)
-    text = services.texts.render(lang, "qr_usage", example_guide=example, example_unit=unit)
+    text = services.texts.render(
+        lang, "qr_usage", example_guide=example, example_unit=unit, unknown=unknown
+    )
     await send_text(update, context, text)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.reach.domain import clock
-from bot.reach.domain.privacy import looks_like_personal_number
 from bot.telegram.context import BotContext
-from bot.telegram.handlers import activities, assist, joining, privacy, search
-from bot.telegram.handlers.common import delete_quietly, language_of, send_text
+from bot.telegram.handlers import activities, assist, joining, plans, privacy, search
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -36,17 +34,19 @@ async def on_text(update: Update, context: BotContext) -> None:
         if pending.kind == "forget-phone":
             await privacy.on_forget_phone(update, context, message.text)
             return
+        if pending.kind == "unit-search":  # the assist form's unit picker is open
+            await assist.on_unit_search(update, context, pending.ref, message.text)
+            return
+        if pending.kind == "campaign-new":  # «➕ Đợt mới»: a name and dates
+            await plans.on_campaign_text(update, context, pending.ref, message.text)
+            return
         if pending.kind == "count" and await assist.on_count(
             update, context, pending.ref, message.text
         ):
             return  # else the text was no count: a search, and the form still listens
-    if message.text and looks_like_personal_number(message.text):
-        # A phone or ID number typed outside a form: never searched, echoed or kept.
-        await delete_quietly(message)
-        lang = await language_of(update, context)
-        await send_text(update, context, services.texts.render(lang, "personal_number"))
-        return
-    await search.on_text(update, context)
+    # Searched, unless it holds a private value (a phone or ID number, an email, a
+    # password): then it is deleted and never searched, echoed or kept (search._answer).
+    await search.on_text(update, context, waiting=pending is not None)
 
 
 async def end_waiting(update: Update, context: BotContext) -> None:

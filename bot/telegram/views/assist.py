@@ -107,7 +107,9 @@ class AssistViews:
         counts: dict[int, int],
         page: int,
         can_go_up: bool,
+        query: str = "",
     ) -> View:
+        """A page of units to choose from; `query`: the units were found by a typed name."""
         pages = max(1, -(-len(children) // PICKER_PAGE))
         page = min(max(page, 0), pages - 1)
         shown = children[page * PICKER_PAGE : (page + 1) * PICKER_PAGE]
@@ -130,7 +132,13 @@ class AssistViews:
             bottom.insert(0, b(token, "v", str(browse.parent_id), lang, "btn_unit_up"))
         rows.append(bottom)
         text = self.texts.render(
-            lang, "assist_units", current=browse.name, page=page + 1, pages=pages
+            lang,
+            "assist_units",
+            current=browse.name,
+            page=page + 1,
+            pages=pages,
+            query=query,
+            found=len(children),
         )
         return View(text, Keyboard(rows))
 

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from unicodedata import normalize
+from urllib.parse import unquote
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -16,6 +18,7 @@ from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind, step_
 from bot.guides.search import SearchHit
 from bot.telegram.callback_data import Tap, TapKind, encode
 from bot.telegram.views.keyboard import Keyboard
+from bot.texts.collation import vietnamese_key
 from bot.texts.templates import Texts
 
 Button = InlineKeyboardButton
@@ -24,6 +27,9 @@ Button = InlineKeyboardButton
 SCREEN_CACHE_SIZE = 20_000
 RESIDENT = "resident"  # see Actor.role: resident, volunteer or staff
 NEW_FORM = "new"  # the ref of buttons that open a new assist form (or one's tallies)
+# The staff menu's buttons, in order: report, activities, campaigns, targets, review,
+# members, invite, units, weekly report (see handlers/menu.on_staff_tap).
+STAFF_OPS = "ractkmius"
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,8 @@ class Views:
                 ],
                 [self._new_form(lang, "btn_menu_mine", "m")],
             ]
+        if "staff" in role:  # coordinators and admins: every command on a button
+            rows += self._staff_rows(lang)
         rows += [
             [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t.value), t.value)]
             for t in self.library.topics()
@@ -180,7 +188,11 @@ class Views:
 
     def _topic(self, lang: str, screen: Screen) -> View:
         assert screen.topic is not None
-        guides = self.library.in_topic(screen.topic)
+        # In Vietnamese alphabetical order of the titles shown («Đ…» after «D…», not «Z…»).
+        guides = sorted(
+            self.library.in_topic(screen.topic),
+            key=lambda g: vietnamese_key(g.localized_title(lang)),
+        )
         rows = [[self._guide_button(lang, g)] for g in guides]
         rows.append([self._menu_button(lang)])
         topic_name = self.texts.label(lang, "topic_name", screen.topic.value)
@@ -297,9 +309,32 @@ class Views:
             "term",
             term=term.term,
             explanation=term.localized_explanation(lang),
-            source=str(term.source) if term.source else "",
+            # Shown as people read it: pydantic keeps a URL percent-encoded (%C3%A1…).
+            source=normalize("NFC", unquote(str(term.source))) if term.source else "",
         )
         return View(text, InlineKeyboardMarkup(rows))
+
+    def back_to_guide(self, lang: str, screen: Screen, view: View, origin: Guide) -> View:
+        """A prerequisite's intro or done screen, reached from `origin`'s «Chưa, xem hướng
+        dẫn …»: its «◀ Danh sách» (on the done screen, a new first row) leads back to
+        `origin`, the guide the person came for."""
+        assert isinstance(view.markup, InlineKeyboardMarkup)
+        back = self._nav(
+            lang,
+            "btn_back_to_guide",
+            Nav(Action.INTRO, guide_id=origin.id, unit=screen.unit),
+            origin.localized_title(lang),
+        )
+        guide = screen.guide
+        assert guide is not None
+        listing = encode(Nav(Action.TOPIC, topic=guide.topic.value))
+        rows = [
+            [back if b.callback_data == listing else b for b in row]
+            for row in view.markup.inline_keyboard
+        ]
+        if screen.kind is ScreenKind.DONE:
+            rows.insert(0, [back])
+        return View(view.text, InlineKeyboardMarkup(rows))
 
     def _stuck(self, lang: str, screen: Screen) -> View:
         guide, number = screen.guide, screen.step
@@ -381,9 +416,21 @@ class Views:
         data = Tap(TapKind.ASSIST, NEW_FORM, op).encode()
         return Button(self.texts.label(lang, label), callback_data=data)
 
+    def _staff_rows(self, lang: str) -> list[list[Button]]:
+        """The staff menu: what a coordinator or admin may do, two to a row."""
+        buttons = [
+            Button(
+                self.texts.label(lang, "btn_staff", op),
+                callback_data=Tap(TapKind.STAFF, "0", op).encode(),
+            )
+            for op in STAFF_OPS
+        ]
+        return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
     def _help(self, lang: str, role: str) -> View:
-        markup = InlineKeyboardMarkup([[self._menu_button(lang)]])
-        return View(self.texts.render(lang, "help", role=role), markup)
+        rows = self._staff_rows(lang) if "staff" in role else []
+        rows.append([self._menu_button(lang)])
+        return View(self.texts.render(lang, "help", role=role), InlineKeyboardMarkup(rows))
 
     def search_results(self, lang: str, query: str, hits: list[SearchHit]) -> View:
         if not hits:

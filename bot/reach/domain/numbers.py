@@ -1,0 +1,37 @@
+"""Whole numbers as Vietnamese coordinators type them: «1.000» is a thousand, the way the bot
+prints it; a comma is the Vietnamese decimal mark, so «1,5» or «1,000» is not a count and
+gets a hint rather than a guess."""
+
+from __future__ import annotations
+
+import re
+
+_PLAIN = re.compile(r"^\d{1,12}$")
+_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")  # 1.000, 12.500.000
+_WITH_COMMA = re.compile(r"^\d+(?:[.,]\d+)*,\d+(?:[.,]\d+)*$")
+
+
+class NumberError(ValueError):
+    """`reason`: "comma" (a decimal mark where a whole number was asked) or "not_a_number"."""
+
+    def __init__(self, reason: str, text: str) -> None:
+        super().__init__(f"{reason}: {text!r}")
+        self.reason = reason
+        self.text = text
+
+
+def whole_number(text: str) -> int:
+    """«500», «1.000», «1000» are numbers; «1,5» raises NumberError("comma")."""
+    word = text.strip()
+    if _PLAIN.match(word):
+        return int(word)
+    if _GROUPED.match(word):
+        return int(word.replace(".", ""))
+    if _WITH_COMMA.match(word):
+        raise NumberError("comma", word)
+    raise NumberError("not_a_number", word)
+
+
+def is_number_like(text: str) -> bool:
+    """Digits with dots or commas between them: meant as a number, right or wrong."""
+    return bool(_PLAIN.match(text) or _GROUPED.match(text) or _WITH_COMMA.match(text))
