@@ -374,3 +374,17 @@ def test_the_web_page_checker_finds_broken_html() -> None:
     assert html_problems("<!doctype html><html><body><p>ok</p></body></html>") == []
     broken = html_problems("<!doctype html><html><body><section><p>x</section></body></html>")
     assert broken and "</section> where </p> was due" in broken[0]
+
+
+def test_each_topic_starts_with_the_basics_then_the_vietnamese_alphabet() -> None:
+    """VNeID starts with level 1, then level 2 (the guides others build on); the rest follow
+    a ă â b c d đ e ê…, so «Đ…» comes after «D…» and before «G…», not after «X…»."""
+    from bot.texts.collation import vietnamese_key
+
+    library, problems = load_guides(PROJECT_ROOT / "guides")
+    assert not problems
+    vneid = [g.id for g in library if g.topic.value == "vneid"]
+    assert vneid[:2] == ["vneid-level1-register", "vneid-level2-activate"]
+    rest = [g.title for g in library if g.topic.value == "vneid"][2:]
+    assert rest == sorted(rest, key=vietnamese_key)
+    assert any(t.startswith("Đ") for t in rest) and not rest[-1].startswith("Đ")

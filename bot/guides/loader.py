@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from bot.guides import rules
 from bot.guides.glossary import GLOSSARY_FILE, Glossary, GlossaryFile
 from bot.guides.models import MAX_IMAGE_BYTES, TOPIC_ORDER, Guide, Step, Topic
+from bot.texts.collation import vietnamese_key
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
 # libyaml's safe loader, where PyYAML has it (its wheels do): the pure-Python one took most
@@ -60,7 +61,13 @@ class GuideLibrary:
         self.glossary = glossary or Glossary()
         self.warnings = list(warnings)
         order = {topic: i for i, topic in enumerate(TOPIC_ORDER)}
-        self.ordered = sorted(self._by_id.values(), key=lambda g: (order[g.topic], g.title))
+        basic = _dependants(self._by_id)
+        # Each topic starts with the basics (a guide others build on comes before them: VNeID
+        # level 1, then level 2), then follows the Vietnamese alphabet, not character codes.
+        self.ordered = sorted(
+            self._by_id.values(),
+            key=lambda g: (order[g.topic], -basic[g.id], vietnamese_key(g.title)),
+        )
 
     def get(self, guide_id: str) -> Guide | None:
         return self._by_id.get(guide_id)
@@ -314,3 +321,19 @@ def load_glossary(root: Path) -> tuple[Glossary | None, list[GuideProblem]]:
                 )
             seen.setdefault(key, i)
     return Glossary(parsed.terms), problems
+
+
+def _dependants(guides: dict[str, Guide]) -> dict[str, int]:
+    """How many guides build on each guide, directly or through others (`requires`)."""
+    found: dict[str, set[str]] = {gid: set() for gid in guides}
+    for gid, guide in guides.items():
+        stack = list(guide.requires)
+        seen: set[str] = set()
+        while stack:
+            needed = stack.pop()
+            if needed in seen or needed not in guides:
+                continue
+            seen.add(needed)
+            found[needed].add(gid)
+            stack.extend(guides[needed].requires)
+    return {gid: len(users) for gid, users in found.items()}
