@@ -669,3 +669,16 @@ def test_labels_are_plain_and_short(language: str) -> None:
             assert len(label) <= MAX_CALLBACK_ANSWER
         if name.startswith("cmd_"):
             assert 1 <= len(label) <= 256
+
+
+def test_every_1900_number_is_said_to_be_charged() -> None:
+    """1900 lines are paid lines: a template that gives one says so (guides are checked by
+    `guides check`)."""
+    missing = []
+    for path in sorted((PROJECT_ROOT / "templates").rglob("*.j2")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "1900" in line.replace("tel:1900", "") and not any(
+                word in line for word in ("tính cước", "paid line")
+            ):
+                missing.append(f"{path.relative_to(PROJECT_ROOT)}:{number}")
+    assert not missing, missing
