@@ -12,6 +12,7 @@ tested against; an IPv4 address mapped into IPv6 (a dual-stack listener) is take
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import time
 from collections import OrderedDict
@@ -28,11 +29,13 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 LOOPBACK = ("127.0.0.0/8", "::1/128")
+SEEN_ADDRESSES = 4096
 # Where Telegram calls webhooks from, as published in "Marvin's Marvellous Guide to All Things
 # Webhook" (core.telegram.org/bots/webhooks): IPv4 only, "149.154.160.0/20 and 91.108.4.0/22".
 TELEGRAM_WEBHOOK_RANGES = ("149.154.160.0/20", "91.108.4.0/22")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few addresses (Telegram's, the proxy's) repeat
 def parse_address(text: str) -> Address | None:
     """An address as the socket or a proxy gives it, or None when it is not one."""
     try:
@@ -55,14 +58,21 @@ class Networks:
             else ipaddress.ip_network(n.strip(), strict=False)
             for n in networks
         )
+        self._seen: dict[str, bool] = {}  # address → whether it is inside, per request
 
     def __contains__(self, address: object) -> bool:
         if not isinstance(address, str) or not self.networks:
             return False
-        parsed = parse_address(address)
-        return parsed is not None and any(
-            parsed.version == n.version and parsed in n for n in self.networks
-        )
+        known = self._seen.get(address)
+        if known is None:
+            parsed = parse_address(address)
+            known = parsed is not None and any(
+                parsed.version == n.version and parsed in n for n in self.networks
+            )
+            if len(self._seen) >= SEEN_ADDRESSES:
+                self._seen.clear()  # bounded: a stranger's many addresses cannot grow it
+            self._seen[address] = known
+        return known
 
     def __bool__(self) -> bool:
         return bool(self.networks)

@@ -36,6 +36,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import socket
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -46,6 +47,8 @@ from bot.web.clients import Networks, address_key, client_address
 
 log = logging.getLogger(__name__)
 
+
+RECEIVE_BUFFER = 16 * 1024  # bytes per connection the kernel may hold for us (it doubles it)
 
 @dataclass(frozen=True)
 class Request:
@@ -200,6 +203,12 @@ class HttpServer:
         self._server = await asyncio.start_server(
             self._serve, host, port, limit=self.limits.max_line + 2
         )
+        # Each read takes what the kernel holds for the connection, up to 256 KB: 250
+        # strangers pushing bodies we never read could cost 64 MB at once. A small receive
+        # buffer (inherited by every accepted connection) bounds that to a few MB; Telegram's
+        # updates are a few KB.
+        for sock in self._server.sockets:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         self.port = self._server.sockets[0].getsockname()[1]
         self._now = self._clock or asyncio.get_running_loop().time
         self._watchdog = asyncio.create_task(self._watch())
