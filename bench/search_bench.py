@@ -28,6 +28,7 @@ from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.guides.loader import load_guides  # noqa: E402
 from bot.guides.models import Guide  # noqa: E402
 from bot.guides.search import SearchIndex  # noqa: E402
+from tests.search_questions import table_questions  # noqa: E402
 
 TARGETS_MS = {"real": 2.0, "generated": 10.0}  # per question, bot-side
 PLACES = [
@@ -70,23 +71,7 @@ VARIANTS = ("bản mới", "năm 2027", "cho người cao tuổi", "trên máy t
 
 
 def questions() -> list[str]:
-    data = ROOT / "tests" / "data"
-    rows = [
-        line.split("\t")[1]
-        for line in (data / "search_residents.tsv").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    rows += [
-        line.split("\t")[0]
-        for line in (data / "search_quality.tsv").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    rows += [
-        line.strip()
-        for line in (data / "search_offtopic.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    return rows
+    return table_questions()
 
 
 def generated(real: list[Guide], size: int) -> list[Guide]:

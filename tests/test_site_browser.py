@@ -23,6 +23,7 @@ from bot.site.build import build_site
 from bot.site.serve import StaticSite
 from bot.texts.templates import Texts
 from bot.web.http_server import HttpServer, Limits
+from tests.search_questions import table_questions
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 GUIDES = ("vneid-forgot-password", "vneid-level2-activate", "pay-bills-qr")
@@ -118,24 +119,8 @@ async def test_search_finds_a_guide_the_way_the_bot_does(browser, site: str) -> 
 
 
 def parity_questions() -> list[str]:
-    """Every question of the search tables: residents' (issue 25), the quality table and the
-    off-topic list."""
-    data = Path(__file__).parent / "data"
-    rows = [
-        line.split("\t")[1]
-        for line in (data / "search_residents.tsv").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    rows += [
-        line.split("\t")[0]
-        for line in (data / "search_quality.tsv").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    rows += [
-        line.strip()
-        for line in (data / "search_offtopic.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    """Every question of the search tables, and a few edge cases."""
+    rows = table_questions()
     return [*rows, "", "👍", "vneid " * 300, "VNeID", "Đăng Kí", "hoà hòa", "smart  ca", "a-b/c"]
 
 

@@ -15,44 +15,24 @@ import pytest
 from bot.reach.domain import clock
 from bot.reach.domain.campaigns import CampaignError, day_number
 from bot.reach.domain.periods import custom
-from bot.reach.domain.units_csv import parse_units_csv
-from bot.reach.services.campaigns import ADMIN, Campaigns
-from bot.reach.services.directory import Directory
-from bot.reach.services.waiting import Waiting
+from bot.reach.services.campaigns import ADMIN
 from bot.reports.json_report import report_dict
 from bot.reports.service import report
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
-from bot.storage.campaigns import CampaignRepository
-from bot.storage.db import open_database
-from bot.storage.members import MemberRepository
-from bot.storage.pending import PendingRepository
-from bot.storage.units import UnitRepository
 from tests.cli import run_bot_command
 from tests.conftest import RunningBot
 from tests.outreach_helpers import join, query_db
-from tests.test_reports import TREE, Fixture, at
+from tests.test_reports import TREE, at
+from tests.test_union_figures import World, campaigns_world
 
 NOVEMBER = custom(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 YEAR_2026 = (day_number(dt.date(2026, 1, 1)), day_number(dt.date(2026, 12, 31)))
 
 
-class World(Fixture):
-    campaigns: Campaigns
-
-
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
-    db = await open_database(tmp_path / "t.db")
-    rows, _ = parse_units_csv(TREE)
-    assert not (await UnitRepository(db).import_rows(rows)).problems
-    fixture = World(db)
-    fixture.campaigns = Campaigns(
-        CampaignRepository(db),
-        Directory(db, UnitRepository(db), MemberRepository(db)),
-        Waiting(PendingRepository(db)),
-        UnitRepository(db),
-    )
+    fixture = await campaigns_world(tmp_path / "t.db", TREE)
     await fixture.volunteer("Lan", "CD1")  # in Hà Nội (01)
     await fixture.volunteer("Hoa", "31825")  # in Cà Mau (96)
     yield fixture

@@ -32,10 +32,10 @@ class World(Fixture):
     campaigns: Campaigns
 
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    db = await open_database(tmp_path / "u.db")
-    rows, _ = parse_units_csv(TEAMS)
+async def campaigns_world(path: Path, tree: str) -> World:
+    """The reports fixture over `tree`, with the campaigns service."""
+    db = await open_database(path)
+    rows, _ = parse_units_csv(tree)
     assert not (await UnitRepository(db).import_rows(rows)).problems
     fixture = World(db)
     fixture.campaigns = Campaigns(
@@ -44,8 +44,14 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         Waiting(PendingRepository(db)),
         UnitRepository(db),
     )
+    return fixture
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    fixture = await campaigns_world(tmp_path / "u.db", TEAMS)
     yield fixture
-    await db.close()
+    await fixture.db.close()
 
 
 async def actor(world: World, name: str):  # type: ignore[no-untyped-def]
