@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from bot.guides import rules
 from bot.guides.glossary import GLOSSARY_FILE, Glossary, GlossaryFile
@@ -216,10 +216,14 @@ def _load(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
     files = sorted(
         p
         for p in root.rglob("*")
-        if p.suffix in GUIDE_SUFFIXES and p.is_file() and p.name != GLOSSARY_FILE
+        if p.suffix in GUIDE_SUFFIXES
+        and p.is_file()
+        and p.name not in (GLOSSARY_FILE, rules.FREE_NUMBERS_FILE)
     )
     glossary, glossary_problems = load_glossary(root)
     problems.extend(glossary_problems)
+    free_numbers, free_problems = load_free_numbers(root)
+    problems.extend(free_problems)
     names: dict[str, Path] = {}
     for path in files:
         guide, found = parse_guide_file(path, root)
@@ -251,6 +255,9 @@ def _load(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
     found += rules.requires_problems({i: g for i, (g, _) in guides.items()})
     for guide, _ in guides.values():
         found += rules.hedge_problems(guide) + rules.source_problems(guide)
+        found += rules.editor_wording_problems(guide) + rules.old_name_problems(guide)
+        found += rules.number_cost_problems(guide, free_numbers)
+        found += rules.deadline_problems(guide)
         if glossary is not None:
             found += rules.glossary_problems(guide, glossary)
     located = [locate(problem, root, names) for problem in found]
@@ -321,6 +328,42 @@ def load_glossary(root: Path) -> tuple[Glossary | None, list[GuideProblem]]:
                 )
             seen.setdefault(key, i)
     return Glossary(parsed.terms), problems
+
+
+class FreeNumber(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    number: str = Field(pattern=r"^[0-9 ]{3,12}$")
+    name: str = Field(min_length=3, max_length=200)
+    source: HttpUrl
+
+
+class FreeNumbersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    numbers: tuple[FreeNumber, ...] = Field(min_length=1)
+
+
+def load_free_numbers(root: Path) -> tuple[frozenset[str] | None, list[GuideProblem]]:
+    """The lines a guide may call free (`guides/free-numbers.yaml`), as digits only; None when
+    the file is missing (numbers said to be free are then not checked)."""
+    name = rules.FREE_NUMBERS_FILE
+    path = root / name
+    if not path.is_file():
+        return None, []
+    text = path.read_text(encoding="utf-8")
+    try:
+        parsed = FreeNumbersFile.model_validate(yaml.load(text, Loader=_SAFE_LOADER))
+    except yaml.YAMLError as exc:
+        return None, [GuideProblem(name, "(file)", f"YAML syntax error: {exc}")]
+    except ValidationError as exc:
+        return None, [
+            GuideProblem(
+                name, _field_path(tuple(e["loc"])), e["msg"], _line_of(text, tuple(e["loc"]))
+            )
+            for e in exc.errors()
+        ]
+    return frozenset(rules.phone_key(n.number) for n in parsed.numbers), []
 
 
 def _dependants(guides: dict[str, Guide]) -> dict[str, int]:

@@ -8,8 +8,10 @@ bot marks the fact as out of date) and "warning" (printed for editors).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -167,4 +169,217 @@ def dated_problems(guides: Iterable[Guide], today: dt.date) -> list[RuleProblem]
             elif (until - today).days <= EXPIRY_WARNING_DAYS:
                 message = f"valid until {until:%d/%m/%Y}: check it before then"
                 problems.append(RuleProblem(guide.id, loc, message, "warning"))
+    return problems
+
+
+# ---- issue 27: wording that must not reach a resident ------------------------------------
+# Each rule reads the fields a resident reads (`resident_fields`) sentence by sentence: a
+# sentence ends at ".", "!" or "?" followed by a space, or at a line break. Documented in
+# guides/README.md ("Rules on wording").
+
+FREE_NUMBERS_FILE = "free-numbers.yaml"
+
+
+def resident_fields(guide: Guide) -> Iterator[tuple[Loc, str]]:
+    """`text_fields` and the screens note: everything a resident reads in Vietnamese."""
+    yield from text_fields(guide)
+    if guide.screens_note:
+        yield ("screens_note",), guide.screens_note
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents, đ as d, spaces collapsed: "Chưa có  Nguồn" → "chua co nguon"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.split())
+
+
+def _lower(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+# 1. An editor's note to another editor, not to a resident.
+EDITOR_WORDING = ("bản văn đọc được", "chưa có nguồn", "chúng tôi chưa")
+_EDITOR = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in EDITOR_WORDING) + r")(?!\w)"
+)
+
+
+def editor_wording_problems(guide: Guide) -> list[RuleProblem]:
+    problems = []
+    for loc, text in resident_fields(guide):
+        for found in dict.fromkeys(m.group(0) for m in _EDITOR.finditer(fold(text))):
+            problems.append(
+                RuleProblem(
+                    guide.id,
+                    loc,
+                    f"'{found}' is an editor's note, not for a resident: say what the reader "
+                    "can do (where to ask) instead",
+                )
+            )
+    return problems
+
+
+# 2. A 1900 number costs the caller: the sentence says so. A number said to be free must be
+# one of the known free lines (guides/free-numbers.yaml).
+_NUMBER_1900 = re.compile(r"(?<![\d.,/])1900(?:[ .]?\d){4,6}(?![\d/])")
+_CHARGED = re.compile(r"cước|có phí|mất phí|tính phí|tốn")
+_FREE = re.compile(r"miễn phí|miễn cước")
+# A phone number or short code: 1800/1900 numbers, or 3 to 5 digits standing alone (not part
+# of a date, an amount, a document number or a year).
+_PHONE = re.compile(
+    r"(?<![\d.,/:])(?:1[89]00(?:[ .]?\d){4,6}|\d{3,5})(?![\d/%]|[.,]\d)"
+    r"(?!\s*(?:đồng|kb|mb|km|ngày|tháng|năm|tuổi|giờ|phút|người|lần))"
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def phone_key(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+def number_cost_problems(guide: Guide, free_numbers: frozenset[str] | None) -> list[RuleProblem]:
+    problems = []
+    for loc, text in resident_fields(guide):
+        for sentence in sentences(text):
+            low = _lower(sentence)
+            for number in _NUMBER_1900.findall(sentence):
+                if not _CHARGED.search(low):
+                    problems.append(
+                        RuleProblem(
+                            guide.id,
+                            loc,
+                            f"{number.strip()} is a charged number: say so in the same "
+                            "sentence, e.g. '(có tính cước)'",
+                        )
+                    )
+            if free_numbers is None or not _FREE.search(low):
+                continue
+            for number in _PHONE.findall(sentence):
+                key = phone_key(number)
+                if _YEAR.match(key) and not key.startswith(("1800", "1900")):
+                    continue
+                if key not in free_numbers:
+                    problems.append(
+                        RuleProblem(
+                            guide.id,
+                            loc,
+                            f"{number.strip()} is called free ('miễn phí') but is not in "
+                            f"guides/{FREE_NUMBERS_FILE}: check it, then add it there with "
+                            "its source",
+                        )
+                    )
+    return problems
+
+
+# 3. Offices and levels that no longer exist (from 1/7/2025 there are no districts; from
+# 1/3/2025 no Ministry of Information and Communications), unless the sentence marks them as
+# old or the name is quoted «…» (what a scammer says).
+OLD_NAMES = (
+    "cấp huyện",
+    "quận/huyện",
+    "quận, huyện",
+    "công an huyện",
+    "công an quận",
+    "chi cục thuế",
+    "phòng giáo dục",
+    "sở tt&tt",
+    "sở thông tin và truyền thông",
+    "bộ tt&tt",
+    "bộ thông tin và truyền thông",
+    "cục attt",
+)
+_OLD = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in OLD_NAMES) + r")(?!\w)")
+_MARKED_OLD = re.compile(r"(?<!\w)(?:cũ|trước đây|không còn|đã bỏ|lỗi thời)(?!\w)")
+_QUOTED = re.compile(r"«[^»]*»")
+
+
+def old_name_problems(guide: Guide) -> list[RuleProblem]:
+    problems = []
+    for loc, text in resident_fields(guide):
+        for sentence in sentences(text):
+            low = _lower(sentence)
+            if _MARKED_OLD.search(low):
+                continue
+            for found in dict.fromkeys(m.group(0) for m in _OLD.finditer(_QUOTED.sub("", low))):
+                problems.append(
+                    RuleProblem(
+                        guide.id,
+                        loc,
+                        f"'{found}' no longer exists: name today's office, or mark it as old "
+                        "in the same sentence ('(cũ)', 'trước đây', 'không còn') or quote "
+                        "what a scammer says in «»",
+                    )
+                )
+    return problems
+
+
+# 4. A deadline or a yearly schedule is a dated fact: it needs `valid_until`. A sentence
+# states one when it has a deadline word ("hạn", but not "giới hạn", "gia hạn", "hạn chế",
+# "hạn mức"; "chậm nhất", "trước ngày", "đến hết") and a date (d/m/yyyy), a month (m/yyyy)
+# or a year ("năm 2026") that is not before the guide's `reviewed` date (a date that has
+# passed, a law's number and a date without a year do not count), or when it says
+# "năm nay" or "năm 2026 là lượt".
+_DEADLINE = re.compile(
+    r"(?<!\w)(?:(?<!giới )(?<!gia )hạn(?! chế)(?! mức)|chậm nhất|trước ngày|đến hết)(?!\w)"
+)
+_ALWAYS_DATED = re.compile(r"(?<!\w)(?:năm nay|năm \d{4} là lượt)(?!\w)")
+_FULL_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+_MONTH_YEAR = re.compile(r"(?<![\d/])(\d{1,2})/(\d{4})(?![\d/])")
+_YEAR_WORD = re.compile(r"(?<!\w)năm (\d{4})(?!\w)")
+
+
+def _dates_in(sentence: str) -> list[dt.date]:
+    """The last day each date, month or year in the sentence stands for."""
+    found = []
+    for d, m, y in _FULL_DATE.findall(sentence):
+        with contextlib.suppress(ValueError):  # 31/2/2026 is not a date
+            found.append(dt.date(int(y), int(m), int(d)))
+    for m, y in _MONTH_YEAR.findall(sentence):
+        if 1 <= int(m) <= 12:
+            following = dt.date(int(y) + int(m) // 12, int(m) % 12 + 1, 1)
+            found.append(following - dt.timedelta(days=1))
+    found += [dt.date(int(y), 12, 31) for y in _YEAR_WORD.findall(sentence)]
+    return found
+
+
+def states_deadline(sentence: str, reviewed: dt.date) -> bool:
+    low = _lower(sentence)
+    if _ALWAYS_DATED.search(low):
+        return True
+    if not _DEADLINE.search(low):
+        return False
+    return any(day >= reviewed for day in _dates_in(low))
+
+
+def deadline_problems(guide: Guide) -> list[RuleProblem]:
+    problems = []
+    any_step_dated = any(s.valid_until for s in guide.steps)
+    for loc, text in resident_fields(guide):
+        if guide.valid_until:
+            break
+        if loc[0] == "steps":
+            dated = guide.steps[int(loc[1])].valid_until is not None
+        else:  # the summary, needs or note sum up a step: that step carries the date
+            dated = any_step_dated
+        if dated:
+            continue
+        for sentence in sentences(text):
+            if states_deadline(sentence, guide.reviewed):
+                problems.append(
+                    RuleProblem(
+                        guide.id,
+                        loc,
+                        f"states a deadline or a yearly schedule ('{sentence.strip()[:60]}'): "
+                        "add valid_until to its step (or the guide)",
+                    )
+                )
+                break
     return problems
