@@ -196,3 +196,11 @@ async def test_pages_load_cleanly_and_pass_axe(browser, site: str) -> None:  # t
             if v["impact"] in ("serious", "critical")
         ]
         assert serious == [], (path, serious)
+
+
+async def test_a_steps_picture_opens_at_full_size(site_dir: Path) -> None:
+    """On a phone the picture shrinks to the column: it links to the image itself."""
+    page = (site_dir / "vneid-level1-register" / "index.html").read_text(encoding="utf-8")
+    image = "images/nfc-reader-zone.png"
+    assert f'<a href="{image}"><img src="{image}"' in page.replace("../", "")
+    assert "(mở ảnh cỡ lớn)" in page
