@@ -132,3 +132,39 @@ def test_a_dated_fact_is_marked_once_its_date_has_passed(
     assert "Thông tin ở bước này chỉ đúng đến 31/12/2026" in after
     last = Screen(ScreenKind.STEP, guide, 2, tag="A" * 8)  # its «✅ Xong» carries a done tag
     assert "chỉ đúng đến" not in views.render("vi", last).text
+
+
+def test_a_steps_links_are_buttons_in_the_chat_and_links_on_the_site(tmp_path: Path) -> None:
+    from bot.site.build import build_site
+
+    write(tmp_path, valid_guide("other-guide", title="Quên mật khẩu VNeID"))
+    steps = [
+        {"title": "Bước một", "text": "Bấm Gửi."},
+        {
+            "title": "Bước hai",
+            "text": "Nhập mã đã nhận ở bước trước. Quên mật khẩu: xem hướng dẫn ngay bên dưới.",
+            "troubleshooting": [{"problem": "Sai mã", "fix": "Quay lại bước 1."}],
+            "links": [{"guide": "other-guide"}, {"step": 1}],
+        },
+        {"title": "Bước ba", "text": "Xong."},
+    ]
+    write(tmp_path, valid_guide(steps=steps))
+    library, problems = load_guides(tmp_path)
+    assert problems == []
+    guide = library.get("sample-guide")
+    assert guide is not None
+    views = Views(Texts(TEMPLATES), library)
+    intro = encode(Nav(Action.INTRO, "other-guide"))
+    back = encode(Nav(Action.STEP, "sample-guide", 1, guide.version))
+    for kind in (ScreenKind.STEP, ScreenKind.STUCK):  # the help points there too
+        markup = views.render("vi", Screen(kind, guide, 2)).markup
+        buttons = {b.text: b.callback_data for row in markup.inline_keyboard for b in row}
+        assert buttons["📖 Quên mật khẩu VNeID"] == intro, kind
+        assert buttons["↪ Bước 1"] == back, kind
+        assert all(len(str(data).encode()) <= 64 for data in buttons.values() if data)
+    first = views.render("vi", Screen(ScreenKind.STEP, guide, 1)).markup
+    assert "↪ Bước 1" not in [b.text for row in first.inline_keyboard for b in row]
+    build_site(library, Texts(TEMPLATES), tmp_path / "site")
+    page = (tmp_path / "site" / "sample-guide" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../other-guide/">📖 Quên mật khẩu VNeID</a>' in page
+    assert '<a href="#buoc-1">↪ Bước 1</a>' in page

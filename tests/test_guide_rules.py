@@ -151,3 +151,127 @@ def test_every_template_that_gives_a_1900_number_says_it_is_charged() -> None:
         if number.search(line) and not charged.search(line)
     ]
     assert unsaid == []
+
+
+def two_steps(first: dict[str, object], second: dict[str, object]) -> list[dict[str, object]]:
+    return [{"title": "Bước một", **first}, {"title": "Bước hai", **second}]
+
+
+def test_a_step_that_points_elsewhere_needs_a_link_there(tmp_path: Path) -> None:
+    with_glossary(tmp_path)
+    write(tmp_path, valid_guide("other-guide"))
+    fine = [
+        two_steps(
+            {"text": "Làm theo các bước trên màn hình."},
+            {"text": "Làm lại bước trên Cổng Dịch vụ công quốc gia."},
+        ),
+        two_steps(
+            {"text": "Xem hướng dẫn khác ngay bên dưới.", "links": [{"guide": "other-guide"}]},
+            {"text": "Quay lại bước 1 rồi làm như ở bước trên.", "links": [{"step": 1}]},
+        ),
+        two_steps(
+            {"text": "Bấm Tiếp.", "links": [{"step": 2}]},
+            {
+                "text": "Bấm Xong.",
+                "troubleshooting": [{"problem": "Quên mật khẩu", "fix": "Xem phần liên quan."}],
+                "links": [{"guide": "other-guide"}],
+            },
+        ),
+    ]
+    for steps in fine:
+        write(tmp_path, valid_guide(steps=steps))
+        assert problems_in(tmp_path) == [], steps
+    broken = [
+        (
+            two_steps(
+                {"text": "Xem hướng dẫn Quên mật khẩu trong phần liên quan ở cuối."},
+                {"text": "Xong."},
+            ),
+            "steps[1].text",
+            "'phần liên quan'",
+        ),
+        (
+            two_steps({"text": "Đọc hướng dẫn «Quên mật khẩu» ngay bên dưới."}, {"text": "Xong."}),
+            "steps[1].text",
+            "'hướng dẫn «quên mật khẩu» ngay bên dưới'",
+        ),
+        (
+            two_steps({"text": "Xong."}, {"text": "Nếu lỗi, làm lại như ở bước trên."}),
+            "steps[2].text",
+            "'bước trên'",
+        ),
+        (
+            two_steps({"text": "Xong."}, {"text": "Nhập mã đã nhận ở bước trước, rồi bấm Gửi."}),
+            "steps[2].text",
+            "'ở bước trước'",
+        ),
+        # A link to another step does not stand for the one the text names.
+        (
+            two_steps(
+                {
+                    "text": "Xong.",
+                    "troubleshooting": [{"problem": "Sai mã", "fix": "Quay lại bước 2."}],
+                },
+                {"text": "Bấm Gửi.", "links": [{"step": 1}]},
+            ),
+            "steps[1].troubleshooting[1].fix",
+            "'bước 2'",
+        ),
+    ]
+    for steps, field, pointer in broken:
+        write(tmp_path, valid_guide(steps=steps))
+        found = problems_in(tmp_path)
+        assert len(found) == 1 and f": {field}: points to {pointer}" in found[0], (steps, found)
+    # "ở bước trước" needs a link back, not forward.
+    write(
+        tmp_path,
+        valid_guide(
+            steps=two_steps(
+                {"text": "Như ở bước trước.", "links": [{"step": 2}]}, {"text": "Xong."}
+            )
+        ),
+    )
+    assert [p.split(": ")[1] for p in problems_in(tmp_path)] == ["steps[1].text"]
+
+
+def test_a_step_link_goes_to_a_guide_or_a_step_that_exists(tmp_path: Path) -> None:
+    with_glossary(tmp_path)
+    links = [{"guide": "no-such-guide"}, {"guide": "sample-guide"}, {"step": 3}, {"step": 1}]
+    write(
+        tmp_path, valid_guide(steps=two_steps({"text": "Xong.", "links": links}, {"text": "Xong."}))
+    )
+    assert problems_in(tmp_path) == [
+        "sample-guide.yaml: steps[1].links[1].guide: no guide 'no-such-guide'",
+        "sample-guide.yaml: steps[1].links[2].guide: a link to this guide: use 'step: <n>'",
+        "sample-guide.yaml: steps[1].links[3].step: no step 3: the guide has 2",
+        "sample-guide.yaml: steps[1].links[4].step: a link to its own step",
+    ]
+    write(
+        tmp_path,
+        valid_guide(
+            steps=[{"title": "Một", "text": "Xong.", "links": [{"guide": "x", "step": 1}, {}]}]
+        ),
+    )
+    found = problems_in(tmp_path)
+    links_found = [p for p in found if ".links[" in p]
+    assert [p.split(": ")[1] for p in links_found] == ["steps[1].links[1]", "steps[1].links[2]"]
+    assert all("either 'guide: <id>' or 'step: <number>'" in p for p in links_found)
+
+
+def test_not_terms_names_glossary_terms_and_hides_them(tmp_path: Path) -> None:
+    from bot.guides.loader import load_guides
+    from bot.guides.navigation import step_terms
+
+    with_glossary(tmp_path)
+    text = "Nhập mã OTP trên Cổng Dịch vụ công quốc gia."
+    write(tmp_path, valid_guide(steps=[step(text, not_terms=["OTP", "mã xác thực"])]))
+    assert problems_in(tmp_path) == [
+        "sample-guide.yaml: steps[1].not_terms[2]: 'mã xác thực' is not a term in "
+        "guides/glossary.yaml (write the term as it is there)"
+    ]
+    write(tmp_path, valid_guide(steps=[step(text, not_terms=["mã OTP"])]))  # a form of OTP
+    assert problems_in(tmp_path) == []
+    library, _ = load_guides(tmp_path)
+    guide = library.get("sample-guide")
+    assert guide is not None
+    assert [t.term for t in step_terms(library, guide, 1)] == ["Cổng Dịch vụ công quốc gia"]

@@ -650,6 +650,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_guide": ["A & B"],
     "btn_related": ["A & B"],
     "btn_back_to_step": [3],
+    "btn_step_link": [9],
     "btn_term": ["OTP"],
     "btn_requires_open": ["Đăng ký tài khoản VNeID mức 1"],
     "btn_form_campaign": ["Bình dân học vụ số"],

@@ -253,13 +253,15 @@ def _load(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
     if not files:
         problems.append(GuideProblem(str(root), "(folder)", "no guide files (*.yaml)"))
     found += rules.requires_problems({i: g for i, (g, _) in guides.items()})
+    found += rules.link_problems({i: g for i, (g, _) in guides.items()})
     for guide, _ in guides.values():
         found += rules.hedge_problems(guide) + rules.source_problems(guide)
         found += rules.editor_wording_problems(guide) + rules.old_name_problems(guide)
         found += rules.number_cost_problems(guide, free_numbers)
-        found += rules.deadline_problems(guide)
+        found += rules.deadline_problems(guide) + rules.pointer_problems(guide)
         if glossary is not None:
             found += rules.glossary_problems(guide, glossary)
+            found += rules.not_terms_problems(guide, glossary)
     located = [locate(problem, root, names) for problem in found]
     problems += [p for p in located if p.level == "error"]
     warnings = [p for p in located if p.level != "error"]

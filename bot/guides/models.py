@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 
 class Topic(StrEnum):
@@ -35,6 +35,20 @@ class Trouble(_Strict):
     fix: str = Field(min_length=3, max_length=1000)
 
 
+class StepLink(_Strict):
+    """A way on from a step: another guide (`guide: <id>`, opens its intro) or another step
+    of the same guide (`step: <n>`, 1-based). `guides check` checks that it exists."""
+
+    guide: str | None = Field(default=None, max_length=37)
+    step: int | None = Field(default=None, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> StepLink:
+        if (self.guide is None) == (self.step is None):
+            raise ValueError("a link is either 'guide: <id>' or 'step: <number>', one of them")
+        return self
+
+
 MAX_IMAGE_BYTES = 200 * 1024  # a picture must load quickly on a slow phone connection
 
 
@@ -49,6 +63,11 @@ class Step(_Strict):
     # A fact that holds only until a date (a fee waiver, a deadline): after it, the bot marks
     # the step as out of date, and `guides check` fails so that an editor updates it.
     valid_until: dt.date | None = None
+    # Buttons on the step (and its help) to where its text points: «📖 <guide>», «↪ Bước N».
+    links: tuple[StepLink, ...] = Field(default=(), max_length=4)
+    # Glossary terms whose words this step uses in another sense ("đường dẫn" as a menu
+    # path): the step offers no explanation for them.
+    not_terms: tuple[str, ...] = ()
 
     def expired(self, today: dt.date) -> bool:
         return self.valid_until is not None and today > self.valid_until

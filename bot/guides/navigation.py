@@ -151,9 +151,15 @@ def resolve(library: GuideLibrary, nav: Nav) -> Screen:
 
 
 def step_terms(library: GuideLibrary, guide: Guide, number: int) -> list[Term]:
-    """The glossary terms a step's title and text use, in order of appearance."""
+    """The glossary terms a step's title and text use, in order of appearance, but those the
+    step marks as meant in another sense (`not_terms`)."""
     step = guide.steps[number - 1]
-    return library.glossary.terms_in(f"{step.title}\n{step.text}")
+    terms = library.glossary.terms_in(f"{step.title}\n{step.text}")
+    if not step.not_terms:
+        return terms
+    # Named by the term or any of its forms ("đường dẫn" for the term "liên kết").
+    meant = {name.casefold() for name in step.not_terms}
+    return [t for t in terms if not meant & {form.casefold() for form in t.forms}]
 
 
 def open_guide(library: GuideLibrary, guide_id: str, unit: int = 0) -> Screen:

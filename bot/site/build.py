@@ -145,6 +145,7 @@ def build_site(
             ],
             required=[g for g in (library.get(r) for r in guide.requires) if g is not None],
             related=[g for g in (library.get(r) for r in guide.related) if g is not None],
+            links=_step_links(library, guide),
             topic_name=_topic_name(texts, guide.topic.value),
             telegram=f"https://t.me/{bot_username}?start={guide.id}" if bot_username else "",
             expired=guide.expired(today),
@@ -162,6 +163,21 @@ def build_site(
             )
         _copy_images(guide, guides_dir, out / guide.id)
     return result
+
+
+def _step_links(library: GuideLibrary, guide: Guide) -> dict[int, list[tuple[str, str]]]:
+    """Each step's `links:` as (address, text): a guide's page, or a step's anchor here."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for number, step in enumerate(guide.steps, start=1):
+        for link in step.links:
+            other = library.get(link.guide) if link.guide else None
+            if other is not None:
+                found.setdefault(number, []).append((f"../{other.id}/", f"📖 {other.title}"))
+            elif link.step and link.step <= len(guide.steps):
+                found.setdefault(number, []).append(
+                    (f"#{step_anchor(link.step)}", f"↪ Bước {link.step}")
+                )
+    return found
 
 
 def _copy_images(guide: Guide, guides_dir: Path | None, folder: Path) -> None:

@@ -259,6 +259,7 @@ class Views:
         ]
         if step_terms(self.library, guide, number):
             rows.append([self._nav(lang, "btn_terms", _within(screen, Action.TERMS, number))])
+        rows += self._link_rows(lang, screen)
         if guide.steps[number - 1].image:
             photo = _within(screen, Action.PHOTO, number)
             rows.append([self._nav(lang, "btn_photo", photo)])
@@ -276,6 +277,22 @@ class Views:
             expired=_expired_on(guide, number),
         )
         return View(text, InlineKeyboardMarkup(rows))
+
+    def _link_rows(self, lang: str, screen: Screen) -> list[list[Button]]:
+        """The step's `links:`: «📖 <guide>» opens that guide's intro (as a related guide's
+        button does), «↪ Bước N» goes to a step of this guide (as «Tiếp ▶» does)."""
+        guide = screen.guide
+        assert guide is not None
+        rows = []
+        for link in guide.steps[screen.step - 1].links:
+            if link.guide is not None:
+                other = self.library.get(link.guide)
+                if other is not None:
+                    rows.append([self._guide_button(lang, other)])
+            elif link.step is not None and 0 < link.step <= len(guide.steps):
+                to_step = _within(screen, Action.STEP, link.step)
+                rows.append([self._nav(lang, "btn_step_link", to_step, link.step)])
+        return rows
 
     def _terms(self, lang: str, screen: Screen) -> View:
         """The words of a step the glossary explains; each opens its explanation."""
@@ -348,6 +365,7 @@ class Views:
                     number,
                 )
             ],
+            *self._link_rows(lang, screen),  # its help may point there too
             [self._menu_button(lang)],
         ]
         text = self.texts.render(
