@@ -25,7 +25,7 @@ from bot.web import unit_tag
 from bot.web.clients import ClientBuckets, client_of
 from bot.web.http_server import Request
 from tests.cli import run_bot_command
-from tests.test_webhook_listener import counter_site, serving  # noqa: F401 (a fixture)
+from tests.test_webhook_listener import counter_site, fetch, serving  # noqa: F401 (a fixture)
 
 GUIDE = "vneid-forgot-password"
 UNITS = """code,name,kind,parent_code
@@ -123,22 +123,9 @@ class Counter:
             + f"Content-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
-        reader, writer = await asyncio.open_connection(
-            "127.0.0.1", self.port, local_addr=(source, 0)
-        )
-        try:
-            writer.write(request)
-            await writer.drain()
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
-            length = next(
-                int(line.split(b":")[1])
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length:")
-            )
-            page = await asyncio.wait_for(reader.readexactly(length), 5)
-            return int(head.split(b" ")[1]), page
-        finally:
-            writer.close()
+        answer = await fetch(self.port, request, source)
+        head, _, page = answer.partition(b"\r\n\r\n")
+        return int(head.split(b" ")[1]), page
 
     def bot_key(self) -> bytes:
         """The running bot's own key (made next to DB_PATH at its start)."""

@@ -361,9 +361,11 @@ async def site_listener(
         yield listener
 
 
-async def _fetch(port: int, data: bytes) -> bytes:
-    """One request on its own connection: the status line, headers and the whole body."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def fetch(port: int, data: bytes, source: str | None = None) -> bytes:
+    """One request on its own connection (from the loopback address `source`, when given):
+    the status line, headers and the whole body."""
+    local = (source, 0) if source else None
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=local)
     try:
         writer.write(data)
         await writer.drain()
@@ -394,9 +396,9 @@ async def test_the_site_is_served_and_a_web_completion_is_counted_anonymously(
     from bot.reach.domain.periods import all_time
     from bot.reports.service import report
 
-    home = await _fetch(site_listener.port, b"GET /huong-dan/ HTTP/1.1\r\nHost: x\r\n\r\n")
+    home = await fetch(site_listener.port, b"GET /huong-dan/ HTTP/1.1\r\nHost: x\r\n\r\n")
     assert home.startswith(b"HTTP/1.1 200") and "Hướng dẫn số".encode() in home
-    page = await _fetch(
+    page = await fetch(
         site_listener.port, b"GET /huong-dan/vneid-forgot-password/ HTTP/1.1\r\nHost: x\r\n\r\n"
     )
     assert "Tôi đã làm xong".encode() in page
@@ -404,7 +406,7 @@ async def test_the_site_is_served_and_a_web_completion_is_counted_anonymously(
         site_listener.port, b"GET /huong-dan/../../etc/passwd HTTP/1.1\r\n\r\n"
     )
     assert outside.startswith(b"HTTP/1.1 404") or outside.startswith(b"HTTP/1.1 400")
-    thanks = await _fetch(site_listener.port, _post_done("vneid-forgot-password"))
+    thanks = await fetch(site_listener.port, _post_done("vneid-forgot-password"))
     assert thanks.startswith(b"HTTP/1.1 200") and "Cảm ơn bạn".encode() in thanks
     unknown = await _first_line(site_listener.port, _post_done("no-such-guide"))
     assert unknown.startswith(b"HTTP/1.1 404")
