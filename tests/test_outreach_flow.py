@@ -324,3 +324,21 @@ async def test_the_form_labels_its_groups(
     labels = [t for t in volunteer.button_texts() if t.startswith("⬇")]
     assert "⬇ Giới tính (không bắt buộc)" not in labels  # one sex for a group is made up
     assert any(t.startswith("⬇ Số người") for t in labels)
+
+
+async def test_a_closed_question_is_forgotten_in_memory_too(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    """The unit picker asks for a typed name; closing it and saving close the question in the
+    database, and the bot forgets it at once: the next command makes no database trip."""
+    db = obot.app.bot_data.services.reach.db
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.send("/assist")
+    await volunteer.press("VNeID mức 1")
+    await volunteer.press("31–59")
+    await volunteer.press("📍")
+    await volunteer.press("◀ Quay lại phiếu")
+    await volunteer.press("Người dân đồng ý – Lưu")
+    before = db.trips
+    await volunteer.send("/start")
+    assert db.trips == before

@@ -182,6 +182,10 @@ class AssistForms:
         outcome: PressResult = change.outcome
         if change.expect is not None:
             self._waiting.asked(change.expect.user_key)
+        elif change.done_waiting:
+            # The question closed in the same trip (a save, the unit picker closing): forget
+            # it here too, or the next command or message would look it up in the database.
+            self._waiting.answered(change.done_waiting)
         if isinstance(outcome, SavedScreen) and saved is not None:
             outcome = replace(
                 outcome,
