@@ -20,7 +20,6 @@ import asyncio
 import json
 import os
 import signal
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -32,6 +31,7 @@ from bot.app import MAX_IN_FLIGHT, MAX_QUEUED, build_application
 from bot.standin import SimUser, StandinBotApi
 from bot.standin.api import JSONDict
 from tests.conftest import make_settings
+from tests.test_run_polling import start_run as run_process
 from tests.test_run_polling import until
 
 BOUND = MAX_QUEUED + MAX_IN_FLIGHT  # the README's crash bound
@@ -47,28 +47,8 @@ RETRY_AFTER = 0.25  # seconds before a refused (503) delivery is tried again
 async def start_run(
     token: str, base_url: str, tmp_path: Path, *args: str, **env: str
 ) -> asyncio.subprocess.Process:
-    """`python -m bot run [args]` in its own folder, as tests/test_run_polling.py starts it."""
-    full_env = {
-        **os.environ,
-        "BOT_TOKEN": token,
-        "BOT_API_BASE_URL": base_url,
-        "DB_PATH": str(tmp_path / "data" / "bot.db"),
-        **env,
-    }
-    # The log goes to a file: a pipe nobody reads while the test works would fill and stop
-    # the bot.
-    with open(tmp_path / "bot.log", "ab") as log:
-        return await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            *args,
-            env=full_env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=log,
-        )
+    """`python -m bot run [args]`, its output in a file (see tests/test_run_polling.py)."""
+    return await run_process(token, base_url, tmp_path, *args, log=True, **env)
 
 
 def help_update(api: StandinBotApi, user: SimUser) -> JSONDict:

@@ -24,9 +24,11 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 async def start_run(
-    token: str, base_url: str, tmp_path: Path, **env: str
+    token: str, base_url: str, tmp_path: Path, *args: str, log: bool = False, **env: str
 ) -> asyncio.subprocess.Process:
-    """`python -m bot run` in its own folder, as an operator would start it."""
+    """`python -m bot run [args]` in its own folder, as an operator would start it. With
+    `log`, its output goes to `bot.log` there instead of pipes: a pipe nobody reads while a
+    long test works would fill and stop the bot."""
     full_env = {
         **os.environ,
         "BOT_TOKEN": token,
@@ -34,16 +36,19 @@ async def start_run(
         "DB_PATH": str(tmp_path / "data" / "bot.db"),
         **env,
     }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=full_env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    argv = (sys.executable, "-m", "bot", "run", *args)
+    if not log:
+        return await asyncio.create_subprocess_exec(
+            *argv,
+            env=full_env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+    with open(tmp_path / "bot.log", "ab") as out:
+        return await asyncio.create_subprocess_exec(
+            *argv, env=full_env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=out
+        )
 
 
 async def answered(user: SimUser, action: Awaitable[object]) -> None:
