@@ -37,13 +37,25 @@ from bot.storage.db import open_database  # noqa: E402
 
 TARGET_P95_RATIO = 1.5
 TOKEN = "peakmrnxng23"  # the activity's link token (see campaigns.is_token)
+CHECKIN_TOKEN = "peakcheckin2"  # its members' check-in link: a token of its own
 
 
 async def make_activity(db_path: Path) -> None:
     db = await open_database(db_path)
     day = (clock.vn_date(clock.now()) - dt.date(1970, 1, 1)).days
     await CampaignRepository(db).add_activity(
-        TOKEN, 1, ActivityKind.CAMPAIGN_DAY, "Ra quân", day, day, "", 0, None, "bench", 0
+        TOKEN,
+        CHECKIN_TOKEN,
+        1,
+        ActivityKind.CAMPAIGN_DAY,
+        "Ra quân",
+        day,
+        day,
+        "",
+        0,
+        None,
+        "bench",
+        0,
     )
     await db.close()
 
@@ -91,7 +103,7 @@ async def run(kind: str, members: int, minutes: float) -> dict:
             await asyncio.sleep(index * minutes * 60 / members)  # evenly spread arrivals
             if kind == "bot":
                 steps = [
-                    lambda: user.send(f"/start ci_{TOKEN}"),
+                    lambda: user.send(f"/start ci_{CHECKIN_TOKEN}"),
                     lambda: user.send("/assist"),
                     lambda: press_op(user, "s", rng),
                     lambda: user.press("Không đồng ý"),
