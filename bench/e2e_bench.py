@@ -30,8 +30,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.reach.domain.model import Role  # noqa: E402
-from bot.reach.domain.privacy import pseudonym  # noqa: E402
+from bot.domain.model import Role  # noqa: E402
+from bot.domain.privacy import pseudonym  # noqa: E402
 from bot.standin import SimUser, StandinBotApi  # noqa: E402
 from bot.storage.db import open_database  # noqa: E402
 from bot.storage.members import MemberRepository  # noqa: E402

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.e2e_bench import SECRET, Harness, press_op, seed  # noqa: E402
-from bot.reach.domain import clock  # noqa: E402
-from bot.reach.domain.campaigns import ActivityKind  # noqa: E402
+from bot import clock  # noqa: E402
+from bot.domain.campaigns import ActivityKind  # noqa: E402
 from bot.standin import SimUser, StandinBotApi  # noqa: E402
 from bot.storage.campaigns import CampaignRepository  # noqa: E402
 from bot.storage.db import open_database  # noqa: E402

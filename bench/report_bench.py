@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import PROJECT_ROOT  # noqa: E402
-from bot.reach.domain.periods import all_time, parse_period  # noqa: E402
+from bot.domain.periods import all_time, parse_period  # noqa: E402
 from bot.reports.service import report as full_report  # noqa: E402
 from bot.storage.campaigns import CampaignRepository  # noqa: E402
 from bot.storage.db import open_database  # noqa: E402

@@ -16,12 +16,12 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import clock
 from bot.config import Settings
 from bot.guides.loader import GuideLibrary, GuidesInvalid, load_guides
 from bot.guides.search import SearchIndex, guide_fields
-from bot.reach.domain import clock
-from bot.reach.services import Policy, Reach
-from bot.reach.services.keys import key_file_of, open_key
+from bot.services import Policy, Reach
+from bot.services.keys import key_file_of, open_key
 from bot.storage import db
 from bot.telegram import handlers
 from bot.telegram.context import AppData, BotApplication, BotContext, Services

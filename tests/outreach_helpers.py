@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.reach.domain.units_csv import parse_units_csv
+from bot.domain.units_csv import parse_units_csv
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot, make_settings, start_bot

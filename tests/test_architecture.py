@@ -31,11 +31,11 @@ def test_a_service_importing_telegram_breaks_the_contracts(tmp_path: Path) -> No
     shutil.copytree(BOT, tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(PROJECT_ROOT / "pyproject.toml", tmp_path)
     assert _lint(tmp_path).returncode == 0  # the copy is as clean as the tree
-    service = tmp_path / "bot" / "reach" / "services" / "access.py"
+    service = tmp_path / "bot" / "services" / "access.py"
     service.write_text("import telegram  # a deliberate violation\n" + service.read_text())
     broken = _lint(tmp_path)
     assert broken.returncode == 1
-    assert "bot.reach.services.access -> telegram" in broken.stdout
+    assert "bot.services.access -> telegram" in broken.stdout
 
 
 def _sql_outside_storage(root: Path) -> list[str]:
@@ -72,4 +72,4 @@ def _rules_in(folder: Path) -> list[str]:
 
 def test_handlers_hold_no_rules() -> None:
     assert _rules_in(BOT / "telegram" / "handlers") == []
-    assert _rules_in(BOT / "reach" / "services")  # the signs are found where rules live
+    assert _rules_in(BOT / "services")  # the signs are found where rules live

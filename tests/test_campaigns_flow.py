@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.reach.domain import clock
-from bot.reach.domain.campaigns import Activity
-from bot.reach.services.campaigns import ADMIN
+from bot import clock
+from bot.domain.campaigns import Activity
+from bot.services.campaigns import ADMIN
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot
@@ -161,7 +161,7 @@ async def test_a_resident_confirms_an_assist_once_on_their_own_phone(
 ) -> None:
     import re
 
-    from bot.reach.domain.periods import custom
+    from bot.domain.periods import custom
     from bot.reports.service import report
 
     volunteer = await join(api, admin, "00004", "Lan")
@@ -288,7 +288,7 @@ async def test_report_json_and_workbook_give_the_same_numbers(
 ) -> None:
     import openpyxl
 
-    from bot.reach.domain.periods import custom
+    from bot.domain.periods import custom
     from bot.reports import exports
     from bot.reports.json_report import report_dict
     from bot.reports.service import report
@@ -329,7 +329,7 @@ async def test_report_json_and_workbook_give_the_same_numbers(
 async def test_a_team_made_in_chat_counts_when_its_members_take_part(
     api: StandinBotApi, obot: RunningBot, admin: SimUser
 ) -> None:
-    from bot.reach.domain.periods import custom
+    from bot.domain.periods import custom
     from bot.reports.service import report
 
     coordinator = await join(api, admin, "00004", "Thảo", role="coordinator")

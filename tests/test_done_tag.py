@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.domain.done_tag import TAG_CHARS, TAG_PATTERN, done_tag, done_tag_matches
+from bot.domain.periods import all_time
 from bot.guides.loader import load_guides
 from bot.guides.navigation import Screen, ScreenKind
-from bot.reach.domain.done_tag import TAG_CHARS, TAG_PATTERN, done_tag, done_tag_matches
-from bot.reach.domain.periods import all_time
-from bot.reach.services import Policy, Reach
-from bot.reach.services.self_serve import DonePress
 from bot.reports.service import report
+from bot.services import Policy, Reach
+from bot.services.self_serve import DonePress
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage.db import open_database
@@ -115,7 +115,7 @@ def test_an_untagged_done_button_is_never_made() -> None:
 
 @pytest.fixture
 async def reach(tmp_path: Path) -> AsyncIterator[Reach]:
-    from bot.reach.domain.units_csv import parse_units_csv
+    from bot.domain.units_csv import parse_units_csv
 
     db = await open_database(tmp_path / "s.db")
     reach = Reach(db, KEY, Policy())

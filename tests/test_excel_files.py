@@ -26,10 +26,10 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from bot.reach.domain.campaigns import Target, day_number
-from bot.reach.domain.cells import excel_cell
-from bot.reach.domain.periods import custom
-from bot.reach.domain.units_csv import UnitRow
+from bot.domain.campaigns import Target, day_number
+from bot.domain.cells import excel_cell
+from bot.domain.periods import custom
+from bot.domain.units_csv import UnitRow
 from bot.reports import charts
 from bot.reports import service as reporting
 from bot.reports.csv_report import flatten

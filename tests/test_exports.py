@@ -6,7 +6,7 @@ import random
 import zipfile
 from pathlib import Path
 
-from bot.reach.domain.cells import ExcelCsvWriter, open_excel_csv
+from bot.domain.cells import ExcelCsvWriter, open_excel_csv
 from bot.reports.exports import fit_for_telegram
 
 HEADER = "Ngày\tMã đơn vị\tSố người\r\n"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.reach.domain.privacy import check_value
+from bot.domain.privacy import check_value
 from bot.storage.db import SCHEMA_VERSION, migrate
 from tests.cli import run_bot_command
 from tests.conftest import start_bot
@@ -453,7 +453,7 @@ async def test_healthz_fails_when_the_database_refuses_writes_or_the_key_changes
     """Read-only is made with `PRAGMA query_only` on the bot's writing connection: it refuses
     every write with SQLite's own "attempt to write a readonly database", as a read-only
     disk does (tests run as root, for whom modes stop nothing, and cannot remount)."""
-    from bot.reach.services import keys
+    from bot.services import keys
     from tests.test_webhook_listener import serving
 
     async with serving(api, tmp_path) as (app, settings):
@@ -485,7 +485,7 @@ async def test_healthz_fails_when_a_page_is_damaged_while_the_bot_runs(
 ) -> None:
     """The write probe cannot see a damaged page far from what it writes: a `quick_check`
     runs in the background (hourly; here at once) and its finding fails /healthz."""
-    from bot.reach.services import keys
+    from bot.services import keys
     from tests.test_webhook_listener import serving
 
     async with serving(api, tmp_path) as (app, settings):

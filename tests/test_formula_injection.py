@@ -14,11 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.reach.domain.campaigns import CampaignError, check_name
-from bot.reach.domain.cells import SafeCsvWriter, cell, starts_like_formula, tsv_line
-from bot.reach.domain.invites import clean_display_name, display_name_problem
-from bot.reach.domain.units_csv import UnitRow, parse_units_csv
-from bot.reach.services.campaigns import ADMIN
+from bot.domain.campaigns import CampaignError, check_name
+from bot.domain.cells import SafeCsvWriter, cell, starts_like_formula, tsv_line
+from bot.domain.invites import clean_display_name, display_name_problem
+from bot.domain.units_csv import UnitRow, parse_units_csv
+from bot.services.campaigns import ADMIN
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage.db import open_database

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot import clock
 from bot.guides.loader import load_guides
 from bot.guides.navigation import Screen, ScreenKind
-from bot.reach.domain import clock
 from bot.standin import SimUser, StandinBotApi
 from bot.telegram.callback_data import Action, Nav, encode
 from bot.telegram.views.guides import Views

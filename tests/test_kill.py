@@ -17,8 +17,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from bot.reach.domain.model import Role
-from bot.reach.domain.privacy import pseudonym
+from bot.domain.model import Role
+from bot.domain.privacy import pseudonym
 from bot.standin import SimUser, StandinBotApi
 from bot.standin.users import ButtonNotFound
 from bot.storage.db import open_database

@@ -137,7 +137,7 @@ def test_the_summary_names_every_service_in_a_tie() -> None:
     import datetime as dt
 
     from bot.config import PROJECT_ROOT
-    from bot.reach.domain.periods import Period
+    from bot.domain.periods import Period
     from bot.reports.text import summary_text
     from bot.storage.reports import Report, Totals
     from bot.texts.templates import Texts

@@ -6,9 +6,9 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from bot.reach.domain.draft import Draft
-from bot.reach.domain.model import Role
-from bot.reach.services.assist_form import record_for
+from bot.domain.draft import Draft
+from bot.domain.model import Role
+from bot.services.assist_form import record_for
 from bot.storage.assists import AssistRepository
 from bot.storage.db import open_database
 from bot.storage.maintenance import backup

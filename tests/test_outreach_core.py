@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from bot.reach.domain import clock, deep_links, phone
-from bot.reach.domain.catalog import SERVICES, service_for_guide, services_from_mask, services_mask
-from bot.reach.domain.draft import Draft, DraftError
+from bot import clock
+from bot.domain import deep_links, phone
+from bot.domain.catalog import SERVICES, service_for_guide, services_from_mask, services_mask
+from bot.domain.draft import Draft, DraftError
 
 
 @pytest.mark.parametrize(

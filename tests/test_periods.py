@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from bot.reach.domain.campaigns import CampaignError, code_for, parse_headcount
-from bot.reach.domain.draft import typed_count
-from bot.reach.domain.numbers import NumberError, whole_number
-from bot.reach.domain.periods import PeriodError, parse_period
+from bot.domain.campaigns import CampaignError, code_for, parse_headcount
+from bot.domain.draft import typed_count
+from bot.domain.numbers import NumberError, whole_number
+from bot.domain.periods import PeriodError, parse_period
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain import phone
+from bot.domain.privacy import load_or_create_key, looks_like_secret, pseudonym
 from bot.guides.text_norm import fold
-from bot.reach.domain import phone
-from bot.reach.domain.privacy import load_or_create_key, looks_like_secret, pseudonym
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
+from bot.domain import deep_links
+from bot.domain.periods import PeriodError, parse_period
+from bot.domain.privacy import looks_like_personal_number, looks_like_secret
+from bot.domain.units_csv import parse_units_csv
 from bot.guides.loader import load_guides
 from bot.guides.search import SearchIndex
 from bot.guides.text_norm import fold
-from bot.reach.domain import deep_links
-from bot.reach.domain.periods import PeriodError, parse_period
-from bot.reach.domain.privacy import looks_like_personal_number, looks_like_secret
-from bot.reach.domain.units_csv import parse_units_csv
 from bot.telegram.callback_data import (
     Action,
     InvalidCallback,

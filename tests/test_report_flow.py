@@ -10,9 +10,9 @@ import openpyxl
 import zxingcpp
 from PIL import Image
 
-from bot.reach.domain import clock
-from bot.reach.domain.draft import Draft
-from bot.reach.services.assist_form import record_for
+from bot import clock
+from bot.domain.draft import Draft
+from bot.services.assist_form import record_for
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage.assists import AssistRepository

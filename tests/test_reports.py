@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.reach.domain.clock import VIETNAM
-from bot.reach.domain.draft import Draft
-from bot.reach.domain.model import Role
-from bot.reach.domain.periods import custom, parse_period
-from bot.reach.domain.units_csv import parse_units_csv
-from bot.reach.services.assist_form import record_for
+from bot.clock import VIETNAM
+from bot.domain.draft import Draft
+from bot.domain.model import Role
+from bot.domain.periods import custom, parse_period
+from bot.domain.units_csv import parse_units_csv
+from bot.services.assist_form import record_for
 from bot.storage import rollup
 from bot.storage.assists import AssistRepository
 from bot.storage.db import Database, open_database

@@ -19,12 +19,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import clock
 from bot.app import named_in_guides
 from bot.config import PROJECT_ROOT
-from bot.guides.loader import load_guides
-from bot.reach.domain import clock
-from bot.reach.domain.periods import Period
-from bot.reach.domain.privacy import (
+from bot.domain.periods import Period
+from bot.domain.privacy import (
     EMAIL,
     NUMBER,
     SECRET,
@@ -32,7 +31,8 @@ from bot.reach.domain.privacy import (
     gap_question,
     private_kind,
 )
-from bot.reach.services.guide_stats import GAP_RULES, GuideStats, _day
+from bot.guides.loader import load_guides
+from bot.services.guide_stats import GAP_RULES, GuideStats, _day
 from bot.standin import SimUser, StandinBotApi
 from bot.storage import db
 from bot.storage.guide_stats import GAP_RULES_FLAG, GuideStatsRepository

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.reach.domain.clock import VIETNAM
-from bot.reach.domain.model import Role
-from bot.reach.domain.units_csv import parse_units_csv
-from bot.reach.services import Policy, Reach
-from bot.reach.services import assist_form as form
-from bot.reach.services import joining as jn
-from bot.reach.services import membership as ms
-from bot.reach.services.access import Actor
+from bot.clock import VIETNAM
+from bot.domain.model import Role
+from bot.domain.units_csv import parse_units_csv
 from bot.reports import requests
+from bot.services import Policy, Reach
+from bot.services import assist_form as form
+from bot.services import joining as jn
+from bot.services import membership as ms
+from bot.services.access import Actor
 from bot.storage.db import open_database
 from tests.outreach_helpers import SMALL_TREE
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.reach.domain import clock
-from bot.reach.domain.campaigns import is_token
-from bot.reach.domain.model import Role
-from bot.reach.domain.periods import custom
-from bot.reach.domain.review import (
+from bot import clock
+from bot.domain.campaigns import is_token
+from bot.domain.model import Role
+from bot.domain.periods import custom
+from bot.domain.review import (
     Entry,
     Limits,
     Reviewer,
@@ -27,18 +27,18 @@ from bot.reach.domain.review import (
     headcount_status,
     may_review,
 )
-from bot.reach.domain.units_csv import parse_units_csv
-from bot.reach.services import Policy, Reach
-from bot.reach.services import assist_form as form
-from bot.reach.services import joining as jn
-from bot.reach.services import membership as ms
-from bot.reach.services.access import Actor
-from bot.reach.services.campaigns import ADMIN as ADMIN_SCOPE
-from bot.reach.services.campaigns import CheckedIn, LinkRefused
-from bot.reach.services.confirmations import Confirmed, ConfirmRefused, LinkMade
-from bot.reach.services.review import CLI_REVIEWER, Decided, ReviewRefused, reviewer_of
+from bot.domain.units_csv import parse_units_csv
 from bot.reports.exports import RecordFormatter
 from bot.reports.service import report
+from bot.services import Policy, Reach
+from bot.services import assist_form as form
+from bot.services import joining as jn
+from bot.services import membership as ms
+from bot.services.access import Actor
+from bot.services.campaigns import ADMIN as ADMIN_SCOPE
+from bot.services.campaigns import CheckedIn, LinkRefused
+from bot.services.confirmations import Confirmed, ConfirmRefused, LinkMade
+from bot.services.review import CLI_REVIEWER, Decided, ReviewRefused, reviewer_of
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage import db as storage_db

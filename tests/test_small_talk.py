@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.reach.domain.small_talk import ACK, BYE, GREETING, THANKS, small_talk
+from bot.domain.small_talk import ACK, BYE, GREETING, THANKS, small_talk
 from bot.standin import SimUser, StandinBotApi
 from tests.conftest import make_settings, start_bot
 from tests.outreach_helpers import invite_code

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from bot.reach.domain import clock
+from bot import clock
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot
@@ -229,7 +229,7 @@ async def test_the_activity_qr_caption_puts_the_link_on_its_own_line(
 ) -> None:
     """Finding 14: «…phường Ba Đìnhhttps://t.me/…» no more."""
     campaigns = obot.app.bot_data.services.reach.campaigns
-    from bot.reach.services.campaigns import ADMIN
+    from bot.services.campaigns import ADMIN
 
     today = clock.vn_date(clock.now())
     await campaigns.add_activity(ADMIN, "t", "00004", "class", "Lớp phường Ba Đình", today)

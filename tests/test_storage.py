@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.reach.domain.privacy import load_or_create_key, pseudonym
+from bot.domain.privacy import load_or_create_key, pseudonym
 from bot.storage import db
 from bot.storage.prefs import PrefsRepository
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.reach.domain import clock
-from bot.reach.domain.campaigns import CampaignError, day_number
-from bot.reach.domain.periods import custom
-from bot.reach.services.campaigns import ADMIN
+from bot import clock
+from bot.domain.campaigns import CampaignError, day_number
+from bot.domain.periods import custom
 from bot.reports.json_report import report_dict
 from bot.reports.service import report
+from bot.services.campaigns import ADMIN
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.cli import run_bot_command

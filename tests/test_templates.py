@@ -11,19 +11,19 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.config import PROJECT_ROOT
-from bot.guides.loader import load_guides
-from bot.guides.navigation import Notice
-from bot.reach.domain.campaigns import (
+from bot.domain.campaigns import (
     Activity,
     ActivityKind,
     Campaign,
     TargetProgress,
     UnionFigures,
 )
-from bot.reach.domain.draft import Draft
-from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import custom
-from bot.reach.domain.review import Entry, Subject
+from bot.domain.draft import Draft
+from bot.domain.model import Unit
+from bot.domain.periods import custom
+from bot.domain.review import Entry, Subject
+from bot.guides.loader import load_guides
+from bot.guides.navigation import Notice
 from bot.reports.requests import Reading
 from bot.storage.assists import Tally
 from bot.storage.reports import Pending, Totals

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.reach.domain.campaigns import ActivityKind, day_number
-from bot.reach.domain.periods import custom
-from bot.reach.domain.units_csv import parse_units_csv
-from bot.reach.services.campaigns import ADMIN, Campaigns, CheckedIn
-from bot.reach.services.directory import Directory
-from bot.reach.services.waiting import Waiting
+from bot.domain.campaigns import ActivityKind, day_number
+from bot.domain.periods import custom
+from bot.domain.units_csv import parse_units_csv
 from bot.reports.service import report
+from bot.services.campaigns import ADMIN, Campaigns, CheckedIn
+from bot.services.directory import Directory
+from bot.services.waiting import Waiting
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
@@ -55,8 +55,8 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
 
 
 async def actor(world: World, name: str):  # type: ignore[no-untyped-def]
-    from bot.reach.domain.model import Scope
-    from bot.reach.services.access import Actor
+    from bot.domain.model import Scope
+    from bot.services.access import Actor
 
     member = next(m for m in await world.members.all() if m.display_name == name)
     return Actor(member.user_key, member, Scope())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.reach.domain.units_csv import OFFICIAL_CSV as OFFICIAL
-from bot.reach.domain.units_csv import parse_units_csv
+from bot.domain.units_csv import OFFICIAL_CSV as OFFICIAL
+from bot.domain.units_csv import parse_units_csv
 from bot.storage.db import open_database
 from bot.storage.units import UnitRepository
 from tests.cli import run_bot_command

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.reach.domain.units_csv import decode_csv, parse_units_csv
+from bot.domain.units_csv import decode_csv, parse_units_csv
 from tests.cli import run_bot_command
 
 ROWS = [

@@ -15,10 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.reach.domain.periods import all_time
-from bot.reach.domain.privacy import load_or_create_key
-from bot.reach.domain.units_csv import parse_units_csv
-from bot.reach.services.web_counter import FLUSH_AFTER
+from bot.domain.periods import all_time
+from bot.domain.privacy import load_or_create_key
+from bot.domain.units_csv import parse_units_csv
+from bot.services.web_counter import FLUSH_AFTER
 from bot.standin import StandinBotApi
 from bot.telegram.webhook import CLIENT_BURST
 from bot.web import unit_tag

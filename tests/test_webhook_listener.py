@@ -393,7 +393,7 @@ def _post_done(guide: str, unit: str = "") -> bytes:
 async def test_the_site_is_served_and_a_web_completion_is_counted_anonymously(
     site_listener: Listener,
 ) -> None:
-    from bot.reach.domain.periods import all_time
+    from bot.domain.periods import all_time
     from bot.reports.service import report
 
     home = await fetch(site_listener.port, b"GET /huong-dan/ HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -1,5 +1,5 @@
 """`outreach-bot campaigns|activities|targets|groups`: the union's units of work from a
-terminal, on DB_PATH, acting as an admin (the same rules as in chat: bot/reach/services)."""
+terminal, on DB_PATH, acting as an admin (the same rules as in chat: bot/services)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.config import Settings
-from bot.reach.domain import deep_links
-from bot.reach.domain.campaigns import CampaignError, check_code, day_date
-from bot.reach.domain.catalog import services_from_mask
-from bot.reach.domain.cells import tsv_line
-from bot.reach.domain.periods import PeriodError, parse_date
-from bot.reach.services.campaigns import ADMIN, Campaigns
-from bot.reach.services.directory import Directory
-from bot.reach.services.waiting import Waiting
+from bot.domain import deep_links
+from bot.domain.campaigns import CampaignError, check_code, day_date
+from bot.domain.catalog import services_from_mask
+from bot.domain.cells import tsv_line
+from bot.domain.periods import PeriodError, parse_date
+from bot.services.campaigns import ADMIN, Campaigns
+from bot.services.directory import Directory
+from bot.services.waiting import Waiting
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
@@ -172,7 +172,7 @@ def service_codes(lang: str = "vi") -> str:
     """The service codes with their labels, e.g. `v1 (VNeID mức 1), v2 (…)`, from the
     templates (the same words as in chat and the reports)."""
     from bot.config import PROJECT_ROOT
-    from bot.reach.domain.catalog import SERVICES
+    from bot.domain.catalog import SERVICES
     from bot.texts.templates import Texts
 
     texts = Texts(PROJECT_ROOT / "templates")

@@ -29,9 +29,9 @@ from typing import TextIO
 
 from telegram import Update
 
+from bot import clock
 from bot.app import build_application
 from bot.config import Settings
-from bot.reach.domain import clock
 from bot.standin import SimUser, StandinBotApi
 from bot.standin.api import JSONDict
 from bot.telegram.context import AppData

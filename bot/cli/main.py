@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_SETTINGS
-    from bot.reach.domain.privacy import KeyRefused
+    from bot.domain.privacy import KeyRefused
     from bot.storage.db import DatabaseUnusable, StorageError, unusable
 
     settings: Settings | None = None
@@ -177,7 +177,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
 
     target: Path = args.file
     if target.is_dir():  # a folder: a dated file in it, never over an older backup
-        from bot.reach.domain import clock
+        from bot import clock
 
         stamp = clock.vn_datetime(clock.now()).strftime("%Y-%m-%d-%H%M%S")
         target = target / f"{settings.db_path.stem}-{stamp}.db"
@@ -305,7 +305,7 @@ def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
 
 def _units_import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli.units import import_units
-    from bot.reach.domain.units_csv import OFFICIAL_CSV
+    from bot.domain.units_csv import OFFICIAL_CSV
 
     if (args.file is None) == (not args.official):
         print("outreach-bot: give either a CSV file or --official", file=sys.stderr)
@@ -376,9 +376,9 @@ def _guides_check(settings: Settings, args: argparse.Namespace) -> int:
 
 def _print_stale(settings: Settings, days: int) -> None:
     """Stale guides are a reminder, not a failure: the content is still valid."""
+    from bot.domain.cells import tsv_line
     from bot.guides.freshness import stale_guides, today_in_vietnam
     from bot.guides.loader import load_guides
-    from bot.reach.domain.cells import tsv_line
 
     library, _ = load_guides(settings.guides_dir)
     stale = stale_guides(library, today_in_vietnam(), days)
@@ -391,8 +391,8 @@ def _print_stale(settings: Settings, days: int) -> None:
 
 
 def _guides_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.domain.cells import tsv_line
     from bot.guides.loader import load_guides
-    from bot.reach.domain.cells import tsv_line
 
     library, problems = load_guides(settings.guides_dir)
     for guide in library:

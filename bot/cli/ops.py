@@ -7,9 +7,9 @@ import time
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.domain.privacy import KeyRefused, settle_key
 from bot.guides.loader import load_guides
-from bot.reach.domain.privacy import KeyRefused, settle_key
-from bot.reach.services.keys import key_file_of
+from bot.services.keys import key_file_of
 from bot.storage import maintenance
 
 

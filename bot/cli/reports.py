@@ -17,22 +17,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot import clock
 from bot.cli.progress import on_terminal, progress, steps
 from bot.config import Settings, site_url_problem
+from bot.domain import deep_links
+from bot.domain.campaigns import Campaign, Group, day_date
+from bot.domain.cells import ExcelCsvWriter, SafeCsvWriter, open_excel_csv
+from bot.domain.model import Unit
+from bot.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
 from bot.guides.loader import load_guides
-from bot.reach.domain import clock, deep_links
-from bot.reach.domain.campaigns import Campaign, Group, day_date
-from bot.reach.domain.cells import ExcelCsvWriter, SafeCsvWriter, open_excel_csv
-from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import ALL_TIME_START, Period, PeriodError, custom, parse_date
-from bot.reach.services.guide_stats import GuideStats
-from bot.reach.services.keys import key_file_of, open_key
 from bot.reports import exports
 from bot.reports import service as reporting
 from bot.reports.csv_report import report_rows
 from bot.reports.json_report import report_json
 from bot.reports.service import CHART_KINDS
 from bot.reports.text import report_text, summary_text
+from bot.services.guide_stats import GuideStats
+from bot.services.keys import key_file_of, open_key
 from bot.site.build import guide_url
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import Database, open_database
@@ -163,7 +164,7 @@ def _summary_csv(
 ) -> None:
     """Every figure of the JSON report, one per row (bot/reports/csv_report.py). A file
     (--out) is for people: Excel opens it in columns under Vietnamese and English settings,
-    codes keep their zeros (bot/reach/domain/cells.py). The standard output is for other
+    codes keep their zeros (bot/domain/cells.py). The standard output is for other
     programs: plain UTF-8 CSV, dates as yyyy-mm-dd; formula-looking text is quoted in both."""
     header, rows = report_rows(texts, lang, result, lines)
     if out:

@@ -1,7 +1,7 @@
 """`outreach-bot review list|approve|reject|log`: the review queue from a terminal, on DB_PATH.
 
 The command line acts as an operator on the server (an admin, logged as "cli"): the same
-service and rules as `/review` in chat (bot/reach/services/review.py).
+service and rules as `/review` in chat (bot/services/review.py).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from bot import clock
 from bot.config import Settings
-from bot.reach.domain import clock
-from bot.reach.domain.campaigns import day_date
-from bot.reach.domain.cells import tsv_line
-from bot.reach.domain.review import Subject
-from bot.reach.services.review import CLI_REVIEWER, PAGE, Decided, Reviews, parse_ref
+from bot.domain.campaigns import day_date
+from bot.domain.cells import tsv_line
+from bot.domain.review import Subject
+from bot.services.review import CLI_REVIEWER, PAGE, Decided, Reviews, parse_ref
 from bot.storage.db import open_database
 from bot.storage.review import ReviewRepository
 

@@ -52,8 +52,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _build(settings: Settings, args: argparse.Namespace) -> int:
     # Imported here: every command builds the parser, and only this one needs the builder.
+    from bot import clock
     from bot.guides.loader import load_guides
-    from bot.reach.domain import clock
     from bot.site.build import build_site
     from bot.texts.templates import Texts
 

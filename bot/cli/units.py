@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from bot.cli.progress import working
-from bot.reach.domain.cells import tsv_line
-from bot.reach.domain.units_csv import EncodingError, decode_csv, parse_units_csv, within_province
+from bot.domain.cells import tsv_line
+from bot.domain.units_csv import EncodingError, decode_csv, parse_units_csv, within_province
 from bot.storage.db import open_database
 from bot.storage.units import UnitRepository
 
@@ -16,7 +16,7 @@ from bot.storage.units import UnitRepository
 async def import_units(
     db_path: Path, csv_path: Path, province: str | None = None, encoding: str | None = None
 ) -> int:
-    """Import a CSV in any encoding Excel saves (see bot/reach/domain/units_csv.py)."""
+    """Import a CSV in any encoding Excel saves (see bot/domain/units_csv.py)."""
     if csv_path.is_dir():
         print(f"outreach-bot: {csv_path} is a folder: name the CSV file", file=sys.stderr)
         return 1

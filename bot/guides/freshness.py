@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from bot import clock
 from bot.guides.models import Guide
-from bot.reach.domain import clock
 
 
 def today_in_vietnam() -> dt.date:

@@ -116,7 +116,7 @@ class Guide(_Strict):
     @field_validator("id")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
-        # These words mean something else in a deep link (see bot/reach/domain/deep_links.py).
+        # These words mean something else in a deep link (see bot/domain/deep_links.py).
         if value in ("join", "ci", "at", "cf", "menu"):
             raise ValueError(f"'{value}' is reserved for deep links; choose another id")
         return value

@@ -48,7 +48,7 @@ class Nav:
     from_search: bool = False
     term: int = 0  # which of a step's glossary terms (1-based), for Action.TERM
     # DONE and SOURCES: the tag the outreach log made for this person when the bot showed
-    # the guide's last step; opaque here (see bot/reach/domain/done_tag.py).
+    # the guide's last step; opaque here (see bot/domain/done_tag.py).
     tag: str = ""
 
 

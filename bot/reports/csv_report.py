@@ -5,7 +5,7 @@ for other tools («Khóa»: `people`, `by_service.v1`, `targets.people.done`, �
 files can be compared line by line. Numbers are numbers and dates are dates (never `1/1`
 text, which Excel turns into a date); the per-unit lines follow, one row per unit and figure,
 the unit's code in its own column. How the cells are written for Excel is
-bot/reach/domain/cells.py's business.
+bot/domain/cells.py's business.
 """
 
 from __future__ import annotations

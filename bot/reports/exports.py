@@ -9,7 +9,7 @@ Both open right in Excel under Vietnamese and English regional settings. The wor
 are dates (dd/mm/yyyy), its columns as wide as what they can hold (`column_width`: a
 streaming workbook cannot measure them), and no sheet is empty. The CSV is Excel's «Unicode
 Text» (UTF-16, tab-separated), its cells written as both settings read them alike: see
-bot/reach/domain/cells.py.
+bot/domain/cells.py.
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.reach.domain.campaigns import ActivityKind, TargetProgress, day_date
-from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES, services_from_mask
-from bot.reach.domain.cells import (
+from bot.domain.campaigns import ActivityKind, TargetProgress, day_date
+from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES, services_from_mask
+from bot.domain.cells import (
     EXCEL_CSV_ENCODING,
     READ_ENCODING,
     ExcelCsvWriter,
     excel_cell,
     open_excel_csv,
 )
-from bot.reach.domain.periods import EPOCH
+from bot.domain.periods import EPOCH
 from bot.storage.campaigns import ActivityLine
 from bot.storage.reports import Report
 from bot.texts.templates import Texts
@@ -96,7 +96,7 @@ class RecordFormatter:
 
     def csv_row(self, raw: tuple) -> list[object]:
         """The row for the CSV, every cell already in the form Excel reads alike under
-        Vietnamese and English settings (see bot/reach/domain/cells.py)."""
+        Vietnamese and English settings (see bot/domain/cells.py)."""
         cells = [self._excel(value) for value in self._cells(raw)]
         day = raw[0]
         iso = self._iso_days.get(day)
@@ -238,7 +238,7 @@ def header_height(headers: list[str], widths: list[float]) -> float:
 def write_csv(path: Path, formatter: RecordFormatter, records: Iterator[tuple]) -> int:
     """The records as a CSV Excel opens in columns under Vietnamese and English settings:
     UTF-16 with a BOM, tab-separated; dates as yyyy-mm-dd, codes keep their leading zeros
-    (see bot/reach/domain/cells.py)."""
+    (see bot/domain/cells.py)."""
     count = 0
     with open_excel_csv(path) as handle:
         writer = ExcelCsvWriter(handle)  # a name like "=HYPERLINK(…)" is written as text

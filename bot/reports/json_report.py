@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.reach.domain.campaigns import day_date
-from bot.reach.domain.catalog import SERVICES
+from bot.domain.campaigns import day_date
+from bot.domain.catalog import SERVICES
 from bot.storage.reports import Report
 from bot.texts.templates import Texts
 

@@ -10,11 +10,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.reach.domain.campaigns import Campaign, Group
-from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import EPOCH, Period, PeriodError, parse_period
-from bot.reach.services.access import Actor, example_unit
-from bot.reach.services.directory import Directory
+from bot.domain.campaigns import Campaign, Group
+from bot.domain.model import Unit
+from bot.domain.periods import EPOCH, Period, PeriodError, parse_period
+from bot.services.access import Actor, example_unit
+from bot.services.directory import Directory
 from bot.texts.folding import fold
 
 

@@ -9,14 +9,14 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot import clock
+from bot.domain.campaigns import Campaign, Group
+from bot.domain.model import Unit
+from bot.domain.periods import EPOCH, Period
 from bot.guides.loader import GuideLibrary
-from bot.reach.domain import clock
-from bot.reach.domain.campaigns import Campaign, Group
-from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import EPOCH, Period
-from bot.reach.services.guide_stats import GuideStats
 from bot.reports import exports
 from bot.reports.union import union_counts, union_figures
+from bot.services.guide_stats import GuideStats
 from bot.storage.campaigns import ActivityLine, CampaignRepository
 from bot.storage.db import Database
 from bot.storage.records import stream_records

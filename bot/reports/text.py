@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reach.domain import clock
+from bot import clock
 from bot.storage.reports import ChildLine, Report
 from bot.texts.templates import Texts
 

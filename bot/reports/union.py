@@ -12,15 +12,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from bot.reach.domain.campaigns import (
+from bot.domain.campaigns import (
     METRICS,
     ActivityKind,
     TargetProgress,
     UnionFigures,
     day_date,
 )
-from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import Period
+from bot.domain.model import Unit
+from bot.domain.periods import Period
 from bot.storage.campaigns import ActivityFigures, CampaignRepository
 from bot.storage.db import Database
 from bot.storage.reports import Report, ReportRepository, Totals, levels_of

@@ -6,9 +6,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.reach.domain.draft import Draft
-from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord, SavedAssist
-from bot.reach.domain.review import Limits, Status, assist_status
+from bot.domain.draft import Draft
+from bot.domain.form import Expect, FormChange, FormState, NewRecord, SavedAssist
+from bot.domain.review import Limits, Status, assist_status
 from bot.storage import rollup
 from bot.storage.db import Database
 from bot.storage.pending import expect_in, stop_waiting_in

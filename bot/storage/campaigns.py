@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.reach.domain.campaigns import (
+from bot.domain.campaigns import (
     YOUTH_BANDS,
     Activity,
     ActivityKind,
@@ -20,7 +20,7 @@ from bot.reach.domain.campaigns import (
     Group,
     Target,
 )
-from bot.reach.domain.model import Unit
+from bot.domain.model import Unit
 from bot.storage.db import Database
 
 _CAMPAIGN = "id, code, name, unit_id, first_day, last_day"

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.reach.domain.campaigns import TOKEN_ALPHABET, TOKEN_LENGTH
-from bot.reach.domain.provinces import PROVINCES
+from bot.domain.campaigns import TOKEN_ALPHABET, TOKEN_LENGTH
+from bot.domain.provinces import PROVINCES
 from bot.storage.rollup import (
     DAYS_PREV,
     LINK_DAYS,
@@ -321,7 +321,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (guide_id, version, step, day, kind)
     ) STRICT, WITHOUT ROWID;
     """,
-    # 9: figures the union can sign (see bot/reach/domain/review.py). Every entry has a
+    # 9: figures the union can sign (see bot/domain/review.py). Every entry has a
     # status: 'ok' counts, 'pending' waits for review outside the totals, 'rejected' is kept
     # but never counts. Typed headcounts are reviewed apart from marked attendance. Check-in
     # links get their own token, so the public attendance QR no longer gives them away.

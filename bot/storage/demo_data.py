@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
-from bot.reach.domain.clock import VIETNAM
+from bot.clock import VIETNAM
+from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
 from bot.storage import db as database
 from bot.storage import rollup
 

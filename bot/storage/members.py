@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bot.reach.domain import invites
-from bot.reach.domain.invites import InviteStatus
-from bot.reach.domain.model import Invite, Member, Role, Unit
+from bot.domain import invites
+from bot.domain.invites import InviteStatus
+from bot.domain.model import Invite, Member, Role, Unit
 from bot.storage.db import Database
 from bot.storage.erasure import ERASED_MEMBER
 from bot.storage.pending import stop_waiting_in

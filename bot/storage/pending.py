@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from bot.reach.domain.form import Expect
+from bot.domain.form import Expect
 from bot.storage.db import Database
 
 

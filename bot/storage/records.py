@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import Period
+from bot.domain.model import Unit
+from bot.domain.periods import Period
 
 
 def stream_records(db_path: Path, scope: Unit | None, period: Period) -> Iterator[tuple]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot.reach.domain.campaigns import Campaign, UnionFigures
-from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import Period
+from bot.domain.campaigns import Campaign, UnionFigures
+from bot.domain.model import Unit
+from bot.domain.periods import Period
 from bot.storage import rollup
 from bot.storage.db import Database
 from bot.storage.units import UnitRepository
@@ -34,7 +34,7 @@ class Totals:
 
 @dataclass(frozen=True)
 class Pending:
-    """What waits for review (see bot/reach/domain/review.py), outside every figure."""
+    """What waits for review (see bot/domain/review.py), outside every figure."""
 
     assists: int = 0  # records
     people: int = 0  # the people they would add

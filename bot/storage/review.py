@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bot.reach.domain.review import Entry, Status, Subject
+from bot.domain.review import Entry, Status, Subject
 from bot.storage import rollup
 from bot.storage.db import Database
 

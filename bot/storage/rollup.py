@@ -22,8 +22,8 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
-from bot.reach.domain.campaigns import YOUTH_BANDS
-from bot.reach.domain.catalog import SERVICES
+from bot.domain.campaigns import YOUTH_BANDS
+from bot.domain.catalog import SERVICES
 
 VN_OFFSET = 7 * 3600  # Vietnam has no daylight saving: local day = (utc + 7 h) // 1 day
 
@@ -53,7 +53,7 @@ INSERT INTO {table} (level, day, dim, key, assists, anon)
     ) b JOIN temp.lineage l ON l.unit_id = b.unit_id GROUP BY 1, 2, 4;"""
 
 
-# Only approved records count (see bot/reach/domain/review.py); the migrations that ran
+# Only approved records count (see bot/domain/review.py); the migrations that ran
 # before records had a status rebuild without the filter, as the schema was then.
 COUNTED = "status = 'ok'"
 

@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bot.reach.domain.model import Unit
-from bot.reach.domain.units_csv import UnitRow, check_tree
+from bot.domain.model import Unit
+from bot.domain.units_csv import UnitRow, check_tree
 from bot.storage import rollup
 from bot.storage.db import Database
 

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.done_tag import TAG_PATTERN
 from bot.guides.navigation import Action, Nav
-from bot.reach.domain.done_tag import TAG_PATTERN
 
 FORMAT_VERSION = "1"
 MAX_BYTES = 64

@@ -10,8 +10,8 @@ from bot.config import Settings
 from bot.guides.loader import GuideLibrary
 from bot.guides.recent import RecentSearches
 from bot.guides.search import SearchIndex
-from bot.reach.domain.flood import FloodGate
-from bot.reach.services import Reach
+from bot.services import Reach
+from bot.telegram.flood import FloodGate
 from bot.telegram.locks import KeyedLocks
 from bot.telegram.views.assist import AssistViews
 from bot.telegram.views.guides import Views

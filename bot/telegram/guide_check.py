@@ -8,12 +8,12 @@ from pathlib import Path
 
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.done_tag import TAG_CHARS
 from bot.guides import rules
 from bot.guides.freshness import today_in_vietnam
 from bot.guides.loader import GuideLibrary, GuideProblem, load_guides, locate
 from bot.guides.models import Guide
 from bot.guides.navigation import Screen, ScreenKind, step_terms
-from bot.reach.domain.done_tag import TAG_CHARS
 from bot.site.build import build_site
 from bot.telegram.views.guides import Views
 from bot.texts.telegram_html import check_callback_data, check_message_text

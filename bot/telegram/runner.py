@@ -10,9 +10,9 @@ from collections.abc import Callable
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings
+from bot.domain.privacy import KeyRefused
 from bot.guides.loader import GuidesInvalid
-from bot.reach.domain.privacy import KeyRefused
-from bot.reach.services.keys import key_file_of, open_key
+from bot.services.keys import key_file_of, open_key
 from bot.storage.db import (
     DatabaseTooNew,
     DatabaseUnusable,

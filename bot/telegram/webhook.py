@@ -25,10 +25,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from telegram import Update
 
+from bot import clock
 from bot.config import Settings
 from bot.guides.models import Guide
-from bot.reach.domain import clock
-from bot.reach.services.keys import HealthProbe, Verdict
+from bot.services.keys import HealthProbe, Verdict
 from bot.site.serve import StaticSite
 from bot.storage.db import StorageError
 from bot.telegram.context import BotApplication

@@ -1,6 +1,6 @@
 """Activities in chat: a member's check-in link, a resident's attendance link, and `/activity`
 for coordinators (list, open, QR codes, close with a headcount). Rules live in
-`bot.reach.services.campaigns`; this decodes, calls and shows.
+`bot.services.campaigns`; this decodes, calls and shows.
 """
 
 from __future__ import annotations
@@ -9,17 +9,19 @@ from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.reach.domain import clock, deep_links
-from bot.reach.domain.campaigns import Activity, Campaign, CampaignError, day_date
-from bot.reach.domain.catalog import (
+from bot import clock
+from bot.domain import deep_links
+from bot.domain.campaigns import Activity, Campaign, CampaignError, day_date
+from bot.domain.catalog import (
     AGE_BANDS,
     SERVICES,
     services_from_mask,
     services_mask,
     topic_of_service,
 )
-from bot.reach.services.access import Actor
-from bot.reach.services.campaigns import (
+from bot.reports.qr import qr_png
+from bot.services.access import Actor
+from bot.services.campaigns import (
     KINDS,
     Attended,
     CheckedIn,
@@ -27,7 +29,6 @@ from bot.reach.services.campaigns import (
     NewActivity,
     clock_day,
 )
-from bot.reports.qr import qr_png
 from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
@@ -40,7 +41,7 @@ from bot.telegram.handlers.common import (
     tap_of,
     tell_refusal,
 )
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 LISTED = 8
 

@@ -1,6 +1,6 @@
 """/assist and /batch: a volunteer logs the residents they helped, in a few taps.
 
-Each handler decodes, asks the form service (`bot.reach.services.assist_form`), and shows
+Each handler decodes, asks the form service (`bot.services.assist_form`), and shows
 the result; every rule lives in the service.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Update
 
-from bot.reach.domain import clock
-from bot.reach.services import assist_form as form
+from bot import clock
+from bot.services import assist_form as form
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import mine
 from bot.telegram.handlers.common import (
@@ -23,7 +23,8 @@ from bot.telegram.handlers.common import (
     tap_of,
 )
 from bot.telegram.views.assist import GROUPS, HEADING
-from bot.telegram.views.guides import NEW_FORM, View
+from bot.telegram.views.guides import NEW_FORM
+from bot.telegram.views.view import View
 
 
 async def assist_command(update: Update, context: BotContext) -> None:

@@ -21,10 +21,10 @@ from telegram.error import BadRequest
 from telegram.ext import Defaults, ExtBot
 from telegram.warnings import PTBUserWarning
 
-from bot.reach.services.access import Actor
+from bot.services.access import Actor
 from bot.telegram.callback_data import InvalidCallback, Tap, TapKind, decode_tap
 from bot.telegram.context import BotContext
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 from bot.texts.telegram_html import parse_html
 
 
@@ -208,6 +208,6 @@ async def tell_refusal(
     detail: str = "",
 ) -> None:
     """Say why a campaign, activity, target or team request was refused (see
-    `bot.reach.domain.campaigns.CampaignError`); `detail` is the part at fault, as typed."""
+    `bot.domain.campaigns.CampaignError`); `detail` is the part at fault, as typed."""
     text = context.services.texts.render(lang, template, reason=reason, detail=detail[:40])
     await send_text(update, context, text)

@@ -1,15 +1,16 @@
 """Resident-confirmed assists: «🔗 Người dân xác nhận» on the saved screen gives the volunteer
 a one-time link and QR code; the resident opens it and confirms (see
-`bot.reach.services.confirmations`)."""
+`bot.services.confirmations`)."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.reach.domain import clock, deep_links
-from bot.reach.domain.catalog import services_from_mask
-from bot.reach.services.confirmations import RATINGS, Confirmed, ConfirmRefused
+from bot import clock
+from bot.domain import deep_links
+from bot.domain.catalog import services_from_mask
 from bot.reports.qr import qr_png
+from bot.services.confirmations import RATINGS, Confirmed, ConfirmRefused
 from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
@@ -20,7 +21,7 @@ from bot.telegram.handlers.common import (
     reply,
     tap_of,
 )
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 
 async def on_confirm_tap(update: Update, context: BotContext) -> None:

@@ -11,8 +11,8 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot.reach.domain import clock
-from bot.reach.services.subscriptions import SEND_AT, SEND_WEEKDAY
+from bot import clock
+from bot.services.subscriptions import SEND_AT, SEND_WEEKDAY
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers.common import actor_of, language_of, send_text
 

@@ -7,9 +7,9 @@ import time
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.reach.domain.flood import Verdict
 from bot.telegram.callback_data import FORMAT_VERSION, TapKind
 from bot.telegram.context import BotContext
+from bot.telegram.flood import Verdict
 from bot.telegram.handlers.common import answer, language_of, send_text
 
 # A press on an assist form (see `Tap`): counted against the forms' own, larger budget.

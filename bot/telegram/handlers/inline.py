@@ -9,8 +9,8 @@ from telegram import (
     Update,
 )
 
-from bot.reach.domain.deep_links import MENU_PAYLOAD
-from bot.reach.domain.privacy import private_kind
+from bot.domain.deep_links import MENU_PAYLOAD
+from bot.domain.privacy import private_kind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import language_of
 

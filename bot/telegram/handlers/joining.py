@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.reach.domain import clock
-from bot.reach.services.joining import (
+from bot import clock
+from bot.services.joining import (
     AlreadyThere,
     AskName,
     AskNewName,
@@ -28,7 +28,7 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 
 async def join_command(update: Update, context: BotContext) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.reach.domain import clock, deep_links
-from bot.reach.services import membership as ms
+from bot import clock
+from bot.domain import deep_links
 from bot.reports.qr import qr_png
+from bot.services import membership as ms
 from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
@@ -18,7 +19,7 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)
 

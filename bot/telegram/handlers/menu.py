@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.domain import deep_links
 from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
-from bot.reach.domain import deep_links
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import (
     activities,
@@ -26,7 +26,8 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
-from bot.telegram.views.guides import STAFF_OPS, View
+from bot.telegram.views.guides import STAFF_OPS
+from bot.telegram.views.view import View
 
 
 async def start(update: Update, context: BotContext) -> None:

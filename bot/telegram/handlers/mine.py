@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.reach.domain import clock
+from bot import clock
 from bot.telegram.callback_data import TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
@@ -18,7 +18,7 @@ from bot.telegram.handlers.common import (
     tap_of,
     volunteer_actor,
 )
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 
 async def mine_command(update: Update, context: BotContext) -> None:

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 from telegram import Update
 
+from bot import clock
 from bot.guides.models import Guide
 from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
-from bot.reach.domain import clock
-from bot.reach.services.guide_stats import FINISHED, REACHED, STUCK
-from bot.reach.services.self_serve import DonePress
+from bot.services.guide_stats import FINISHED, REACHED, STUCK
+from bot.services.self_serve import DonePress
 from bot.telegram.callback_data import Action, InvalidCallback, decode
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers import search

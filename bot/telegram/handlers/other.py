@@ -7,7 +7,7 @@ from telegram import Update
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import language_of, reply
 from bot.telegram.handlers.menu import help_command
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 
 async def unsupported(update: Update, context: BotContext) -> None:

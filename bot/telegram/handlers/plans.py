@@ -1,5 +1,5 @@
 """Campaigns and targets in chat: `/campaign` lists or adds a campaign, `/target` sets a
-target (chỉ tiêu). Who may do what is decided in `bot.reach.services.campaigns`."""
+target (chỉ tiêu). Who may do what is decided in `bot.services.campaigns`."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.reach.domain import clock
-from bot.reach.domain.campaigns import Campaign, CampaignError, check_code, day_date
-from bot.reach.domain.numbers import NumberError, is_number_like, whole_number
-from bot.reach.domain.periods import Period, PeriodError, parse_date, parse_period
-from bot.reach.services.access import Actor
+from bot import clock
+from bot.domain.campaigns import Campaign, CampaignError, check_code, day_date
+from bot.domain.numbers import NumberError, is_number_like, whole_number
+from bot.domain.periods import Period, PeriodError, parse_date, parse_period
 from bot.reports.requests import ButtonRef, split_keywords
+from bot.services.access import Actor
 from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import actor_of, language_of, reply, send_text, tell_refusal
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 
 async def _staff(update: Update, context: BotContext) -> tuple[str, Actor] | None:

@@ -7,15 +7,16 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.reach.domain import clock, deep_links
-from bot.reach.domain.campaigns import CampaignError
-from bot.reach.domain.model import Unit
-from bot.reach.domain.periods import Period
-from bot.reach.services.access import Actor, example_unit
+from bot import clock
+from bot.domain import deep_links
+from bot.domain.campaigns import CampaignError
+from bot.domain.model import Unit
+from bot.domain.periods import Period
 from bot.reports import requests
 from bot.reports import service as reporting
 from bot.reports.requests import ReportRefused, ReportRequest
 from bot.reports.text import summary_text
+from bot.services.access import Actor, example_unit
 from bot.storage.reports import Report
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
@@ -29,7 +30,7 @@ from bot.telegram.handlers.common import (
     tap_of,
     tell_refusal,
 )
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 UPLOAD_TIMEOUT = 300  # seconds
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.reach.domain import clock
-from bot.reach.domain.review import Subject
-from bot.reach.services.review import PAGE, Decided, Queue, Reviewer, parse_ref, reviewer_of
+from bot import clock
+from bot.domain.review import Subject
+from bot.services.review import PAGE, Decided, Queue, Reviewer, parse_ref, reviewer_of
 from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
@@ -22,8 +22,8 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
-from bot.telegram.views.guides import View
 from bot.telegram.views.keyboard import Keyboard
+from bot.telegram.views.view import View
 
 # One letter per subject in button data.
 LETTERS = {

@@ -8,14 +8,14 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
+from bot import clock
+from bot.domain.privacy import SECRET, private_kind
+from bot.domain.small_talk import small_talk
 from bot.guides.navigation import Screen, ScreenKind
 from bot.guides.search import SearchHit
-from bot.reach.domain import clock
-from bot.reach.domain.privacy import SECRET, private_kind
-from bot.reach.domain.small_talk import small_talk
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import actor_of, language_of, reply
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 
 ECHO_LIMIT = 80  # how much of the query is repeated back in the answer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.reach.domain import clock
+from bot import clock
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import activities, assist, joining, plans, privacy, search
 

@@ -6,13 +6,14 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from bot.reach.domain import clock
-from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
-from bot.reach.domain.draft import BATCH_STEPS, Draft
-from bot.reach.domain.model import Unit
+from bot import clock
+from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
+from bot.domain.draft import BATCH_STEPS, Draft
+from bot.domain.model import Unit
 from bot.telegram.callback_data import Tap, TapKind
-from bot.telegram.views.guides import NEW_FORM, View
+from bot.telegram.views.guides import NEW_FORM
 from bot.telegram.views.keyboard import Keyboard
+from bot.telegram.views.view import View
 from bot.texts.templates import Texts
 
 PICKER_PAGE = 8

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
-from functools import cached_property
 from unicodedata import normalize
 from urllib.parse import unquote
 
@@ -17,7 +14,7 @@ from bot.guides.models import Guide
 from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind, step_terms
 from bot.guides.search import SearchHit
 from bot.telegram.callback_data import Tap, TapKind, encode
-from bot.telegram.views.keyboard import Keyboard
+from bot.telegram.views.view import View
 from bot.texts.collation import vietnamese_key
 from bot.texts.templates import Texts
 
@@ -30,29 +27,6 @@ NEW_FORM = "new"  # the ref of buttons that open a new assist form (or one's tal
 # The staff menu's buttons, in order: report, activities, campaigns, targets, review,
 # members, invite, units, weekly report (see handlers/menu.on_staff_tap).
 STAFF_OPS = "ractkmius"
-
-
-@dataclass(frozen=True)
-class View:
-    text: str
-    markup: InlineKeyboardMarkup | Keyboard | None
-
-    @cached_property
-    def markup_json(self) -> str | None:
-        """The keyboard as sent to Telegram, dumped once per view: guide screens are built
-        once (see `Views.render`), and dumping their buttons again at every tap was as much
-        work as building them."""
-        if self.markup is None:
-            return None
-        if isinstance(self.markup, Keyboard):
-            return self.markup.json
-        return json.dumps(self.markup.to_dict(), separators=(",", ":"))
-
-    def shown_on(self, markup: InlineKeyboardMarkup | None) -> bool:
-        """Whether a message's keyboard, as Telegram sent it back, is this view's."""
-        if isinstance(self.markup, Keyboard):
-            return self.markup.shown_as(markup)
-        return markup == self.markup
 
 
 class Views:

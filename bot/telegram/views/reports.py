@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.reach.domain.campaigns import Group
-from bot.reach.domain.model import Unit
+from bot.domain.campaigns import Group
+from bot.domain.model import Unit
 from bot.reports.requests import ButtonRef
 from bot.reports.text import report_text
 from bot.storage.reports import Report
 from bot.telegram.callback_data import Tap, TapKind
-from bot.telegram.views.guides import View
+from bot.telegram.views.view import View
 from bot.texts.templates import Texts
 
 DRILL_BUTTONS = 8

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bot.reach.domain.model import Member, Unit
+from bot.domain.model import Member, Unit
 from bot.storage.db import Database
 from bot.storage.members import MemberRepository
 from bot.storage.units import UnitRepository

@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from bot.reach.domain import clock, phone
-from bot.reach.domain.campaigns import day_number
-from bot.reach.domain.catalog import services_mask
-from bot.reach.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
-from bot.reach.domain.form import Expect, FormChange, FormState, NewRecord
-from bot.reach.domain.model import Unit
-from bot.reach.domain.numbers import NumberError
-from bot.reach.domain.review import Limits
-from bot.reach.services.access import Access, Actor
-from bot.reach.services.waiting import Waiting
+from bot import clock
+from bot.domain import phone
+from bot.domain.campaigns import day_number
+from bot.domain.catalog import services_mask
+from bot.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
+from bot.domain.form import Expect, FormChange, FormState, NewRecord
+from bot.domain.model import Unit
+from bot.domain.numbers import NumberError
+from bot.domain.review import Limits
+from bot.services.access import Access, Actor
+from bot.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
 
 PHONE_WAIT_SECONDS = 5 * 60

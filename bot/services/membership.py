@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.reach.domain.model import Invite, Role, Unit
-from bot.reach.services.access import Actor, example_unit
-from bot.reach.services.directory import Directory
+from bot.domain.model import Invite, Role, Unit
+from bot.services.access import Actor, example_unit
+from bot.services.directory import Directory
 from bot.storage.members import MemberRepository, MemberRow
 from bot.texts.folding import fold
 

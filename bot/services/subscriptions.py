@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.reach.domain import clock
-from bot.reach.domain.periods import Period, parse_period
-from bot.reach.services.access import Actor
+from bot import clock
+from bot.domain.periods import Period, parse_period
+from bot.services.access import Actor
 from bot.storage.subscriptions import Subscription, SubscriptionRepository
 
 SEND_AT = dt.time(7, 30)  # Vietnam time

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.reach.domain import clock
-from bot.reach.domain.campaigns import (
+from bot import clock
+from bot.domain.campaigns import (
     TEAM_KIND,
     Activity,
     ActivityKind,
@@ -35,20 +35,20 @@ from bot.reach.domain.campaigns import (
     split_name_and_days,
     target_period,
 )
-from bot.reach.domain.catalog import AGE_BANDS, SERVICES, services_from_mask, services_mask
-from bot.reach.domain.model import Member, Scope, Unit
-from bot.reach.domain.periods import PeriodError, parse_date
-from bot.reach.domain.review import (
+from bot.domain.catalog import AGE_BANDS, SERVICES, services_from_mask, services_mask
+from bot.domain.model import Member, Scope, Unit
+from bot.domain.periods import PeriodError, parse_date
+from bot.domain.review import (
     Limits,
     Status,
     attendance_status,
     checkin_status,
     headcount_status,
 )
-from bot.reach.domain.units_csv import UnitRow
-from bot.reach.services.access import Actor
-from bot.reach.services.directory import Directory
-from bot.reach.services.waiting import Waiting
+from bot.domain.units_csv import UnitRow
+from bot.services.access import Actor
+from bot.services.directory import Directory
+from bot.services.waiting import Waiting
 from bot.storage.campaigns import ActivityFigures, ActivityLine, CampaignRepository
 from bot.storage.units import UnitRepository
 

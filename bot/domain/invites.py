@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 from enum import StrEnum
 
-from bot.reach.domain.cells import starts_like_formula
-from bot.reach.domain.model import Invite
+from bot.domain.cells import starts_like_formula
+from bot.domain.model import Invite
 
 # No 0/O or 1/I/L: codes are read aloud and typed from paper.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.reach.domain import phone
-from bot.reach.domain.privacy import blocked_tag
-from bot.reach.services.access import Actor
-from bot.reach.services.directory import Directory
-from bot.reach.services.languages import Languages
-from bot.reach.services.waiting import Waiting
+from bot.domain import phone
+from bot.domain.privacy import blocked_tag
+from bot.services.access import Actor
+from bot.services.directory import Directory
+from bot.services.languages import Languages
+from bot.services.waiting import Waiting
 from bot.storage.erasure import Erased, ErasureRepository
 
 FORGET_PHONE_WAIT_SECONDS = 5 * 60

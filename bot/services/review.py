@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.reach.domain.review import Reviewer, Subject, may_review
-from bot.reach.services.access import Actor
+from bot.domain.review import Reviewer, Subject, may_review
+from bot.services.access import Actor
 from bot.storage.review import ReviewRepository, Waiting
 
 PAGE = 8

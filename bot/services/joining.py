@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.reach.domain import invites
-from bot.reach.domain.invites import InviteStatus
-from bot.reach.domain.model import Invite, Member
-from bot.reach.domain.privacy import blocked_tag
-from bot.reach.services.directory import Directory
-from bot.reach.services.waiting import Waiting
+from bot.domain import invites
+from bot.domain.invites import InviteStatus
+from bot.domain.model import Invite, Member
+from bot.domain.privacy import blocked_tag
+from bot.services.directory import Directory
+from bot.services.waiting import Waiting
 from bot.storage.members import MemberRepository
 
 NAME_WAIT_SECONDS = 5 * 60  # an answer comes at once, or not at all

@@ -11,8 +11,8 @@ import re
 import secrets
 from dataclasses import asdict, dataclass, replace
 
-from bot.reach.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
-from bot.reach.domain.numbers import is_number_like, whole_number
+from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
+from bot.domain.numbers import is_number_like, whole_number
 
 BATCH_STEPS = (1, 5, 10, 20, 50)  # a batch's buttons add these to the count
 MAX_BATCH = 500

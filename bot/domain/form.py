@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.reach.domain.draft import Draft
+from bot.domain.draft import Draft
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class NewRecord:
     occurred_at: int
     created_at: int
     activity_id: int | None = None  # the activity the volunteer checked in to
-    status: str = "ok"  # see bot/reach/domain/review.py; set when written
+    status: str = "ok"  # see bot/domain/review.py; set when written
     batch: bool = False  # logged with /batch (several people at once), not one resident
 
 

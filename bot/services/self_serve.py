@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.reach.domain.catalog import service_for_guide
-from bot.reach.domain.done_tag import done_tag, done_tag_matches
-from bot.reach.services.directory import Directory
+from bot.domain.catalog import service_for_guide
+from bot.domain.done_tag import done_tag, done_tag_matches
+from bot.services.directory import Directory
 from bot.storage.assists import AssistRepository
 
 

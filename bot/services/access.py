@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.reach.domain.model import Member, Role, Scope, Unit
-from bot.reach.domain.privacy import pseudonym
-from bot.reach.services.directory import Directory
+from bot.domain.model import Member, Role, Scope, Unit
+from bot.domain.privacy import pseudonym
+from bot.services.directory import Directory
 from bot.texts.folding import fold
 
 

@@ -14,9 +14,9 @@ import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.reach.domain.cells import starts_like_formula
-from bot.reach.domain.numbers import NumberError, whole_number
-from bot.reach.domain.periods import EPOCH
+from bot.domain.cells import starts_like_formula
+from bot.domain.numbers import NumberError, whole_number
+from bot.domain.periods import EPOCH
 from bot.texts.folding import fold
 
 
@@ -89,7 +89,7 @@ class Activity:
     headcount: int
     headcount_youth: int
     checkin_token: str = ""  # members' check-in link: its own token, not derivable from `token`
-    headcount_status: str = "ok"  # see bot/reach/domain/review.py
+    headcount_status: str = "ok"  # see bot/domain/review.py
 
     def runs_on(self, day: int) -> bool:
         return self.first_day <= day <= self.last_day

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.reach.domain.cells import starts_like_formula
-from bot.reach.domain.deep_links import UNIT_CODE
+from bot.domain.cells import starts_like_formula
+from bot.domain.deep_links import UNIT_CODE
 
 HEADER = ["code", "name", "kind", "parent_code"]
 MAX_NAME = 120
@@ -170,7 +170,7 @@ def check_tree(rows: list[UnitRow], existing_parents: Mapping[str, str]) -> list
 
 
 # Vietnam's 34 provinces and 3,321 communes since 1/7/2025 (public data; see data/README.md).
-OFFICIAL_CSV = Path(__file__).resolve().parents[1] / "data" / "vn-units-2025-07.csv"
+OFFICIAL_CSV = Path(__file__).resolve().parent / "data" / "vn-units-2025-07.csv"
 
 
 def within_province(rows: list[UnitRow], code: str) -> list[UnitRow]:

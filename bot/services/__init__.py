@@ -2,7 +2,7 @@
 
 Each service method takes plain values (a person's `Actor`, codes, numbers, the time) and
 returns a plain result (a dataclass) that an adapter turns into a screen: the Telegram
-handlers and the command line use the same rules. Services use the domain (`bot.reach.domain`)
+handlers and the command line use the same rules. Services use the domain (`bot.domain`)
 and storage (`bot.storage`); they never import `telegram` or `bot.telegram`.
 
 `Reach` builds them all over one database; `bot/app.py` makes one in `post_init`.
@@ -13,24 +13,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.reach.domain.review import Limits
-from bot.reach.domain.units_csv import UnitRow
-from bot.reach.services.access import Access
-from bot.reach.services.assist_form import AssistForms
-from bot.reach.services.campaigns import Campaigns
-from bot.reach.services.confirmations import Confirmations
-from bot.reach.services.directory import Directory
-from bot.reach.services.guide_stats import GuideStats
-from bot.reach.services.joining import Joining
-from bot.reach.services.languages import Languages
-from bot.reach.services.membership import Membership
-from bot.reach.services.privacy import Erasure
-from bot.reach.services.review import Reviews
-from bot.reach.services.self_serve import SelfServe
-from bot.reach.services.subscriptions import Subscriptions
-from bot.reach.services.undo import OwnRecords
-from bot.reach.services.waiting import Waiting
-from bot.reach.services.web_counter import WebCounter
+from bot.domain.review import Limits
+from bot.domain.units_csv import UnitRow
+from bot.services.access import Access
+from bot.services.assist_form import AssistForms
+from bot.services.campaigns import Campaigns
+from bot.services.confirmations import Confirmations
+from bot.services.directory import Directory
+from bot.services.guide_stats import GuideStats
+from bot.services.joining import Joining
+from bot.services.languages import Languages
+from bot.services.membership import Membership
+from bot.services.privacy import Erasure
+from bot.services.review import Reviews
+from bot.services.self_serve import SelfServe
+from bot.services.subscriptions import Subscriptions
+from bot.services.undo import OwnRecords
+from bot.services.waiting import Waiting
+from bot.services.web_counter import WebCounter
 from bot.storage.assists import AssistRepository
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.confirmations import ConfirmationRepository

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.reach.domain import clock
-from bot.reach.domain.catalog import services_from_mask
-from bot.reach.services.access import Actor
+from bot import clock
+from bot.domain.catalog import services_from_mask
+from bot.services.access import Actor
 from bot.storage.assists import AssistRepository, Tally
 
 

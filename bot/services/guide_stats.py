@@ -13,11 +13,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.reach.domain import clock
-from bot.reach.domain.campaigns import day_number
-from bot.reach.domain.periods import Period
-from bot.reach.domain.privacy import gap_question, private_kind
-from bot.reach.domain.small_talk import small_talk
+from bot import clock
+from bot.domain.campaigns import day_number
+from bot.domain.periods import Period
+from bot.domain.privacy import gap_question, private_kind
+from bot.domain.small_talk import small_talk
 from bot.storage.guide_stats import GuideStatsRepository
 
 REACHED, STUCK, FINISHED = "reached", "stuck", "finished"

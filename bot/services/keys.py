@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.reach.domain.privacy import KEY_FILE, Key, KeyRefused, check_value, settle_key
+from bot.domain.privacy import KEY_FILE, Key, KeyRefused, check_value, settle_key
 from bot.storage.db import Database, DatabaseUnusable, StorageError
 from bot.storage.meta import MetaRepository
 

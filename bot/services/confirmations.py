@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.reach.domain.campaigns import is_token, new_token
-from bot.reach.services.access import Actor
+from bot.domain.campaigns import is_token, new_token
+from bot.services.access import Actor
 from bot.storage.confirmations import ConfirmationRepository, ToConfirm
 
 LINK_SECONDS = 24 * 3600

@@ -15,9 +15,9 @@ import logging
 import secrets
 from collections import Counter
 
-from bot.reach.domain.catalog import service_for_guide
-from bot.reach.domain.periods import Period
-from bot.reach.services.directory import Directory
+from bot.domain.catalog import service_for_guide
+from bot.domain.periods import Period
+from bot.services.directory import Directory
 from bot.storage.rollup import WEB_KEY_PREFIX, day_of
 from bot.storage.web_clicks import WebClickRepository
 from bot.web import unit_tag
