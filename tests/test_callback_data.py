@@ -2,14 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.taps import Answer, AssistOp, MemberOp, Tap, TapKind, decode_tap
 from bot.telegram.callback_data import (
     Action,
     InvalidCallback,
     Nav,
-    Tap,
-    TapKind,
     decode,
-    decode_tap,
     encode,
 )
 
@@ -97,14 +95,18 @@ def test_unit_rides_along_a_guide_within_64_bytes() -> None:
 
 
 def test_taps_round_trip_and_reject_garbage() -> None:
-    tap = Tap(TapKind.ASSIST, "abcdefghjk", "s", "v1")
+    tap = Tap(TapKind.ASSIST, "abcdefghjk", AssistOp.SERVICE, "v1")
     assert decode_tap(tap.encode()) == tap
-    assert len(Tap(TapKind.MEMBER, "9" * 16, "d", "x" * 20).encode()) <= 64
+    assert len(Tap(TapKind.MEMBER, "9" * 16, MemberOp.PAUSE, "x" * 20).encode()) <= 64
     for bad in (None, "", "1|a|tok|s", "1|q|tok|s|", "1|a|TOK|s|", "1|a|tok|ss|", "1|a|tok|s|<>"):
         with pytest.raises(InvalidCallback):
             decode_tap(bad)
     with pytest.raises(ValueError):
-        Tap(TapKind.UNDO, "", "y").encode()
+        Tap(TapKind.UNDO, "", Answer.YES).encode()  # no ref
+    with pytest.raises(ValueError):
+        Tap(TapKind.UNDO, "1", AssistOp.SERVICE).encode()  # another kind's op
+    with pytest.raises(ValueError):
+        Tap(TapKind.UNDO, "1", "y").encode()  # type: ignore[arg-type]  # a bare letter
 
 
 def test_outreach_buttons_never_collide_with_guide_navigation() -> None:

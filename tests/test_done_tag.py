@@ -12,6 +12,7 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.domain.done_tag import TAG_CHARS, TAG_PATTERN, done_tag, done_tag_matches
 from bot.domain.periods import all_time
+from bot.domain.taps import InvalidCallback
 from bot.guides.loader import load_guides
 from bot.guides.navigation import Screen, ScreenKind
 from bot.reports.service import report
@@ -20,7 +21,7 @@ from bot.services.self_serve import DonePress
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage.db import open_database
-from bot.telegram.callback_data import Action, InvalidCallback, Nav, decode, encode
+from bot.telegram.callback_data import Action, Nav, decode, encode
 from bot.telegram.views.guides import Views
 from bot.texts.templates import Texts
 from tests.conftest import RunningBot

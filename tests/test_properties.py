@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from enum import StrEnum
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from telegram import CallbackQuery, Update, User
+from telegram.ext import ApplicationBuilder, CallbackQueryHandler
 
 from bot.config import PROJECT_ROOT
 from bot.domain import deep_links
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.privacy import looks_like_personal_number, looks_like_secret
+from bot.domain.taps import OPS, AssistOp, InvalidCallback, Tap, TapKind, decode_tap
 from bot.domain.units_csv import parse_units_csv
 from bot.guides.loader import load_guides
 from bot.guides.search import SearchIndex
 from bot.guides.text_norm import fold
-from bot.telegram.callback_data import (
-    Action,
-    InvalidCallback,
-    Nav,
-    Tap,
-    TapKind,
-    decode,
-    decode_tap,
-    encode,
-)
+from bot.telegram.callback_data import Action, Nav, decode, encode
+from bot.telegram.handlers import register
 
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
 INDEX = SearchIndex(list(LIBRARY))
@@ -74,8 +72,67 @@ def test_every_button_the_bot_makes_round_trips(
         nav = Nav(action, guide, step, version, unit=unit)
         data = encode(nav)
         assert len(data.encode()) <= 64 and decode(data) == nav
-    tap = Tap(TapKind.ASSIST, guide.replace("-", "")[:16] or "x", "s", str(step))
+    tap = Tap(TapKind.ASSIST, guide.replace("-", "")[:16] or "x", AssistOp.SERVICE, str(step))
     assert decode_tap(tap.encode()) == tap
+
+
+EVERY_KIND_AND_OP = [(kind, op) for kind, ops in OPS.items() for op in ops]
+
+
+@FAST
+@given(
+    st.sampled_from(EVERY_KIND_AND_OP),
+    st.from_regex(r"[a-z0-9]{1,16}", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9.+-]{0,20}", fullmatch=True),
+)
+def test_every_kind_and_op_round_trips_through_encode_route_and_decode(
+    kind_and_op: tuple[TapKind, StrEnum], ref: str, arg: str
+) -> None:
+    kind, op = kind_and_op
+    data = Tap(kind, ref, op, arg).encode()
+    assert len(data.encode()) <= 64
+    # Routed: exactly one registered handler takes it, the one of its kind.
+    takers = [route for route in TAP_ROUTES if route.check_update(_press(data))]
+    assert [route.callback for route in takers] == [ROUTED[kind]]
+    # Decoded: the same kind, ref, arg and the same member of the kind's enum.
+    tap = decode_tap(data, kind)
+    assert tap == Tap(kind, ref, op, arg) and tap.op is op
+    # Another kind's handler refuses it.
+    other = next(k for k in TapKind if k is not kind)
+    with pytest.raises(InvalidCallback):
+        decode_tap(data, other)
+
+
+def test_every_kind_of_button_has_a_handler_and_guide_buttons_go_elsewhere() -> None:
+    assert set(ROUTED) == set(TapKind)
+    guide_button = encode(Nav(Action.MENU))
+    assert not any(route.check_update(_press(guide_button)) for route in TAP_ROUTES)
+
+
+def _press(data: str) -> Update:
+    user = User(1, "A", is_bot=False)
+    return Update(1, callback_query=CallbackQuery("q", user, "chat", data=data))
+
+
+def _registered_tap_routes() -> list[CallbackQueryHandler[Any, Any]]:
+    """The CallbackQueryHandlers `register` adds for outreach buttons, from a real
+    application built the way production builds it (no network: nothing is started)."""
+    app = ApplicationBuilder().token("1:x").build()
+    register(app)  # type: ignore[arg-type]  # the typed context is not needed to route
+    return [
+        handler
+        for handler in app.handlers[0]
+        if isinstance(handler, CallbackQueryHandler) and handler.pattern is not None
+    ]
+
+
+TAP_ROUTES = _registered_tap_routes()
+ROUTED = {
+    kind: route.callback
+    for route in TAP_ROUTES
+    for kind in TapKind
+    if route.check_update(_press(Tap(kind, "x", next(iter(OPS[kind]))).encode()))
+}
 
 
 @FAST

@@ -619,7 +619,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "activity_kind": ["door_to_door"],
     "btn_form_day": [3, "05/12"],
     "btn_rating": [5],
-    "btn_review": ["y", 12],
+    "btn_review": [True, 12],
     "toast_review": ["own"],
     "review_subject": ["headcount"],
     "record_status": ["pending"],
@@ -655,7 +655,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_requires_open": ["Đăng ký tài khoản VNeID mức 1"],
     "btn_form_campaign": ["Bình dân học vụ số"],
     "btn_campaign_report": ["BDHVS-2026"],
-    "btn_staff": ["r"],
+    "btn_staff": ["report"],
     "btn_back_to_guide": ["Kích hoạt VNeID mức 2"],
 }
 

@@ -64,9 +64,10 @@ class Access:
         """The only form in which a Telegram id is stored: a keyed, non-reversible hash."""
         return pseudonym(self._key, "tg-user", telegram_id)
 
-    async def actor(self, telegram_id: int) -> Actor:
+    async def actor(self, telegram_id: int, key: str = "") -> Actor:
+        """`key`: the id's `user_key`, when the caller has it already (one hash per update)."""
         await self.directory.fresh()
-        key = self.user_key(telegram_id)
+        key = key or self.user_key(telegram_id)
         member = self.directory.member(key)
         unit = None
         if member is not None and member.active and member.role is Role.COORDINATOR:

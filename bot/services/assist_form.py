@@ -20,6 +20,7 @@ from bot.domain.form import Expect, FormChange, FormState, NewRecord
 from bot.domain.model import Unit
 from bot.domain.numbers import NumberError
 from bot.domain.review import Limits
+from bot.domain.taps import AssistOp
 from bot.services.access import Access, Actor
 from bot.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
@@ -29,8 +30,8 @@ COUNT_WAIT_SECONDS = 15 * 60  # a batch form in use takes a typed count; renewed
 SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
 MAX_ID_DIGITS = 9
 BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day
-SAVE_OPS = frozenset("ya")  # with consent, and without
-PICKER_EXITS = frozenset("Uc")  # a unit chosen, or the picker closed
+SAVE_OPS = frozenset({AssistOp.SAVE_CONSENTED, AssistOp.SAVE_WITHOUT_CONSENT})
+PICKER_EXITS = frozenset({AssistOp.PICKER_CHOOSE, AssistOp.PICKER_CLOSE})
 UNIT_QUERY_LIMIT = 60  # characters of a typed unit name worth searching
 UNITS_FOUND = 8  # one picker page of units found by a typed name
 
@@ -122,7 +123,7 @@ class _Press:
 
     actor: Actor
     token: str
-    op: str
+    op: AssistOp
     arg: str
     press_id: str
     now: int
@@ -170,8 +171,13 @@ class AssistForms:
         return FormScreen(token, draft, unit)
 
     async def press(
-        self, actor: Actor, token: str, op: str, arg: str, press_id: str, now: int
+        self, actor: Actor, token: str, op: AssistOp | str, arg: str, press_id: str, now: int
     ) -> PressResult:
+        """`op`: a member of `AssistOp`, or its letter (the tests and the console type it)."""
+        try:
+            op = AssistOp(op)
+        except ValueError:
+            return Toast("toast_stale_form")
         press = _Press(actor, token, op, arg, press_id, now)
         change, saved = await self._repo.change_form(
             token,
@@ -312,41 +318,41 @@ class AssistForms:
     def _apply(self, press: _Press, draft: Draft) -> FormChange:
         op, arg = press.op, press.arg
         match op:
-            case "s":
+            case AssistOp.SERVICE:
                 draft = draft.toggle_service(arg)
-            case "c":
+            case AssistOp.PICKER_CLOSE:
                 pass  # the picker's way back: the form as it was
-            case "o":
+            case AssistOp.OUTCOME:
                 draft = draft.choose("outcome", arg)
-            case "g":
+            case AssistOp.AGE:
                 draft = draft.choose("age", arg)
-            case "x":
+            case AssistOp.SEX:
                 draft = draft.choose("sex", arg)
-            case "k":
+            case AssistOp.SET_PEOPLE:
                 draft = draft.set_people(small_int(arg))
-            case "j":
+            case AssistOp.ADD_PEOPLE:
                 draft = draft.add_people(int(arg))
-            case "d":
+            case AssistOp.DAY_BACK:
                 draft = draft.next_day_back(self._backdate_days)
-            case "r":
+            case AssistOp.PHONE_REMOVE:
                 draft = replace(draft, person_key="", key_id="")
-            case "n":
+            case AssistOp.UNLINK_ACTIVITY:
                 draft = draft.unlink_activity()
-            case "p":
+            case AssistOp.PHONE:
                 expires = press.now + PHONE_WAIT_SECONDS
                 expect = Expect(press.actor.user_key, "phone", press.token, expires)
                 return FormChange(AskPhone(), draft=draft, expect=expect)
-            case "u" | "v" | "w":
+            case AssistOp.PICKER_OPEN | AssistOp.PICKER_BROWSE | AssistOp.PICKER_PAGE:
                 return self._picker(press, draft)
-            case "U":
+            case AssistOp.PICKER_CHOOSE:
                 unit = self._directory.unit(small_int(arg))
                 if unit is None or not self._may_use(press, unit):
                     return FormChange(Toast("toast_not_allowed", alert=True))
                 draft = replace(draft, unit_id=unit.id)
-            case "q":
+            case AssistOp.CANCEL:
                 return FormChange(Cancelled(), drop=True, done_waiting=press.actor.user_key)
-            case "y" | "a":
-                return self._save(press, draft, consent=op == "y")
+            case AssistOp.SAVE_CONSENTED | AssistOp.SAVE_WITHOUT_CONSENT:
+                return self._save(press, draft, consent=op is AssistOp.SAVE_CONSENTED)
             case _:
                 raise DraftError("unknown operation")
         return FormChange(self._form(press.token, draft), draft=draft)
@@ -363,8 +369,9 @@ class AssistForms:
     def _picker(self, press: _Press, draft: Draft) -> FormChange:
         member = press.actor.volunteer
         assert member is not None
-        browse_id = small_int(press.arg) if press.op == "v" else draft.browse or member.unit_id
-        page = small_int(press.arg) if press.op == "w" else 0
+        browsing = press.op is AssistOp.PICKER_BROWSE
+        browse_id = small_int(press.arg) if browsing else draft.browse or member.unit_id
+        page = small_int(press.arg) if press.op is AssistOp.PICKER_PAGE else 0
         browse = self._directory.unit(browse_id)
         if browse is None or not self._may_use(press, browse):
             return FormChange(Toast("toast_not_allowed", alert=True))

@@ -1,4 +1,5 @@
-"""The one codec for inline-button data: short ASCII, versioned, at most 64 bytes.
+"""The codec for guide navigation's buttons: short ASCII, versioned, at most 64 bytes (the
+outreach log's buttons have theirs in `bot/domain/taps.py`, in the same format).
 
 Navigation state lives entirely in the button, so a conversation survives restarts and
 needs no server-side session. Anything that does not decode is treated as forged or stale.
@@ -7,14 +8,11 @@ needs no server-side session. Anything that does not decode is treated as forged
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 
 from bot.domain.done_tag import TAG_PATTERN
+from bot.domain.taps import FORMAT_VERSION, MAX_BYTES, InvalidCallback
 from bot.guides.navigation import Action, Nav
 
-FORMAT_VERSION = "1"
-MAX_BYTES = 64
 _GUIDE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _VERSION = re.compile(r"^[0-9a-f]{6}$")
 _TOPIC = re.compile(r"^[a-z-]{1,20}$")
@@ -47,10 +45,6 @@ def _base36(number: int) -> str:
         number, rest = divmod(number, 36)
         digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
     return digits
-
-
-class InvalidCallback(ValueError):
-    """The data was not made by this codec (forged, truncated or from an older format)."""
 
 
 def encode(nav: Nav) -> str:
@@ -172,68 +166,3 @@ def _version(value: str) -> str:
     if not _VERSION.match(value):
         raise InvalidCallback("bad guide version")
     return value
-
-
-class TapKind(StrEnum):
-    """Buttons of the outreach log; they never collide with navigation's one-letter actions."""
-
-    ASSIST = "a"
-    UNDO = "z"
-    MEMBER = "u"
-    FORGET = "f"
-    REPORT = "r"
-    JOIN = "j"
-    ATTEND = "w"
-    ACTIVITY = "v"
-    NEW_ACTIVITY = "n"
-    CONFIRM = "c"  # a resident-confirmed assist: the volunteer's link, the resident's answer
-    REVIEW = "k"  # the review queue: approve, reject, page
-    STAFF = "y"  # the staff menu: each op opens the screen of a command (see handlers/menu)
-
-
-_REF = re.compile(r"^[a-z0-9]{1,16}$")
-_OP = re.compile(r"^[A-Za-z]$")
-_ARG = re.compile(r"^[A-Za-z0-9.+-]{0,20}$")
-
-
-@dataclass(frozen=True)
-class Tap:
-    """`1|<kind>|<ref>|<op>|<arg>`: ref names the thing acted on (a draft token, a record
-    id), op the action, arg its argument. Handlers re-check ownership: data is untrusted."""
-
-    kind: TapKind
-    ref: str
-    op: str
-    arg: str = ""
-
-    def encode(self) -> str:
-        data = "|".join((FORMAT_VERSION, self.kind.value, self.ref, self.op, self.arg))
-        if not (_REF.match(self.ref) and _OP.match(self.op) and _ARG.match(self.arg)):
-            raise ValueError(f"bad tap: {data!r}")
-        return data
-
-
-def decode_tap(
-    data: str | None, *, ops: str = "", numeric_ref: bool = False, numeric_arg: bool = False
-) -> Tap:
-    """Decode and check a tap; `ops` lists the allowed one-letter actions (any when empty),
-    `numeric_ref`/`numeric_arg` require small whole numbers there (ids, pages)."""
-    if not data or len(data) > MAX_BYTES or not data.isascii():
-        raise InvalidCallback("empty, too long or not ASCII")
-    parts = data.split("|")
-    if len(parts) != 5 or parts[0] != FORMAT_VERSION:
-        raise InvalidCallback("not a tap")
-    try:
-        kind = TapKind(parts[1])
-    except ValueError:
-        raise InvalidCallback("unknown tap kind") from None
-    ref, op, arg = parts[2:]
-    if not (_REF.match(ref) and _OP.match(op) and _ARG.match(arg)):
-        raise InvalidCallback("bad tap fields")
-    if ops and op not in ops:
-        raise InvalidCallback("unknown action for this kind of button")
-    if numeric_ref and not (ref.isdigit() and len(ref) <= 9):
-        raise InvalidCallback("the reference must be a small number")
-    if numeric_arg and not (arg.isdigit() and len(arg) <= 9):
-        raise InvalidCallback("the argument must be a small number")
-    return Tap(kind, ref, op, arg)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
 from bot.guides.loader import GuideLibrary
 from bot.guides.recent import RecentSearches
 from bot.guides.search import SearchIndex
 from bot.services import Reach
+from bot.services.access import Actor
 from bot.telegram.flood import FloodGate
 from bot.telegram.locks import KeyedLocks
 from bot.telegram.views.assist import AssistViews
@@ -59,13 +62,34 @@ class Services:
         return self.reach.access.user_key(telegram_user_id)
 
 
+@dataclass(frozen=True)
+class Who:
+    """The person behind an update: their language and what they may do (see `Actor`)."""
+
+    lang: str
+    actor: Actor
+
+
 class AppData:
     """`bot_data`: holds the services once they exist (after `post_init`)."""
 
     services: Services | None = None
 
 
-class BotContext(CallbackContext[ExtBot[None], dict, dict, AppData]):
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], AppData]):
+    """python-telegram-bot makes one context per update and hands it to every handler group
+    in turn, so who is acting is worked out here once per update (one keyed hash of the
+    Telegram id, one language lookup, one actor from memory) and shared by all of them."""
+
+    _update: object = None
+    _who: Who | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: Any) -> BotContext:
+        context: BotContext = super().from_update(update, application)
+        context._update = update
+        return context
+
     @property
     def services(self) -> Services:
         services = self.bot_data.services
@@ -73,5 +97,26 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, AppData]):
             raise RuntimeError("services are not ready")
         return services
 
+    async def who(self, update: object = None) -> Who:
+        """Who is acting in this update; resolved at the first call, then remembered.
+        `update`: for a context python-telegram-bot made without one (the error handler's)."""
+        if self._who is None:
+            update = self._update or update
+            user = update.effective_user if isinstance(update, Update) else None
+            if user is None:
+                raise RuntimeError("an update without a person has no actor")
+            reach = self.services.reach
+            key = reach.access.user_key(user.id)
+            lang = await reach.languages.of(key)
+            self._who = Who(lang, await reach.access.actor(user.id, key))
+        return self._who
 
-BotApplication = Application[ExtBot[None], BotContext, dict, dict, AppData, None]
+    def changed_who(self) -> None:
+        """The person's role or language changed in this update (joined, chose a language,
+        erased their data): the next `who()` resolves them again."""
+        self._who = None
+
+
+BotApplication = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], AppData, JobQueue[BotContext]
+]

@@ -12,6 +12,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.domain.taps import TapKind
 from bot.telegram.context import BotApplication
 from bot.telegram.handlers import (
     activities,
@@ -34,6 +35,7 @@ from bot.telegram.handlers import (
     search,
     typed,
 )
+from bot.telegram.handlers.pressing import TapHandler, routes
 
 # The kinds of update the handlers below answer; Telegram sends no others.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
@@ -79,18 +81,23 @@ def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("subscribe", digest.subscribe_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler("unsubscribe", digest.unsubscribe_command, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))
-    app.add_handler(CallbackQueryHandler(assist.on_assist_tap, pattern=r"^1\|a\|"))
-    app.add_handler(CallbackQueryHandler(mine.on_undo_tap, pattern=r"^1\|z\|"))
-    app.add_handler(CallbackQueryHandler(members.on_member_tap, pattern=r"^1\|u\|"))
-    app.add_handler(CallbackQueryHandler(privacy.on_forget_tap, pattern=r"^1\|f\|"))
-    app.add_handler(CallbackQueryHandler(reports.on_report_tap, pattern=r"^1\|r\|"))
-    app.add_handler(CallbackQueryHandler(joining.on_join_tap, pattern=r"^1\|j\|"))
-    app.add_handler(CallbackQueryHandler(activities.on_attend_tap, pattern=r"^1\|w\|"))
-    app.add_handler(CallbackQueryHandler(activities.on_activity_tap, pattern=r"^1\|v\|"))
-    app.add_handler(CallbackQueryHandler(activities.on_new_activity_tap, pattern=r"^1\|n\|"))
-    app.add_handler(CallbackQueryHandler(confirm.on_confirm_tap, pattern=r"^1\|c\|"))
-    app.add_handler(CallbackQueryHandler(review.on_review_tap, pattern=r"^1\|k\|"))
-    app.add_handler(CallbackQueryHandler(menu.on_staff_tap, pattern=r"^1\|y\|"))
+    # Outreach buttons, each kind to its handler; the patterns come from the codec.
+    tap_routes = routes(
+        assist.on_assist_tap,
+        mine.on_undo_tap,
+        members.on_member_tap,
+        privacy.on_forget_tap,
+        reports.on_report_tap,
+        joining.on_join_tap,
+        TapHandler(TapKind.ATTEND, activities.on_attend_tap),
+        TapHandler(TapKind.ACTIVITY, activities.on_activity_tap),
+        TapHandler(TapKind.NEW_ACTIVITY, activities.on_new_activity_tap),
+        confirm.on_confirm_tap,
+        review.on_review_tap,
+        menu.on_staff_tap,
+    )
+    for route in tap_routes:
+        app.add_handler(route)
     app.add_handler(CallbackQueryHandler(navigation.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.TEXT & ~filters.COMMAND, typed.on_text))

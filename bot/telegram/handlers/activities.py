@@ -19,6 +19,7 @@ from bot.domain.catalog import (
     services_mask,
     topic_of_service,
 )
+from bot.domain.taps import ActivityOp, AttendOp, NewActivityOp, Tap, TapKind
 from bot.reports.qr import qr_png
 from bot.services.access import Actor
 from bot.services.campaigns import (
@@ -29,7 +30,6 @@ from bot.services.campaigns import (
     NewActivity,
     clock_day,
 )
-from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     actor_of,
@@ -79,7 +79,7 @@ async def attend_link(update: Update, context: BotContext, token: str) -> None:
 
     def button(text: str, band: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
-            text, callback_data=Tap(TapKind.ATTEND, screen.token, "y", band).encode()
+            text, callback_data=Tap(TapKind.ATTEND, screen.token, AttendOp.MARK, band).encode()
         )
 
     rows = [[button(label(lang, "btn_attend"), "")]]
@@ -146,13 +146,15 @@ async def activity_command(update: Update, context: BotContext) -> None:
                 services.texts.label(
                     lang, "btn_activity", line.activity.title, _day(line.activity)
                 ),
-                callback_data=Tap(TapKind.ACTIVITY, str(line.activity.id), "o").encode(),
+                callback_data=Tap(
+                    TapKind.ACTIVITY, str(line.activity.id), ActivityOp.OPEN
+                ).encode(),
             )
         ]
         for line in shown
     ]
     text = services.texts.render(lang, "activity_list", upcoming=len(upcoming), recent=len(recent))
-    new = Tap(TapKind.NEW_ACTIVITY, "0", "b").encode()
+    new = Tap(TapKind.NEW_ACTIVITY, "0", NewActivityOp.BEGIN).encode()
     rows.append(
         [InlineKeyboardButton(services.texts.label(lang, "btn_activity_new"), callback_data=new)]
     )
@@ -181,13 +183,13 @@ async def on_new_activity_tap(update: Update, context: BotContext) -> None:
     actor = await actor_of(update, context)
     campaigns = services.reach.campaigns
     try:
-        if tap.op == "b":  # «➕ Hoạt động mới» under the list
+        if tap.op is NewActivityOp.BEGIN:  # «➕ Hoạt động mới» under the list
             await answer(query)
             await _new_activity(update, context, lang, actor, "")
             return
         form = NewActivity.decode(int(tap.ref), tap.arg)
         unit = campaigns.form_unit(actor, form)
-        if tap.op == "t":
+        if tap.op is NewActivityOp.TITLE:
             await campaigns.ask_title(actor, form, clock.now())
             await answer(query)
             text = services.texts.render(
@@ -220,13 +222,19 @@ async def _form_view(context: BotContext, lang: str, form: NewActivity, unit_nam
             form = replace(form, campaign=0)
     chosen = await campaigns.form_campaign(form)
 
-    def tap(text: str, op: str, changed: NewActivity) -> InlineKeyboardButton:
+    def tap(text: str, op: NewActivityOp, changed: NewActivity) -> InlineKeyboardButton:
         data = Tap(TapKind.NEW_ACTIVITY, str(form.unit_id), op, changed.code()).encode()
         return InlineKeyboardButton(text, callback_data=data)
 
     if form.kind < 0:
         rows = [
-            [tap(label(lang, "activity_kind", kind.value), "k", replace(form, kind=i))]
+            [
+                tap(
+                    label(lang, "activity_kind", kind.value),
+                    NewActivityOp.KIND,
+                    replace(form, kind=i),
+                )
+            ]
             for i, kind in enumerate(KINDS)
         ]
     elif form.days_ahead < 0:
@@ -234,7 +242,7 @@ async def _form_view(context: BotContext, lang: str, form: NewActivity, unit_nam
             [
                 tap(
                     label(lang, "btn_form_day", n, day.strftime("%d/%m")),
-                    "d",
+                    NewActivityOp.DAY,
                     replace(form, days_ahead=n),
                 )
                 for n, day in list(enumerate(days))[row : row + 2]
@@ -243,24 +251,38 @@ async def _form_view(context: BotContext, lang: str, form: NewActivity, unit_nam
         ]
     elif form.campaign < 0:
         rows = [
-            [tap(label(lang, "btn_form_campaign", c.name), "p", replace(form, campaign=c.id))]
+            [
+                tap(
+                    label(lang, "btn_form_campaign", c.name),
+                    NewActivityOp.CAMPAIGN,
+                    replace(form, campaign=c.id),
+                )
+            ]
             for c in running[:LISTED]
         ]
-        rows.append([tap(label(lang, "btn_form_no_campaign"), "p", replace(form, campaign=0))])
+        rows.append(
+            [
+                tap(
+                    label(lang, "btn_form_no_campaign"),
+                    NewActivityOp.CAMPAIGN,
+                    replace(form, campaign=0),
+                )
+            ]
+        )
     else:
         picked = set(services_from_mask(form.services))
         rows = [
             [
                 tap(
                     label(lang, "btn_service", code, code in picked),
-                    "s",
+                    NewActivityOp.SERVICE,
                     replace(form, services=form.services ^ services_mask([code])),
                 )
                 for code in pair
             ]
             for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2))
         ]
-        rows.append([tap(label(lang, "btn_form_title"), "t", form)])
+        rows.append([tap(label(lang, "btn_form_title"), NewActivityOp.TITLE, form)])
     rows.append(services.views.menu_only(lang).inline_keyboard[0])
     text = services.texts.render(
         lang,
@@ -306,9 +328,9 @@ async def on_activity_tap(update: Update, context: BotContext) -> None:
         await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
         return
     await answer(query)
-    if tap.op == "o":
+    if tap.op is ActivityOp.OPEN:
         await edit_in_place(query, await _card(context, lang, activity))
-    elif tap.op == "q":
+    elif tap.op is ActivityOp.LINKS:
         await _send_qr_codes(update, context, lang, activity)
     else:  # close: ask for the headcount of people present without Telegram
         try:
@@ -346,7 +368,7 @@ async def _card(context: BotContext, lang: str, activity: Activity) -> View:
         [
             InlineKeyboardButton(
                 label(lang, "btn_activity_qr"),
-                callback_data=Tap(TapKind.ACTIVITY, ref, "q").encode(),
+                callback_data=Tap(TapKind.ACTIVITY, ref, ActivityOp.LINKS).encode(),
             )
         ]
     ]
@@ -355,7 +377,7 @@ async def _card(context: BotContext, lang: str, activity: Activity) -> View:
             [
                 InlineKeyboardButton(
                     label(lang, "btn_activity_close"),
-                    callback_data=Tap(TapKind.ACTIVITY, ref, "c").encode(),
+                    callback_data=Tap(TapKind.ACTIVITY, ref, ActivityOp.CLOSE).encode(),
                 )
             ]
         )

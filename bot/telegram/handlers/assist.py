@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 
 from bot import clock
+from bot.domain.taps import NEW_FORM, AssistOp, TapKind
 from bot.services import assist_form as form
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import mine
@@ -20,10 +21,9 @@ from bot.telegram.handlers.common import (
     language_of,
     reply,
     send_text,
-    tap_of,
 )
-from bot.telegram.views.assist import GROUPS, HEADING
-from bot.telegram.views.guides import NEW_FORM
+from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.views.assist import GROUPS
 from bot.telegram.views.view import View
 
 
@@ -46,27 +46,24 @@ async def _open_form(update: Update, context: BotContext, *, batch: bool) -> Non
     await reply(update, services.assist_views.form(lang, result.token, result.draft, result.unit))
 
 
-async def on_assist_tap(update: Update, context: BotContext) -> None:
-    pressed = await tap_of(update, context)
-    if pressed is None:
-        return
-    query, lang, tap = pressed
-    if tap.op == HEADING:  # a group's label: it explains, and changes nothing
+@pressed(TapKind.ASSIST)
+async def on_assist_tap(update: Update, context: BotContext, press: Press) -> None:
+    query, lang, tap = press.query, press.lang, press.tap
+    if tap.op is AssistOp.HEADING:  # a group's label: it explains, and changes nothing
         hint = f"hint_{tap.arg}" if tap.arg in GROUPS else "toast_stale_form"
         await answer(query, context.services.texts.label(lang, hint))
         return
     if tap.ref == NEW_FORM:  # from the menu, or «log the next resident»
         await answer(query)
-        if tap.op == "m":
+        if tap.op is AssistOp.MINE:
             await mine.mine_command(update, context)
         else:
-            await _open_form(update, context, batch=tap.op == "b")
+            await _open_form(update, context, batch=tap.op is AssistOp.NEW_BATCH)
         return
     services = context.services
-    actor = await actor_of(update, context)
     async with services.form_locks.lock(tap.ref):
         result = await services.reach.forms.press(
-            actor, tap.ref, tap.op, tap.arg, query.id, clock.now()
+            press.actor, tap.ref, AssistOp(tap.op), tap.arg, query.id, clock.now()
         )
         await _show(update, context, lang, query, result)
 

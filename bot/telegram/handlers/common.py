@@ -21,26 +21,23 @@ from telegram.error import BadRequest
 from telegram.ext import Defaults, ExtBot
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.taps import Answer, InvalidCallback, Tap, TapKind, decode_tap
 from bot.services.access import Actor
-from bot.telegram.callback_data import InvalidCallback, Tap, TapKind, decode_tap
 from bot.telegram.context import BotContext
 from bot.telegram.views.view import View
 from bot.texts.telegram_html import parse_html
 
 
 async def language_of(update: Update, context: BotContext) -> str:
-    services = context.services
-    user = update.effective_user
-    if user is None:
-        return services.settings.default_language
-    return await services.reach.languages.of(services.user_key(user.id))
+    if update.effective_user is None:
+        return context.services.settings.default_language
+    return (await context.who(update)).lang
 
 
 async def actor_of(update: Update, context: BotContext) -> Actor:
-    """Who is acting, with their role and scope (from memory: no database trip)."""
-    user = update.effective_user
-    assert user is not None
-    return await context.services.reach.access.actor(user.id)
+    """Who is acting, with their role and scope (from memory: no database trip), resolved
+    once per update (see `BotContext.who`)."""
+    return (await context.who(update)).actor
 
 
 async def volunteer_actor(update: Update, context: BotContext, lang: str) -> Actor | None:
@@ -168,16 +165,16 @@ async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool =
 def confirm_keyboard(
     context: BotContext, lang: str, kind: TapKind, ref: str, yes_label: str, no_label: str
 ) -> InlineKeyboardMarkup:
-    """The two buttons of a confirmation: op "y" does it, op "n" leaves things as they are."""
+    """The two buttons of a confirmation: YES does it, NO leaves things as they are."""
     label = context.services.texts.label
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    label(lang, yes_label), callback_data=Tap(kind, ref, "y").encode()
+                    label(lang, yes_label), callback_data=Tap(kind, ref, Answer.YES).encode()
                 ),
                 InlineKeyboardButton(
-                    label(lang, no_label), callback_data=Tap(kind, ref, "n").encode()
+                    label(lang, no_label), callback_data=Tap(kind, ref, Answer.NO).encode()
                 ),
             ]
         ]
@@ -192,6 +189,7 @@ async def tap_of(
     query = update.callback_query
     assert query is not None
     lang = await language_of(update, context)
+    rules.pop("ops", None)  # the kind's enum says which ops there are
     try:
         return query, lang, decode_tap(query.data, **rules)
     except InvalidCallback:

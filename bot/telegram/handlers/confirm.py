@@ -9,36 +9,33 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import clock
 from bot.domain import deep_links
 from bot.domain.catalog import services_from_mask
+from bot.domain.taps import ConfirmOp, Tap, TapKind
 from bot.reports.qr import qr_png
 from bot.services.confirmations import RATINGS, Confirmed, ConfirmRefused
-from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
-    actor_of,
     answer,
     edit_in_place,
-    language_of,
     reply,
-    tap_of,
 )
+from bot.telegram.handlers.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 
-async def on_confirm_tap(update: Update, context: BotContext) -> None:
-    """Op "q": the volunteer asks for the link (ref: the assist); op "y": the resident
+@pressed(TapKind.CONFIRM)
+async def on_confirm_tap(update: Update, context: BotContext, press: Press) -> None:
+    """LINK: the volunteer asks for the link (ref: the assist); YES: the resident
     confirms (ref: the link's token, arg: a rating or nothing)."""
-    pressed = await tap_of(update, context, ops="qy")
-    if pressed is None:
-        return
-    query, lang, tap = pressed
+    query, lang, tap = press.query, press.lang, press.tap
     services = context.services
     render = services.texts.render
-    if tap.op == "q":
+    if tap.op is ConfirmOp.LINK:
         if not tap.ref.isdigit():
             await answer(query, services.texts.label(lang, "toast_stale_form"))
             return
-        actor = await actor_of(update, context)
-        made = await services.reach.confirmations.make_link(actor, int(tap.ref), clock.now())
+        made = await services.reach.confirmations.make_link(
+            press.actor, int(tap.ref), clock.now()
+        )
         if isinstance(made, ConfirmRefused):
             await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
             return
@@ -49,7 +46,7 @@ async def on_confirm_tap(update: Update, context: BotContext) -> None:
         caption = render(lang, "confirm_link", link=link)
         await context.bot.send_photo(chat.id, qr_png(link), caption=caption)
         return
-    key = services.user_key(query.from_user.id)
+    key = press.actor.user_key
     result = await services.reach.confirmations.confirm(key, tap.ref, tap.arg, clock.now())
     await answer(query)
     match result:
@@ -63,9 +60,8 @@ async def on_confirm_tap(update: Update, context: BotContext) -> None:
 async def confirm_link(update: Update, context: BotContext, token: str) -> None:
     """The resident opened the link: what they were helped with, and the buttons."""
     services = context.services
-    lang = await language_of(update, context)
-    assert update.effective_user is not None
-    key = services.user_key(update.effective_user.id)
+    who = await context.who(update)
+    lang, key = who.lang, who.actor.user_key
     screen = await services.reach.confirmations.screen(key, token, clock.now())
     if isinstance(screen, ConfirmRefused):
         text = services.texts.render(lang, "confirm_refused", reason=screen.reason)
@@ -74,7 +70,7 @@ async def confirm_link(update: Update, context: BotContext, token: str) -> None:
     label = services.texts.label
 
     def button(text: str, rating: str) -> InlineKeyboardButton:
-        data = Tap(TapKind.CONFIRM, token, "y", rating).encode()
+        data = Tap(TapKind.CONFIRM, token, ConfirmOp.YES, rating).encode()
         return InlineKeyboardButton(text, callback_data=data)
 
     rows = [[button(label(lang, "btn_confirm_yes"), "")]]

@@ -7,13 +7,10 @@ import time
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.telegram.callback_data import FORMAT_VERSION, TapKind
+from bot.domain.taps import TapKind, kind_of
 from bot.telegram.context import BotContext
 from bot.telegram.flood import Verdict
 from bot.telegram.handlers.common import answer, language_of, send_text
-
-# A press on an assist form (see `Tap`): counted against the forms' own, larger budget.
-FORM_PRESS = f"{FORMAT_VERSION}|{TapKind.ASSIST.value}|"
 
 
 async def flood_check(update: Update, context: BotContext) -> None:
@@ -22,7 +19,8 @@ async def flood_check(update: Update, context: BotContext) -> None:
     if user is None or services is None:
         return
     query = update.callback_query
-    form_press = query is not None and (query.data or "").startswith(FORM_PRESS)
+    # A press on an assist form: counted against the forms' own, larger budget.
+    form_press = query is not None and kind_of(query.data) is TapKind.ASSIST
     gate = services.form_flood if form_press else services.flood
     verdict = gate.check(user.id, time.monotonic())
     if verdict is Verdict.ALLOW:

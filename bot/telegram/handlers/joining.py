@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import clock
+from bot.domain.taps import Answer, TapKind
 from bot.services.joining import (
     AlreadyThere,
     AskName,
@@ -17,17 +18,17 @@ from bot.services.joining import (
     NotMember,
     Renamed,
 )
-from bot.telegram.callback_data import TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    actor_of,
     answer,
     confirm_keyboard,
     edit_in_place,
     language_of,
     reply,
     send_text,
-    tap_of,
 )
+from bot.telegram.handlers.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 
@@ -39,9 +40,8 @@ async def join_command(update: Update, context: BotContext) -> None:
     await begin(update, context, context.args[0])
 
 
-def _key(update: Update, context: BotContext) -> str:
-    assert update.effective_user is not None
-    return context.services.user_key(update.effective_user.id)
+async def _key(update: Update, context: BotContext) -> str:
+    return (await actor_of(update, context)).user_key
 
 
 async def begin(update: Update, context: BotContext, code_text: str) -> None:
@@ -49,7 +49,9 @@ async def begin(update: Update, context: BotContext, code_text: str) -> None:
     or, from a member, whether to move."""
     services = context.services
     lang = await language_of(update, context)
-    result = await services.reach.joining.begin(_key(update, context), code_text, clock.now())
+    key = await _key(update, context)
+    result = await services.reach.joining.begin(key, code_text, clock.now())
+    context.changed_who()
     render = services.texts.render
     match result:
         case AskName(unit_name, role):
@@ -77,19 +79,18 @@ async def begin(update: Update, context: BotContext, code_text: str) -> None:
             await send_text(update, context, render(lang, "join_invalid", reason=reason))
 
 
-async def on_join_tap(update: Update, context: BotContext) -> None:
-    pressed = await tap_of(update, context, ops="yn")
-    if pressed is None:
-        return
-    query, lang, tap = pressed
+@pressed(TapKind.JOIN)
+async def on_join_tap(update: Update, context: BotContext, press: Press) -> None:
+    query, lang, tap = press.query, press.lang, press.tap
     services = context.services
     render = services.texts.render
     await answer(query)
-    if tap.op == "n":
+    if tap.op is Answer.NO:
         kept = View(render(lang, "join_switch_kept"), services.views.menu_only(lang))
         await edit_in_place(query, kept)
         return
-    result = await services.reach.joining.switch(_key(update, context), tap.ref, clock.now())
+    result = await services.reach.joining.switch(press.actor.user_key, tap.ref, clock.now())
+    context.changed_who()
     match result:
         case Joined(name, unit_name, role):
             text = render(lang, "join_done", name=name, unit_name=unit_name, role=role)
@@ -101,7 +102,9 @@ async def on_join_tap(update: Update, context: BotContext) -> None:
 async def on_name(update: Update, context: BotContext, code: str, text: str) -> None:
     services = context.services
     lang = await language_of(update, context)
-    result = await services.reach.joining.name(_key(update, context), code, text, clock.now())
+    key = await _key(update, context)
+    result = await services.reach.joining.name(key, code, text, clock.now())
+    context.changed_who()
     render = services.texts.render
     match result:
         case NameInvalid(limit, reason):
@@ -118,7 +121,7 @@ async def name_command(update: Update, context: BotContext) -> None:
     """`/name New name` renames at once; `/name` alone asks for the new name."""
     services = context.services
     lang = await language_of(update, context)
-    key = _key(update, context)
+    key = await _key(update, context)
     if context.args:
         await _rename(update, context, lang, " ".join(context.args))
         return
@@ -139,7 +142,7 @@ async def on_rename(update: Update, context: BotContext, text: str) -> None:
 async def _rename(update: Update, context: BotContext, lang: str, text: str) -> None:
     services = context.services
     render = services.texts.render
-    result = await services.reach.joining.rename(_key(update, context), text, clock.now())
+    result = await services.reach.joining.rename(await _key(update, context), text, clock.now())
     match result:
         case Renamed(name):
             await send_text(update, context, render(lang, "name_done", name=name))

@@ -6,9 +6,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import clock
 from bot.domain import deep_links
+from bot.domain.taps import MemberOp, Tap, TapKind
 from bot.reports.qr import qr_png
 from bot.services import membership as ms
-from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     actor_of,
@@ -17,8 +17,8 @@ from bot.telegram.handlers.common import (
     language_of,
     reply,
     send_text,
-    tap_of,
 )
+from bot.telegram.handlers.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)
@@ -66,24 +66,23 @@ async def members_command(update: Update, context: BotContext) -> None:
     await reply(update, _members_view(context, lang, result))
 
 
-async def on_member_tap(update: Update, context: BotContext) -> None:
-    pressed = await tap_of(update, context, ops="dap", numeric_ref=True, numeric_arg=True)
-    if pressed is None:
-        return
-    query, lang, tap = pressed
+@pressed(TapKind.MEMBER, staff=True, numeric_ref=True, numeric_arg=True)
+async def on_member_tap(update: Update, context: BotContext, press: Press) -> None:
+    query, lang, tap, actor = press.query, press.lang, press.tap, press.actor
     services = context.services
     label = services.texts.label
-    actor = await actor_of(update, context)
     membership = services.reach.membership
     page = int(tap.arg)
-    if tap.op == "p":
+    if tap.op is MemberOp.PAGE:
         result = await membership.page(actor, page)
         if isinstance(result, ms.MembersPage):
             await answer(query)
             await edit_in_place(query, _members_view(context, lang, result))
             return
     else:
-        changed = await membership.set_active(actor, int(tap.ref), tap.op == "a", page)
+        changed = await membership.set_active(
+            actor, int(tap.ref), tap.op is MemberOp.RESUME, page
+        )
         if isinstance(changed, ms.Changed):
             await answer(query, label(lang, "toast_member_changed", changed.active))
             await edit_in_place(query, _members_view(context, lang, changed.page))
@@ -104,7 +103,7 @@ def _members_view(context: BotContext, lang: str, listing: ms.MembersPage) -> Vi
                 callback_data=Tap(
                     TapKind.MEMBER,
                     str(row.member.id),
-                    "d" if row.member.active else "a",
+                    MemberOp.PAUSE if row.member.active else MemberOp.RESUME,
                     str(page),
                 ).encode(),
             )
@@ -136,7 +135,7 @@ def _members_view(context: BotContext, lang: str, listing: ms.MembersPage) -> Vi
 
 def _page_button(label: str, page: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        label, callback_data=Tap(TapKind.MEMBER, "0", "p", str(page)).encode()
+        label, callback_data=Tap(TapKind.MEMBER, "0", MemberOp.PAGE, str(page)).encode()
     )
 
 

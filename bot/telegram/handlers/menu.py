@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain import deep_links
+from bot.domain.taps import StaffOp, TapKind
 from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import (
@@ -24,9 +25,8 @@ from bot.telegram.handlers.common import (
     language_of,
     reply,
     send_text,
-    tap_of,
 )
-from bot.telegram.views.guides import STAFF_OPS
+from bot.telegram.handlers.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 
@@ -56,7 +56,7 @@ async def start(update: Update, context: BotContext) -> None:
         )
     view = services.views.render(lang, screen, (await actor_of(update, context)).role)
     if update.effective_user is not None:  # a guide's intro from a link starts the trail
-        navigation.came_from(context, services.user_key(update.effective_user.id), screen)
+        navigation.came_from(context, (await actor_of(update, context)).user_key, screen)
     if screen.kind is ScreenKind.MENU:
         welcome = services.texts.render(lang, "welcome")
         view = View(f"{welcome}\n\n{view.text}", view.markup)
@@ -83,36 +83,32 @@ async def group_note(update: Update, context: BotContext) -> None:
     await reply(update, View(text, None))
 
 
-async def on_staff_tap(update: Update, context: BotContext) -> None:
+@pressed(TapKind.STAFF, staff=True)
+async def on_staff_tap(update: Update, context: BotContext, press: Press) -> None:
     """A button of the staff menu: the same screen as its command, so that a coordinator
     never has to remember one. The command checks, as always, who may use it."""
-    pressed = await tap_of(update, context, ops=STAFF_OPS + "n")
-    if pressed is None:
-        return
-    query, lang, tap = pressed
-    await answer(query)
+    await answer(press.query)
     services = context.services
-    match tap.op:
-        case "r":
+    match press.tap.op:
+        case StaffOp.REPORT:
             await reports.report_command(update, context)
-        case "a":
+        case StaffOp.ACTIVITIES:
             await activities.activity_command(update, context)
-        case "c":
+        case StaffOp.CAMPAIGNS:
             await plans.campaign_command(update, context)
-        case "n":  # «➕ Đợt mới» under the campaigns
+        case StaffOp.NEW_CAMPAIGN:  # «➕ Đợt mới» under the campaigns
             await plans.ask_new_campaign(update, context)
-        case "t":
+        case StaffOp.TARGETS:
             await plans.target_command(update, context)
-        case "k":
+        case StaffOp.REVIEW:
             await review.review_command(update, context)
-        case "m":
+        case StaffOp.MEMBERS:
             await members.members_command(update, context)
-        case "i":  # an invite to one's own unit at once; an admin is shown how to name one
-            actor = await actor_of(update, context)
-            unit = actor.scope.unit
+        case StaffOp.INVITE:  # an invite to one's own unit at once; an admin is shown how
+            unit = press.actor.scope.unit
             context.args = [unit.code] if unit is not None else []
             await members.invite_command(update, context)
-        case "u":
-            await send_text(update, context, services.texts.render(lang, "units_usage"))
-        case "s":
+        case StaffOp.UNITS:
+            await send_text(update, context, services.texts.render(press.lang, "units_usage"))
+        case StaffOp.SUBSCRIBE:
             await digest.subscribe_command(update, context)

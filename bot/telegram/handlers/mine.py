@@ -5,19 +5,18 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import clock
-from bot.telegram.callback_data import TapKind
+from bot.domain.taps import Answer, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
-    actor_of,
     answer,
     confirm_keyboard,
     edit_in_place,
     language_of,
     reply,
     send_text,
-    tap_of,
     volunteer_actor,
 )
+from bot.telegram.handlers.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 
@@ -66,21 +65,18 @@ async def undo_command(update: Update, context: BotContext) -> None:
     await reply(update, View(text, keyboard))
 
 
-async def on_undo_tap(update: Update, context: BotContext) -> None:
-    pressed = await tap_of(update, context, numeric_ref=True)
-    if pressed is None:
-        return
-    query, lang, tap = pressed
+@pressed(TapKind.UNDO, numeric_ref=True)
+async def on_undo_tap(update: Update, context: BotContext, press: Press) -> None:
+    query, lang, tap = press.query, press.lang, press.tap
     services = context.services
-    if tap.op != "y":
+    if tap.op is not Answer.YES:
         await answer(query)
         await edit_in_place(
             query, View(services.texts.render(lang, "undo_kept"), services.views.menu_only(lang))
         )
         return
-    actor = await actor_of(update, context)
     own = services.reach.own
-    removed = await own.undo(actor, int(tap.ref), clock.now())
+    removed = await own.undo(press.actor, int(tap.ref), clock.now())
     await answer(query)
     name = "undo_done" if removed else "undo_none"
     await edit_in_place(

@@ -7,14 +7,15 @@ from dataclasses import replace
 from telegram import Update
 
 from bot import clock
+from bot.domain.taps import InvalidCallback
 from bot.guides.models import Guide
 from bot.guides.navigation import Notice, Screen, ScreenKind, resolve
 from bot.services.guide_stats import FINISHED, REACHED, STUCK
 from bot.services.self_serve import DonePress
-from bot.telegram.callback_data import Action, InvalidCallback, decode
+from bot.telegram.callback_data import Action, decode
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers import search
-from bot.telegram.handlers.common import actor_of, answer, edit_in_place, language_of
+from bot.telegram.handlers.common import answer, edit_in_place
 
 _TOASTS = {
     Notice.STALE: "toast_stale",
@@ -27,8 +28,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     services = context.services
-    user_key = services.user_key(query.from_user.id)  # the keyed hash, worked out once
-    lang = await language_of(update, context)
+    who = await context.who(update)
+    user_key, lang = who.actor.user_key, who.lang
     toast: str | None = None
     wants_photo = False
     try:
@@ -39,6 +40,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         if nav.action is Action.LANGUAGE and nav.language in ("vi", "en"):
             lang = nav.language
             await services.reach.languages.choose(user_key, lang)
+            context.changed_who()
             toast = services.texts.label(lang, "toast_language_set")
             screen = Screen(ScreenKind.MENU)
         elif nav.action is Action.LANGUAGE:
@@ -60,7 +62,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             await edit_in_place(query, search.results_view(context, lang, last))
             return
         screen = Screen(ScreenKind.SEARCH_HINT, notice=Notice.STALE)
-    role = (await actor_of(update, context)).role
+    role = who.actor.role
     view = services.views.render(lang, screen, role)
     origin = came_from(context, user_key, screen)
     if origin is not None:

@@ -11,9 +11,9 @@ from bot import clock
 from bot.domain.campaigns import Campaign, CampaignError, check_code, day_date
 from bot.domain.numbers import NumberError, is_number_like, whole_number
 from bot.domain.periods import Period, PeriodError, parse_date, parse_period
+from bot.domain.taps import NewActivityOp, ReportOp, StaffOp, Tap, TapKind
 from bot.reports.requests import ButtonRef, split_keywords
 from bot.services.access import Actor
-from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import actor_of, language_of, reply, send_text, tell_refusal
 from bot.telegram.views.view import View
@@ -69,7 +69,7 @@ async def _campaign_done(
         [
             InlineKeyboardButton(
                 label(lang, "btn_activity_new"),
-                callback_data=Tap(TapKind.NEW_ACTIVITY, "0", "b").encode(),
+                callback_data=Tap(TapKind.NEW_ACTIVITY, "0", NewActivityOp.BEGIN).encode(),
             )
         ],
         context.services.views.menu_only(lang).inline_keyboard[0],
@@ -86,7 +86,7 @@ def _campaigns_markup(
     """A report button for each campaign (the latest first), then «➕ Đợt mới», «🏠 Menu»."""
     label = context.services.texts.label
     rows = [[_report_button(context, lang, actor, c)] for c in listed[:SHOWN_CAMPAIGNS]]
-    new = Tap(TapKind.STAFF, "0", "n").encode()
+    new = Tap(TapKind.STAFF, "0", StaffOp.NEW_CAMPAIGN).encode()
     rows.append([InlineKeyboardButton(label(lang, "btn_campaign_new"), callback_data=new)])
     rows.append(context.services.views.menu_only(lang).inline_keyboard[0])
     return InlineKeyboardMarkup(rows)
@@ -101,7 +101,9 @@ def _report_button(
     ref = ButtonRef(root.id if root else 0, 0, campaign.id).encode()
     days = Period("custom", day_date(campaign.first_day), day_date(campaign.last_day)).code()
     label = context.services.texts.label(lang, "btn_campaign_report", campaign.code)
-    return InlineKeyboardButton(label, callback_data=Tap(TapKind.REPORT, ref, "v", days).encode())
+    return InlineKeyboardButton(
+        label, callback_data=Tap(TapKind.REPORT, ref, ReportOp.VIEW, days).encode()
+    )
 
 
 async def ask_new_campaign(update: Update, context: BotContext) -> None:

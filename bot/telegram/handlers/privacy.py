@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import clock
+from bot.domain.taps import Answer, TapKind
 from bot.services.privacy import PhoneInvalid
-from bot.telegram.callback_data import TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    actor_of,
     answer,
     confirm_keyboard,
     delete_quietly,
@@ -16,9 +17,9 @@ from bot.telegram.handlers.common import (
     language_of,
     reply,
     send_text,
-    tap_of,
     volunteer_actor,
 )
+from bot.telegram.handlers.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 
@@ -43,14 +44,12 @@ async def forget_command(update: Update, context: BotContext) -> None:
     await reply(update, View(services.texts.render(lang, "forget_confirm"), keyboard))
 
 
-async def on_forget_tap(update: Update, context: BotContext) -> None:
-    pressed = await tap_of(update, context)
-    if pressed is None:
-        return
-    query, lang, tap = pressed
+@pressed(TapKind.FORGET)
+async def on_forget_tap(update: Update, context: BotContext, press: Press) -> None:
+    query, lang = press.query, press.lang
     services = context.services
     await answer(query)
-    if tap.op != "y":
+    if press.tap.op is not Answer.YES:
         await edit_in_place(
             query,
             View(services.texts.render(lang, "forget_cancelled"), services.views.menu_only(lang)),
@@ -58,8 +57,9 @@ async def on_forget_tap(update: Update, context: BotContext) -> None:
         return
     # The button erases only the presser's own data: whose it is comes from Telegram's
     # sender field, never from the button, so forged data cannot erase anyone else.
-    key = services.user_key(query.from_user.id)
+    key = press.actor.user_key
     erased = await services.reach.erasure.forget(key, clock.now())
+    context.changed_who()
     services.recent_searches.forget(key)
     services.reach.guide_stats.forget(key)
     lang = services.settings.default_language
@@ -91,7 +91,7 @@ async def on_forget_phone(update: Update, context: BotContext, text: str) -> Non
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     await delete_quietly(message)
-    key = services.user_key(update.effective_user.id)
+    key = (await actor_of(update, context)).user_key
     rows = await services.reach.erasure.forget_phone(key, text, clock.now())
     if isinstance(rows, PhoneInvalid):
         await send_text(update, context, services.texts.render(lang, "phone_invalid"))

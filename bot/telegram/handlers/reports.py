@@ -12,6 +12,7 @@ from bot.domain import deep_links
 from bot.domain.campaigns import CampaignError
 from bot.domain.model import Unit
 from bot.domain.periods import Period
+from bot.domain.taps import ReportOp, TapKind
 from bot.reports import requests
 from bot.reports import service as reporting
 from bot.reports.requests import ReportRefused, ReportRequest
@@ -27,9 +28,9 @@ from bot.telegram.handlers.common import (
     preparing,
     reply,
     send_text,
-    tap_of,
     tell_refusal,
 )
+from bot.telegram.handlers.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 UPLOAD_TIMEOUT = 300  # seconds
@@ -124,19 +125,16 @@ async def chart_command(update: Update, context: BotContext) -> None:
         await _send_charts(update, context, lang, request.scope, request.period)
 
 
-async def on_report_tap(update: Update, context: BotContext) -> None:
+@pressed(TapKind.REPORT)
+async def on_report_tap(update: Update, context: BotContext, press: Press) -> None:
     """Drill down, change period, or ask for the workbook or charts of what is on screen."""
-    pressed = await tap_of(update, context, ops="vxcs")
-    if pressed is None:
-        return
-    query, lang, tap = pressed
+    query, lang, tap, actor = press.query, press.lang, press.tap, press.actor
     services = context.services
     label = services.texts.label
     ref = requests.parse_button_ref(tap.ref)
     if ref is None:
         await answer(query, label(lang, "toast_report_stale"))
         return
-    actor = await actor_of(update, context)
     today = clock.vn_date(clock.now())
     group, campaign = await services.reach.campaigns.named_by_ids(ref.group_id, ref.campaign_id)
     request = requests.from_button(
@@ -147,16 +145,16 @@ async def on_report_tap(update: Update, context: BotContext) -> None:
         await answer(query, label(lang, request.template), alert=alert)
         return
     unit, period = request.scope, request.period
-    if tap.op in "vs":
+    if tap.op in (ReportOp.VIEW, ReportOp.SUMMARY):
         await answer(query)
         report = await _report(context, request, actor)
-        if tap.op == "s":  # «📝 Tóm tắt»: the paragraph of what is on screen
+        if tap.op is ReportOp.SUMMARY:  # «📝 Tóm tắt»: the paragraph of what is on screen
             await send_text(update, context, summary_text(services.texts, lang, report))
             return
         await edit_in_place(query, await _view(context, lang, actor, report))
         return
     await answer(query, label(lang, "toast_working"))
-    if tap.op == "x":
+    if tap.op is ReportOp.EXPORT:
         await _send_export(update, context, lang, actor, unit, period)
     else:
         await _send_charts(update, context, lang, unit, period)

@@ -10,8 +10,8 @@ from telegram import Update
 
 from bot import clock
 from bot.domain.review import Subject
+from bot.domain.taps import ReviewOp, Tap, TapKind
 from bot.services.review import PAGE, Decided, Queue, Reviewer, parse_ref, reviewer_of
-from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     actor_of,
@@ -20,8 +20,8 @@ from bot.telegram.handlers.common import (
     language_of,
     reply,
     send_text,
-    tap_of,
 )
+from bot.telegram.handlers.pressing import Press, pressed
 from bot.telegram.views.keyboard import Keyboard
 from bot.telegram.views.view import View
 
@@ -45,18 +45,16 @@ async def review_command(update: Update, context: BotContext) -> None:
     await reply(update, _queue_view(context, lang, queue))
 
 
-async def on_review_tap(update: Update, context: BotContext) -> None:
-    pressed = await tap_of(update, context, ops="ynp")
-    if pressed is None:
-        return
-    query, lang, tap = pressed
+@pressed(TapKind.REVIEW, staff=True)
+async def on_review_tap(update: Update, context: BotContext, press: Press) -> None:
+    query, lang, tap = press.query, press.lang, press.tap
     label = context.services.texts.label
-    reviewer = reviewer_of(await actor_of(update, context))
+    reviewer = reviewer_of(press.actor)
     if reviewer is None:
         await answer(query, label(lang, "toast_not_allowed"), alert=True)
         return
     reviews = context.services.reach.reviews
-    if tap.op == "p":
+    if tap.op is ReviewOp.PAGE:
         page = int(tap.arg) if tap.arg.isdigit() and len(tap.arg) <= 4 else 0
         await answer(query)
         await edit_in_place(query, _queue_view(context, lang, await reviews.queue(reviewer, page)))
@@ -65,7 +63,8 @@ async def on_review_tap(update: Update, context: BotContext) -> None:
     if entry is None:
         await answer(query, label(lang, "toast_stale"))
         return
-    result = await reviews.decide(reviewer, *entry, approve=tap.op == "y", now=clock.now())
+    approve = tap.op is ReviewOp.APPROVE
+    result = await reviews.decide(reviewer, *entry, approve=approve, now=clock.now())
     if isinstance(result, Decided):
         await answer(
             query, label(lang, "toast_review", "approved" if result.approved else "rejected")
@@ -100,12 +99,12 @@ def _queue_view(context: BotContext, lang: str, queue: Queue) -> View:
         rows.append(
             [
                 (
-                    texts.label(lang, "btn_review", "y", number),
-                    Tap(TapKind.REVIEW, ref, "y", arg).encode(),
+                    texts.label(lang, "btn_review", True, number),
+                    Tap(TapKind.REVIEW, ref, ReviewOp.APPROVE, arg).encode(),
                 ),
                 (
-                    texts.label(lang, "btn_review", "n", number),
-                    Tap(TapKind.REVIEW, ref, "n", arg).encode(),
+                    texts.label(lang, "btn_review", False, number),
+                    Tap(TapKind.REVIEW, ref, ReviewOp.REJECT, arg).encode(),
                 ),
             ]
         )
@@ -115,14 +114,14 @@ def _queue_view(context: BotContext, lang: str, queue: Queue) -> View:
         nav.append(
             (
                 texts.label(lang, "btn_page_prev"),
-                Tap(TapKind.REVIEW, "p", "p", str(queue.page - 1)).encode(),
+                Tap(TapKind.REVIEW, "p", ReviewOp.PAGE, str(queue.page - 1)).encode(),
             )
         )
     if queue.page + 1 < pages:
         nav.append(
             (
                 texts.label(lang, "btn_page_next"),
-                Tap(TapKind.REVIEW, "p", "p", str(queue.page + 1)).encode(),
+                Tap(TapKind.REVIEW, "p", ReviewOp.PAGE, str(queue.page + 1)).encode(),
             )
         )
     if nav:

@@ -62,7 +62,7 @@ async def _answer(
     await reply(update, results_view(context, lang, text, hits))
     assert update.effective_user is not None
     if hits:
-        services.recent_searches.remember(services.user_key(update.effective_user.id), text)
+        services.recent_searches.remember((await actor_of(update, context)).user_key, text)
     else:  # kept for editors without who asked, folded and without digits
         await services.reach.guide_stats.unanswered(text, clock.now())
 

@@ -12,9 +12,9 @@ from bot.telegram.handlers import activities, assist, joining, plans, privacy, s
 async def on_text(update: Update, context: BotContext) -> None:
     services = context.services
     message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    pending = await services.reach.waiting_for(services.user_key(user.id), clock.now())
+    assert message is not None
+    key = (await context.who(update)).actor.user_key
+    pending = await services.reach.waiting_for(key, clock.now())
     if pending is not None and message.text:
         if pending.kind == "name":
             await joining.on_name(update, context, pending.ref, message.text)
@@ -52,6 +52,6 @@ async def on_text(update: Update, context: BotContext) -> None:
 async def end_waiting(update: Update, context: BotContext) -> None:
     """Any command ends a pending question (a name, a phone number): after `/join CODE`, a
     `/start` and then a search must not become the person's display name."""
-    user = update.effective_user
-    if user is not None:
-        await context.services.reach.stop_waiting(context.services.user_key(user.id))
+    if update.effective_user is not None:
+        key = (await context.who(update)).actor.user_key
+        await context.services.reach.stop_waiting(key)

@@ -10,14 +10,12 @@ from bot import clock
 from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
 from bot.domain.draft import BATCH_STEPS, Draft
 from bot.domain.model import Unit
-from bot.telegram.callback_data import Tap, TapKind
-from bot.telegram.views.guides import NEW_FORM
+from bot.domain.taps import NEW_FORM, AssistOp, ConfirmOp, Tap, TapKind
 from bot.telegram.views.keyboard import Keyboard
 from bot.telegram.views.view import View
 from bot.texts.templates import Texts
 
 PICKER_PAGE = 8
-HEADING = "h"  # a group's label on the form: pressing it only explains the group
 GROUPS = ("svc", "out", "age", "sex", "count", "save")
 
 
@@ -44,7 +42,7 @@ class AssistViews:
         b = self._tap
 
         def heading(group: str, *args: object) -> list[tuple[str, str]]:
-            return [b(token, HEADING, group, lang, f"head_{group}", *args)]
+            return [b(token, AssistOp.HEADING, group, lang, f"head_{group}", *args)]
 
         # One screen holds every question, each group under its label, so a typical resident
         # takes at most five taps: a service, the outcome (preset to "done"), an age band,
@@ -52,50 +50,74 @@ class AssistViews:
         rows: list[list[tuple[str, str]]] = [heading("svc")]
         rows += [
             [
-                b(token, "s", code, lang, "btn_service", code, code in draft.services)
+                b(token, AssistOp.SERVICE, code, lang, "btn_service", code, code in draft.services)
                 for code in pair
             ]
             for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2))
         ]
         rows.append(heading("out"))
         rows.append(
-            [b(token, "o", c, lang, "btn_outcome", c, c == draft.outcome) for c in OUTCOMES]
+            [
+                b(token, AssistOp.OUTCOME, c, lang, "btn_outcome", c, c == draft.outcome)
+                for c in OUTCOMES
+            ]
         )
         rows.append(heading("age", draft.batch))
         if draft.batch:
             counts = draft.counts()
             rows.append(
                 [
-                    b(token, "g", c, lang, "btn_age_count", c, c == draft.age, counts.get(c, 0))
+                    b(
+                        token,
+                        AssistOp.AGE,
+                        c,
+                        lang,
+                        "btn_age_count",
+                        c,
+                        c == draft.age,
+                        counts.get(c, 0),
+                    )
                     for c in AGE_BANDS
                 ]
             )
         else:
-            rows.append([b(token, "g", c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS])
+            rows.append(
+                [b(token, AssistOp.AGE, c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS]
+            )
         if not draft.batch:  # one sex for a whole group would be made up
             rows.append(heading("sex"))
-            rows.append([b(token, "x", c, lang, "btn_sex", c, c == draft.sex) for c in SEXES])
+            rows.append(
+                [b(token, AssistOp.SEX, c, lang, "btn_sex", c, c == draft.sex) for c in SEXES]
+            )
         if draft.batch:
             rows.append(heading("count", draft.age, draft.band_count()))
-            rows.append([b(token, "j", f"+{n}", lang, "btn_people_add", n) for n in BATCH_STEPS])
             rows.append(
                 [
-                    b(token, "j", "-1", lang, "btn_people_less"),
-                    b(token, "k", "0", lang, "btn_people_reset"),
-                    b(token, "d", "", lang, "btn_day", draft.days_back),
+                    b(token, AssistOp.ADD_PEOPLE, f"+{n}", lang, "btn_people_add", n)
+                    for n in BATCH_STEPS
+                ]
+            )
+            rows.append(
+                [
+                    b(token, AssistOp.ADD_PEOPLE, "-1", lang, "btn_people_less"),
+                    b(token, AssistOp.SET_PEOPLE, "0", lang, "btn_people_reset"),
+                    b(token, AssistOp.DAY_BACK, "", lang, "btn_day", draft.days_back),
                 ]
             )
         elif draft.person_key:
-            rows.append([b(token, "r", "", lang, "btn_phone_remove")])
+            rows.append([b(token, AssistOp.PHONE_REMOVE, "", lang, "btn_phone_remove")])
         else:
-            rows.append([b(token, "p", "", lang, "btn_phone")])
+            rows.append([b(token, AssistOp.PHONE, "", lang, "btn_phone")])
         if draft.activity_id:
-            rows.append([b(token, "n", "", lang, "btn_unlink_activity")])
+            rows.append([b(token, AssistOp.UNLINK_ACTIVITY, "", lang, "btn_unlink_activity")])
         rows.append(heading("save"))
-        rows.append([b(token, "y", "", lang, "btn_consent_yes", draft.people)])
-        rows.append([b(token, "a", "", lang, "btn_consent_no")])
+        rows.append([b(token, AssistOp.SAVE_CONSENTED, "", lang, "btn_consent_yes", draft.people)])
+        rows.append([b(token, AssistOp.SAVE_WITHOUT_CONSENT, "", lang, "btn_consent_no")])
         rows.append(
-            [b(token, "u", "", lang, "btn_unit", unit.name), b(token, "q", "", lang, "btn_cancel")]
+            [
+                b(token, AssistOp.PICKER_OPEN, "", lang, "btn_unit", unit.name),
+                b(token, AssistOp.CANCEL, "", lang, "btn_cancel"),
+            ]
         )
         return View(text, Keyboard(rows))
 
@@ -115,22 +137,28 @@ class AssistViews:
         page = min(max(page, 0), pages - 1)
         shown = children[page * PICKER_PAGE : (page + 1) * PICKER_PAGE]
         b = self._tap
-        rows = [[b(token, "U", str(browse.id), lang, "btn_pick_here", browse.name)]]
+        rows = [
+            [b(token, AssistOp.PICKER_CHOOSE, str(browse.id), lang, "btn_pick_here", browse.name)]
+        ]
         for child in shown:
-            row = [b(token, "U", str(child.id), lang, "btn_pick_unit", child.name)]
+            row = [
+                b(token, AssistOp.PICKER_CHOOSE, str(child.id), lang, "btn_pick_unit", child.name)
+            ]
             if counts.get(child.id):
-                row.append(b(token, "v", str(child.id), lang, "btn_browse_unit"))
+                row.append(b(token, AssistOp.PICKER_BROWSE, str(child.id), lang, "btn_browse_unit"))
             rows.append(row)
         nav = []
         if page > 0:
-            nav.append(b(token, "w", str(page - 1), lang, "btn_page_prev"))
+            nav.append(b(token, AssistOp.PICKER_PAGE, str(page - 1), lang, "btn_page_prev"))
         if page < pages - 1:
-            nav.append(b(token, "w", str(page + 1), lang, "btn_page_next"))
+            nav.append(b(token, AssistOp.PICKER_PAGE, str(page + 1), lang, "btn_page_next"))
         if nav:
             rows.append(nav)
-        bottom = [b(token, "c", "", lang, "btn_picker_close")]
+        bottom = [b(token, AssistOp.PICKER_CLOSE, "", lang, "btn_picker_close")]
         if can_go_up and browse.parent_id is not None:
-            bottom.insert(0, b(token, "v", str(browse.parent_id), lang, "btn_unit_up"))
+            bottom.insert(
+                0, b(token, AssistOp.PICKER_BROWSE, str(browse.parent_id), lang, "btn_unit_up")
+            )
         rows.append(bottom)
         text = self.texts.render(
             lang,
@@ -165,10 +193,16 @@ class AssistViews:
             undo_minutes=undo_minutes,
             pending=pending,
         )
-        button = self._tap(NEW_FORM, "b" if draft.batch else "o", "", lang, "btn_log_next")
+        button = self._tap(
+            NEW_FORM,
+            AssistOp.NEW_BATCH if draft.batch else AssistOp.NEW_ONE,
+            "",
+            lang,
+            "btn_log_next",
+        )
         rows = [[button]]
         # The resident confirms on their own phone; a record waiting for review cannot be.
         if assist_id and not draft.batch and not pending:
-            confirm = Tap(TapKind.CONFIRM, str(assist_id), "q").encode()
+            confirm = Tap(TapKind.CONFIRM, str(assist_id), ConfirmOp.LINK).encode()
             rows.insert(0, [(self.texts.label(lang, "btn_confirm_link"), confirm)])
         return View(text, Keyboard(rows))

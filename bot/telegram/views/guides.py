@@ -8,12 +8,13 @@ from urllib.parse import unquote
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.taps import NEW_FORM, STAFF_MENU, AssistOp, Tap, TapKind
 from bot.guides.freshness import today_in_vietnam
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
 from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind, step_terms
 from bot.guides.search import SearchHit
-from bot.telegram.callback_data import Tap, TapKind, encode
+from bot.telegram.callback_data import encode
 from bot.telegram.views.view import View
 from bot.texts.collation import vietnamese_key
 from bot.texts.templates import Texts
@@ -23,10 +24,6 @@ Button = InlineKeyboardButton
 
 SCREEN_CACHE_SIZE = 20_000
 RESIDENT = "resident"  # see Actor.role: resident, volunteer or staff
-NEW_FORM = "new"  # the ref of buttons that open a new assist form (or one's tallies)
-# The staff menu's buttons, in order: report, activities, campaigns, targets, review,
-# members, invite, units, weekly report (see handlers/menu.on_staff_tap).
-STAFF_OPS = "ractkmius"
 
 
 class Views:
@@ -139,10 +136,10 @@ class Views:
         if "volunteer" in role:  # members log their work from the menu, not from memory
             rows += [
                 [
-                    self._new_form(lang, "btn_menu_assist", "o"),
-                    self._new_form(lang, "btn_menu_batch", "b"),
+                    self._new_form(lang, "btn_menu_assist", AssistOp.NEW_ONE),
+                    self._new_form(lang, "btn_menu_batch", AssistOp.NEW_BATCH),
                 ],
-                [self._new_form(lang, "btn_menu_mine", "m")],
+                [self._new_form(lang, "btn_menu_mine", AssistOp.MINE)],
             ]
         if "staff" in role:  # coordinators and admins: every command on a button
             rows += self._staff_rows(lang)
@@ -404,7 +401,7 @@ class Views:
         markup = InlineKeyboardMarkup([[self._menu_button(lang)]])
         return View(self.texts.render(lang, "search_hint"), markup)
 
-    def _new_form(self, lang: str, label: str, op: str) -> Button:
+    def _new_form(self, lang: str, label: str, op: AssistOp) -> Button:
         data = Tap(TapKind.ASSIST, NEW_FORM, op).encode()
         return Button(self.texts.label(lang, label), callback_data=data)
 
@@ -412,10 +409,10 @@ class Views:
         """The staff menu: what a coordinator or admin may do, two to a row."""
         buttons = [
             Button(
-                self.texts.label(lang, "btn_staff", op),
+                self.texts.label(lang, "btn_staff", op.name.lower()),
                 callback_data=Tap(TapKind.STAFF, "0", op).encode(),
             )
-            for op in STAFF_OPS
+            for op in STAFF_MENU
         ]
         return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 

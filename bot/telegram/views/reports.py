@@ -8,10 +8,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.campaigns import Group
 from bot.domain.model import Unit
+from bot.domain.taps import ReportOp, Tap, TapKind
 from bot.reports.requests import ButtonRef
 from bot.reports.text import report_text
 from bot.storage.reports import Report
-from bot.telegram.callback_data import Tap, TapKind
 from bot.telegram.views.view import View
 from bot.texts.templates import Texts
 
@@ -47,14 +47,14 @@ class ReportViews:
 
         rows: list[list[InlineKeyboardButton]] = []
         drill = [
-            tap(unit_ref(c.unit.id), "v", code, label(lang, "btn_drill", c.unit.name))
+            tap(unit_ref(c.unit.id), ReportOp.VIEW, code, label(lang, "btn_drill", c.unit.name))
             for c in report.children[:DRILL_BUTTONS]
         ]
         rows += [drill[i : i + 2] for i in range(0, len(drill), 2)]
         clusters = [
             tap(
                 ButtonRef(group_id=g.id, campaign_id=campaign).encode(),
-                "v",
+                ReportOp.VIEW,
                 code,
                 label(lang, "btn_group", g.name),
             )
@@ -64,22 +64,34 @@ class ReportViews:
         scope = report.scope
         at_root = scope is None or (root is not None and scope.id == root.id)
         if report.group_id:  # a cluster's report goes back to the whole tree's
-            rows.append([tap(unit_ref(0), "v", code, label(lang, "btn_report_up"))])
+            rows.append([tap(unit_ref(0), ReportOp.VIEW, code, label(lang, "btn_report_up"))])
         elif not at_root and scope is not None:
             rows.append(
-                [tap(unit_ref(scope.parent_id or 0), "v", code, label(lang, "btn_report_up"))]
+                [
+                    tap(
+                        unit_ref(scope.parent_id or 0),
+                        ReportOp.VIEW,
+                        code,
+                        label(lang, "btn_report_up"),
+                    )
+                ]
             )
         rows.append(
             [
-                tap(ref, "v", kind, label(lang, "btn_period", kind, kind == report.period.kind))
+                tap(
+                    ref,
+                    ReportOp.VIEW,
+                    kind,
+                    label(lang, "btn_period", kind, kind == report.period.kind),
+                )
                 for kind in PERIOD_BUTTONS
             ]
         )
         rows.append(
             [
-                tap(ref, "s", code, label(lang, "btn_summary")),
-                tap(ref, "x", code, label(lang, "btn_export")),
-                tap(ref, "c", code, label(lang, "btn_chart")),
+                tap(ref, ReportOp.SUMMARY, code, label(lang, "btn_summary")),
+                tap(ref, ReportOp.EXPORT, code, label(lang, "btn_export")),
+                tap(ref, ReportOp.CHART, code, label(lang, "btn_chart")),
             ]
         )
         return View(self.text(lang, report), InlineKeyboardMarkup(rows))
