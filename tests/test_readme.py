@@ -20,6 +20,9 @@ The commands run in this process, through the console script's own `main(argv)` 
 scripts as `__main__`), since a new interpreter per command would cost a second of imports each.
 `outreach-bot guides list` runs as a real process, which checks the installed console script
 itself (tests/test_run_polling.py starts `python -m bot run` as one).
+
+The paths the documents name must exist, and docs/architecture.md's Layout must name every
+package and module of `bot/` down to two levels.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ README = ROOT / "README.md"
 DOCS = (README, *sorted((ROOT / "docs").glob("*.md")))
 COMMANDS_DOC = ROOT / "docs" / "commands.md"
 SETTINGS_DOC = ROOT / "docs" / "settings.md"
+ARCHITECTURE_DOC = ROOT / "docs" / "architecture.md"
 DEV = ROOT / "dev"
 OUTREACH_BOT = Path(sys.executable).with_name("outreach-bot")
 TIMEOUT = 60  # seconds per command; the slowest here takes about 2 s
@@ -542,6 +546,66 @@ def test_dev_delegates() -> None:
     arms = dev_arms()
     assert 'exec .venv/bin/outreach-bot "$command" "$@"' in arms["*"]
     assert 'exec .venv/bin/outreach-bot start "$@"' in arms["start"]
+
+
+_TOP = ("bot/", "templates/", "tests/", "bench/", "deploy/", "guides/", "docs/")
+_FILE = re.compile(r"^[\w./-]+/[\w.-]+\.(py|md|j2|yaml|csv|tsv|toml|service|timer|png|json)$")
+_SKIPPED_DIRS = {".git", ".venv", "__pycache__", "node_modules", ".pytest_cache", ".ruff_cache"}
+
+
+def _project_files() -> list[str]:
+    files = []
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+        files += [(Path(folder) / n).relative_to(ROOT).as_posix() for n in names]
+    return files
+
+
+def _named_paths(text: str) -> set[str]:
+    """Paths in inline code: from the project's root (`bot/…`, `tests/…`), or a file named
+    with its last folders (`handlers/common.py`). Placeholders (`<id>`, `…`, `*`) are not
+    paths."""
+    paths = set()
+    for span in re.findall(r"`([^`\n]+)`", _FENCE.sub("", text)):
+        if re.search(r"[<>…*{} ]", span) or span.startswith(("/", "../", "http")):
+            continue
+        if span.startswith(_TOP) or _FILE.match(span):
+            paths.add(span)
+    return paths
+
+
+def test_every_path_in_the_docs_exists() -> None:
+    files = _project_files()
+    folders = {f[:i] for f in files for i, c in enumerate(f) if c == "/"}
+    broken = {}
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        for named in sorted(_named_paths(text)):
+            bare = named.rstrip("/")
+            known = folders if named.endswith("/") else {*files, *folders}
+            if not any(k == bare or k.endswith("/" + bare) for k in known):
+                broken.setdefault(_name(path), []).append(named)
+        for link in re.findall(r"\]\(([^)#\s]+)", text):
+            if not link.startswith(("http://", "https://")) and not (path.parent / link).exists():
+                broken.setdefault(_name(path), []).append(link)
+    assert not broken, f"paths the docs name that do not exist: {broken}"
+
+
+def test_the_layout_names_every_module() -> None:
+    """docs/architecture.md's Layout: every package and module of `bot/` down to two levels
+    (as `find bot -maxdepth 2` lists them), named with its path in inline code."""
+    text = ARCHITECTURE_DOC.read_text(encoding="utf-8")
+    layout = text[text.index("## Layout") :]
+    layout = layout[: layout.index("\n## ", 1)]
+    named = set(re.findall(r"`([^`]+)`", layout))
+    tree = []
+    for top in sorted((ROOT / "bot").iterdir()):
+        for path in (top, *(sorted(top.iterdir()) if top.is_dir() else ())):
+            if path.name in {"__init__.py", "__pycache__"} or path.suffix == ".pyc":
+                continue
+            tree.append(_name(path) + ("/" if path.is_dir() else ""))
+    missing = [path for path in tree if path not in named]
+    assert not missing, f"docs/architecture.md's Layout does not name: {missing}"
 
 
 # ---- running the commands ---------------------------------------------------------------------
