@@ -1,22 +1,28 @@
-"""Every command README.md documents is run for real, so a README that drifts fails the build.
+"""Every command the documentation shows is run for real, so documentation that drifts fails
+the build.
 
-The README's commands are found in three places: the lines of its ```sh blocks, the first
-column of its commands table, and inline code that starts with `./dev `, `outreach-bot `,
-`python -m bot` or `.venv/bin/python ` (plus `run --webhook`-style spans: a subcommand of the
-table followed by an option). Each one must be a key of COMMANDS below, and each key must still
-be in the README: a new, renamed or removed command fails `test_every_readme_command_is_covered`.
+The documentation is README.md and every docs/*.md. Its commands are found in three places: the
+lines of its ```sh blocks, the first column of the server commands' table (docs/commands.md),
+and inline code that starts with `./dev `, `outreach-bot `, `python -m bot` or
+`.venv/bin/python ` (plus `run --webhook`-style spans: a subcommand of the table followed by an
+option). Each one, in whichever file, must be a key of COMMANDS below, and each key must still
+be in some file: a new, renamed or removed command fails `test_every_documented_command_is_covered`.
+The settings are the table of docs/settings.md (tests/test_settings.py checks it is complete).
 
-COMMANDS maps the README's words to what is run: placeholders (FILE, CODE, N, <guide-id>,
+COMMANDS maps the documents' words to what is run: placeholders (FILE, CODE, N, <guide-id>,
 `[--opt]`, `a|b`) become concrete arguments, optional parts are included where they add a check,
 and one alternative is picked. Each case checks the exit code, fragments of the output and the
 files it writes. Every process runs in its own tmp_path (no `.env` is read from there) with its
-own DB_PATH, no BOT_TOKEN and none of the README's other settings, so the cases are independent
+own DB_PATH, no BOT_TOKEN and none of the documented settings, so the cases are independent
 and run in parallel under pytest-xdist.
 
 The commands run in this process, through the console script's own `main(argv)` (the bench
 scripts as `__main__`), since a new interpreter per command would cost a second of imports each.
 `outreach-bot guides list` runs as a real process, which checks the installed console script
 itself (tests/test_run_polling.py starts `python -m bot run` as one).
+
+The paths the documents name must exist, and docs/architecture.md's Layout must name every
+package and module of `bot/` down to two levels.
 """
 
 from __future__ import annotations
@@ -36,10 +42,14 @@ from tests.cli import run_bot_command, run_module, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCS = (README, *sorted((ROOT / "docs").glob("*.md")))
+COMMANDS_DOC = ROOT / "docs" / "commands.md"
+SETTINGS_DOC = ROOT / "docs" / "settings.md"
+ARCHITECTURE_DOC = ROOT / "docs" / "architecture.md"
 DEV = ROOT / "dev"
 OUTREACH_BOT = Path(sys.executable).with_name("outreach-bot")
 TIMEOUT = 60  # seconds per command; the slowest here takes about 2 s
-GUIDE = "vneid-forgot-password"  # the README's own example of a guide file
+GUIDE = "vneid-forgot-password"  # the docs' own example of a guide file
 USERNAME = "outreach_test_bot"
 # A well-formed token that goes nowhere: only `run --webhook` gets it (see its case).
 DUMMY_TOKEN = "123456:not-a-real-token-for-tests"
@@ -63,7 +73,7 @@ MAGIC = {
 
 @dataclass(frozen=True)
 class Case:
-    """One README command: what is run and what it must do.
+    """One documented command: what is run and what it must do.
 
     argv starts with "outreach-bot" (the venv's console script), "python" (this interpreter)
     or is empty (not run; see `dev_arm`). `{tmp}` is the test's tmp_path, `{root}` the project.
@@ -85,7 +95,7 @@ class Case:
 BOT = "outreach-bot"
 PY = "python"
 CONSOLE_BROWSE = "/start\n1\nq\n"
-# The README's walk through the three roles: "then `/as admin` for `/report hôm nay`,
+# The README's tour of the three roles: "then `/as admin` for `/report hôm nay`,
 # `/units ha noi` and `/invite 01`, and `/as resident` for what a resident sees".
 CONSOLE_ROLES = "/start\n/as admin\n/report hôm nay\n/units ha noi\n/invite 01\n/as resident\nq\n"
 ON_USERNAME = {"BOT_USERNAME": USERNAME}
@@ -106,7 +116,7 @@ GUIDES_CHECK = Case(
 # every command but `test` (`start` has its own arm doing the same): see the `dev` script and
 # test_dev_delegates. So `./dev X` is run here as `outreach-bot X`, without reinstalling.
 COMMANDS: dict[str, Case] = {
-    # The ```sh block at the top, and the same words inline.
+    # The README's ```sh block at the top, and the same words inline.
     "./dev start": Case(
         (BOT, "start"),
         stdin="q\n",
@@ -118,7 +128,7 @@ COMMANDS: dict[str, Case] = {
         dev_arm=("ruff check", "lint-imports", "outreach-bot guides check", "pytest"),
         why="not run (it would run this test again): its arm must lint, check and test",
     ),
-    # The commands table, first column.
+    # docs/commands.md's table of server commands, first column.
     "outreach-bot start": Case(
         (BOT, "start"),
         stdin="q\n",
@@ -276,7 +286,7 @@ COMMANDS: dict[str, Case] = {
         (BOT, "chart", "--out", "{tmp}/chart.png"),
         demo_db=True,
         files=("chart-time.png", "chart-service.png", "chart-units.png"),
-        why="without --kind: all three, named as the README says",
+        why="without --kind: all three, named as docs/commands.md says",
     ),
     "outreach-bot qr <guide-id> [--unit CODE] --out FILE": Case(
         (BOT, "qr", GUIDE, "--unit", "01", "--out", "{tmp}/poster.png"),
@@ -322,7 +332,7 @@ COMMANDS: dict[str, Case] = {
     "outreach-bot units list [--under CODE]": Case(
         (BOT, "units", "list", "--under", "01"), demo_db=True, expect=("01\tcity\t",)
     ),
-    # Inline code in the prose.
+    # Inline code in the prose of README.md and docs/*.md.
     "outreach-bot units import": Case(
         (BOT, "units", "import", "--official"),
         expect=("3321 added",),
@@ -420,8 +430,8 @@ COMMANDS: dict[str, Case] = {
         expect=("[1] ", "🏠 Menu"),
         why="relative to the working folder, as after `./dev demo-data`",
     ),
-    # The benchmarks' ```sh block: they take minutes, so only `--help`, which must still
-    # offer every option the README passes.
+    # The benchmarks' ```sh block (docs/performance.md): they take minutes, so only `--help`,
+    # which must still offer every option the document passes.
     ".venv/bin/python bench/search_bench.py": Case(
         (PY, "{root}/bench/search_bench.py", "--help"),
         expect=("usage: search_bench.py", "--sizes"),
@@ -460,37 +470,51 @@ def _one_page_per_guide(pdf: Path) -> None:
     assert pages == guides, f"{pages} pages for {guides} guides"
 
 
-# ---- reading the README ---------------------------------------------------------------------
+# ---- reading the documentation --------------------------------------------------------------
 
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
+_TABLE_COMMAND = re.compile(r"^\|\s*`(outreach-bot [^`]+)`\s*\|")
 
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def readme_commands(text: str) -> set[str]:
-    commands: set[str] = set()
-    for lang, body in _FENCE.findall(text):
-        if lang == "sh":
-            for line in body.splitlines():
-                line = re.sub(r"\s+#.*$", "", line).strip()  # a trailing comment
-                if line and not line.startswith("#"):
-                    commands.add(_squash(line))
-    prose = _FENCE.sub("", text)
+def _name(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def documented_commands(texts: dict[str, str]) -> dict[str, set[str]]:
+    """Every command the documents show -> the documents that show it. A table's subcommands
+    (`run`, `qr`…) count in every document: `run --webhook` may be written anywhere."""
+    found: dict[str, set[str]] = {}
+    proses: dict[str, str] = {}
     subcommands: set[str] = set()
-    for line in prose.splitlines():
-        first = re.match(r"^\|\s*`(outreach-bot [^`]+)`\s*\|", line)
-        if first:
-            command = _squash(first.group(1).replace("\\|", "|"))
-            commands.add(command)
-            subcommands.add(command.split()[1])
-    for span in re.findall(r"`([^`]+)`", prose):
-        span = _squash(span.replace("\\|", "|"))
-        bare = re.match(r"^([a-z-]+) --", span)
-        if span.startswith(PREFIXES) or (bare and bare.group(1) in subcommands):
-            commands.add(span)
-    return commands
+    for name, text in texts.items():
+        for lang, body in _FENCE.findall(text):
+            if lang == "sh":
+                for line in body.splitlines():
+                    line = re.sub(r"\s+#.*$", "", line).strip()  # a trailing comment
+                    if line and not line.startswith("#"):
+                        found.setdefault(_squash(line), set()).add(name)
+        proses[name] = prose = _FENCE.sub("", text)
+        for line in prose.splitlines():
+            first = _TABLE_COMMAND.match(line)
+            if first:
+                command = _squash(first.group(1).replace("\\|", "|"))
+                found.setdefault(command, set()).add(name)
+                subcommands.add(command.split()[1])
+    for name, prose in proses.items():
+        for span in re.findall(r"`([^`]+)`", prose):
+            span = _squash(span.replace("\\|", "|"))
+            bare = re.match(r"^([a-z-]+) --", span)
+            if span.startswith(PREFIXES) or (bare and bare.group(1) in subcommands):
+                found.setdefault(span, set()).add(name)
+    return found
+
+
+def _docs() -> dict[str, str]:
+    return {_name(path): path.read_text(encoding="utf-8") for path in DOCS}
 
 
 def dev_arms() -> dict[str, str]:
@@ -506,13 +530,14 @@ def dev_arms() -> dict[str, str]:
     return arms
 
 
-def test_every_readme_command_is_covered() -> None:
-    found = readme_commands(README.read_text(encoding="utf-8"))
-    missing = sorted(found - COMMANDS.keys())
-    gone = sorted(COMMANDS.keys() - found)
+def test_every_documented_command_is_covered() -> None:
+    found = documented_commands(_docs())
+    assert COMMANDS_DOC.relative_to(ROOT).as_posix() in set().union(*found.values())
+    missing = {text: sorted(found[text]) for text in sorted(found.keys() - COMMANDS.keys())}
+    gone = sorted(COMMANDS.keys() - found.keys())
     assert not (missing or gone), (
-        f"README commands with no entry in COMMANDS (add one): {missing}; "
-        f"COMMANDS entries no longer in the README (remove them): {gone}"
+        f"documented commands with no entry in COMMANDS (add one): {missing}; "
+        f"COMMANDS entries no longer in README.md or docs/*.md (remove them): {gone}"
     )
 
 
@@ -523,12 +548,73 @@ def test_dev_delegates() -> None:
     assert 'exec .venv/bin/outreach-bot start "$@"' in arms["start"]
 
 
+_TOP = ("bot/", "templates/", "tests/", "bench/", "deploy/", "guides/", "docs/")
+_FILE = re.compile(r"^[\w./-]+/[\w.-]+\.(py|md|j2|yaml|csv|tsv|toml|service|timer|png|json)$")
+_SKIPPED_DIRS = {".git", ".venv", "__pycache__", "node_modules", ".pytest_cache", ".ruff_cache"}
+
+
+def _project_files() -> list[str]:
+    files = []
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+        files += [(Path(folder) / n).relative_to(ROOT).as_posix() for n in names]
+    return files
+
+
+def _named_paths(text: str) -> set[str]:
+    """Paths in inline code: from the project's root (`bot/…`, `tests/…`), or a file named
+    with its last folders (`handlers/common.py`). Placeholders (`<id>`, `…`, `*`) are not
+    paths."""
+    paths = set()
+    for span in re.findall(r"`([^`\n]+)`", _FENCE.sub("", text)):
+        if re.search(r"[<>…*{} ]", span) or span.startswith(("/", "../", "http")):
+            continue
+        if span.startswith(_TOP) or _FILE.match(span):
+            paths.add(span)
+    return paths
+
+
+def test_every_path_in_the_docs_exists() -> None:
+    files = _project_files()
+    folders = {f[:i] for f in files for i, c in enumerate(f) if c == "/"}
+    broken = {}
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        for named in sorted(_named_paths(text)):
+            bare = named.rstrip("/")
+            known = folders if named.endswith("/") else {*files, *folders}
+            if not any(k == bare or k.endswith("/" + bare) for k in known):
+                broken.setdefault(_name(path), []).append(named)
+        for link in re.findall(r"\]\(([^)#\s]+)", text):
+            if not link.startswith(("http://", "https://")) and not (path.parent / link).exists():
+                broken.setdefault(_name(path), []).append(link)
+    assert not broken, f"paths the docs name that do not exist: {broken}"
+
+
+def test_the_layout_names_every_module() -> None:
+    """docs/architecture.md's Layout: every package and module of `bot/` down to two levels
+    (as `find bot -maxdepth 2` lists them), named with its path in inline code."""
+    text = ARCHITECTURE_DOC.read_text(encoding="utf-8")
+    layout = text[text.index("## Layout") :]
+    layout = layout[: layout.index("\n## ", 1)]
+    named = set(re.findall(r"`([^`]+)`", layout))
+    tree = []
+    for top in sorted((ROOT / "bot").iterdir()):
+        for path in (top, *(sorted(top.iterdir()) if top.is_dir() else ())):
+            if path.name in {"__init__.py", "__pycache__"} or path.suffix == ".pyc":
+                continue
+            tree.append(_name(path) + ("/" if path.is_dir() else ""))
+    missing = [path for path in tree if path not in named]
+    assert not missing, f"docs/architecture.md's Layout does not name: {missing}"
+
+
 # ---- running the commands ---------------------------------------------------------------------
 
 
 def _settings_names() -> set[str]:
-    """Every setting the README's settings table names: none leaks in from the caller."""
-    return set(re.findall(r"^\| `([A-Z][A-Z_]+)` \|", README.read_text(encoding="utf-8"), re.M))
+    """Every setting docs/settings.md's table names: none leaks in from the caller."""
+    text = SETTINGS_DOC.read_text(encoding="utf-8")
+    return set(re.findall(r"^\| `([A-Z][A-Z_]+)` \|", text, re.M))
 
 
 def _cleared() -> tuple[str, ...]:
@@ -597,7 +683,7 @@ def _what_runs(case: Case) -> tuple[object, ...]:
 
 
 def _first_name(case: Case) -> str:
-    """Where the README names one command twice (`./dev guides check` and `outreach-bot
+    """Where the docs name one command twice (`./dev guides check` and `outreach-bot
     guides check`), it is run once, under the first name; the other checks its `./dev` arm."""
     return next(text for text, other in COMMANDS.items() if _what_runs(other) == _what_runs(case))
 
@@ -640,9 +726,9 @@ def test_readme_command(
 
 
 def test_a_poster_without_bot_username_says_what_is_missing(tmp_path: Path) -> None:
-    """The README: «Every poster needs `BOT_USERNAME` … without it the command says so and
-    exits 1»."""
-    assert "without it the command says so and exits 1" in README.read_text(encoding="utf-8")
+    """docs/commands.md: «Every poster needs `BOT_USERNAME` … without it the command says so
+    and exits 1»."""
+    assert "without it the command says so and exits 1" in COMMANDS_DOC.read_text(encoding="utf-8")
     case = Case((BOT, "qr", GUIDE, "--unit", "01", "--out", str(tmp_path / "p.png")))
     done = run(case, tmp_path, tmp_path / "o.db")
     assert done.returncode == 1 and "BOT_USERNAME" in done.stderr
