@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from bot.domain.campaigns import Activity
 from bot.domain.catalog import AGE_BANDS
-from bot.domain.model import Member
 from bot.domain.review import Limits, Status, attendance_status, checkin_status
 from bot.services.access import Actor
 from bot.services.activities import Activities
@@ -103,10 +102,6 @@ class Attendance:
 
         first = await self.repo.attend(screen.id, user_key, age_band, now, status_for)
         return Attended(screen, first)
-
-    async def today(self, member: Member, now: int) -> Activity | None:
-        """The activity a member's assists of today belong to: the one they checked in to."""
-        return await self.repo.checked_in(member.id, clock_day(now))
 
 
 def _on_its_days(activity: Activity, now: int) -> LinkRefused | None:

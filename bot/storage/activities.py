@@ -16,20 +16,17 @@ from bot.domain.campaigns import YOUTH_BANDS, Activity, ActivityKind
 from bot.domain.model import Unit
 from bot.storage.db import Database
 
-# An activity's columns as selected from `activities a`; the attendance repository reads
-# activities through check-ins with the same columns.
-ACTIVITY_FIELDS = (
+_ACTIVITY = (
     "a.id, a.token, a.unit_id, a.kind, a.title, a.first_day, a.last_day, a.place, a.services, "
     "a.campaign_id, a.closed_at IS NOT NULL, a.headcount, a.headcount_youth, a.checkin_token, "
     "a.headcount_status"
 )
-_ACTIVITY_COLUMNS = ACTIVITY_FIELDS.count(",") + 1
-_RETURNED = ACTIVITY_FIELDS.replace("a.", "")
+_ACTIVITY_COLUMNS = _ACTIVITY.count(",") + 1
+_RETURNED = _ACTIVITY.replace("a.", "")
 _YOUTH = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"
 
 
-def activity_of(row: Any) -> Activity:
-    """An activity from a row of `ACTIVITY_FIELDS`."""
+def _activity(row: Any) -> Activity:
     return Activity(
         id=int(row[0]),
         token=str(row[1]),
@@ -142,7 +139,7 @@ class ActivityRepository:
                 f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_RETURNED}",
                 values,
             ).fetchone()
-            return activity_of(row)
+            return _activity(row)
 
         return await self._db.write(work)
 
@@ -150,15 +147,15 @@ class ActivityRepository:
         """By its attendance token, or (`checkin`) by its members' check-in token."""
         column = "checkin_token" if checkin else "token"
         row = await self._db.fetchone(
-            f"SELECT {ACTIVITY_FIELDS} FROM activities a WHERE a.{column} = ?", (token,)
+            f"SELECT {_ACTIVITY} FROM activities a WHERE a.{column} = ?", (token,)
         )
-        return activity_of(row) if row else None
+        return _activity(row) if row else None
 
     async def activity(self, activity_id: int) -> Activity | None:
         row = await self._db.fetchone(
-            f"SELECT {ACTIVITY_FIELDS} FROM activities a WHERE a.id = ?", (activity_id,)
+            f"SELECT {_ACTIVITY} FROM activities a WHERE a.id = ?", (activity_id,)
         )
-        return activity_of(row) if row else None
+        return _activity(row) if row else None
 
     async def close(
         self,
@@ -203,7 +200,7 @@ class ActivityRepository:
             where += " AND a.campaign_id = ?"
             params.append(campaign_id)
         rows = await self._db.read(
-            f"SELECT {ACTIVITY_FIELDS}, u.code, u.name, coalesce(c.code, ''), "
+            f"SELECT {_ACTIVITY}, u.code, u.name, coalesce(c.code, ''), "
             "(SELECT count(*) FROM checkins k WHERE k.activity_id = a.id AND k.status = 'ok'), "
             "(SELECT count(*) FROM attendance t WHERE t.activity_id = a.id AND t.status = 'ok'), "
             "CASE WHEN a.headcount_status = 'ok' THEN a.headcount ELSE 0 END, "
@@ -220,7 +217,7 @@ class ActivityRepository:
         n = _ACTIVITY_COLUMNS
         return [
             ActivityLine(
-                activity_of(r[:n]), str(r[n]), str(r[n + 1]), str(r[n + 2]), *map(int, r[n + 3 :])
+                _activity(r[:n]), str(r[n]), str(r[n + 1]), str(r[n + 2]), *map(int, r[n + 3 :])
             )
             for r in rows
         ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from bot.domain.campaigns import Activity
-from bot.storage.activities import ACTIVITY_FIELDS, activity_of
 from bot.storage.db import Database
 
 
@@ -30,17 +28,6 @@ class AttendanceRepository:
             (activity_id, member_id, home_unit_id, day, now, status),
         )
         return changed == 1
-
-    async def checked_in(self, member_id: int, day: int) -> Activity | None:
-        """The open activity a member checked in to today (the latest), if any: their
-        assists of the day belong to it."""
-        row = await self._db.fetchone(
-            f"SELECT {ACTIVITY_FIELDS} FROM checkins k JOIN activities a ON a.id = k.activity_id "
-            "WHERE k.member_id = ? AND k.day = ? AND a.closed_at IS NULL "
-            "ORDER BY k.at DESC LIMIT 1",
-            (member_id, day),
-        )
-        return activity_of(row) if row else None
 
     async def attend(
         self,
