@@ -30,33 +30,24 @@ sys.path.insert(0, str(ROOT))
 
 from bench.e2e_bench import SECRET, Harness, press_op, seed  # noqa: E402
 from bot import clock  # noqa: E402
-from bot.domain.campaigns import ActivityKind  # noqa: E402
+from bot.domain.campaigns import ActivityKind, new_token  # noqa: E402
 from bot.standin import SimUser, StandinBotApi  # noqa: E402
-from bot.storage.campaigns import CampaignRepository  # noqa: E402
+from bot.storage.activities import ActivityRepository  # noqa: E402
 from bot.storage.db import open_database  # noqa: E402
 
 TARGET_P95_RATIO = 1.5
-TOKEN = "peakmrnxng23"  # the activity's link token (see campaigns.is_token)
-CHECKIN_TOKEN = "peakcheckin2"  # its members' check-in link: a token of its own
+TOKEN = "peakmrnxng23"  # the activity's check-in token (see campaigns.is_token)
 
 
 async def make_activity(db_path: Path) -> None:
     db = await open_database(db_path)
     day = (clock.vn_date(clock.now()) - dt.date(1970, 1, 1)).days
-    await CampaignRepository(db).add_activity(
-        TOKEN,
-        CHECKIN_TOKEN,
-        1,
-        ActivityKind.CAMPAIGN_DAY,
-        "Ra quân",
-        day,
-        day,
-        "",
-        0,
-        None,
-        "bench",
-        0,
-    )
+    # The members' check-in link (`ci_`) finds the activity by its check-in token; the
+    # attendance token is its own, as in the bot.
+    await ActivityRepository(db).add_activity(
+        new_token(), TOKEN, 1, ActivityKind.CAMPAIGN_DAY, "Ra quân", day, day, "", 0, None,
+        "bench", 0,
+    )  # fmt: skip
     await db.close()
 
 
@@ -103,7 +94,7 @@ async def run(kind: str, members: int, minutes: float) -> dict:
             await asyncio.sleep(index * minutes * 60 / members)  # evenly spread arrivals
             if kind == "bot":
                 steps = [
-                    lambda: user.send(f"/start ci_{CHECKIN_TOKEN}"),
+                    lambda: user.send(f"/start ci_{TOKEN}"),
                     lambda: user.send("/assist"),
                     lambda: press_op(user, "s", rng),
                     lambda: user.press("Không đồng ý"),

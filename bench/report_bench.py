@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.domain.periods import all_time, parse_period  # noqa: E402
 from bot.reports.service import report as full_report  # noqa: E402
-from bot.storage.campaigns import CampaignRepository  # noqa: E402
+from bot.storage.clusters import ClusterRepository  # noqa: E402
 from bot.storage.db import open_database  # noqa: E402
 from bot.storage.units import UnitRepository  # noqa: E402
 from bot.telegram.views.reports import ReportViews  # noqa: E402
@@ -59,7 +59,7 @@ async def time_reports(path: Path) -> dict[str, list[float]]:
     db = await open_database(path)
     provinces = {u.code: u for u in await UnitRepository(db).children(None)}
     cluster = [provinces[c] for c in CLUSTER if c in provinces]
-    group = await CampaignRepository(db).add_group("BENCH", "Cụm đo", [u.id for u in cluster])
+    group = await ClusterRepository(db).add_group("BENCH", "Cụm đo", [u.id for u in cluster])
     views = ReportViews(Texts(PROJECT_ROOT / "templates"))
     today = dt.date.today()
     periods = {

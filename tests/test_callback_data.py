@@ -3,13 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.taps import Answer, AssistOp, MemberOp, Tap, TapKind, decode_tap
-from bot.telegram.callback_data import (
-    Action,
-    InvalidCallback,
-    Nav,
-    decode,
-    encode,
-)
+from bot.telegram.callback_data import Action, InvalidCallback, Nav, decode, encode
 
 LONGEST_ID = "a" * 40
 # A guide id is at most 37 characters (bot/guides/models.py): the done button, which also

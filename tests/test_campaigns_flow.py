@@ -7,7 +7,7 @@ import datetime as dt
 
 from bot import clock
 from bot.domain.campaigns import Activity
-from bot.services.campaigns import ADMIN
+from bot.services.scoping import ADMIN
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.conftest import RunningBot
@@ -18,8 +18,8 @@ async def make_activity(
     obot: RunningBot, kind: str = "campaign_day", days: tuple[int, int] = (0, 0)
 ) -> Activity:
     today = clock.vn_date(clock.now())
-    campaigns = obot.app.bot_data.services.reach.campaigns
-    return await campaigns.add_activity(
+    activities = obot.app.bot_data.services.reach.activities
+    return await activities.add_activity(
         ADMIN,
         "test",
         "00004",
@@ -254,15 +254,15 @@ async def test_campaigns_targets_and_cluster_reports_in_chat(
     assert "trong đợt BDHVS-2: hoạt động = 4" in coordinator.last()["text"]
     await coordinator.send("/target 31825 người 5")
     assert "không có quyền" in coordinator.last()["text"], "outside the subtree"
-    campaigns = obot.app.bot_data.services.reach.campaigns
-    await campaigns.add_activity(
+    reach = obot.app.bot_data.services.reach
+    await reach.activities.add_activity(
         ADMIN, "t", "00004", "class", "Lớp", today, campaign_code="BDHVS-2"
     )
     await coordinator.send("/report đợt BDHVS-2 00004")
     report = coordinator.bot_messages()[-2]["text"]
     assert "Chỉ số Đoàn – Bình dân học vụ số đợt 2" in report
     assert f"Hoạt động ({first}–{last}): 1/4 (25% chỉ tiêu)" in report, "the campaign's days"
-    await campaigns.add_group("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
+    await reach.clusters.add_group("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
     await coordinator.send("/report cụm HN-CM")
     assert "chỉ dành cho điều phối viên" in coordinator.last()["text"], "Cà Mau is not theirs"
     await admin.send("/report cụm hn-cm")
@@ -304,7 +304,7 @@ async def test_report_json_and_workbook_give_the_same_numbers(
     await resident.send(f"/start at_{activity.token}")
     await resident.press("✅ 60 trở lên")
     services = obot.app.bot_data.services
-    await services.reach.campaigns.close(ADMIN, activity.id, 10, 4)
+    await services.reach.activities.close(ADMIN, activity.id, 10, 4)
 
     await admin.send("/report hôm nay")
     text = admin.bot_messages()[-2]["text"]

@@ -35,8 +35,8 @@ from bot.reports import service as reporting
 from bot.reports.csv_report import flatten
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
-from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import open_database
+from bot.storage.targets import TargetRepository
 from bot.storage.units import UnitRepository
 from bot.texts.templates import Texts
 from tests.cli import run_bot_command
@@ -247,7 +247,7 @@ async def _decorate(db_path: Path, busy: tuple[str, str, str]) -> None:
         today = dt.date.today()
         first = day_number(today - dt.timedelta(days=300))
         target = Target(province.id, None, "people", 1000, first, day_number(today))
-        await CampaignRepository(db).set_target(target)
+        await TargetRepository(db).set_target(target)
     finally:
         await db.close()
 

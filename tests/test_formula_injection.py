@@ -14,11 +14,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.domain.campaigns import CampaignError, check_name
+from bot.domain.campaigns import check_name
 from bot.domain.cells import SafeCsvWriter, cell, starts_like_formula, tsv_line
 from bot.domain.invites import clean_display_name, display_name_problem
+from bot.domain.refusal import Refusal
 from bot.domain.units_csv import UnitRow, parse_units_csv
-from bot.services.campaigns import ADMIN
+from bot.services.scoping import ADMIN
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage.db import open_database
@@ -176,7 +177,7 @@ def test_the_workbooks_keep_such_names_as_strings(
 
 def test_names_starting_like_a_formula_are_refused_by_the_rules() -> None:
     for name in (EVIL, "- Đội 1", "+84 đội", "@all", "  =1+1"):
-        with pytest.raises(CampaignError) as refused:
+        with pytest.raises(Refusal) as refused:
             check_name(name)
         assert refused.value.reason == "name_formula"
         assert clean_display_name(name) is None and display_name_problem(name) == "formula"
@@ -235,9 +236,9 @@ def test_the_command_line_refuses_such_names_and_changes_nothing(tmp_path: Path)
 
 
 async def test_the_service_refuses_a_formula_named_team(obot: RunningBot) -> None:
-    campaigns = obot.app.bot_data.services.reach.campaigns
-    with pytest.raises(CampaignError) as refused:
-        await campaigns.add_team(ADMIN, "00004", EVIL)
+    clusters = obot.app.bot_data.services.reach.clusters
+    with pytest.raises(Refusal) as refused:
+        await clusters.add_team(ADMIN, "00004", EVIL)
     assert refused.value.reason == "name_formula"
     assert query_db(obot, "SELECT count(*) FROM units WHERE kind = 'team'") == [(0,)]
 

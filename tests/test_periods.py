@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from bot.domain.campaigns import CampaignError, code_for, parse_headcount
+from bot.domain.campaigns import code_for, parse_headcount
 from bot.domain.draft import typed_count
 from bot.domain.numbers import NumberError, whole_number
 from bot.domain.periods import PeriodError, parse_period
+from bot.domain.refusal import Refusal
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -92,7 +93,7 @@ def test_a_headcount_as_people_say_it(text: str, counted: tuple[int, int]) -> No
     ],
 )
 def test_a_headcount_that_is_not_one(text: str, reason: str) -> None:
-    with pytest.raises(CampaignError) as refused:
+    with pytest.raises(Refusal) as refused:
         parse_headcount(text)
     assert refused.value.reason == reason
 

@@ -35,10 +35,10 @@ from bot.services import assist_form as form
 from bot.services import joining as jn
 from bot.services import membership as ms
 from bot.services.access import Actor
-from bot.services.campaigns import ADMIN as ADMIN_SCOPE
-from bot.services.campaigns import CheckedIn, LinkRefused
+from bot.services.attendance import CheckedIn, LinkRefused
 from bot.services.confirmations import Confirmed, ConfirmRefused, LinkMade
 from bot.services.review import CLI_REVIEWER, Decided, ReviewRefused, reviewer_of
+from bot.services.scoping import ADMIN as ADMIN_SCOPE
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage import db as storage_db
@@ -277,10 +277,10 @@ async def test_one_assist_is_confirmed_once_and_undo_takes_it_back(world: World)
 
 
 async def test_a_headcount_of_100000_waits_for_approval(world: World) -> None:
-    campaigns = world.reach.campaigns
-    activity = await campaigns.add_activity(ADMIN_SCOPE, "t", "00004", "class", "Lớp", TODAY)
+    activities = world.reach.activities
+    activity = await activities.add_activity(ADMIN_SCOPE, "t", "00004", "class", "Lớp", TODAY)
     closer = await world.member(4, "00004", Role.COORDINATOR)
-    closed = await campaigns.close(closer.scope, activity.id, 100_000, 100_000, closer.user_key)
+    closed = await activities.close(closer.scope, activity.id, 100_000, 100_000, closer.user_key)
     assert closed.headcount_status == "pending"
     shown = await world.report("00004")
     assert shown.union.attendees == 0 and shown.pending.activities == 1
@@ -299,16 +299,18 @@ async def test_a_headcount_of_100000_waits_for_approval(world: World) -> None:
     )
     shown = await world.report("00004")
     assert shown.union.attendees_headcount == 100_000 and shown.pending.activities == 0
-    small = await campaigns.add_activity(ADMIN_SCOPE, "t", "00004", "class", "Lớp 2", TODAY)
-    assert (await campaigns.close(ADMIN_SCOPE, small.id, 40, 25)).headcount_status == "ok"
+    small = await activities.add_activity(ADMIN_SCOPE, "t", "00004", "class", "Lớp 2", TODAY)
+    assert (await activities.close(ADMIN_SCOPE, small.id, 40, 25)).headcount_status == "ok"
 
 
 async def test_attendance_past_the_cap_and_remote_check_ins_wait(world: World) -> None:
-    campaigns = world.reach.campaigns
-    activity = await campaigns.add_activity(ADMIN_SCOPE, "t", "00004", "class", "Lớp", TODAY)
+    activity = await world.reach.activities.add_activity(
+        ADMIN_SCOPE, "t", "00004", "class", "Lớp", TODAY
+    )
+    attendance = world.reach.attendance
     assert activity.checkin_token != activity.token and is_token(activity.checkin_token)
     for person in range(3):  # the cap for a class is 2 here
-        await campaigns.attend(f"resident-{person}", activity.token, "60p", NOW)
+        await attendance.attend(f"resident-{person}", activity.token, "60p", NOW)
     assert world.rows("SELECT status, count(*) FROM attendance GROUP BY 1 ORDER BY 1") == [
         ("ok", 2),
         ("pending", 1),
@@ -316,9 +318,9 @@ async def test_attendance_past_the_cap_and_remote_check_ins_wait(world: World) -
     near = await world.member(3, "00008")  # the same province (Hà Nội)
     far = await world.member(5, "31825")  # Cà Mau's ward, in another province
     # The public attendance token does not check a member in.
-    assert await campaigns.check_in(near, activity.token, NOW) == LinkRefused("unknown")
-    assert isinstance(await campaigns.check_in(near, activity.checkin_token, NOW), CheckedIn)
-    assert isinstance(await campaigns.check_in(far, activity.checkin_token, NOW), CheckedIn)
+    assert await attendance.check_in(near, activity.token, NOW) == LinkRefused("unknown")
+    assert isinstance(await attendance.check_in(near, activity.checkin_token, NOW), CheckedIn)
+    assert isinstance(await attendance.check_in(far, activity.checkin_token, NOW), CheckedIn)
     statuses = world.rows("SELECT status FROM checkins ORDER BY status")
     assert statuses == [("ok",), ("pending",)]
     shown = await world.report("00004")
@@ -333,10 +335,10 @@ async def test_forget_keeps_the_member_number_on_records_and_check_ins(world: Wo
     volunteer = await world.member(3, "00004")
     assert volunteer.member is not None
     number = volunteer.member.id
-    activity = await world.reach.campaigns.add_activity(
+    activity = await world.reach.activities.add_activity(
         ADMIN_SCOPE, "t", "00004", "campaign_day", "Ra quân", TODAY
     )
-    await world.reach.campaigns.check_in(volunteer, activity.checkin_token, NOW)
+    await world.reach.attendance.check_in(volunteer, activity.checkin_token, NOW)
     await log_one(world, volunteer)
     before = await world.report()
     await world.reach.erasure.forget(volunteer.user_key, NOW)

@@ -228,11 +228,11 @@ async def test_the_activity_qr_caption_puts_the_link_on_its_own_line(
     obot: RunningBot, admin: SimUser
 ) -> None:
     """Finding 14: «…phường Ba Đìnhhttps://t.me/…» no more."""
-    campaigns = obot.app.bot_data.services.reach.campaigns
-    from bot.services.campaigns import ADMIN
+    activities = obot.app.bot_data.services.reach.activities
+    from bot.services.scoping import ADMIN
 
     today = clock.vn_date(clock.now())
-    await campaigns.add_activity(ADMIN, "t", "00004", "class", "Lớp phường Ba Đình", today)
+    await activities.add_activity(ADMIN, "t", "00004", "class", "Lớp phường Ba Đình", today)
     await admin.send("/activity")
     await admin.press("Lớp phường Ba Đình")
     await admin.press("📲 Mã QR điểm danh")

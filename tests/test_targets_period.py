@@ -13,11 +13,12 @@ import openpyxl
 import pytest
 
 from bot import clock
-from bot.domain.campaigns import CampaignError, day_number
+from bot.domain.campaigns import day_number
 from bot.domain.periods import custom
+from bot.domain.refusal import Reason, Refusal
 from bot.reports.json_report import report_dict
 from bot.reports.service import report
-from bot.services.campaigns import ADMIN
+from bot.services.scoping import ADMIN
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from tests.cli import run_bot_command
@@ -52,7 +53,7 @@ def lines(figures) -> list[tuple[str, int, int, int, int]]:  # type: ignore[no-u
 async def test_a_target_counts_its_own_subtree_only(world: World) -> None:
     """The issue's finding: a target on 01 with the people elsewhere showed 96/500."""
     unit_01, unit_96 = await unit(world, "01"), await unit(world, "96")
-    _, target = await world.campaigns.set_target(ADMIN, "01", "", "người", 500, now=at(5, 9))
+    _, target = await world.plans.targets.set_target(ADMIN, "01", "", "người", 500, now=at(5, 9))
     assert (target.first_day, target.last_day) == YEAR_2026, "the year it was set in"
     for day in (10, 11, 12):
         await world.log("Hoa", "31825", at(day, 9), person=f"p{day}")
@@ -76,7 +77,7 @@ async def test_a_target_counts_its_own_subtree_only(world: World) -> None:
 
 async def test_progress_counts_the_targets_days_not_the_reports(world: World) -> None:
     """A yearly target seen in a one-day report still counts the whole year's figures."""
-    await world.campaigns.set_target(ADMIN, "01", "", "assists", 10, now=at(5, 9))
+    await world.plans.targets.set_target(ADMIN, "01", "", "assists", 10, now=at(5, 9))
     await world.log("Lan", "CD1", at(3, 9))  # 3 November
     await world.log("Lan", "CD1", at(20, 9))  # 20 November
     one_day = custom(dt.date(2026, 11, 20), dt.date(2026, 11, 20))
@@ -86,28 +87,34 @@ async def test_progress_counts_the_targets_days_not_the_reports(world: World) ->
 
 
 async def test_a_target_outside_the_reports_period_is_not_shown(world: World) -> None:
-    c, unit_01 = world.campaigns, await unit(world, "01")
-    await c.set_target(ADMIN, "01", "", "people", 50, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    c, unit_01 = world.plans, await unit(world, "01")
+    await c.targets.set_target(
+        ADMIN, "01", "", "people", 50, dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    )
     await world.log("Lan", "CD1", at(10, 9), person="p1")
     assert (await report(world.db, unit_01, NOVEMBER)).union.targets == []
     assert (await report(world.db, None, NOVEMBER)).union.targets == []
     in_2025 = await report(world.db, unit_01, custom(dt.date(2025, 6, 1), dt.date(2025, 6, 30)))
     assert [(t.metric, t.done, t.target) for t in in_2025.union.targets] == [("people", 0, 50)]
     # Setting the same unit, metric and first day again replaces the target.
-    await c.set_target(ADMIN, "01", "", "people", 80, dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    await c.targets.set_target(
+        ADMIN, "01", "", "people", 80, dt.date(2025, 1, 1), dt.date(2025, 6, 30)
+    )
     rows = await world.db.fetchall("SELECT first_day, last_day, value FROM targets")
     assert rows == [(day_number(dt.date(2025, 1, 1)), day_number(dt.date(2025, 6, 30)), 80)]
 
 
 async def test_a_campaign_target_takes_the_campaigns_dates(world: World) -> None:
-    c, unit_01 = world.campaigns, await unit(world, "01")
+    c, unit_01 = world.plans, await unit(world, "01")
     first, last = dt.date(2026, 11, 1), dt.date(2026, 11, 15)
-    campaign = await c.add_campaign(ADMIN, "t", "BDHVS", "Bình dân học vụ số", first, last)
-    _, target = await c.set_target(ADMIN, "01", "BDHVS", "people", 10, now=at(5, 9))
+    campaign = await c.campaigns.add_campaign(
+        ADMIN, "t", "BDHVS", "Bình dân học vụ số", first, last
+    )
+    _, target = await c.targets.set_target(ADMIN, "01", "BDHVS", "people", 10, now=at(5, 9))
     assert (target.first_day, target.last_day) == (day_number(first), day_number(last))
-    with pytest.raises(CampaignError) as refused:
-        await c.set_target(ADMIN, "01", "BDHVS", "people", 10, first, last)
-    assert refused.value.reason == "campaign_dates", "one period per target"
+    with pytest.raises(Refusal) as refused:
+        await c.targets.set_target(ADMIN, "01", "BDHVS", "people", 10, first, last)
+    assert refused.value.reason is Reason.CAMPAIGN_DATES, "one period per target"
     await world.log("Lan", "CD1", at(10, 9), person="p1")  # within the campaign's days
     await world.log("Lan", "CD1", at(20, 9), person="p2")  # after them
     in_campaign = await report(world.db, unit_01, NOVEMBER, campaign=campaign)
@@ -117,9 +124,9 @@ async def test_a_campaign_target_takes_the_campaigns_dates(world: World) -> None
 
 
 async def test_a_whole_tree_report_sums_each_target_in_its_own_subtree(world: World) -> None:
-    c = world.campaigns
-    await c.set_target(ADMIN, "01", "", "people", 500, now=at(5, 9))  # the year 2026
-    await c.set_target(ADMIN, "96", "", "people", 100, NOVEMBER.first, NOVEMBER.last)
+    c = world.plans
+    await c.targets.set_target(ADMIN, "01", "", "people", 500, now=at(5, 9))  # the year 2026
+    await c.targets.set_target(ADMIN, "96", "", "people", 100, NOVEMBER.first, NOVEMBER.last)
     await world.log("Lan", "CD1", at(5, 9, month=3), person="a")  # Hà Nội, in March
     await world.log("Lan", "CD1", at(10, 9), person="b")  # Hà Nội, in November
     await world.log("Hoa", "31825", at(5, 9, month=3), person="c")  # Cà Mau, before its target
@@ -130,8 +137,8 @@ async def test_a_whole_tree_report_sums_each_target_in_its_own_subtree(world: Wo
     assert (people.metric, people.target, people.done) == ("people", 600, 2 + 1)
     assert (people.first_day, people.last_day) == YEAR_2026, "the span of the targets' days"
     assert people.each_own_period
-    group = await c.add_group("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
-    _, units = await c.group(group.code)
+    group = await c.clusters.add_group("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
+    _, units = await c.clusters.group(group.code)
     cluster = await report(world.db, None, NOVEMBER, group=group, group_units=units)
     assert [(t.target, t.done) for t in cluster.union.targets] == [(600, 3)]
     march = await report(world.db, None, custom(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
@@ -142,7 +149,7 @@ async def test_a_whole_tree_report_sums_each_target_in_its_own_subtree(world: Wo
 async def test_the_year_is_vietnams(world: World) -> None:
     """17:30 UTC on 31/12/2025 is already 2026 in Vietnam."""
     new_year = int(dt.datetime(2025, 12, 31, 17, 30, tzinfo=dt.UTC).timestamp())
-    _, target = await world.campaigns.set_target(ADMIN, "01", "", "teams", 5, now=new_year)
+    _, target = await world.plans.targets.set_target(ADMIN, "01", "", "teams", 5, now=new_year)
     assert (target.first_day, target.last_day) == YEAR_2026
 
 

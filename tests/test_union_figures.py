@@ -14,10 +14,11 @@ from bot.domain.campaigns import ActivityKind, day_number
 from bot.domain.periods import custom
 from bot.domain.units_csv import parse_units_csv
 from bot.reports.service import report
-from bot.services.campaigns import ADMIN, Campaigns, CheckedIn
+from bot.services import CampaignServices, campaign_services
+from bot.services.attendance import CheckedIn
 from bot.services.directory import Directory
+from bot.services.scoping import ADMIN
 from bot.services.waiting import Waiting
-from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
 from bot.storage.pending import PendingRepository
@@ -29,17 +30,17 @@ NOVEMBER = custom(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 
 
 class World(Fixture):
-    campaigns: Campaigns
+    plans: CampaignServices
 
 
 async def campaigns_world(path: Path, tree: str) -> World:
-    """The reports fixture over `tree`, with the campaigns service."""
+    """The reports fixture over `tree`, with the campaign services."""
     db = await open_database(path)
     rows, _ = parse_units_csv(tree)
     assert not (await UnitRepository(db).import_rows(rows)).problems
     fixture = World(db)
-    fixture.campaigns = Campaigns(
-        CampaignRepository(db),
+    fixture.plans = campaign_services(
+        db,
         Directory(db, UnitRepository(db), MemberRepository(db)),
         Waiting(PendingRepository(db)),
         UnitRepository(db),
@@ -63,34 +64,40 @@ async def actor(world: World, name: str):  # type: ignore[no-untyped-def]
 
 
 async def test_union_indicators_by_hand(world: World) -> None:
-    c = world.campaigns
+    c = world.plans
     await world.volunteer("Lan", "DH1")  # in a team under Ba Đình
     await world.volunteer("Minh", "00008")  # another ward of Hà Nội
     await world.volunteer("Hoa", "31825")  # another province
-    await c.add_campaign(ADMIN, "t", "BDHVS", "Bình dân học vụ số", dt.date(2026, 11, 1),
+    await c.campaigns.add_campaign(ADMIN, "t", "BDHVS", "Bình dân học vụ số", dt.date(2026, 11, 1),
                          dt.date(2026, 11, 30))  # fmt: skip
     day10 = dt.date(2026, 11, 10)
-    ra_quan = await c.add_activity(ADMIN, "t", "00004", "campaign_day", "Ra quân", day10,
+    ra_quan = await c.activities.add_activity(ADMIN, "t", "00004", "campaign_day", "Ra quân", day10,
                                    campaign_code="BDHVS")  # fmt: skip
-    lop = await c.add_activity(ADMIN, "t", "00004", "class", "Lớp VNeID", day10)
-    outside = await c.add_activity(ADMIN, "t", "31825", "help_point", "Điểm hỗ trợ", day10)
-    december = await c.add_activity(ADMIN, "t", "00004", "class", "Lớp tháng 12",
+    lop = await c.activities.add_activity(ADMIN, "t", "00004", "class", "Lớp VNeID", day10)
+    outside = await c.activities.add_activity(
+        ADMIN, "t", "31825", "help_point", "Điểm hỗ trợ", day10
+    )
+    december = await c.activities.add_activity(ADMIN, "t", "00004", "class", "Lớp tháng 12",
                                      dt.date(2026, 12, 1))  # fmt: skip
 
     # Check-ins: Lan twice (counts once), Minh from another ward, Hoa to her own help point.
     lan, minh, hoa = [await actor(world, n) for n in ("Lan", "Minh", "Hoa")]
     for who, activity in ((lan, ra_quan), (lan, ra_quan), (minh, ra_quan), (lan, lop),
                           (hoa, outside)):  # fmt: skip
-        assert isinstance(await c.check_in(who, activity.checkin_token, at(10, 8)), CheckedIn)
+        assert isinstance(
+            await c.attendance.check_in(who, activity.checkin_token, at(10, 8)), CheckedIn
+        )
     # The day edges: 23:59 on the 10th is still the day; 00:00 on the 11th is not.
-    assert isinstance(await c.check_in(minh, lop.checkin_token, at(10, 23, 59)), CheckedIn)
-    late = await c.check_in(hoa, lop.checkin_token, at(11, 0, 0))
+    assert isinstance(
+        await c.attendance.check_in(minh, lop.checkin_token, at(10, 23, 59)), CheckedIn
+    )
+    late = await c.attendance.check_in(hoa, lop.checkin_token, at(11, 0, 0))
     assert getattr(late, "reason", "") == "over"
 
     # Attendance: two marked (one under 30), the same person twice, then a headcount 40/25.
     for key, band in (("r1", "16-30"), ("r2", "60p"), ("r1", "")):
-        await c.attend(key, lop.token, band, at(10, 9))
-    await c.close(ADMIN, lop.id, 40, 25)
+        await c.attendance.attend(key, lop.token, band, at(10, 9))
+    await c.activities.close(ADMIN, lop.id, 40, 25)
 
     # Assists in Hà Nội: a youth phone seen twice (counts once), an anonymous batch of 5 youths,
     # an adult; in Bạc Liêu: one youth.
@@ -106,8 +113,8 @@ async def test_union_indicators_by_hand(world: World) -> None:
     assert hanoi and ba_dinh and bac_lieu_province
 
     # Targets for November: a target counts its own days (see tests/test_targets_period.py).
-    await c.set_target(ADMIN, "01", "", "activities", 4, NOVEMBER.first, NOVEMBER.last)
-    await c.set_target(ADMIN, "01", "", "youth_reached", 100, NOVEMBER.first, NOVEMBER.last)
+    await c.targets.set_target(ADMIN, "01", "", "activities", 4, NOVEMBER.first, NOVEMBER.last)
+    await c.targets.set_target(ADMIN, "01", "", "youth_reached", 100, NOVEMBER.first, NOVEMBER.last)
     whole = await report(world.db, hanoi, NOVEMBER)
     u = whole.union
     assert (u.activities, u.classes, u.by_kind["campaign_day"]) == (2, 1, 1)
@@ -121,14 +128,16 @@ async def test_union_indicators_by_hand(world: World) -> None:
     ]
 
     # A campaign narrows the activities (and targets) to it.
-    in_campaign = await report(world.db, hanoi, NOVEMBER, campaign=await c.campaign("BDHVS"))
+    in_campaign = await report(
+        world.db, hanoi, NOVEMBER, campaign=await c.campaigns.campaign("BDHVS")
+    )
     assert (in_campaign.union.activities, in_campaign.union.member_participations) == (1, 2)
     assert in_campaign.union.targets == []  # no target was set for the campaign
 
     # A cluster of two provinces: its totals add up; the same phone in both counts once.
     await world.log("Hoa", "31825", at(13, 9), person="p1", age="16-30")
-    group = await c.add_group("HN-BL", "Hà Nội và Cà Mau", ["01", "96"])
-    _, units = await c.group(group.code)
+    group = await c.clusters.add_group("HN-BL", "Hà Nội và Cà Mau", ["01", "96"])
+    _, units = await c.clusters.group(group.code)
     cluster = await report(world.db, None, NOVEMBER, group=group, group_units=units)
     alone = [await report(world.db, unit, NOVEMBER) for unit in units]
     assert cluster.totals.assists == sum(r.totals.assists for r in alone)

@@ -4,21 +4,23 @@ terminal, on DB_PATH, acting as an admin (the same rules as in chat: bot/service
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.config import Settings
 from bot.domain import deep_links
-from bot.domain.campaigns import CampaignError, check_code, day_date
+from bot.domain.campaigns import day_date
 from bot.domain.catalog import services_from_mask
 from bot.domain.cells import tsv_line
 from bot.domain.periods import PeriodError, parse_date
-from bot.services.campaigns import ADMIN, Campaigns
+from bot.domain.refusal import Reason, Refusal
+from bot.services import CampaignServices, campaign_services
 from bot.services.directory import Directory
+from bot.services.scoping import ADMIN
 from bot.services.waiting import Waiting
-from bot.storage.campaigns import CampaignRepository
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
 from bot.storage.pending import PendingRepository
@@ -32,18 +34,17 @@ class CliError(Exception):
 
 
 @asynccontextmanager
-async def _campaigns(db_path: Path, *, create: bool) -> AsyncIterator[Campaigns]:
+async def _services(db_path: Path, *, create: bool) -> AsyncIterator[CampaignServices]:
     db = await open_database(db_path, create=create)
     try:
-        directory = Directory(db, UnitRepository(db), MemberRepository(db))
-        yield Campaigns(
-            CampaignRepository(db), directory, Waiting(PendingRepository(db)), UnitRepository(db)
-        )
+        units = UnitRepository(db)
+        directory = Directory(db, units, MemberRepository(db))
+        yield campaign_services(db, directory, Waiting(PendingRepository(db)), units)
     finally:
         await db.close()
 
 
-def _date(text: str | None, what: str):  # type: ignore[no-untyped-def]
+def _date(text: str | None, what: str) -> dt.date | None:
     if text is None:
         return None
     try:
@@ -56,51 +57,61 @@ def _day(number: int) -> str:
     return day_date(number).strftime("%d/%m/%Y")
 
 
-def _explain(error: CampaignError) -> str:
-    messages = {
-        "bad_code": "a code is 1-24 letters, digits or dashes",
-        "bad_name": "a name is 1-120 printable characters",
-        "name_formula": "a name may not start with = + - or @ (a spreadsheet would run it)",
-        "range_backwards": "the range ends before it starts",
-        "range_too_long": "the range is longer than a year",
-        "bad_kind": "the kind is one of class, campaign_day, help_point, door_to_door, online",
-        "bad_metric": "the metric is one of people, assists, activities, "
-        "member_participations, youth_reached, teams",
-        "bad_target": "a target is a whole number above 0",
-        "campaign_dates": "a campaign's target covers the campaign's dates: give --campaign "
-        "or --from/--to, not both",
-        "code_taken": "this code is already taken",
-        "unknown_campaign": "no campaign has this code",
-        "unknown_unit": "no unit has this code",
-        "unknown_group": "no group has this code",
-        "bad_service": "unknown service code (see `activities add --help`: v1, v2, vd, ph, "
-        "ds, sg, sf, ot)",
-        "outside_campaign": "the activity's dates are outside the campaign's",
-        "overlapping_units": "a unit of the group is inside another (it would count twice)",
-        "empty_group": "a group needs at least one unit",
-    }
-    text = messages.get(error.reason, error.reason)
-    return f"{text}: {error.detail}" if error.detail else text
+# The command line's own words for a refusal (plain text, English, like its other messages);
+# a reason without one is printed as its name.
+MESSAGES = {
+    Reason.BAD_CODE: "a code is 1-24 letters, digits or dashes",
+    Reason.BAD_NAME: "a name is 1-120 printable characters",
+    Reason.NAME_FORMULA: "a name may not start with = + - or @ (a spreadsheet would run it)",
+    Reason.RANGE_BACKWARDS: "the range ends before it starts",
+    Reason.RANGE_TOO_LONG: "the range is longer than a year",
+    Reason.BAD_KIND: "the kind is one of class, campaign_day, help_point, door_to_door, online",
+    Reason.BAD_METRIC: "the metric is one of people, assists, activities, "
+    "member_participations, youth_reached, teams",
+    Reason.BAD_TARGET: "a target is a whole number above 0",
+    Reason.CAMPAIGN_DATES: "a campaign's target covers the campaign's dates: give --campaign "
+    "or --from/--to, not both",
+    Reason.CODE_TAKEN: "this code is already taken",
+    Reason.UNKNOWN_CAMPAIGN: "no campaign has this code",
+    Reason.UNKNOWN_UNIT: "no unit has this code",
+    Reason.UNKNOWN_GROUP: "no group has this code",
+    Reason.BAD_SERVICE: "unknown service code (see `activities add --help`: v1, v2, vd, ph, "
+    "ds, sg, sf, ot)",
+    Reason.OUTSIDE_CAMPAIGN: "the activity's dates are outside the campaign's",
+    Reason.OVERLAPPING_UNITS: "a unit of the group is inside another (it would count twice)",
+    Reason.EMPTY_GROUP: "a group needs at least one unit",
+}
+
+
+def _explain(refusal: Refusal) -> str:
+    text = MESSAGES.get(refusal.reason, refusal.reason.value)
+    return f"{text}: {refusal.detail}" if refusal.detail else text
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         # Adding may make a new database; listing only reads one that is there.
         writes = args.action in ("add", "set")
-        async with _campaigns(settings.db_path, create=writes) as campaigns:
-            return await COMMANDS[(args.command, args.action)](settings, args, campaigns)
-    except CampaignError as error:
-        print(f"outreach-bot: {_explain(error)}", file=sys.stderr)
+        async with _services(settings.db_path, create=writes) as services:
+            return await COMMANDS[(args.command, args.action)](settings, args, services)
+    except Refusal as refusal:
+        print(f"outreach-bot: {_explain(refusal)}", file=sys.stderr)
         return 1
     except CliError as error:
         print(f"outreach-bot: {error}", file=sys.stderr)
         return 1
 
 
-async def _campaign_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+def _needed(value: dt.date | None) -> dt.date:
+    """A date argparse requires (so it is there)."""
+    assert value is not None
+    return value
+
+
+async def _campaign_add(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
     first, last = _date(args.date_from, "--from"), _date(args.date_to, "--to")
-    campaign = await c.add_campaign(
-        ADMIN, WHO, args.code, args.name, first, last, unit_code=args.unit or ""
+    campaign = await s.campaigns.add_campaign(
+        ADMIN, WHO, args.code, args.name, _needed(first), _needed(last), unit_code=args.unit or ""
     )
     print(
         f"Campaign {campaign.code}: {campaign.name}, "
@@ -109,27 +120,27 @@ async def _campaign_add(settings: Settings, args: argparse.Namespace, c: Campaig
     return 0
 
 
-async def _campaign_list(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
-    for campaign in await c.campaigns():
+async def _campaign_list(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
+    for campaign in await s.campaigns.campaigns():
         first, last = _day(campaign.first_day), _day(campaign.last_day)
         print(tsv_line(campaign.code, first, last, campaign.name))
     return 0
 
 
-async def _activity_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
+async def _activity_add(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
     if not settings.bot_username:
         raise CliError(
             "nothing was created: the activity's check-in and attendance links need "
             "BOT_USERNAME (the bot's @username, in .env); set it, then run this again"
         )
-    services = [s.strip() for s in args.services.split(",") if s.strip()] if args.services else []
-    activity = await c.add_activity(
+    services = [c.strip() for c in args.services.split(",") if c.strip()] if args.services else []
+    activity = await s.activities.add_activity(
         ADMIN,
         WHO,
         args.unit,
         args.kind,
         args.title,
-        _date(args.date, "--date"),
+        _needed(_date(args.date, "--date")),
         _date(args.date_to, "--to"),
         place=args.place or "",
         services=services,
@@ -142,8 +153,8 @@ async def _activity_add(settings: Settings, args: argparse.Namespace, c: Campaig
     return 0
 
 
-async def _activity_list(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
-    lines = await c.lines(
+async def _activity_list(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
+    lines = await s.activities.lines(
         ADMIN,
         unit_code=args.unit or "",
         first=_date(args.date_from, "--from"),
@@ -189,8 +200,8 @@ class _ServicesHelp(argparse.HelpFormatter):
         return action.help
 
 
-async def _target_set(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
-    unit, target = await c.set_target(
+async def _target_set(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
+    unit, target = await s.targets.set_target(
         ADMIN,
         args.unit,
         args.campaign or "",
@@ -207,35 +218,36 @@ async def _target_set(settings: Settings, args: argparse.Namespace, c: Campaigns
     return 0
 
 
-async def _group_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
-    existing = await c.repo.group(check_code(args.code))
+async def _group_add(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
+    existing = await s.clusters.existing(args.code)
     if existing is not None and not args.replace:
         raise CliError(
             f"group {existing.code} already exists ({existing.name}, "
             f"{len(existing.unit_ids)} units; see `groups list`): "
             "add --replace to replace it, or choose another code"
         )
-    group = await c.add_group(args.code, args.name, args.units.split(","))
+    group = await s.clusters.add_group(args.code, args.name, args.units.split(","))
     replaced = " (replaced)" if existing is not None else ""
     count = len(group.unit_ids)
     print(f"Group {group.code}: {group.name}, {count} unit{'' if count == 1 else 's'}{replaced}")
     return 0
 
 
-async def _group_list(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
-    for group in await c.groups():
-        _, units = await c.group(group.code)
+async def _group_list(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
+    for group in await s.clusters.groups():
+        _, units = await s.clusters.group(group.code)
         print(tsv_line(group.code, group.name, ",".join(u.code for u in units)))
     return 0
 
 
-async def _team_add(settings: Settings, args: argparse.Namespace, c: Campaigns) -> int:
-    team = await c.add_team(ADMIN, args.unit, args.name)
+async def _team_add(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
+    team = await s.clusters.add_team(ADMIN, args.unit, args.name)
     print(f"Team {team.code}: {team.name} (invite members with /invite {team.code})")
     return 0
 
 
-COMMANDS = {
+Command = Callable[[Settings, argparse.Namespace, CampaignServices], Awaitable[int]]
+COMMANDS: dict[tuple[str, str], Command] = {
     ("teams", "add"): _team_add,
     ("campaigns", "add"): _campaign_add,
     ("campaigns", "list"): _campaign_list,
@@ -246,8 +258,23 @@ COMMANDS = {
     ("groups", "list"): _group_list,
 }
 
+Subparsers = argparse._SubParsersAction  # argparse names no public type for it
 
-def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: ignore[no-untyped-def]
+
+def add_parsers(sub: Subparsers, handler: Callable[..., int]) -> None:
+    """The five commands, each with its own actions."""
+    parsers = (
+        _campaign_parser(sub),
+        _activity_parser(sub),
+        _target_parser(sub),
+        _group_parser(sub),
+        _team_parser(sub),
+    )
+    for parser in parsers:
+        parser.set_defaults(handler=handler)
+
+
+def _campaign_parser(sub: Subparsers) -> argparse.ArgumentParser:
     campaigns = sub.add_parser(
         "campaigns", help="campaigns (đợt, chiến dịch): a code, a name, dates"
     )
@@ -259,7 +286,10 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
     add.add_argument("--to", dest="date_to", required=True, metavar="DD/MM/YYYY")
     add.add_argument("--unit", metavar="CODE", help="the subtree it belongs to (default: all)")
     c_sub.add_parser("list", help="one campaign a line")
+    return campaigns
 
+
+def _activity_parser(sub: Subparsers) -> argparse.ArgumentParser:
     activities = sub.add_parser("activities", help="classes, campaign days, help points, …")
     a_sub = activities.add_subparsers(dest="action", required=True)
     add = a_sub.add_parser(
@@ -282,7 +312,10 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
     listing.add_argument("--from", dest="date_from", metavar="DATE")
     listing.add_argument("--to", dest="date_to", metavar="DATE")
     listing.add_argument("--campaign", metavar="CODE")
+    return activities
 
+
+def _target_parser(sub: Subparsers) -> argparse.ArgumentParser:
     targets = sub.add_parser("targets", help="targets (chỉ tiêu) per unit and campaign")
     t_sub = targets.add_subparsers(dest="action", required=True)
     tset = t_sub.add_parser("set", help="set one target")
@@ -294,7 +327,10 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
         "--from", dest="date_from", metavar="DD/MM/YYYY", help="default: campaign's or this year"
     )
     tset.add_argument("--to", dest="date_to", metavar="DD/MM/YYYY", help="the period's last day")
+    return targets
 
+
+def _group_parser(sub: Subparsers) -> argparse.ArgumentParser:
     groups = sub.add_parser("groups", help="clusters (cụm) of units, for reports")
     g_sub = groups.add_subparsers(dest="action", required=True)
     gadd = g_sub.add_parser("add", help="add a group (--replace: replace one)")
@@ -305,10 +341,13 @@ def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: igno
         "--replace", action="store_true", help="replace the group of this code if there is one"
     )
     g_sub.add_parser("list", help="one group a line: code, name, unit codes")
+    return groups
+
+
+def _team_parser(sub: Subparsers) -> argparse.ArgumentParser:
     teams = sub.add_parser("teams", help="teams (đội hình): units of kind team")
     team_sub = teams.add_subparsers(dest="action", required=True)
     tadd = team_sub.add_parser("add", help="a team under a unit; prints its code")
     tadd.add_argument("--unit", required=True, metavar="CODE")
     tadd.add_argument("--name", required=True)
-    for parser in (campaigns, activities, targets, groups, teams):
-        parser.set_defaults(handler=handler)
+    return teams

@@ -36,6 +36,7 @@ from bot.services.guide_stats import GuideStats
 from bot.services.keys import key_file_of, open_key
 from bot.site.build import guide_url
 from bot.storage.campaigns import CampaignRepository
+from bot.storage.clusters import ClusterRepository
 from bot.storage.db import Database, open_database
 from bot.storage.guide_stats import GuideStatsRepository
 from bot.storage.reports import Report, ReportRepository
@@ -140,16 +141,15 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
 async def _group_and_campaign(
     db: Database, args: argparse.Namespace
 ) -> tuple[Group | None, list[Unit] | None, Campaign | None]:
-    repo = CampaignRepository(db)
     group = units = campaign = None
     if getattr(args, "group", None):
-        group = await repo.group(args.group.strip().upper())
+        group = await ClusterRepository(db).group(args.group.strip().upper())
         if group is None:
             raise CliError(f"no group has the code {args.group}")
         all_units = {u.id: u for u in await UnitRepository(db).all()}
         units = [all_units[i] for i in group.unit_ids if i in all_units]
     if getattr(args, "campaign", None):
-        campaign = await repo.campaign(args.campaign.strip().upper())
+        campaign = await CampaignRepository(db).campaign(args.campaign.strip().upper())
         if campaign is None:
             raise CliError(f"no campaign has the code {args.campaign}")
     return group, units, campaign

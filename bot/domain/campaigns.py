@@ -17,6 +17,7 @@ from enum import StrEnum
 from bot.domain.cells import starts_like_formula
 from bot.domain.numbers import NumberError, whole_number
 from bot.domain.periods import EPOCH
+from bot.domain.refusal import Reason, Refusal
 from bot.texts.folding import fold
 
 
@@ -53,16 +54,6 @@ MAX_TARGET = 100_000_000
 MAX_DAYS = 366  # an activity or campaign longer than a year is a typo
 
 
-class CampaignError(ValueError):
-    """Input that cannot be a campaign, activity, target or group; `reason` names the
-    template line that explains it."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
-
 @dataclass(frozen=True)
 class Campaign:
     id: int
@@ -90,9 +81,6 @@ class Activity:
     headcount_youth: int
     checkin_token: str = ""  # members' check-in link: its own token, not derivable from `token`
     headcount_status: str = "ok"  # see bot/domain/review.py
-
-    def runs_on(self, day: int) -> bool:
-        return self.first_day <= day <= self.last_day
 
     @property
     def attended(self) -> bool:
@@ -178,7 +166,7 @@ def check_code(code: str) -> str:
     """A campaign or group code: letters, digits and dashes, as typed (e.g. HTN-2026)."""
     code = code.strip()
     if not _CODE.match(code):
-        raise CampaignError("bad_code", code)
+        raise Refusal(Reason.BAD_CODE, code)
     return code.upper()
 
 
@@ -204,17 +192,17 @@ def split_name_and_days(text: str) -> tuple[str, list[str]]:
 def check_name(name: str) -> str:
     name = " ".join(name.split())
     if starts_like_formula(name):  # it would run as a formula in an exported spreadsheet
-        raise CampaignError("name_formula", name[:40])
+        raise Refusal(Reason.NAME_FORMULA, name[:40])
     if not name or len(name) > MAX_NAME or not name.isprintable():
-        raise CampaignError("bad_name", name[:40])
+        raise Refusal(Reason.BAD_NAME, name[:40])
     return name
 
 
 def check_range(first: dt.date, last: dt.date) -> tuple[int, int]:
     if last < first:
-        raise CampaignError("range_backwards")
+        raise Refusal(Reason.RANGE_BACKWARDS)
     if (last - first).days >= MAX_DAYS:
-        raise CampaignError("range_too_long")
+        raise Refusal(Reason.RANGE_TOO_LONG)
     return day_number(first), day_number(last)
 
 
@@ -222,7 +210,7 @@ def check_kind(text: str) -> ActivityKind:
     try:
         return ActivityKind(text.strip().lower().replace("-", "_"))
     except ValueError:
-        raise CampaignError("bad_kind", text) from None
+        raise Refusal(Reason.BAD_KIND, text) from None
 
 
 # Metric names as people type them in chat, folded (no accents, no spaces or dashes).
@@ -246,12 +234,12 @@ def check_metric(text: str) -> str:
     folded = fold(text).replace(" ", "").replace("-", "").replace("_", "")
     if folded in METRIC_WORDS:
         return METRIC_WORDS[folded]
-    raise CampaignError("bad_metric", text)
+    raise Refusal(Reason.BAD_METRIC, text)
 
 
 def check_target(value: int) -> int:
     if not 0 < value <= MAX_TARGET:
-        raise CampaignError("bad_target", str(value))
+        raise Refusal(Reason.BAD_TARGET, str(value))
     return value
 
 
@@ -263,7 +251,7 @@ def target_period(
     with it would make two periods for one target."""
     if campaign is not None:
         if first is not None or last is not None:
-            raise CampaignError("campaign_dates", campaign.code)
+            raise Refusal(Reason.CAMPAIGN_DATES, campaign.code)
         return campaign.first_day, campaign.last_day
     if first is not None or last is not None:
         return check_range(first or last or today, last or first or today)
@@ -280,21 +268,21 @@ def parse_headcount(text: str) -> tuple[int, int]:
     30»: the total, then how many of them are under 30 (0 when not given)."""
     words = _NUMBER.findall(_UNDER_30.sub(" ", fold(text)))
     if not 1 <= len(words) <= 2:
-        raise CampaignError("bad_headcount", text[:20])
+        raise Refusal(Reason.BAD_HEADCOUNT, text[:20])
     try:
         numbers = [whole_number(w) for w in words]
     except NumberError as error:
-        raise CampaignError(
-            "number_comma" if error.reason == "comma" else "bad_headcount", error.text
+        raise Refusal(
+            Reason.NUMBER_COMMA if error.reason == "comma" else Reason.BAD_HEADCOUNT, error.text
         ) from None
     if any(n > MAX_HEADCOUNT for n in numbers):
-        raise CampaignError("bad_headcount", text[:20])
+        raise Refusal(Reason.BAD_HEADCOUNT, text[:20])
     return check_headcount(numbers[0], numbers[1] if len(numbers) == 2 else 0)
 
 
 def check_headcount(total: int, youth: int) -> tuple[int, int]:
     if not 0 <= youth <= total <= MAX_HEADCOUNT:
-        raise CampaignError("bad_headcount", f"{total}/{youth}")
+        raise Refusal(Reason.BAD_HEADCOUNT, f"{total}/{youth}")
     return total, youth
 
 

@@ -31,7 +31,7 @@ from bot.domain.cells import (
     open_excel_csv,
 )
 from bot.domain.periods import EPOCH
-from bot.storage.campaigns import ActivityLine
+from bot.storage.activities import ActivityLine
 from bot.storage.reports import Report
 from bot.texts.templates import Texts
 

@@ -17,7 +17,7 @@ from bot.guides.loader import GuideLibrary
 from bot.reports import exports
 from bot.reports.union import union_counts, union_figures
 from bot.services.guide_stats import GuideStats
-from bot.storage.campaigns import ActivityLine, CampaignRepository
+from bot.storage.activities import ActivityLine, ActivityRepository
 from bot.storage.db import Database
 from bot.storage.records import stream_records
 from bot.storage.reports import Report, ReportRepository
@@ -76,7 +76,7 @@ async def from_first_record(db: Database, scope: Unit | None, period: Period) ->
         return period
     firsts = [
         await ReportRepository(db).first_day(scope),
-        await CampaignRepository(db).first_day(scope),
+        await ActivityRepository(db).first_day(scope),
     ]
     known = [day for day in firsts if day is not None]
     start = EPOCH + dt.timedelta(days=min(known)) if known else period.last
@@ -156,7 +156,7 @@ async def activity_lines(
 ) -> list[ActivityLine]:
     """The activities of a report, for the workbook's «Hoạt động» sheet."""
     paths = [u.path for u in group_units] if group_units else ([scope.path] if scope else None)
-    return await CampaignRepository(db).lines(
+    return await ActivityRepository(db).lines(
         paths, period.first_day, period.last_day, campaign.id if campaign else None
     )
 

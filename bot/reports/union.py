@@ -21,9 +21,10 @@ from bot.domain.campaigns import (
 )
 from bot.domain.model import Unit
 from bot.domain.periods import Period
-from bot.storage.campaigns import ActivityFigures, CampaignRepository
+from bot.storage.activities import ActivityFigures, ActivityRepository
 from bot.storage.db import Database
 from bot.storage.reports import Report, ReportRepository, Totals, levels_of
+from bot.storage.targets import TargetRepository
 from bot.storage.units import UnitRepository
 
 
@@ -38,7 +39,7 @@ async def union_counts(
     residents under 30 helped. Independent of the report, so both are read at once."""
     paths = [u.path for u in group] if group else ([scope.path] if scope else None)
     return await asyncio.gather(
-        CampaignRepository(db).figures(paths, period.first_day, period.last_day, campaign_id),
+        ActivityRepository(db).figures(paths, period.first_day, period.last_day, campaign_id),
         ReportRepository(db).youth(levels_of(scope, group), period),
     )
 
@@ -111,7 +112,7 @@ async def _progress(
     else:
         units = await UnitRepository(db).children(None)
     by_id = {unit.id: unit for unit in units}
-    targets = await CampaignRepository(db).targets(
+    targets = await TargetRepository(db).targets(
         list(by_id), campaign_id, period.first_day, period.last_day
     )
     spans = sorted({(t.unit_id, t.first_day, t.last_day) for t in targets})

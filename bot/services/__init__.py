@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from bot.domain.review import Limits
 from bot.domain.units_csv import UnitRow
 from bot.services.access import Access
+from bot.services.activities import Activities
 from bot.services.assist_form import AssistForms
+from bot.services.attendance import Attendance
 from bot.services.campaigns import Campaigns
+from bot.services.clusters import Clusters
 from bot.services.confirmations import Confirmations
 from bot.services.directory import Directory
 from bot.services.guide_stats import GuideStats
@@ -28,11 +31,15 @@ from bot.services.privacy import Erasure
 from bot.services.review import Reviews
 from bot.services.self_serve import SelfServe
 from bot.services.subscriptions import Subscriptions
+from bot.services.targets import Targets
 from bot.services.undo import OwnRecords
 from bot.services.waiting import Waiting
 from bot.services.web_counter import WebCounter
+from bot.storage.activities import ActivityRepository
 from bot.storage.assists import AssistRepository
+from bot.storage.attendance import AttendanceRepository
 from bot.storage.campaigns import CampaignRepository
+from bot.storage.clusters import ClusterRepository
 from bot.storage.confirmations import ConfirmationRepository
 from bot.storage.db import Database
 from bot.storage.erasure import ErasureRepository
@@ -42,6 +49,7 @@ from bot.storage.pending import Pending, PendingRepository
 from bot.storage.prefs import PrefsRepository
 from bot.storage.review import ReviewRepository
 from bot.storage.subscriptions import SubscriptionRepository
+from bot.storage.targets import TargetRepository
 from bot.storage.units import ImportResult, UnitRepository
 from bot.storage.web_clicks import WebClickRepository
 
@@ -63,6 +71,37 @@ class Policy:
 
     web_unit_daily_cap: int = 300
     search_gaps_days: int = 90
+
+
+@dataclass(frozen=True)
+class CampaignServices:
+    """The union's units of work, one service per subject: campaigns, activities (with the
+    chat form and closing), check-ins and attendance, targets, clusters and teams."""
+
+    campaigns: Campaigns
+    activities: Activities
+    attendance: Attendance
+    targets: Targets
+    clusters: Clusters
+
+
+def campaign_services(
+    db: Database,
+    directory: Directory,
+    waiting: Waiting,
+    units: UnitRepository,
+    limits: Limits | None = None,
+) -> CampaignServices:
+    """Built once here, for `Reach` and for the command line (which has no `Reach`)."""
+    campaigns = Campaigns(CampaignRepository(db), directory, waiting)
+    activities = Activities(ActivityRepository(db), campaigns, directory, waiting, limits)
+    return CampaignServices(
+        campaigns,
+        activities,
+        Attendance(AttendanceRepository(db), activities, directory, limits),
+        Targets(TargetRepository(db), campaigns, directory),
+        Clusters(ClusterRepository(db), campaigns, directory, units),
+    )
 
 
 class Reach:
@@ -109,9 +148,12 @@ class Reach:
         )
         self.confirmations = Confirmations(ConfirmationRepository(db))
         self.subscriptions = Subscriptions(SubscriptionRepository(db))
-        self.campaigns = Campaigns(
-            CampaignRepository(db), self.directory, self.waiting, units, self.limits
-        )
+        plans = campaign_services(db, self.directory, self.waiting, units, self.limits)
+        self.campaigns = plans.campaigns
+        self.activities = plans.activities
+        self.attendance = plans.attendance
+        self.targets = plans.targets
+        self.clusters = plans.clusters
         self.guide_stats = GuideStats(
             GuideStatsRepository(db),
             known_word=known_word,

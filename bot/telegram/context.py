@@ -16,6 +16,7 @@ from bot.services import Reach
 from bot.services.access import Actor
 from bot.telegram.flood import FloodGate
 from bot.telegram.locks import KeyedLocks
+from bot.telegram.views.activities import ActivityViews
 from bot.telegram.views.assist import AssistViews
 from bot.telegram.views.guides import Views
 from bot.telegram.views.reports import ReportViews
@@ -36,6 +37,7 @@ class Services:
     reach: Reach
     bot_username: str = ""
     assist_views: AssistViews = field(init=False)
+    activity_views: ActivityViews = field(init=False)
     report_views: ReportViews = field(init=False)
     # Screen updates of one form in the order of its presses (a press's trip is atomic on
     # its own; this keeps a slower edit from overwriting a newer one). Per form, not global.
@@ -52,6 +54,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.assist_views = AssistViews(self.texts)
+        self.activity_views = ActivityViews(self.texts, self.views)
         self.report_views = ReportViews(self.texts)
         self.flood = FloodGate(self.settings.flood_max_updates, self.settings.flood_window_seconds)
         self.form_flood = FloodGate(

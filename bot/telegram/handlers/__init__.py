@@ -12,7 +12,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.taps import TapKind
 from bot.telegram.context import BotApplication
 from bot.telegram.handlers import (
     activities,
@@ -35,7 +34,7 @@ from bot.telegram.handlers import (
     search,
     typed,
 )
-from bot.telegram.handlers.pressing import TapHandler, routes
+from bot.telegram.handlers.pressing import routes
 
 # The kinds of update the handlers below answer; Telegram sends no others.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
@@ -89,9 +88,9 @@ def register(app: BotApplication) -> None:
         privacy.on_forget_tap,
         reports.on_report_tap,
         joining.on_join_tap,
-        TapHandler(TapKind.ATTEND, activities.on_attend_tap),
-        TapHandler(TapKind.ACTIVITY, activities.on_activity_tap),
-        TapHandler(TapKind.NEW_ACTIVITY, activities.on_new_activity_tap),
+        activities.on_attend_tap,
+        activities.on_activity_tap,
+        activities.on_new_activity_tap,
         confirm.on_confirm_tap,
         review.on_review_tap,
         menu.on_staff_tap,

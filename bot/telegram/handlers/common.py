@@ -21,7 +21,7 @@ from telegram.error import BadRequest
 from telegram.ext import Defaults, ExtBot
 from telegram.warnings import PTBUserWarning
 
-from bot.domain.taps import Answer, InvalidCallback, Tap, TapKind, decode_tap
+from bot.domain.taps import Answer, Tap, TapKind
 from bot.services.access import Actor
 from bot.telegram.context import BotContext
 from bot.telegram.views.view import View
@@ -181,22 +181,6 @@ def confirm_keyboard(
     )
 
 
-async def tap_of(
-    update: Update, context: BotContext, **rules: Any
-) -> tuple[CallbackQuery, str, Tap] | None:
-    """The pressed outreach button, decoded and checked (see `decode_tap` for `rules`), with
-    the person's language; a stale or forged one gets a polite toast and None."""
-    query = update.callback_query
-    assert query is not None
-    lang = await language_of(update, context)
-    rules.pop("ops", None)  # the kind's enum says which ops there are
-    try:
-        return query, lang, decode_tap(query.data, **rules)
-    except InvalidCallback:
-        await answer(query, context.services.texts.label(lang, "toast_stale_form"))
-        return None
-
-
 async def tell_refusal(
     update: Update,
     context: BotContext,
@@ -206,6 +190,6 @@ async def tell_refusal(
     detail: str = "",
 ) -> None:
     """Say why a campaign, activity, target or team request was refused (see
-    `bot.domain.campaigns.CampaignError`); `detail` is the part at fault, as typed."""
+    `bot.domain.refusal.Refusal`); `detail` is the part at fault, as typed."""
     text = context.services.texts.render(lang, template, reason=reason, detail=detail[:40])
     await send_text(update, context, text)

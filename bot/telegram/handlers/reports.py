@@ -9,9 +9,9 @@ from telegram import Update
 
 from bot import clock
 from bot.domain import deep_links
-from bot.domain.campaigns import CampaignError
 from bot.domain.model import Unit
 from bot.domain.periods import Period
+from bot.domain.refusal import Refusal
 from bot.domain.taps import ReportOp, TapKind
 from bot.reports import requests
 from bot.reports import service as reporting
@@ -46,12 +46,12 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
     args, group_code, campaign_code = requests.split_keywords(context.args or [])
     request = requests.from_command(actor, args, today, services.reach.directory)
     if not isinstance(request, ReportRefused) and (group_code or campaign_code):
-        campaigns = services.reach.campaigns
+        reach = services.reach
         try:
-            group, units = await campaigns.group(group_code) if group_code else (None, [])
-            campaign = await campaigns.campaign(campaign_code) if campaign_code else None
-        except CampaignError as error:
-            await tell_refusal(update, context, lang, error.reason)
+            group, units = await reach.clusters.group(group_code) if group_code else (None, [])
+            campaign = await reach.campaigns.campaign(campaign_code) if campaign_code else None
+        except Refusal as refusal:
+            await tell_refusal(update, context, lang, refusal.reason)
             return None
         request = requests.with_group_and_campaign(
             actor, request, group, units, campaign, period_given=bool(args)
@@ -107,7 +107,7 @@ async def _view(context: BotContext, lang: str, actor: Actor, report: Report) ->
     """The report with its buttons; the whole tree's also offers the clusters to admins."""
     services = context.services
     offered = requests.offers_clusters(actor, report.scope, report.group_id)
-    groups = await services.reach.campaigns.groups() if offered else []
+    groups = await services.reach.clusters.groups() if offered else []
     return services.report_views.view(lang, report, actor.report_root, groups)
 
 
@@ -136,7 +136,7 @@ async def on_report_tap(update: Update, context: BotContext, press: Press) -> No
         await answer(query, label(lang, "toast_report_stale"))
         return
     today = clock.vn_date(clock.now())
-    group, campaign = await services.reach.campaigns.named_by_ids(ref.group_id, ref.campaign_id)
+    group, campaign = await services.reach.clusters.named_by_ids(ref.group_id, ref.campaign_id)
     request = requests.from_button(
         actor, ref, tap.arg, today, services.reach.directory, group, campaign
     )

@@ -1,0 +1,115 @@
+"""Check-ins and attendance: a member's check-in link and a resident's attendance link.
+
+Any active member may check in to any open activity on one of its days (help across units
+is normal); their home unit is kept with the check-in. A resident marks attendance once per
+activity, as their pseudonymous key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.campaigns import Activity
+from bot.domain.catalog import AGE_BANDS
+from bot.domain.review import Limits, Status, attendance_status, checkin_status
+from bot.services.access import Actor
+from bot.services.activities import Activities
+from bot.services.directory import Directory
+from bot.services.scoping import clock_day
+from bot.storage.attendance import AttendanceRepository
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    activity: Activity
+    unit_name: str
+    first_time: bool
+    pending: bool = False  # from another province: counted once a reviewer approves it
+
+
+@dataclass(frozen=True)
+class Attended:
+    activity: Activity
+    first_time: bool
+
+
+@dataclass(frozen=True)
+class LinkRefused:
+    """A check-in or attendance link that cannot be used now; `reason` names the line of
+    the template that says why."""
+
+    reason: str  # not_member, paused, unknown, closed, not_yet, over, not_attended
+    activity: Activity | None = None
+
+
+class Attendance:
+    def __init__(
+        self,
+        repo: AttendanceRepository,
+        activities: Activities,
+        directory: Directory,
+        limits: Limits | None = None,
+    ) -> None:
+        self.repo = repo
+        self._activities = activities
+        self._directory = directory
+        self._limits = limits or Limits()
+
+    async def check_in(self, actor: Actor, token: str, now: int) -> CheckedIn | LinkRefused:
+        if actor.member is None:
+            return LinkRefused("not_member")
+        if not actor.member.active:
+            return LinkRefused("paused")
+        activity = await self._activities.by_token(token, checkin=True)
+        if activity is None:
+            return LinkRefused("unknown")
+        refused = _on_its_days(activity, now)
+        if refused is not None:
+            return refused
+        # Telegram gives no location: a member from another province waits for review.
+        status = checkin_status(
+            self._directory.province_of(actor.member.unit_id),
+            self._directory.province_of(activity.unit_id),
+        )
+        first = await self.repo.check_in(
+            activity.id, actor.member.id, actor.member.unit_id, clock_day(now), now, status.value
+        )
+        unit = self._directory.unit(activity.unit_id)
+        return CheckedIn(activity, unit.name if unit else "", first, status is Status.PENDING)
+
+    async def attendance_screen(self, token: str, now: int) -> Activity | LinkRefused:
+        """What a resident sees before marking attendance."""
+        activity = await self._activities.by_token(token)
+        if activity is None:
+            return LinkRefused("unknown")
+        if not activity.attended:
+            return LinkRefused("not_attended", activity)
+        return _on_its_days(activity, now) or activity
+
+    async def attend(
+        self, user_key: str, token: str, age_band: str, now: int
+    ) -> Attended | LinkRefused:
+        """Counted once per activity, as the person's pseudonymous key; `/forget` erases it."""
+        if age_band and age_band not in AGE_BANDS:
+            return LinkRefused("unknown")
+        screen = await self.attendance_screen(token, now)
+        if isinstance(screen, LinkRefused):
+            return screen
+        kind = screen.kind.value
+
+        def status_for(marks_before: int) -> str:
+            return attendance_status(marks_before, kind, self._limits).value
+
+        first = await self.repo.attend(screen.id, user_key, age_band, now, status_for)
+        return Attended(screen, first)
+
+
+def _on_its_days(activity: Activity, now: int) -> LinkRefused | None:
+    if activity.closed:
+        return LinkRefused("closed", activity)
+    today = clock_day(now)
+    if today < activity.first_day:
+        return LinkRefused("not_yet", activity)
+    if today > activity.last_day:
+        return LinkRefused("over", activity)
+    return None
