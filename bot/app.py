@@ -158,7 +158,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
         services = app.bot_data.services
         if services is not None:
             await services.reach.guide_stats.flush()  # readers' counts still in memory
-            # aiosqlite's worker thread is not a daemon: an open connection blocks exit.
+            # Closed here, not left to the exit: the -wal is merged and the file left whole.
             await services.reach.db.close()
             app.bot_data.services = None
 

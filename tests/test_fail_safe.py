@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.privacy import check_value
-from bot.storage.db import SCHEMA_VERSION, migrate
+from bot.storage import migrations
+from bot.storage.db import SCHEMA_VERSION
 from tests.cli import run_bot_command
 from tests.conftest import start_bot
 
@@ -57,17 +58,11 @@ def _database(
     """A database as a deployment leaves it: schema `version` (default: current), sealed with
     `key` (None: never sealed, as before schema 10), holding a volunteer's pseudonym or not."""
 
-    async def make() -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        import aiosqlite
-
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        async with conn.execute("PRAGMA journal_mode=WAL"):
-            pass
-        await migrate(conn, version)
-        await conn.close()
-
-    asyncio.run(make())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    migrations.apply(conn, version)
+    conn.close()
     with sqlite3.connect(path) as conn:
         if pseudonyms:
             conn.execute(

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot import clock
@@ -41,8 +40,7 @@ from bot.services.review import CLI_REVIEWER, Decided, ReviewRefused, reviewer_o
 from bot.services.scoping import ADMIN as ADMIN_SCOPE
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
-from bot.storage import db as storage_db
-from bot.storage import rollup
+from bot.storage import migrations, rollup
 from bot.storage.db import open_database
 from bot.storage.records import stream_records
 from bot.texts.templates import Texts
@@ -380,11 +378,11 @@ async def test_a_pause_survives_forget_and_joining_again(world: World) -> None:
 # ---- an old database upgrades without losing anything ---------------------------------------
 
 
-async def test_migration_9_dedupes_confirmations_and_dates_targets(tmp_path: Path) -> None:
+def test_migration_9_dedupes_confirmations_and_dates_targets(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    await storage_db.migrate(conn, 8)
-    await conn.executescript(
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.apply(conn, 8)
+    conn.executescript(
         """
         INSERT INTO members (id, user_key, display_name, role, unit_id, joined_at)
             VALUES (1, 'k', 'Lan', 'volunteer', 1, 0);
@@ -398,8 +396,8 @@ async def test_migration_9_dedupes_confirmations_and_dates_targets(tmp_path: Pat
         INSERT INTO targets (unit_id, campaign_id, metric, value) VALUES (1, 0, 'people', 500);
         """
     )
-    await storage_db.migrate(conn)
-    await conn.close()
+    migrations.apply(conn)
+    conn.close()
     with sqlite3.connect(path) as db:
         assert db.execute(
             "SELECT token FROM confirmations WHERE used_at IS NOT NULL"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.domain.draft import Draft
 from bot.domain.form import Expect, FormChange, FormState, NewRecord, SavedAssist
 from bot.domain.review import Limits, Status, assist_status
 from bot.storage import rollup
+from bot.storage.bulk import insert_sql
 from bot.storage.db import Database
 from bot.storage.pending import expect_in, stop_waiting_in
 
@@ -183,11 +184,7 @@ class AssistRepository:
         day = rollup.day_of(now)
 
         def work(conn: sqlite3.Connection) -> bool:
-            cursor = conn.execute(
-                "INSERT INTO self_serve (user_key, guide_id, service, unit_id, completed_at, day) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_key, guide_id) DO NOTHING",
-                (user_key, guide_id, service, unit_id, now, day),
-            )
+            cursor = conn.execute(ADD_SELF_SERVE, (user_key, guide_id, service, unit_id, now, day))
             if cursor.rowcount != 1:
                 return False
             web = user_key.startswith(rollup.WEB_KEY_PREFIX)
@@ -252,13 +249,36 @@ _GROUP = "(token = :base OR token BETWEEN :base || '/' AND :base || '0')"
 _BASE = "CASE WHEN instr(token, '/') THEN substr(token, 1, instr(token, '/') - 1) ELSE token END"
 
 
+# The columns a new record fills, in the order of the values `_insert` and `add_assists` take.
+ASSIST_COLUMNS = (
+    "token", "volunteer_id", "unit_id", "services", "people", "consent", "outcome", "age_band",
+    "sex", "person_key", "key_id", "occurred_at", "created_at", "day", "activity_id", "status",
+    "batch",
+)  # fmt: skip
+_ADD_ASSIST = insert_sql("assists", ASSIST_COLUMNS)
+# Once per person and guide: a second completion is not counted again.
+SELF_SERVE_COLUMNS = ("user_key", "guide_id", "service", "unit_id", "completed_at", "day")
+ADD_SELF_SERVE = insert_sql(
+    "self_serve", SELF_SERVE_COLUMNS, "ON CONFLICT (user_key, guide_id) DO NOTHING"
+)
+
+
+def add_assists(conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]]) -> None:
+    """Records in bulk, values in the order of ASSIST_COLUMNS (demo data). The running
+    totals are not touched: the caller rebuilds them once at the end (`rollup.rebuild`)."""
+    conn.executemany(_ADD_ASSIST, rows)
+
+
+def add_self_serve(conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]]) -> None:
+    """Guide completions in bulk, values in the order of SELF_SERVE_COLUMNS; like
+    `add_assists`, without the running totals."""
+    conn.executemany(ADD_SELF_SERVE, rows)
+
+
 def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAssist:
     day = rollup.day_of(record.occurred_at)
     [(assist_id,)] = conn.execute(
-        "INSERT INTO assists (token, volunteer_id, unit_id, services, people, consent, "
-        "outcome, age_band, sex, person_key, key_id, occurred_at, created_at, day, "
-        "activity_id, status, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING id",
+        f"{_ADD_ASSIST} RETURNING id",
         (
             token,
             record.volunteer_id,

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.storage import rollup
+from bot.storage.bulk import insert_sql
 from bot.storage.db import Database
+
+# The columns of a link, in the order of the values `add_used` takes.
+CONFIRMATION_COLUMNS = ("token", "assist_id", "expires_at", "used_at", "rating")
 
 
 @dataclass(frozen=True)
@@ -92,3 +97,12 @@ class ConfirmationRepository:
             return True
 
         return await self._db.write(work)
+
+
+def add_used(conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]]) -> None:
+    """Links already used, in bulk (demo data), values in the order of
+    CONFIRMATION_COLUMNS; a token or assist already confirmed is skipped. The running totals
+    are not touched: the caller rebuilds them (`rollup.rebuild`)."""
+    conn.executemany(
+        insert_sql("confirmations", CONFIRMATION_COLUMNS, "ON CONFLICT DO NOTHING"), rows
+    )

@@ -11,6 +11,16 @@ from bot.storage.db import Database
 
 GAP_RULES_FLAG = "search_gaps_rules"  # in `meta`: the cleaning rules the rows were kept under
 
+_ADD_GAP = (
+    "INSERT INTO search_gaps (day, question, n) VALUES (?, ?, 1) "
+    "ON CONFLICT DO UPDATE SET n = n + 1"
+)
+# Counts are sums: a row already there for the same guide, version, step, day and kind grows.
+_ADD_FUNNEL = (
+    "INSERT INTO guide_funnel (guide_id, version, step, day, kind, n) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"
+)
+
 FunnelRow = tuple[str, str, int, str, int]  # guide id, version, step (0: the guide), kind, n
 
 
@@ -19,11 +29,7 @@ class GuideStatsRepository:
         self._db = db
 
     async def add_gap(self, day: int, question: str) -> None:
-        await self._db.execute(
-            "INSERT INTO search_gaps (day, question, n) VALUES (?, ?, 1) "
-            "ON CONFLICT DO UPDATE SET n = n + 1",
-            (day, question),
-        )
+        await self._db.execute(_ADD_GAP, (day, question))
 
     async def tidy_gaps(self, rules: str, clean: Callable[[str], str], before: int) -> int:
         """In one transaction: drop the questions asked before day `before`; then, once per
@@ -81,14 +87,7 @@ class GuideStatsRepository:
         if not rows:
             return
 
-        def work(conn: sqlite3.Connection) -> None:
-            conn.executemany(
-                "INSERT INTO guide_funnel (guide_id, version, step, day, kind, n) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
-                rows,
-            )
-
-        await self._db.write(work, durable=False)
+        await self._db.write(lambda conn: add_funnel(conn, rows), durable=False)
 
     async def funnel(self, guide_id: str | None, first: int, last: int) -> list[FunnelRow]:
         where = "AND guide_id = ?" if guide_id else ""
@@ -99,3 +98,15 @@ class GuideStatsRepository:
             params,
         )
         return [(str(g), str(v), int(s), str(k), int(n)) for g, v, s, k, n in rows]
+
+
+def add_funnel(
+    conn: sqlite3.Connection, rows: Iterable[tuple[str, str, int, int, str, int]]
+) -> None:
+    """Add (guide id, version, step, day, kind, n) counts to what is there."""
+    conn.executemany(_ADD_FUNNEL, rows)
+
+
+def add_gaps(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
+    """One more asking of each (day, folded question)."""
+    conn.executemany(_ADD_GAP, rows)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.domain import invites
 from bot.domain.invites import InviteStatus
 from bot.domain.model import Invite, Member, Role, Unit
+from bot.storage.bulk import insert_sql
 from bot.storage.db import Database
 from bot.storage.erasure import ERASED_MEMBER
 from bot.storage.pending import stop_waiting_in
 
 _MEMBER = "id, user_key, display_name, role, unit_id, active"
 _INVITE = "id, code, unit_id, role, max_uses, uses, expires_at"
+# The columns a new member fills, in the order of the values `join` and `add_members` take.
+MEMBER_COLUMNS = ("user_key", "display_name", "role", "unit_id", "active", "joined_at")
+_ADD_MEMBER = insert_sql("members", MEMBER_COLUMNS)
 
 
 def _member(row: Any) -> Member:
@@ -107,11 +112,10 @@ class MemberRepository:
                 conn.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite.id,))
             member = _member(
                 conn.execute(
-                    "INSERT INTO members (user_key, display_name, role, unit_id, active, "
-                    "joined_at) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (user_key) DO UPDATE SET "
+                    f"{_ADD_MEMBER} ON CONFLICT (user_key) DO UPDATE SET "
                     "display_name = excluded.display_name, role = excluded.role, "
                     f"unit_id = excluded.unit_id, active = 1 RETURNING {_MEMBER}",
-                    (user_key, display_name, invite.role.value, invite.unit_id, now),
+                    (user_key, display_name, invite.role.value, invite.unit_id, 1, now),
                 ).fetchone()
             )
             return JoinResult(InviteStatus.OK, member, invite.unit_id)
@@ -149,6 +153,12 @@ class MemberRepository:
         await self._db.execute(
             "UPDATE members SET active = ? WHERE id = ?", (int(active), member_id)
         )
+
+
+def add_members(conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]]) -> None:
+    """Members in bulk, values in the order of MEMBER_COLUMNS (demo data); a person already
+    there (by user_key) stays as they are."""
+    conn.executemany(f"{_ADD_MEMBER} ON CONFLICT (user_key) DO NOTHING", rows)
 
 
 def _subtree(root: Unit | None) -> tuple[str, tuple[object, ...]]:

@@ -44,6 +44,15 @@ def key_state(conn: sqlite3.Connection) -> tuple[str | None, bool]:
     return stored, bool(pseudonyms)
 
 
+def set_value(conn: sqlite3.Connection, name: str, value: str) -> None:
+    """Store `value` under `name`, replacing what was there."""
+    conn.execute(
+        "INSERT INTO meta (name, value) VALUES (?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        (name, value),
+    )
+
+
 def _seal(value: str, only_if_empty: bool, conn: sqlite3.Connection) -> str | None:
     """Store the check value unless one is there; None when a new key would come too late
     (pseudonyms were stored meanwhile). Returns the value that is stored now."""
@@ -81,11 +90,7 @@ class MetaRepository:
         value: for /healthz, which must fail when writes fail or the key no longer matches."""
 
         def work(conn: sqlite3.Connection) -> str | None:
-            conn.execute(
-                "INSERT INTO meta (name, value) VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                (PROBE, str(now)),
-            )
+            set_value(conn, PROBE, str(now))
             row = conn.execute("SELECT value FROM meta WHERE name = ?", (KEY_CHECK,)).fetchone()
             return str(row[0]) if row else None
 
@@ -113,11 +118,7 @@ def probe_write(conn: sqlite3.Connection, now: int) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
-            conn.execute(
-                "INSERT INTO meta (name, value) VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                (PROBE, str(now)),
-            )
+            set_value(conn, PROBE, str(now))
             conn.execute("COMMIT")
         else:
             (version,) = conn.execute("PRAGMA user_version").fetchone()

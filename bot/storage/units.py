@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,20 @@ class UnitRepository:
 
     async def all(self) -> list[Unit]:
         return [_unit(r) for r in await self._db.fetchall(f"SELECT {_COLUMNS} FROM units")]
+
+
+def add_units(
+    conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]]
+) -> dict[str, int]:
+    """Units in bulk as (code, name, kind, parent's code), each after its parent (demo
+    data); a code already there keeps its unit. Every unit's id, by code."""
+    conn.executemany(
+        "INSERT INTO units (code, name, kind, parent_id, path) "
+        "VALUES (?, ?, ?, (SELECT id FROM units WHERE code = ?), '') ON CONFLICT (code) DO NOTHING",
+        rows,
+    )
+    _rebuild_paths(conn)
+    return {str(code): int(unit_id) for code, unit_id in conn.execute("SELECT code, id FROM units")}
 
 
 def _rebuild_paths(conn: sqlite3.Connection) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from bot.storage import rollup
+from bot.storage.assists import ADD_SELF_SERVE
 from bot.storage.db import Database
 
 # The web's completions are those under a random key of this prefix (a range: the index
@@ -42,11 +43,7 @@ class WebClickRepository:
                 if done >= unit_daily_cap:
                     _add_refused(conn, day, 1)
                     return False
-            cursor = conn.execute(
-                "INSERT INTO self_serve (user_key, guide_id, service, unit_id, completed_at, day) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_key, guide_id) DO NOTHING",
-                (user_key, guide_id, service, unit_id, now, day),
-            )
+            cursor = conn.execute(ADD_SELF_SERVE, (user_key, guide_id, service, unit_id, now, day))
             if cursor.rowcount == 1:
                 rollup.apply_self_serve(conn, unit_id, day, service, +1, web=True)
             return True
