@@ -31,6 +31,10 @@ class AssistViews:
         """A button of the form, as (label, callback data): see `Keyboard`."""
         return self.texts.label(lang, label, *args), Tap(TapKind.ASSIST, token, op, arg).encode()
 
+    def _heading(self, token: str, lang: str, group: str, *args: object) -> list[tuple[str, str]]:
+        """A group's label on the form, as a row of its own."""
+        return [self._tap(token, HEADING, group, lang, f"head_{group}", *args)]
+
     def form(self, lang: str, token: str, draft: Draft, unit: Unit, notice: str = "") -> View:
         day = clock.vn_date(clock.now()) - dt.timedelta(days=draft.days_back)
         text = self.texts.render(
@@ -41,15 +45,18 @@ class AssistViews:
             day=clock.format_day(day),
             notice=Markup(notice),  # already-rendered template HTML
         )
-        b = self._tap
-
-        def heading(group: str, *args: object) -> list[tuple[str, str]]:
-            return [b(token, HEADING, group, lang, f"head_{group}", *args)]
-
         # One screen holds every question, each group under its label, so a typical resident
         # takes at most five taps: a service, the outcome (preset to "done"), an age band,
         # optionally sex, consent.
-        rows: list[list[tuple[str, str]]] = [heading("svc")]
+        rows = self._question_rows(lang, token, draft)
+        rows += self._people_rows(lang, token, draft)
+        rows += self._save_rows(lang, token, draft, unit)
+        return View(text, Keyboard(rows))
+
+    def _question_rows(self, lang: str, token: str, draft: Draft) -> list[list[tuple[str, str]]]:
+        """Service, outcome, age band and (for one person) sex, each under its label."""
+        b, heading = self._tap, self._heading
+        rows: list[list[tuple[str, str]]] = [heading(token, lang, "svc")]
         rows += [
             [
                 b(token, "s", code, lang, "btn_service", code, code in draft.services)
@@ -57,11 +64,11 @@ class AssistViews:
             ]
             for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2))
         ]
-        rows.append(heading("out"))
+        rows.append(heading(token, lang, "out"))
         rows.append(
             [b(token, "o", c, lang, "btn_outcome", c, c == draft.outcome) for c in OUTCOMES]
         )
-        rows.append(heading("age", draft.batch))
+        rows.append(heading(token, lang, "age", draft.batch))
         if draft.batch:
             counts = draft.counts()
             rows.append(
@@ -73,31 +80,42 @@ class AssistViews:
         else:
             rows.append([b(token, "g", c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS])
         if not draft.batch:  # one sex for a whole group would be made up
-            rows.append(heading("sex"))
+            rows.append(heading(token, lang, "sex"))
             rows.append([b(token, "x", c, lang, "btn_sex", c, c == draft.sex) for c in SEXES])
+        return rows
+
+    def _people_rows(self, lang: str, token: str, draft: Draft) -> list[list[tuple[str, str]]]:
+        """A group's headcount and day, or one person's phone (to count them once)."""
+        b = self._tap
         if draft.batch:
-            rows.append(heading("count", draft.age, draft.band_count()))
-            rows.append([b(token, "j", f"+{n}", lang, "btn_people_add", n) for n in BATCH_STEPS])
-            rows.append(
+            return [
+                self._heading(token, lang, "count", draft.age, draft.band_count()),
+                [b(token, "j", f"+{n}", lang, "btn_people_add", n) for n in BATCH_STEPS],
                 [
                     b(token, "j", "-1", lang, "btn_people_less"),
                     b(token, "k", "0", lang, "btn_people_reset"),
                     b(token, "d", "", lang, "btn_day", draft.days_back),
-                ]
-            )
-        elif draft.person_key:
-            rows.append([b(token, "r", "", lang, "btn_phone_remove")])
-        else:
-            rows.append([b(token, "p", "", lang, "btn_phone")])
+                ],
+            ]
+        if draft.person_key:
+            return [[b(token, "r", "", lang, "btn_phone_remove")]]
+        return [[b(token, "p", "", lang, "btn_phone")]]
+
+    def _save_rows(
+        self, lang: str, token: str, draft: Draft, unit: Unit
+    ) -> list[list[tuple[str, str]]]:
+        """The activity it counts toward, consent (which saves), the unit and cancel."""
+        b = self._tap
+        rows = []
         if draft.activity_id:
             rows.append([b(token, "n", "", lang, "btn_unlink_activity")])
-        rows.append(heading("save"))
+        rows.append(self._heading(token, lang, "save"))
         rows.append([b(token, "y", "", lang, "btn_consent_yes", draft.people)])
         rows.append([b(token, "a", "", lang, "btn_consent_no")])
         rows.append(
             [b(token, "u", "", lang, "btn_unit", unit.name), b(token, "q", "", lang, "btn_cancel")]
         )
-        return View(text, Keyboard(rows))
+        return rows
 
     def picker(
         self,
