@@ -23,7 +23,7 @@ from bot.telegram.handlers.common import (
     tap_of,
 )
 from bot.telegram.views.assist import GROUPS, HEADING
-from bot.telegram.views.guides import NEW_FORM
+from bot.telegram.views.menus import NEW_FORM
 from bot.telegram.views.view import View
 
 

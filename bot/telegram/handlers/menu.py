@@ -26,7 +26,7 @@ from bot.telegram.handlers.common import (
     send_text,
     tap_of,
 )
-from bot.telegram.views.guides import STAFF_OPS
+from bot.telegram.views.menus import STAFF_OPS
 from bot.telegram.views.view import View
 
 

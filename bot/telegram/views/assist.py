@@ -11,8 +11,8 @@ from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
 from bot.domain.draft import BATCH_STEPS, Draft
 from bot.domain.model import Unit
 from bot.telegram.callback_data import Tap, TapKind
-from bot.telegram.views.guides import NEW_FORM
 from bot.telegram.views.keyboard import Keyboard
+from bot.telegram.views.menus import NEW_FORM
 from bot.telegram.views.view import View
 from bot.texts.templates import Texts
 
