@@ -14,16 +14,10 @@ ends the console but `q`, Ctrl-D or Ctrl-C.
 from __future__ import annotations
 
 import asyncio
-import codecs
-import contextlib
-import os
 import re
-import signal
-import stat
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -31,13 +25,11 @@ from telegram import Update
 
 from bot import clock
 from bot.app import build_application
+from bot.cli.console_input import LineReader, ctrl_c_cancels
+from bot.cli.console_screen import RULE, ConsoleScreen
 from bot.config import Settings
 from bot.standin import SimUser, StandinBotApi
-from bot.standin.api import JSONDict
 from bot.telegram.context import AppData
-from bot.texts.telegram_html import parse_html
-
-RULE = "─" * 60
 
 INTRO = (
     "Xem trước bot — không cần token, không cần mạng.\n"
@@ -54,134 +46,6 @@ INTRO = (
 # What the bot may ask a person to type that is a number (see bot/storage/pending.py): then a
 # typed number is the answer, not a button.
 NUMBER_ANSWERS = frozenset({"count", "headcount", "phone", "forget-phone"})
-
-
-def _shown_text(message: JSONDict) -> str:
-    """A photo (a QR code, a step picture) has a caption instead of text."""
-    if "photo" in message:
-        return f"🖼 [ảnh / photo] {message.get('caption', '')}"
-    if "document" in message:
-        return f"📎 [tệp / file] {message['document']['file_name']}"
-    return str(message.get("text", ""))
-
-
-@dataclass(frozen=True)
-class Numbered:
-    """A button as numbered on screen: which message it is on, and where."""
-
-    message_id: int
-    index: int  # among the message's buttons
-    button: JSONDict
-
-
-class ConsoleScreen:
-    """Prints what changed in the chat since the last action, with numbered buttons."""
-
-    def __init__(self, user: SimUser, out: TextIO) -> None:
-        self.user = user
-        self.out = out
-        self._seen: dict[int, tuple[str, str]] = {}
-        self.buttons: list[Numbered] = []
-        self._answers_seen = 0
-
-    def show_changes_quietly(self) -> None:
-        """Take what is already in the chat as seen (set-up messages are not shown)."""
-        self._answers_seen = len(self.user.api.callback_answers)
-        for message in self.user.bot_messages():
-            self._seen[message["message_id"]] = _state(message)
-
-    def show_changes(self) -> None:
-        answers = list(self.user.api.callback_answers.values())
-        for answer in answers[self._answers_seen :]:
-            if answer.get("text"):
-                self.out.write(f"  💬 {answer['text']}\n")
-        self._answers_seen = len(answers)
-        shown: list[Numbered] = []
-        for message in self.user.bot_messages():
-            state = _state(message)
-            if self._seen.get(message["message_id"]) == state:
-                continue
-            edited = message["message_id"] in self._seen
-            self._seen[message["message_id"]] = state
-            numbered = [
-                Numbered(message["message_id"], index, button)
-                for index, button in enumerate(SimUser.buttons(message))
-            ]
-            self._print_message(message, edited, numbered, first=len(shown) + 1)
-            shown += numbered
-        if shown:
-            # One reply's buttons, numbered across its messages: a report (1–8) and the
-            # summary after it (9 = «🏠 Menu») are both reachable.
-            self.buttons = shown
-            return
-        # A reply with no buttons (a picture, a file, a plain answer): numbers still press
-        # the buttons shown before, as long as they are there.
-        self.buttons = [n for n in self.buttons if self.button_now(n) is not None]
-        if not self.buttons:
-            with_buttons = [m for m in self.user.bot_messages() if SimUser.buttons(m)]
-            if with_buttons:
-                last = with_buttons[-1]
-                self.buttons = [
-                    Numbered(last["message_id"], index, button)
-                    for index, button in enumerate(SimUser.buttons(last))
-                ]
-
-    def button_now(self, numbered: Numbered) -> JSONDict | None:
-        """The message, if it still shows that button where it was."""
-        message = self.user.private.messages.get(numbered.message_id)
-        if message is None:
-            return None
-        buttons = SimUser.buttons(message)
-        if numbered.index < len(buttons) and buttons[numbered.index] == numbered.button:
-            return message
-        return None
-
-    def list_buttons(self, messages: int = 3) -> None:
-        """Show again the buttons of the last few messages that have any, numbered across
-        them; the numbers then press those (a report's buttons after its files were sent)."""
-        with_buttons = [m for m in self.user.bot_messages() if SimUser.buttons(m)][-messages:]
-        if not with_buttons:
-            self.out.write("(Chưa có nút nào để bấm. Gõ /start để mở menu.)\n")
-            self.buttons = []
-            return
-        self.out.write(f"{RULE}\nCác nút của {len(with_buttons)} tin nhắn gần nhất có nút:\n")
-        shown: list[Numbered] = []
-        for message in with_buttons:
-            first_line = _shown_text(message).strip().split("\n", 1)[0]
-            self.out.write(f"• {first_line[:70]}\n")
-            for index, button in enumerate(SimUser.buttons(message)):
-                shown.append(Numbered(message["message_id"], index, button))
-                self.out.write(f"  [{len(shown)}] {button['text']}\n")
-        self.buttons = shown
-        self.out.flush()
-
-    def _print_message(
-        self, message: JSONDict, edited: bool, numbered: list[Numbered], first: int
-    ) -> None:
-        heading = "✎ (sửa tại chỗ)" if edited else "🤖 Bot"
-        self.out.write(f"{RULE}\n{heading}\n{_shown_text(message)}\n")
-        for number, item in enumerate(numbered, start=first):
-            button = item.button
-            extra = f"  → {button['url']}" if "url" in button else ""
-            self.out.write(f"  [{number}] {button['text']}{extra}\n")
-        self.out.flush()
-
-    def show_inline(self, answer: JSONDict) -> None:
-        self.out.write(f"{RULE}\n📤 Kết quả chia sẻ (inline):\n")
-        for result in answer["results"][:5]:
-            self.out.write(f"  • {result['title']} — {result.get('description', '')}\n")
-        if answer["results"]:
-            first = answer["results"][0]
-            card = parse_html(first["input_message_content"]["message_text"])
-            self.out.write(f"Thẻ sẽ được gửi vào cuộc trò chuyện:\n{card}\n")
-            for button in first.get("reply_markup", {}).get("inline_keyboard", [[]])[0]:
-                self.out.write(f"  [{button['text']}] → {button.get('url', '')}\n")
-        self.out.flush()
-
-
-def _state(message: JSONDict) -> tuple[str, str]:
-    return _shown_text(message), repr(message.get("reply_markup"))
-
 
 # The console's people: one Telegram id each, so their roles and data stay apart.
 PEOPLE = {"admin": 1, "volunteer": 2, "resident": 3}
@@ -220,7 +84,7 @@ async def run_console(
         reader = LineReader(lines)
         try:
             session = asyncio.ensure_future(_session(api, app.bot_data, reader, out, person=person))
-            with _ctrl_c_cancels(session) as interrupted:
+            with ctrl_c_cancels(session) as interrupted:
                 try:
                     await session
                 except asyncio.CancelledError:
@@ -271,94 +135,6 @@ async def _session(
             what = (str(exc).strip().splitlines() or [""])[0][:200]
             out.write(f"⚠ Chưa làm được việc này ({type(exc).__name__}: {what}). Cứ gõ tiếp.\n")
         out.flush()
-
-
-@contextlib.contextmanager
-def _ctrl_c_cancels(task: asyncio.Future[None]) -> Iterator[Callable[[], bool]]:
-    """Ctrl-C cancels `task` at once, even while waiting for a line (where a thread reading
-    stdin would hold it until Enter). Only the main thread may handle signals: elsewhere
-    (a test's worker thread) this does nothing."""
-    loop = asyncio.get_running_loop()
-    pressed: list[bool] = []
-    before = signal.getsignal(signal.SIGINT)
-
-    def on_sigint() -> None:
-        pressed.append(True)
-        task.cancel()
-
-    try:
-        loop.add_signal_handler(signal.SIGINT, on_sigint)
-    except (ValueError, RuntimeError, NotImplementedError):
-        yield lambda: bool(pressed)
-        return
-    try:
-        yield lambda: bool(pressed)
-    finally:
-        loop.remove_signal_handler(signal.SIGINT)
-        if before is not None:
-            signal.signal(signal.SIGINT, before)  # asyncio.run's own, or a test runner's
-
-
-class LineReader:
-    """Lines from `lines`. A terminal or a pipe is watched by the event loop, so that nothing
-    blocks and Ctrl-C is seen at once; anything else (a file, a test's StringIO) is read in a
-    thread, which never waits long for those."""
-
-    def __init__(self, lines: TextIO) -> None:
-        self.lines = lines
-        self._fd = _pollable_fd(lines)
-        encoding = getattr(lines, "encoding", None) or "utf-8"
-        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-        self._buffer = ""
-        self._eof = False
-
-    async def readline(self) -> str | None:
-        if self.lines is sys.stdin and sys.stdin.isatty():
-            sys.stdout.write("> ")
-            sys.stdout.flush()
-        if self._fd is None:
-            line = await asyncio.get_running_loop().run_in_executor(None, self.lines.readline)
-            return line.rstrip("\n") if line else None
-        while "\n" not in self._buffer and not self._eof:
-            await self._readable()
-            try:
-                chunk = os.read(self._fd, 65536)
-            except OSError:  # the terminal went away: as the end of input
-                chunk = b""
-            self._eof = not chunk
-            self._buffer += self._decoder.decode(chunk, final=not chunk)
-        if "\n" in self._buffer:
-            line, self._buffer = self._buffer.split("\n", 1)
-            return line
-        line, self._buffer = self._buffer, ""
-        return line or None
-
-    async def _readable(self) -> None:
-        assert self._fd is not None
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
-        loop.add_reader(self._fd, lambda: ready.done() or ready.set_result(None))
-        try:
-            await ready
-        finally:
-            loop.remove_reader(self._fd)  # also when Ctrl-C cancels the wait
-
-
-def _pollable_fd(lines: TextIO) -> int | None:
-    """The descriptor of a terminal, pipe or socket (what an event loop can watch), else
-    None."""
-    if sys.platform == "win32":
-        return None
-    try:
-        fd = lines.fileno()
-        mode = os.fstat(fd).st_mode
-    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
-        return None
-    if stat.S_ISCHR(mode) and not os.isatty(fd):
-        return None  # /dev/null: always readable, read in a thread
-    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode):
-        return fd
-    return None
 
 
 async def _person(

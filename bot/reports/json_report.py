@@ -14,25 +14,48 @@ from bot.texts.templates import Texts
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    union = report.union
-    services = dict(report.by_dim.get("svc", []))
-    sources = dict(report.by_dim.get("src", []))
-    scope: dict[str, Any]
-    if report.group_name:
-        scope = {"group": report.group_name}
-    elif report.scope is not None:
-        scope = {"unit": report.scope.code, "name": report.scope.name}
-    else:
-        scope = {"unit": None, "name": None}
     return {
-        "scope": scope,
+        "scope": _scope(report),
         "campaign": report.campaign.code if report.campaign else None,
         "from": report.period.first.isoformat(),
         "to": report.period.last.isoformat(),
+        **_reach(report),
+        **_union(report),
+        # How each figure was obtained (README, «Numbers as evidence»): new keys beside the
+        # old ones, which keep their meaning.
+        **_provenance(report),
+        "pending_review": {
+            "assist_records": report.pending.assists,
+            "people": report.pending.people,
+            "activity_entries": report.pending.activities,
+            "total": report.pending.total,
+        },
+        "targets": _targets(report),
+    }
+
+
+def _scope(report: Report) -> dict[str, Any]:
+    if report.group_name:
+        return {"group": report.group_name}
+    if report.scope is not None:
+        return {"unit": report.scope.code, "name": report.scope.name}
+    return {"unit": None, "name": None}
+
+
+def _reach(report: Report) -> dict[str, Any]:
+    return {
         "people": report.totals.people,
         "assists": report.totals.assists,
         "self_serve": report.totals.self_serve,
         "self_serve_web": sum(count for _, count in report.by_dim.get("selfweb", [])),
+    }
+
+
+def _union(report: Report) -> dict[str, Any]:
+    """The union's indicators, then the assists by service."""
+    union = report.union
+    services = dict(report.by_dim.get("svc", []))
+    return {
         "youth_reached": union.youth_reached,
         "activities": union.activities,
         "activities_by_kind": dict(union.by_kind),
@@ -46,10 +69,13 @@ def report_dict(report: Report) -> dict[str, Any]:
         "verified_share_percent": union.verified_share(report.totals.assists),
         "rating_average": None if union.rating_average is None else round(union.rating_average, 2),
         "by_service": {code: int(services.get(code, 0)) for code in SERVICES},
-        # Each target counted in its own unit's subtree over its own days ("from", "to");
-        # a cluster's or the whole tree's line sums its units' targets, spanning their days.
-        # How each figure was obtained (README, «Numbers as evidence»): new keys beside the
-        # old ones, which keep their meaning.
+    }
+
+
+def _provenance(report: Report) -> dict[str, Any]:
+    sources = dict(report.by_dim.get("src", []))
+    union = report.union
+    return {
         "self_serve_telegram": report.totals.self_serve_telegram,
         "self_serve_web_unverified": report.totals.self_serve_web,
         "self_serve_web_refused": report.web_refused,
@@ -57,25 +83,24 @@ def report_dict(report: Report) -> dict[str, Any]:
         "assists_logged_in_batches": int(sources.get("batch", 0)),
         "attendees_marked": union.attendees_marked,
         "attendees_headcount": union.attendees_headcount,
-        "pending_review": {
-            "assist_records": report.pending.assists,
-            "people": report.pending.people,
-            "activity_entries": report.pending.activities,
-            "total": report.pending.total,
-        },
-        "targets": [
-            {
-                "metric": t.metric,
-                "target": t.target,
-                "done": t.done,
-                "percent": t.percent,
-                "from": day_date(t.first_day).isoformat(),
-                "to": day_date(t.last_day).isoformat(),
-                "each_own_period": t.each_own_period,
-            }
-            for t in union.targets
-        ],
     }
+
+
+def _targets(report: Report) -> list[dict[str, Any]]:
+    """Each target counted in its own unit's subtree over its own days ("from", "to"); a
+    cluster's or the whole tree's line sums its units' targets, spanning their days."""
+    return [
+        {
+            "metric": t.metric,
+            "target": t.target,
+            "done": t.done,
+            "percent": t.percent,
+            "from": day_date(t.first_day).isoformat(),
+            "to": day_date(t.last_day).isoformat(),
+            "each_own_period": t.each_own_period,
+        }
+        for t in report.union.targets
+    ]
 
 
 def service_labels(texts: Texts, lang: str) -> dict[str, str]:

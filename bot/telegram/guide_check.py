@@ -16,6 +16,7 @@ from bot.guides.models import Guide
 from bot.guides.navigation import Screen, ScreenKind, step_terms
 from bot.site.build import build_site
 from bot.telegram.views.guides import Views
+from bot.telegram.views.keyboard import Keyboard
 from bot.texts.telegram_html import check_callback_data, check_message_text
 from bot.texts.templates import LANGUAGES, Texts
 
@@ -41,45 +42,34 @@ def check_guides(
     # own copies, and neither changes what the other renders.
     texts = Texts(templates_dir)
     problems += _web_page_problems(library, texts, day)
+    problems += _source_share_problems(library)
+    problems += _screen_problems(library, Views(texts, library))
+    return len(library), problems
+
+
+def _source_share_problems(library: GuideLibrary) -> list[GuideProblem]:
     deep, total = rules.deep_source_share(library)
-    if total and deep / total < rules.MIN_DEEP_SOURCES:
-        problems.append(
-            GuideProblem(
-                "(all guides)",
-                "sources",
-                f"only {deep} of {total} source links go below a homepage; at least "
-                f"{rules.MIN_DEEP_SOURCES:.0%} must point at the page that says the fact",
-            )
+    if not total or deep / total >= rules.MIN_DEEP_SOURCES:
+        return []
+    return [
+        GuideProblem(
+            "(all guides)",
+            "sources",
+            f"only {deep} of {total} source links go below a homepage; at least "
+            f"{rules.MIN_DEEP_SOURCES:.0%} must point at the page that says the fact",
         )
-    views = Views(texts, library)
+    ]
+
+
+def _screen_problems(library: GuideLibrary, views: Views) -> list[GuideProblem]:
+    """Every screen of every guide, in each language, as Telegram would take it."""
+    problems = []
     # A glossary term's screen has the same text under every step that uses it: what
     # Telegram would say of a text is worked out once (two fifths of the screens repeat one).
     verdicts: dict[str, str | None] = {}
     for guide in library:
         name = f"{guide.id}.yaml"
-        screens: list[tuple[str, Screen]] = [("(intro screen)", Screen(ScreenKind.INTRO, guide))]
-        last = len(guide.steps)
-        for number in range(1, last + 1):
-            step = (  # the last step has the «✅ Xong»
-                _own(ScreenKind.STEP, guide, number)
-                if number == last
-                else Screen(ScreenKind.STEP, guide, number)
-            )
-            screens.append((f"steps[{number}]", step))
-            screens.append(
-                (f"steps[{number}].troubleshooting", Screen(ScreenKind.STUCK, guide, number))
-            )
-            terms = step_terms(library, guide, number)
-            if terms:
-                screens.append(
-                    (f"steps[{number}] (terms)", Screen(ScreenKind.TERMS, guide, number))
-                )
-            screens += [
-                (f"glossary: {term.term}", Screen(ScreenKind.TERM, guide, number, term=i))
-                for i, term in enumerate(terms, start=1)
-            ]
-        screens.append(("(done screen)", _own(ScreenKind.DONE, guide)))
-        screens.append(("(sources screen)", _own(ScreenKind.SOURCES, guide)))
+        screens = _screens(library, guide)
         for language in LANGUAGES:
             for field, screen in screens:
                 view = views.render(language, screen)
@@ -92,18 +82,51 @@ def check_guides(
                             name, field, f"Telegram would refuse the {language} screen: {problem}"
                         )
                     )
-    return len(library), problems
+    return problems
 
 
-def _markup_problem(markup: InlineKeyboardMarkup | None) -> str | None:
+def _screens(library: GuideLibrary, guide: Guide) -> list[tuple[str, Screen]]:
+    """A guide's screens, each with the field a problem on it names."""
+    screens: list[tuple[str, Screen]] = [("(intro screen)", Screen(ScreenKind.INTRO, guide))]
+    last = len(guide.steps)
+    for number in range(1, last + 1):
+        step = (  # the last step has the «✅ Xong»
+            _own(ScreenKind.STEP, guide, number)
+            if number == last
+            else Screen(ScreenKind.STEP, guide, number)
+        )
+        screens.append((f"steps[{number}]", step))
+        screens.append(
+            (f"steps[{number}].troubleshooting", Screen(ScreenKind.STUCK, guide, number))
+        )
+        terms = step_terms(library, guide, number)
+        if terms:
+            screens.append((f"steps[{number}] (terms)", Screen(ScreenKind.TERMS, guide, number)))
+        screens += [
+            (f"glossary: {term.term}", Screen(ScreenKind.TERM, guide, number, term=i))
+            for i, term in enumerate(terms, start=1)
+        ]
+    screens.append(("(done screen)", _own(ScreenKind.DONE, guide)))
+    screens.append(("(sources screen)", _own(ScreenKind.SOURCES, guide)))
+    return screens
+
+
+def _markup_problem(markup: InlineKeyboardMarkup | Keyboard | None) -> str | None:
     if markup is None:
         return None
-    for row in markup.inline_keyboard:
-        for button in row:
-            if button.callback_data is not None:
-                problem = check_callback_data(str(button.callback_data))
-                if problem:
-                    return problem
+    if isinstance(markup, Keyboard):  # no guide screen has one today; checked all the same
+        data = [d for row in markup.rows for _, d in row]
+    else:
+        data = [
+            str(button.callback_data)
+            for row in markup.inline_keyboard
+            for button in row
+            if button.callback_data is not None
+        ]
+    for one in data:
+        problem = check_callback_data(one)
+        if problem:
+            return problem
     return None
 
 

@@ -77,81 +77,107 @@ def parse_html(text: str) -> str:
 
 def parse_html_entities(text: str) -> tuple[str, list[dict[str, object]]]:
     """Visible text and its MessageEntity dicts (offsets in UTF-16 units, as Telegram's)."""
-    out: list[str] = []
-    stack: list[str] = []
-    opened: list[tuple[int, dict[str, str]]] = []
-    entities: list[dict[str, object]] = []
-    # The visible text's UTF-16 length, kept up to date only at tags (where an offset is
-    # needed), from the pieces appended since: measuring all of `out` at every tag made long
-    # texts quadratic, and `guides check` parses thousands of screens.
-    length = 0
-    measured = 0  # how many pieces of `out` `length` counts
-    pos = 0
-    while True:
-        special = _SPECIAL.search(text, pos)
-        if special is None:
-            if pos < len(text):
-                out.append(text[pos:])
-            break
-        if special.start() > pos:
-            out.append(text[pos : special.start()])  # a run of plain text, kept as is
-        pos = special.start()
-        char = special.group()
-        if char == "<":
-            match = _TAG.match(text, pos)
-            if not match:
-                raise EntityParseError(
-                    f"Can't parse entities: unsupported start tag at byte offset {pos}"
-                )
-            closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
-            if name not in ALLOWED_TAGS:
-                raise EntityParseError(
-                    f'Can\'t parse entities: unsupported start tag "{name}" at byte offset {pos}'
-                )
-            if closing:
-                if not stack or stack[-1] != name:
-                    raise EntityParseError(_NO_END_TAG.format(name=name))
-                stack.pop()
-                start, attributes = opened.pop()
-                length, measured = _measure(out, length, measured)
-                if length > start:
-                    entity: dict[str, object] = {
-                        "type": _ENTITY_TYPES[name],
-                        "offset": start,
-                        "length": length - start,
-                    }
-                    if name == "a":
-                        entity["url"] = attributes.get("href", "")
-                    entities.append(entity)
-            else:
-                attributes = _check_attributes(name, attrs, pos)
-                stack.append(name)
-                length, measured = _measure(out, length, measured)
-                opened.append((length, attributes))
-            pos = match.end()
-        elif char == "&":
-            match = _ENTITY.match(text, pos)
-            if not match:
-                raise EntityParseError(f"Can't parse entities: unescaped '&' at byte offset {pos}")
-            body = match.group(1)
-            if body.startswith("#"):
-                out.append(html.unescape(match.group(0)))
-            elif body in _NAMED_ENTITIES:
-                out.append(_NAMED_ENTITIES[body])
-            else:
-                raise EntityParseError(
-                    f"Can't parse entities: unsupported HTML entity '&{body};' at byte offset {pos}"
-                )
-            pos = match.end()
-        else:  # ">"
-            # Telegram tolerates a bare '>', but a template that emits one has escaped nothing.
-            raise EntityParseError(f"Can't parse entities: unescaped '>' at byte offset {pos}")
-    if stack:
-        raise EntityParseError(
-            f"Can't parse entities: can't find end tag corresponding to start tag \"{stack[-1]}\""
-        )
-    entities.sort(key=lambda e: (e["offset"], -int(e["length"])))  # type: ignore[call-overload]
-    return "".join(out), entities
+    return _EntityParser(text).parse()
+
+
+class _EntityParser:
+    """One pass over a text: the visible pieces so far, the tags still open (each with the
+    offset it opened at) and the entities closed."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out: list[str] = []
+        self.stack: list[str] = []
+        self.opened: list[tuple[int, dict[str, str]]] = []
+        self.entities: list[dict[str, object]] = []
+        # The visible text's UTF-16 length, kept up to date only at tags (where an offset is
+        # needed), from the pieces appended since: measuring all of `out` at every tag made
+        # long texts quadratic, and `guides check` parses thousands of screens.
+        self.length = 0
+        self.measured = 0  # how many pieces of `out` `length` counts
+
+    def parse(self) -> tuple[str, list[dict[str, object]]]:
+        text, out = self.text, self.out
+        pos = 0
+        while True:
+            special = _SPECIAL.search(text, pos)
+            if special is None:
+                if pos < len(text):
+                    out.append(text[pos:])
+                break
+            if special.start() > pos:
+                out.append(text[pos : special.start()])  # a run of plain text, kept as is
+            pos = special.start()
+            char = special.group()
+            if char == "<":
+                pos = self._tag(pos)
+            elif char == "&":
+                pos = self._entity(pos)
+            else:  # ">"
+                # Telegram tolerates a bare '>', but a template that emits one has escaped
+                # nothing.
+                raise EntityParseError(f"Can't parse entities: unescaped '>' at byte offset {pos}")
+        if self.stack:
+            raise EntityParseError(
+                "Can't parse entities: can't find end tag corresponding to start tag "
+                f'"{self.stack[-1]}"'
+            )
+        self.entities.sort(key=lambda e: (e["offset"], -int(e["length"])))  # type: ignore[call-overload]
+        return "".join(out), self.entities
+
+    def _tag(self, pos: int) -> int:
+        """Open or close the tag at `pos`; where the text goes on after it."""
+        match = _TAG.match(self.text, pos)
+        if not match:
+            raise EntityParseError(
+                f"Can't parse entities: unsupported start tag at byte offset {pos}"
+            )
+        closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
+        if name not in ALLOWED_TAGS:
+            raise EntityParseError(
+                f'Can\'t parse entities: unsupported start tag "{name}" at byte offset {pos}'
+            )
+        if closing:
+            self._close(name)
+        else:
+            attributes = _check_attributes(name, attrs, pos)
+            self.stack.append(name)
+            self.length, self.measured = _measure(self.out, self.length, self.measured)
+            self.opened.append((self.length, attributes))
+        return match.end()
+
+    def _close(self, name: str) -> None:
+        """End the innermost open tag, which must be `name`: an entity if it holds text."""
+        if not self.stack or self.stack[-1] != name:
+            raise EntityParseError(_NO_END_TAG.format(name=name))
+        self.stack.pop()
+        start, attributes = self.opened.pop()
+        self.length, self.measured = _measure(self.out, self.length, self.measured)
+        if self.length > start:
+            entity: dict[str, object] = {
+                "type": _ENTITY_TYPES[name],
+                "offset": start,
+                "length": self.length - start,
+            }
+            if name == "a":
+                entity["url"] = attributes.get("href", "")
+            self.entities.append(entity)
+
+    def _entity(self, pos: int) -> int:
+        """The character the HTML entity at `pos` stands for; where the text goes on."""
+        match = _ENTITY.match(self.text, pos)
+        if not match:
+            raise EntityParseError(f"Can't parse entities: unescaped '&' at byte offset {pos}")
+        body = match.group(1)
+        if body.startswith("#"):
+            self.out.append(html.unescape(match.group(0)))
+        elif body in _NAMED_ENTITIES:
+            self.out.append(_NAMED_ENTITIES[body])
+        else:
+            raise EntityParseError(
+                f"Can't parse entities: unsupported HTML entity '&{body};' at byte offset {pos}"
+            )
+        return match.end()
 
 
 def _measure(out: list[str], length: int, measured: int) -> tuple[int, int]:

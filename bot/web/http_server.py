@@ -28,6 +28,9 @@ few lines, and each has a test over a real socket (tests/test_webhook_listener.p
 - every malformed request gets a status before the close (400, 431, 501; 500 when the
   handler fails), and leaves at most one log line, with no traceback; such lines are
   rate-limited. Only refusals of a connection at the caps and idle closes are silent.
+
+Reading and writing HTTP itself (heads, bodies' lengths, responses) is `http_messages.py`'s;
+the per-address counts are `address_caps.py`'s.
 """
 
 from __future__ import annotations
@@ -35,73 +38,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import socket
 import time
-from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from http import HTTPStatus
 
+from bot.web.address_caps import Held, PerAddress
 from bot.web.clients import Networks, address_key, client_address
+from bot.web.http_messages import (
+    TRUSTED,
+    BadRequest,
+    Gate,
+    Handler,
+    Limits,
+    Request,
+    Response,
+    content_length,
+    read_head,
+    read_line,
+    send,
+)
+
+__all__ = ["TRUSTED", "Gate", "Handler", "HttpServer", "Limits", "Request", "Response"]
 
 log = logging.getLogger(__name__)
 
 
 RECEIVE_BUFFER = 16 * 1024  # bytes per connection the kernel may hold for us (it doubles it)
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    # False once the client has hung up (e.g. a long poll it cancelled while stopping).
-    client_connected: Callable[[], bool] = lambda: True
-    # The socket's peer address ("" when unknown); see bot/web/clients.py for the client.
-    peer: str = ""
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: bytes
-    content_type: str = "application/json"
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_body: int = 1024 * 1024
-    head_timeout: float | None = 10.0
-    body_timeout: float | None = 10.0
-    idle_timeout: float | None = 30.0
-    max_connections: int = 256
-    max_line: int = 8 * 1024
-    max_headers: int = 64
-    # Per client address (None: no cap); see the module's docstring.
-    per_address_connections: int | None = None
-    per_address_incomplete: int | None = None
-
-
-# The stand-in Bot API on loopback: uploads up to Telegram's 50 MB, and python-telegram-bot
-# keeps its connections idle between long polls.
-TRUSTED = Limits(max_body=60 * 1024 * 1024, idle_timeout=None, max_connections=1024)
-
-Handler = Callable[[Request], Awaitable[Response]]
-Gate = Callable[[Request], Response | None]  # sees the head only (an empty body)
-
-_TOKEN = re.compile(r"^[A-Z]{1,16}$")
-_LENGTH = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is true
-_TARGET = re.compile(r"^/[\x21-\x7e]*$")
 LOG_EVERY = 10.0  # seconds: at most one line per kind of refusal in this time
-
-
-class BadRequest(Exception):
-    """A request the server refuses: `status` is sent (0: the connection is just closed)."""
-
-    def __init__(self, status: int, why: str) -> None:
-        super().__init__(why)
-        self.status = status
 
 
 class _QuietLog:
@@ -122,42 +86,18 @@ class _QuietLog:
         log.warning("http: %s: %s%s", kind, detail, more)
 
 
-class _PerAddress:
-    """Connections open, and requests incomplete, per client address (see Limits)."""
+@dataclass
+class _Connection:
+    """One connection being served: its task and streams, and, under per-address caps, the
+    address it is counted under (None for a trusted proxy's, whose requests are counted under
+    the client each one names) and what it holds of the counts."""
 
-    def __init__(self, connections: int | None, incomplete: int | None) -> None:
-        self.max_open, self.max_incomplete = connections, incomplete
-        self.open: Counter[str] = Counter()
-        self.incomplete: Counter[str] = Counter()
-
-    def room(self, key: str, *, opening: bool) -> bool:
-        if opening and self.max_open is not None and self.open[key] >= self.max_open:
-            return False
-        return self.max_incomplete is None or self.incomplete[key] < self.max_incomplete
-
-
-class _Held:
-    """What one connection holds of the per-address counts, given back when it is done."""
-
-    def __init__(self, tally: _PerAddress) -> None:
-        self._tally = tally
-        self._held: list[tuple[Counter[str], str]] = []
-
-    def take(self, counter: Counter[str], key: str) -> None:
-        counter[key] += 1
-        self._held.append((counter, key))
-
-    def give(self, counter: Counter[str]) -> None:
-        """Give back everything held of `counter`."""
-        for held, key in [h for h in self._held if h[0] is counter]:
-            self._held.remove((held, key))
-            held[key] -= 1
-            if held[key] <= 0:
-                del held[key]
-
-    def give_all(self) -> None:
-        self.give(self._tally.incomplete)
-        self.give(self._tally.open)
+    task: asyncio.Task[None]
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    peer: str
+    own: str | None
+    held: Held | None
 
 
 class HttpServer:
@@ -176,7 +116,7 @@ class HttpServer:
         # Trusted proxies: exempt from the per-address caps, the client they forward is not.
         self._proxies = proxies or Networks()
         self._per_address = (
-            _PerAddress(limits.per_address_connections, limits.per_address_incomplete)
+            PerAddress(limits.per_address_connections, limits.per_address_incomplete)
             if limits.per_address_connections is not None
             or limits.per_address_incomplete is not None
             else None
@@ -266,101 +206,17 @@ class HttpServer:
         writer.transport.abort()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if len(self._connections) >= self.limits.max_connections:
-            self._refuse(writer, "too many open connections")
+        conn = self._admit(reader, writer)
+        if conn is None:
             return
-        peername = writer.get_extra_info("peername")
-        peer = str(peername[0]) if isinstance(peername, tuple) and peername else ""
-        tally = self._per_address
-        # The address this connection is counted under: none for a trusted proxy, whose
-        # requests are counted under the client each one names.
-        own = address_key(peer) if tally is not None and peer not in self._proxies else None
-        if tally is not None and own is not None and not tally.room(own, opening=True):
-            self.refused_by_address += 1
-            self._refuse(writer, "too many connections or incomplete requests from one address")
-            return
-        task = asyncio.current_task()
-        assert task is not None
-        self._connections.add(task)
-        held = _Held(tally) if tally is not None else None
-        if held is not None and tally is not None and own is not None:
-            held.take(tally.open, own)
-            held.take(tally.incomplete, own)  # until its first request is in
-        limits = self.limits
-        expect = self._expect
+        task = conn.task
         try:
-            first = True
-            while True:
-                # The first request's head must come within head_timeout; a kept-alive
-                # connection may take idle_timeout for its next request line, then
-                # head_timeout for the rest of the head; then body_timeout for the body.
-                if first:
-                    expect(task, limits.head_timeout, "head")
-                else:
-                    expect(task, limits.idle_timeout, "idle")
-                line = await _line(reader)
-                if not first:
-                    expect(task, limits.head_timeout, "head")
-                    if held is not None and tally is not None and own is not None and line:
-                        if not tally.room(own, opening=False):
-                            raise BadRequest(429, "too many incomplete requests from one address")
-                        held.take(tally.incomplete, own)
-                request = await self._head(reader, line, peer)
-                if request is None:
-                    break
-                first = False
-                visitor = None  # the client a trusted proxy names, counted for this request
-                if held is not None and tally is not None and own is None:
-                    address = client_address(request, self._proxies)
-                    if address not in self._proxies:
-                        visitor = address_key(address)
-                        if not tally.room(visitor, opening=True):
-                            raise BadRequest(429, "too many requests from one forwarded address")
-                        held.take(tally.open, visitor)
-                refusal = self._gate(request) if self._gate else None
-                if refusal is not None:  # answered on the head alone; the body stays unread
-                    await self._send(writer, refusal, close=True)
-                    break
-                length = _content_length(request.headers)
-                if length > limits.max_body:
-                    await self._send(writer, Response(413, b'{"ok":false}'), close=True)
-                    self._quiet.note("body too large", f"{length} bytes declared")
-                    break
-                if length:
-                    if held is not None and tally is not None and visitor is not None:
-                        if not tally.room(visitor, opening=False):
-                            raise BadRequest(429, "too many incomplete requests from one address")
-                        held.take(tally.incomplete, visitor)
-                    expect(task, limits.body_timeout, "body")
-                    body = await reader.readexactly(length)
-                    request = Request(
-                        request.method,
-                        request.path,
-                        request.headers,
-                        body,
-                        lambda: not reader.at_eof(),
-                        request.peer,
-                    )
-                if held is not None and tally is not None:
-                    held.give(tally.incomplete)  # the request is complete
-                expect(task, None, "")  # the handler may take its time (long polls)
-                try:
-                    response = await self._handler(request)
-                except Exception as exc:  # answered, and one quiet line: never a bare close
-                    self._quiet.note("handler failed", type(exc).__name__)
-                    response = Response(500, b'{"ok":false}')
-                    expect(task, limits.body_timeout, "reply")
-                    await self._send(writer, response, close=True)
-                    break
-                expect(task, limits.body_timeout, "reply")  # a client that never reads
-                await self._send(writer, response, close=False)
-                if held is not None and tally is not None and visitor is not None:
-                    held.give(tally.open)  # the visitor's request is answered
+            await self._requests(conn)
         except BadRequest as bad:
             self._quiet.note("bad request", str(bad))
             if bad.status:
                 with contextlib.suppress(Exception):
-                    await self._send(writer, Response(bad.status, b'{"ok":false}'), close=True)
+                    await send(writer, Response(bad.status, b'{"ok":false}'), close=True)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         except asyncio.CancelledError:
@@ -375,8 +231,8 @@ class HttpServer:
         except Exception as exc:  # one quiet line per kind, never a traceback per request
             self._quiet.note("error", type(exc).__name__)
         finally:
-            if held is not None:
-                held.give_all()
+            if conn.held is not None:
+                conn.held.give_all()
             self._connections.discard(task)
             self._deadlines.pop(task, None)
             self._expired.discard(task)
@@ -384,69 +240,116 @@ class HttpServer:
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
-    async def _head(
-        self, reader: asyncio.StreamReader, line: bytes, peer: str = ""
-    ) -> Request | None:
-        """The head that `line` starts (with an empty body), or None when the client is done."""
-        if not line.strip():
-            if line:
-                raise BadRequest(400, "empty request line")
+    def _admit(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> _Connection | None:
+        """The new connection, counted; None when a cap refused it (it is closed)."""
+        if len(self._connections) >= self.limits.max_connections:
+            self._refuse(writer, "too many open connections")
             return None
-        parts = line.decode("latin-1").rstrip("\r\n").split(" ")
-        if len(parts) != 3 or not _TOKEN.match(parts[0]) or not parts[2].startswith("HTTP/1."):
-            raise BadRequest(400, "malformed request line")
-        method, path, _ = parts
-        if not _TARGET.match(path):
-            raise BadRequest(400, "malformed request target")
-        headers: dict[str, str] = {}
-        for _ in range(self.limits.max_headers + 1):
-            header = await _line(reader)
-            if header in (b"\r\n", b"\n"):
+        peername = writer.get_extra_info("peername")
+        peer = str(peername[0]) if isinstance(peername, tuple) and peername else ""
+        tally = self._per_address
+        own = address_key(peer) if tally is not None and peer not in self._proxies else None
+        if tally is not None and own is not None and not tally.room(own, opening=True):
+            self.refused_by_address += 1
+            self._refuse(writer, "too many connections or incomplete requests from one address")
+            return None
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        held = Held(tally) if tally is not None else None
+        if held is not None and own is not None:
+            held.take(held.tally.open, own)
+            held.take(held.tally.incomplete, own)  # until its first request is in
+        return _Connection(task, reader, writer, peer, own, held)
+
+    async def _requests(self, conn: _Connection) -> None:
+        """Serve the connection's requests, one after another, until it is to close."""
+        limits, expect, task = self.limits, self._expect, conn.task
+        first = True
+        while True:
+            # The first request's head must come within head_timeout; a kept-alive
+            # connection may take idle_timeout for its next request line, then
+            # head_timeout for the rest of the head; then body_timeout for the body.
+            if first:
+                expect(task, limits.head_timeout, "head")
+            else:
+                expect(task, limits.idle_timeout, "idle")
+            line = await read_line(conn.reader)
+            if not first:
+                expect(task, limits.head_timeout, "head")
+                if line:
+                    self._incomplete(conn, conn.own)
+            request = await read_head(conn.reader, line, limits.max_headers, conn.peer)
+            if request is None:
                 break
-            if not header:
-                raise asyncio.IncompleteReadError(header, None)
-            name, colon, value = header.decode("latin-1").partition(":")
-            if not colon or not name or name[-1] in " \t" or name[0] in " \t":
-                raise BadRequest(400, "malformed header line")
-            key = name.lower()
-            if key in headers and key in ("content-length", "host", "transfer-encoding"):
-                raise BadRequest(400, f"repeated {key}")
-            headers[key] = value.strip()
-        else:
-            raise BadRequest(431, "too many header lines")
-        if "transfer-encoding" in headers:
-            raise BadRequest(501, "chunked bodies are not accepted")
-        # Checked here, before anyone sees the head; GET and HEAD never have a body read.
-        if _content_length(headers) and method in ("GET", "HEAD"):
-            raise BadRequest(400, f"a body on {method}")
-        return Request(method, path, headers, b"", peer=peer)
+            first = False
+            if not await self._answer(conn, request):
+                break
+
+    async def _answer(self, conn: _Connection, request: Request) -> bool:
+        """Read the request's body and answer it; False when the connection is to close."""
+        limits, expect, task, writer = self.limits, self._expect, conn.task, conn.writer
+        visitor = self._visitor(conn, request)  # the client a trusted proxy names
+        refusal = self._gate(request) if self._gate else None
+        if refusal is not None:  # answered on the head alone; the body stays unread
+            await send(writer, refusal, close=True)
+            return False
+        length = content_length(request.headers)
+        if length > limits.max_body:
+            await send(writer, Response(413, b'{"ok":false}'), close=True)
+            self._quiet.note("body too large", f"{length} bytes declared")
+            return False
+        if length:
+            self._incomplete(conn, visitor)
+            expect(task, limits.body_timeout, "body")
+            reader = conn.reader
+            body = await reader.readexactly(length)
+            request = Request(
+                request.method,
+                request.path,
+                request.headers,
+                body,
+                lambda: not reader.at_eof(),
+                request.peer,
+            )
+        if conn.held is not None:
+            conn.held.give(conn.held.tally.incomplete)  # the request is complete
+        expect(task, None, "")  # the handler may take its time (long polls)
+        try:
+            response = await self._handler(request)
+        except Exception as exc:  # answered, and one quiet line: never a bare close
+            self._quiet.note("handler failed", type(exc).__name__)
+            response = Response(500, b'{"ok":false}')
+            expect(task, limits.body_timeout, "reply")
+            await send(writer, response, close=True)
+            return False
+        expect(task, limits.body_timeout, "reply")  # a client that never reads
+        await send(writer, response, close=False)
+        if conn.held is not None and visitor is not None:
+            conn.held.give(conn.held.tally.open)  # the visitor's request is answered
+        return True
+
+    def _visitor(self, conn: _Connection, request: Request) -> str | None:
+        """Behind a trusted proxy, the client it names, counted as open for this request
+        (429 past the cap); None when not counted."""
+        if conn.held is None or conn.own is not None:
+            return None
+        address = client_address(request, self._proxies)
+        if address in self._proxies:
+            return None
+        visitor = address_key(address)
+        if not conn.held.tally.room(visitor, opening=True):
+            raise BadRequest(429, "too many requests from one forwarded address")
+        conn.held.take(conn.held.tally.open, visitor)
+        return visitor
 
     @staticmethod
-    async def _send(writer: asyncio.StreamWriter, response: Response, *, close: bool) -> None:
-        phrase = HTTPStatus(response.status).phrase
-        head = (
-            f"HTTP/1.1 {response.status} {phrase}\r\n"
-            f"Content-Type: {response.content_type}\r\n"
-            f"Content-Length: {len(response.body)}\r\n"
-            f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n"
-        )
-        writer.write(head.encode() + response.body)
-        await writer.drain()
-
-
-async def _line(reader: asyncio.StreamReader) -> bytes:
-    try:
-        return await reader.readuntil(b"\n")
-    except asyncio.LimitOverrunError:
-        raise BadRequest(431, "a line is too long") from None
-    except asyncio.IncompleteReadError as exc:
-        if exc.partial:  # hung up halfway through a line
-            raise
-        return b""  # hung up between requests
-
-
-def _content_length(headers: dict[str, str]) -> int:
-    value = headers.get("content-length", "0")
-    if not _LENGTH.fullmatch(value):
-        raise BadRequest(400, "malformed Content-Length")
-    return int(value)
+    def _incomplete(conn: _Connection, key: str | None) -> None:
+        """Count a request under `key` as incomplete until it is in (429 past the cap)."""
+        if conn.held is None or key is None:
+            return
+        if not conn.held.tally.room(key, opening=False):
+            raise BadRequest(429, "too many incomplete requests from one address")
+        conn.held.take(conn.held.tally.incomplete, key)

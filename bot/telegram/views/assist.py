@@ -29,6 +29,10 @@ class AssistViews:
         """A button of the form, as (label, callback data): see `Keyboard`."""
         return self.texts.label(lang, label, *args), Tap(TapKind.ASSIST, token, op, arg).encode()
 
+    def _heading(self, token: str, lang: str, group: str, *args: object) -> list[tuple[str, str]]:
+        """A group's label on the form, as a row of its own."""
+        return [self._tap(token, AssistOp.HEADING, group, lang, f"head_{group}", *args)]
+
     def form(self, lang: str, token: str, draft: Draft, unit: Unit, notice: str = "") -> View:
         day = clock.vn_date(clock.now()) - dt.timedelta(days=draft.days_back)
         text = self.texts.render(
@@ -39,15 +43,18 @@ class AssistViews:
             day=clock.format_day(day),
             notice=Markup(notice),  # already-rendered template HTML
         )
-        b = self._tap
-
-        def heading(group: str, *args: object) -> list[tuple[str, str]]:
-            return [b(token, AssistOp.HEADING, group, lang, f"head_{group}", *args)]
-
         # One screen holds every question, each group under its label, so a typical resident
         # takes at most five taps: a service, the outcome (preset to "done"), an age band,
         # optionally sex, consent.
-        rows: list[list[tuple[str, str]]] = [heading("svc")]
+        rows = self._question_rows(lang, token, draft)
+        rows += self._people_rows(lang, token, draft)
+        rows += self._save_rows(lang, token, draft, unit)
+        return View(text, Keyboard(rows))
+
+    def _question_rows(self, lang: str, token: str, draft: Draft) -> list[list[tuple[str, str]]]:
+        """Service, outcome, age band and (for one person) sex, each under its label."""
+        b, heading = self._tap, self._heading
+        rows: list[list[tuple[str, str]]] = [heading(token, lang, "svc")]
         rows += [
             [
                 b(token, AssistOp.SERVICE, code, lang, "btn_service", code, code in draft.services)
@@ -55,14 +62,14 @@ class AssistViews:
             ]
             for pair in (SERVICES[i : i + 2] for i in range(0, len(SERVICES), 2))
         ]
-        rows.append(heading("out"))
+        rows.append(heading(token, lang, "out"))
         rows.append(
             [
                 b(token, AssistOp.OUTCOME, c, lang, "btn_outcome", c, c == draft.outcome)
                 for c in OUTCOMES
             ]
         )
-        rows.append(heading("age", draft.batch))
+        rows.append(heading(token, lang, "age", draft.batch))
         if draft.batch:
             counts = draft.counts()
             rows.append(
@@ -85,32 +92,41 @@ class AssistViews:
                 [b(token, AssistOp.AGE, c, lang, "btn_age", c, c == draft.age) for c in AGE_BANDS]
             )
         if not draft.batch:  # one sex for a whole group would be made up
-            rows.append(heading("sex"))
+            rows.append(heading(token, lang, "sex"))
             rows.append(
                 [b(token, AssistOp.SEX, c, lang, "btn_sex", c, c == draft.sex) for c in SEXES]
             )
+        return rows
+
+    def _people_rows(self, lang: str, token: str, draft: Draft) -> list[list[tuple[str, str]]]:
+        """A group's headcount and day, or one person's phone (to count them once)."""
+        b = self._tap
         if draft.batch:
-            rows.append(heading("count", draft.age, draft.band_count()))
-            rows.append(
+            return [
+                self._heading(token, lang, "count", draft.age, draft.band_count()),
                 [
                     b(token, AssistOp.ADD_PEOPLE, f"+{n}", lang, "btn_people_add", n)
                     for n in BATCH_STEPS
-                ]
-            )
-            rows.append(
+                ],
                 [
                     b(token, AssistOp.ADD_PEOPLE, "-1", lang, "btn_people_less"),
                     b(token, AssistOp.SET_PEOPLE, "0", lang, "btn_people_reset"),
                     b(token, AssistOp.DAY_BACK, "", lang, "btn_day", draft.days_back),
-                ]
-            )
-        elif draft.person_key:
-            rows.append([b(token, AssistOp.PHONE_REMOVE, "", lang, "btn_phone_remove")])
-        else:
-            rows.append([b(token, AssistOp.PHONE, "", lang, "btn_phone")])
+                ],
+            ]
+        if draft.person_key:
+            return [[b(token, AssistOp.PHONE_REMOVE, "", lang, "btn_phone_remove")]]
+        return [[b(token, AssistOp.PHONE, "", lang, "btn_phone")]]
+
+    def _save_rows(
+        self, lang: str, token: str, draft: Draft, unit: Unit
+    ) -> list[list[tuple[str, str]]]:
+        """The activity it counts toward, consent (which saves), the unit and cancel."""
+        b = self._tap
+        rows = []
         if draft.activity_id:
             rows.append([b(token, AssistOp.UNLINK_ACTIVITY, "", lang, "btn_unlink_activity")])
-        rows.append(heading("save"))
+        rows.append(self._heading(token, lang, "save"))
         rows.append([b(token, AssistOp.SAVE_CONSENTED, "", lang, "btn_consent_yes", draft.people)])
         rows.append([b(token, AssistOp.SAVE_WITHOUT_CONSENT, "", lang, "btn_consent_no")])
         rows.append(
@@ -119,7 +135,7 @@ class AssistViews:
                 b(token, AssistOp.CANCEL, "", lang, "btn_cancel"),
             ]
         )
-        return View(text, Keyboard(rows))
+        return rows
 
     def picker(
         self,

@@ -1,4 +1,9 @@
-"""Screens -> message text and inline keyboard. The only place that lays out buttons."""
+"""Screens -> message text and inline keyboard: `Views` lays out every screen of the guides,
+the menus and search, and keeps the shared ones.
+
+A guide's own screens (intro, steps, help, terms, done, sources) are here; the menus' are in
+`menus.py`, search's in `search.py`, and the buttons they all use in `buttons.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,69 +11,32 @@ import datetime as dt
 from unicodedata import normalize
 from urllib.parse import unquote
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
-from bot.domain.taps import NEW_FORM, STAFF_MENU, AssistOp, Tap, TapKind
 from bot.guides.freshness import today_in_vietnam
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
 from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind, step_terms
-from bot.guides.search import SearchHit
 from bot.telegram.callback_data import encode
+from bot.telegram.views.buttons import Button
+from bot.telegram.views.menus import RESIDENT, MenuScreens
+from bot.telegram.views.search import SearchScreens
 from bot.telegram.views.view import View
-from bot.texts.collation import vietnamese_key
 from bot.texts.templates import Texts
 
-Button = InlineKeyboardButton
-
-
 SCREEN_CACHE_SIZE = 20_000
-RESIDENT = "resident"  # see Actor.role: resident, volunteer or staff
 
 
-class Views:
+class Views(MenuScreens, SearchScreens):
     def __init__(self, texts: Texts, library: GuideLibrary) -> None:
-        self.texts = texts
-        self.library = library
+        super().__init__(texts, library)
         self._screens: dict[tuple[object, ...], View] = {}
-
-    def _nav(self, lang: str, label: str, nav: Nav, *args: object) -> Button:
-        return Button(self.texts.label(lang, label, *args), callback_data=encode(nav))
-
-    def menu_only(self, lang: str) -> InlineKeyboardMarkup:
-        """The way on from a screen that has no other buttons."""
-        return InlineKeyboardMarkup([[self._menu_button(lang)]])
 
     def menu_markup(self, lang: str, role: str) -> InlineKeyboardMarkup:
         """The main menu's buttons for this person (a member's include logging)."""
         markup = self.render(lang, Screen(ScreenKind.MENU), role).markup
-        assert markup is not None
+        assert isinstance(markup, InlineKeyboardMarkup)  # the menu is never a `Keyboard`
         return markup
-
-    def topics_markup(self, lang: str, topics: list[str]) -> InlineKeyboardMarkup:
-        """Buttons to these guide topics (those the library has), then «🏠 Menu»."""
-        known = {t.value for t in self.library.topics()}
-        rows = [
-            [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t), t)]
-            for t in topics
-            if t in known
-        ]
-        rows.append([self._menu_button(lang)])
-        return InlineKeyboardMarkup(rows)
-
-    def _menu_button(self, lang: str) -> Button:
-        return self._nav(lang, "btn_menu", Nav(Action.MENU))
-
-    def _share_button(self, lang: str, guide: Guide) -> Button:
-        # Opens the chat picker with "@bot <guide-id>", so the chosen chat gets this guide's card.
-        return Button(self.texts.label(lang, "btn_share"), switch_inline_query=guide.id)
-
-    def _guide_button(
-        self, lang: str, guide: Guide, label: str = "btn_guide", *, from_search: bool = False
-    ) -> Button:
-        title = guide.localized_title(lang)
-        nav = Nav(Action.INTRO, guide_id=guide.id, from_search=from_search)
-        return self._nav(lang, label, nav, title)
 
     def render(self, lang: str, screen: Screen, role: str = RESIDENT) -> View:
         """`role` (resident, volunteer or staff) decides what the menu and help offer.
@@ -130,45 +98,6 @@ class Views:
             return view
         notice = self.texts.render(lang, "notice", kind=screen.notice.value)
         return View(f"{notice}\n\n{view.text}", view.markup)
-
-    def _menu(self, lang: str, role: str) -> View:
-        rows = []
-        if "volunteer" in role:  # members log their work from the menu, not from memory
-            rows += [
-                [
-                    self._new_form(lang, "btn_menu_assist", AssistOp.NEW_ONE),
-                    self._new_form(lang, "btn_menu_batch", AssistOp.NEW_BATCH),
-                ],
-                [self._new_form(lang, "btn_menu_mine", AssistOp.MINE)],
-            ]
-        if "staff" in role:  # coordinators and admins: every command on a button
-            rows += self._staff_rows(lang)
-        rows += [
-            [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t.value), t.value)]
-            for t in self.library.topics()
-        ]
-        rows.append(
-            [
-                self._nav(lang, "btn_search", Nav(Action.SEARCH_HINT)),
-                self._nav(lang, "btn_help", Nav(Action.HELP_PAGE)),
-            ]
-        )
-        rows.append([self._nav(lang, "btn_language", Nav(Action.LANGUAGE))])
-        text = self.texts.render(lang, "menu", guide_count=len(self.library))
-        return View(text, InlineKeyboardMarkup(rows))
-
-    def _topic(self, lang: str, screen: Screen) -> View:
-        assert screen.topic is not None
-        # In Vietnamese alphabetical order of the titles shown («Đ…» after «D…», not «Z…»).
-        guides = sorted(
-            self.library.in_topic(screen.topic),
-            key=lambda g: vietnamese_key(g.localized_title(lang)),
-        )
-        rows = [[self._guide_button(lang, g)] for g in guides]
-        rows.append([self._menu_button(lang)])
-        topic_name = self.texts.label(lang, "topic_name", screen.topic.value)
-        text = self.texts.render(lang, "topic", topic=topic_name, count=len(guides))
-        return View(text, InlineKeyboardMarkup(rows))
 
     def _intro(self, lang: str, screen: Screen) -> View:
         guide = screen.guide
@@ -386,70 +315,6 @@ class Views:
 
     def _related(self, guide: Guide) -> list[Guide]:
         return [g for g in (self.library.get(r) for r in guide.related) if g is not None]
-
-    def _language(self, lang: str, screen: Screen) -> View:
-        rows = [
-            [
-                self._nav(lang, "lang_vi", Nav(Action.LANGUAGE, language="vi")),
-                self._nav(lang, "lang_en", Nav(Action.LANGUAGE, language="en")),
-            ],
-            [self._menu_button(lang)],
-        ]
-        return View(self.texts.render(lang, "language", current=lang), InlineKeyboardMarkup(rows))
-
-    def _search_hint(self, lang: str, screen: Screen) -> View:
-        markup = InlineKeyboardMarkup([[self._menu_button(lang)]])
-        return View(self.texts.render(lang, "search_hint"), markup)
-
-    def _new_form(self, lang: str, label: str, op: AssistOp) -> Button:
-        data = Tap(TapKind.ASSIST, NEW_FORM, op).encode()
-        return Button(self.texts.label(lang, label), callback_data=data)
-
-    def _staff_rows(self, lang: str) -> list[list[Button]]:
-        """The staff menu: what a coordinator or admin may do, two to a row."""
-        buttons = [
-            Button(
-                self.texts.label(lang, "btn_staff", op.name.lower()),
-                callback_data=Tap(TapKind.STAFF, "0", op).encode(),
-            )
-            for op in STAFF_MENU
-        ]
-        return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-
-    def _help(self, lang: str, role: str) -> View:
-        rows = self._staff_rows(lang) if "staff" in role else []
-        rows.append([self._menu_button(lang)])
-        return View(self.texts.render(lang, "help", role=role), InlineKeyboardMarkup(rows))
-
-    def search_results(self, lang: str, query: str, hits: list[SearchHit]) -> View:
-        if not hits:
-            rows = [
-                [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t.value), t.value)]
-                for t in self.library.topics()
-            ]
-            examples = [g.localized_title(lang) for g in self.library.ordered[:3]]
-            text = self.texts.render(lang, "search_empty", query=query, examples=examples)
-            return View(text, InlineKeyboardMarkup(rows))
-        rows = [[self._guide_button(lang, hit.guide, from_search=True)] for hit in hits]
-        rows.append([self._menu_button(lang)])
-        # The results are the buttons themselves: titles listed above them as well made two
-        # phone screens of the same names.
-        text = self.texts.render(lang, "search_results", query=query, count=len(hits))
-        return View(text, InlineKeyboardMarkup(rows))
-
-    def inline_card(self, lang: str, guide: Guide, bot_username: str) -> View:
-        link = f"https://t.me/{bot_username}?start={guide.id}"
-        markup = InlineKeyboardMarkup(
-            [[Button(self.texts.label(lang, "btn_open_guide"), url=link)]]
-        )
-        text = self.texts.render(
-            lang,
-            "inline_card",
-            title=guide.localized_title(lang),
-            summary=guide.localized_summary(lang),
-            step_count=len(guide.steps),
-        )
-        return View(text, markup)
 
 
 def _expired_on(guide: Guide, number: int) -> dt.date | None:
