@@ -16,6 +16,7 @@ from bot.guides.models import Guide
 from bot.guides.navigation import Screen, ScreenKind, step_terms
 from bot.site.build import build_site
 from bot.telegram.views.guides import Views
+from bot.telegram.views.keyboard import Keyboard
 from bot.texts.telegram_html import check_callback_data, check_message_text
 from bot.texts.templates import LANGUAGES, Texts
 
@@ -95,15 +96,22 @@ def check_guides(
     return len(library), problems
 
 
-def _markup_problem(markup: InlineKeyboardMarkup | None) -> str | None:
+def _markup_problem(markup: InlineKeyboardMarkup | Keyboard | None) -> str | None:
     if markup is None:
         return None
-    for row in markup.inline_keyboard:
-        for button in row:
-            if button.callback_data is not None:
-                problem = check_callback_data(str(button.callback_data))
-                if problem:
-                    return problem
+    if isinstance(markup, Keyboard):
+        data = [callback for row in markup.rows for _, callback in row]
+    else:
+        data = [
+            str(button.callback_data)
+            for row in markup.inline_keyboard
+            for button in row
+            if button.callback_data is not None
+        ]
+    for item in data:
+        problem = check_callback_data(item)
+        if problem:
+            return problem
     return None
 
 

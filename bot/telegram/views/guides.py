@@ -45,7 +45,7 @@ class Views:
     def menu_markup(self, lang: str, role: str) -> InlineKeyboardMarkup:
         """The main menu's buttons for this person (a member's include logging)."""
         markup = self.render(lang, Screen(ScreenKind.MENU), role).markup
-        assert markup is not None
+        assert isinstance(markup, InlineKeyboardMarkup)  # see _menu
         return markup
 
     def topics_markup(self, lang: str, topics: list[str]) -> InlineKeyboardMarkup:
