@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
 from bot.guides.loader import GuideLibrary
@@ -65,7 +65,8 @@ class AppData:
     services: Services | None = None
 
 
-class BotContext(CallbackContext[ExtBot[None], dict, dict, AppData]):
+# ExtBot[int]: the bot has an AIORateLimiter, whose per-call arguments are ints (bot/app.py).
+class BotContext(CallbackContext[ExtBot[int], dict, dict, AppData]):
     @property
     def services(self) -> Services:
         services = self.bot_data.services
@@ -74,4 +75,4 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, AppData]):
         return services
 
 
-BotApplication = Application[ExtBot[None], BotContext, dict, dict, AppData, None]
+BotApplication = Application[ExtBot[int], BotContext, dict, dict, AppData, JobQueue[BotContext]]
