@@ -4,10 +4,12 @@ terminal, on DB_PATH, acting as an admin (the same rules as in chat: bot/service
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import overload
 
 from bot.config import Settings
 from bot.domain import deep_links
@@ -43,7 +45,11 @@ async def _campaigns(db_path: Path, *, create: bool) -> AsyncIterator[Campaigns]
         await db.close()
 
 
-def _date(text: str | None, what: str):  # type: ignore[no-untyped-def]
+@overload
+def _date(text: str, what: str) -> dt.date: ...
+@overload
+def _date(text: None, what: str) -> None: ...
+def _date(text: str | None, what: str) -> dt.date | None:
     if text is None:
         return None
     try:
@@ -247,7 +253,7 @@ COMMANDS = {
 }
 
 
-def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: ignore[no-untyped-def]
+def add_parsers(sub: argparse._SubParsersAction, handler: Callable[..., int]) -> None:
     campaigns = sub.add_parser(
         "campaigns", help="campaigns (đợt, chiến dịch): a code, a name, dates"
     )

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
@@ -262,7 +263,7 @@ def _add_report_commands(sub: argparse._SubParsersAction) -> None:
     demo.set_defaults(handler=_demo_data)
 
 
-def _async_command(name: str):  # type: ignore[no-untyped-def]
+def _async_command(name: str) -> Callable[[Settings, argparse.Namespace], int]:
     def run(settings: Settings, args: argparse.Namespace) -> int:
         from bot.cli import reports as report_cli
 

@@ -150,8 +150,15 @@ def parse_html_entities(text: str) -> tuple[str, list[dict[str, object]]]:
         raise EntityParseError(
             f"Can't parse entities: can't find end tag corresponding to start tag \"{stack[-1]}\""
         )
-    entities.sort(key=lambda e: (e["offset"], -int(e["length"])))  # type: ignore[call-overload]
+    entities.sort(key=_entity_order)
     return "".join(out), entities
+
+
+def _entity_order(entity: dict[str, object]) -> tuple[int, int]:
+    """Telegram's order: by offset, the longer (outer) of two at one offset first."""
+    offset, length = entity["offset"], entity["length"]
+    assert isinstance(offset, int) and isinstance(length, int)
+    return offset, -length
 
 
 def _measure(out: list[str], length: int, measured: int) -> tuple[int, int]:
