@@ -563,7 +563,7 @@ def run(case: Case, cwd: Path, db_path: Path) -> subprocess.CompletedProcess[str
         return run_module(argv[2], *argv[3:], cwd=cwd, stdin=case.stdin, **env)
     if case.argv[0] == PY:
         return run_script(Path(argv[1]), *argv[2:], cwd=cwd, stdin=case.stdin, **env)
-    return run_bot_command(*argv[1:], cwd=cwd, stdin=case.stdin, cleared=_cleared(), **env)
+    return run_bot_command(*argv[1:], cwd=cwd, stdin=case.stdin, cleared=_cleared(), env=env)
 
 
 def _argv(case: Case, tmp: Path) -> list[str]:

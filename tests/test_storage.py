@@ -17,7 +17,8 @@ async def test_migrations_from_empty_file_and_again(tmp_path: Path) -> None:
     await conn.close()
     conn = await db.connect(path)  # idempotent on an up-to-date file
     async with conn.execute("PRAGMA journal_mode") as cursor:
-        assert (await cursor.fetchone())[0] == "wal"
+        row = await cursor.fetchone()
+        assert row is not None and row[0] == "wal"
     await conn.close()
 
 
