@@ -82,7 +82,7 @@ class Harness:
             if event is not None:
                 event.set()
 
-    async def act(self, user: SimUser, action) -> float | None:  # type: ignore[no-untyped-def]
+    async def act(self, user: SimUser, action) -> float | None:  # type: ignore[no-untyped-def]  # action: a script step (coroutine function)
         event = self.events.setdefault(user.id, asyncio.Event())
         event.clear()
         started = time.perf_counter()
@@ -94,7 +94,7 @@ class Harness:
         return time.perf_counter() - started
 
 
-def press_op(user: SimUser, op: str, rng: random.Random):  # type: ignore[no-untyped-def]
+def press_op(user: SimUser, op: str, rng: random.Random):  # type: ignore[no-untyped-def]  # press_data's coroutine
     """Press one of the last message's outreach buttons that does `op` (`1|a|<form>|<op>|…`),
     chosen at random: "s" is a service. By what it does, not where it sits: the form's group
     labels are buttons too, and pressing one only shows a toast (no screen to wait for)."""
@@ -104,14 +104,14 @@ def press_op(user: SimUser, op: str, rng: random.Random):  # type: ignore[no-unt
     return user.press_data(matching[rng.randrange(len(matching))]["callback_data"])
 
 
-def start_guide(user: SimUser):  # type: ignore[no-untyped-def]
+def start_guide(user: SimUser):  # type: ignore[no-untyped-def]  # press_data's coroutine
     """Press the intro's way into step 1, whichever label it has."""
     buttons = [b for b in user.buttons(user.last()) if "callback_data" in b]
     first = next(b for b in buttons if b["callback_data"].startswith("1|s|"))
     return user.press_data(first["callback_data"])
 
 
-def real_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ignore[no-untyped-def]
+def real_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ignore[no-untyped-def]  # (kind, step) pairs
     """One round of what a person does with the real bot, as (kind, action) pairs."""
     steps = [
         ("guide", lambda: user.send("/start")),
@@ -133,14 +133,14 @@ def real_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ig
     return steps
 
 
-def floor_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ignore[no-untyped-def]
+def floor_script(user: SimUser, volunteer: bool, rng: random.Random):  # type: ignore[no-untyped-def]  # (kind, step) pairs
     """The same kinds of update, in the same order, to a bot that does nothing else."""
     pattern = [("guide", c) for c in "mppppmp"] + ([("assist", c) for c in "mppp"] * volunteer)
 
-    def message():  # type: ignore[no-untyped-def]
+    def message():  # type: ignore[no-untyped-def]  # a script step
         return user.send("xin chào")
 
-    def press():  # type: ignore[no-untyped-def]
+    def press():  # type: ignore[no-untyped-def]  # a script step
         return user.press(rng.randrange(3))
 
     return [(kind, message if c == "m" else press) for kind, c in pattern]
@@ -176,7 +176,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def webhook_delivery(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+def webhook_delivery(client: httpx.AsyncClient):  # type: ignore[no-untyped-def]  # returns deliver
     """Deliver each update as Telegram would, retrying while the listener starts."""
 
     async def deliver(update: dict) -> None:
@@ -335,10 +335,10 @@ async def count_trips() -> list[tuple[str, int]]:
     with tempfile.TemporaryDirectory(prefix="e2e-trips-") as tmp:
         volunteer = SimUser(api, first_name="TNV")
         await seed(Path(tmp) / "data" / "bot.db", [volunteer.id])
-        settings = Settings(  # type: ignore[call-arg]
+        settings = Settings(  # type: ignore[call-arg]  # _env_file: an option, not a field
             bot_api_base_url=api.base_url,
             db_path=Path(tmp) / "data" / "bot.db",
-            secret_key=SECRET,
+            secret_key=SECRET,  # type: ignore[arg-type]  # pydantic makes it a SecretStr
             _env_file=None,
         )
         app = build_application(settings, token=api.token)

@@ -35,7 +35,7 @@ REQUEST = (
 ).encode() + BODY
 
 
-def old_server_module():  # type: ignore[no-untyped-def]
+def old_server_module():  # type: ignore[no-untyped-def]  # loaded from git at run time
     source = subprocess.run(
         ["git", "show", f"{BASELINE}:bot/web/http_server.py"],
         cwd=ROOT,
@@ -70,6 +70,7 @@ async def client(port: int, stop: float, latencies: list[float]) -> int:
     return done
 
 
+# server: the current HttpServer or the old one from git, which has no static type.
 async def measure(server, clients: int, seconds: float) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
     port = await server.start()
     latencies: list[float] = []
@@ -86,10 +87,10 @@ async def measure(server, clients: int, seconds: float) -> tuple[float, float, f
 async def main(clients: int, seconds: float, rounds: int) -> int:
     old = old_server_module()
 
-    async def answer(request):  # type: ignore[no-untyped-def]
+    async def answer(request):  # type: ignore[no-untyped-def]  # as old_answer
         return http_server.Response(200, b'{"ok":true}')
 
-    async def old_answer(request):  # type: ignore[no-untyped-def]
+    async def old_answer(request):  # type: ignore[no-untyped-def]  # old: from git
         return old.Response(200, b'{"ok":true}')
 
     def gate(request: http_server.Request) -> http_server.Response | None:

@@ -163,8 +163,10 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             app.bot_data.services = None
 
     queue, processor = bounded_intake(MAX_IN_FLIGHT, MAX_QUEUED)
+    # python-telegram-bot's builder types the JobQueue with the default context whatever
+    # context_types says (the jobs do get a BotContext): hence the ignore.
     app: BotApplication = (
-        Application.builder()
+        Application.builder()  # type: ignore[assignment]  # PTB: the JobQueue's context type
         .token(token or settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_base_url.removesuffix("/bot") + "/file/bot")

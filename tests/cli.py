@@ -33,13 +33,16 @@ def run_bot_command(
     cwd: Path = PROJECT_ROOT,
     stdin: str | None = None,
     cleared: tuple[str, ...] = _CLEARED,
-    **env: str,
+    env: Mapping[str, str] | None = None,
+    **variables: str,
 ) -> subprocess.CompletedProcess[str]:
-    """`outreach-bot *args`, in this process."""
+    """`outreach-bot *args`, in this process, with the variables of `env` and the keywords
+    (a dict as `env=`: as `**env` a key could as well be `cwd`, which mypy refuses)."""
     from bot.cli.main import main
 
     argv = ["outreach-bot", *args]
-    return run_in_process(lambda: main(list(args)), argv, cwd, stdin, cleared, env)
+    variables = {**(env or {}), **variables}
+    return run_in_process(lambda: main(list(args)), argv, cwd, stdin, cleared, variables)
 
 
 def run_script(

@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,7 +15,7 @@ import pytest
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.standin import SimUser, StandinBotApi
-    from bot.telegram.context import BotApplication
+    from bot.telegram.context import BotApplication, Services
 
 # Opt in to python-telegram-bot's coming timedelta API, so its deprecation notice stays quiet.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -30,16 +30,16 @@ def botapi_spec() -> dict:
     return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
 
 
-def make_settings(tmp_path: Path, base_url: str, **overrides: object) -> Settings:
+def make_settings(tmp_path: Path, base_url: str, **overrides: Any) -> Settings:
     from bot.config import Settings
 
-    values: dict[str, object] = {
+    values: dict[str, Any] = {  # each one checked by pydantic
         "bot_api_base_url": base_url,
         "db_path": tmp_path / "data" / "bot.db",
         "_env_file": None,
     }
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)
 
 
 @pytest.fixture
@@ -48,18 +48,26 @@ async def api() -> AsyncIterator[StandinBotApi]:
 
     server = StandinBotApi()
     await server.start()
-    server.expected_errors = 0  # type: ignore[attr-defined]
+    # Not a field of StandinBotApi: this fixture adds it (hence the ignores where it is set).
+    server.expected_errors = 0  # type: ignore[attr-defined]  # added here
     yield server
     await server.stop()
     # Every test is also a check that the bot made no call Telegram would refuse,
     # except the errors a test provokes on purpose and declares.
-    unexpected = len(server.errors) - server.expected_errors  # type: ignore[attr-defined]
+    unexpected = len(server.errors) - server.expected_errors  # type: ignore[attr-defined]  # added above
     assert unexpected <= 0, [(c.method, c.status, c.description) for c in server.errors]
 
 
 class RunningBot:
     def __init__(self, app: BotApplication, api: StandinBotApi) -> None:
         self.app, self.api = app, api
+
+    @property
+    def services(self) -> Services:
+        """The bot's services: there once post_init has run (start_bot runs it)."""
+        services = self.app.bot_data.services
+        assert services is not None
+        return services
 
     async def stop(self) -> None:
         await self.app.shutdown()

@@ -27,7 +27,7 @@ async def start_outreach_bot(api: StandinBotApi, tmp_path: Path, **settings: obj
     )
     rows, problems = parse_units_csv(SMALL_TREE)
     assert not problems
-    result = await running.app.bot_data.services.reach.import_units(rows, [])
+    result = await running.services.reach.import_units(rows, [])
     assert not result.problems
     return running
 
@@ -55,5 +55,5 @@ async def join(
 
 def query_db(obot: RunningBot, sql: str, params: tuple = ()) -> list[tuple]:
     """Read the running bot's database file directly, as an auditor would."""
-    with sqlite3.connect(obot.app.bot_data.services.settings.db_path) as conn:
+    with sqlite3.connect(obot.services.settings.db_path) as conn:
         return conn.execute(sql, params).fetchall()

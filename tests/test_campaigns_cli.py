@@ -10,11 +10,11 @@ from pathlib import Path
 from tests.cli import run_bot_command
 
 
-def bot(db: Path, *args: str, username: bool = True):  # type: ignore[no-untyped-def]
+def bot(db: Path, *args: str, username: bool = True):
     env = {"DB_PATH": str(db)}
     if username:
         env["BOT_USERNAME"] = "outreach_test_bot"
-    return run_bot_command(*args, **env)
+    return run_bot_command(*args, env=env)
 
 
 def test_a_campaign_its_activities_targets_and_a_cluster(tmp_path: Path) -> None:

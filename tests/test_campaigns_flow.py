@@ -10,6 +10,7 @@ from bot.domain.campaigns import Activity
 from bot.services.scoping import ADMIN
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
+from bot.telegram.context import BotContext
 from tests.conftest import RunningBot
 from tests.outreach_helpers import join, query_db
 
@@ -18,7 +19,7 @@ async def make_activity(
     obot: RunningBot, kind: str = "campaign_day", days: tuple[int, int] = (0, 0)
 ) -> Activity:
     today = clock.vn_date(clock.now())
-    activities = obot.app.bot_data.services.reach.activities
+    activities = obot.services.reach.activities
     return await activities.add_activity(
         ADMIN,
         "test",
@@ -186,7 +187,7 @@ async def test_a_resident_confirms_an_assist_once_on_their_own_phone(
     assert "Không tìm thấy" in stranger.last()["text"]
     assert query_db(obot, "SELECT rating, used_at IS NOT NULL FROM confirmations") == [(5, 1)]
     today = clock.vn_date(clock.now())
-    db = obot.app.bot_data.services.reach.db
+    db = obot.services.reach.db
     figures = (await report(db, None, custom(today, today))).union
     assert (figures.verified_assists, figures.rated, figures.rating_average) == (1, 1, 5.0)
     # The running totals moved with the confirmation, as a rebuild from the records gives them.
@@ -207,6 +208,7 @@ async def test_the_weekly_report_is_scheduled_and_sent_to_subscribers(
 ) -> None:
     from bot.telegram.handlers import digest
 
+    assert obot.app.job_queue is not None
     [job] = obot.app.job_queue.get_jobs_by_name(digest.JOB_NAME)
     when = job.job.trigger.get_next_fire_time(None, dt.datetime.now(clock.VIETNAM))
     when = when.astimezone(clock.VIETNAM)
@@ -218,17 +220,15 @@ async def test_the_weekly_report_is_scheduled_and_sent_to_subscribers(
     await resident.send("/subscribe")
     assert "chỉ dành cho điều phối viên" in resident.last()["text"]
 
-    class JobContext:  # what the JobQueue hands the callback
-        application = obot.app
-        bot = obot.app.bot
+    job_context = BotContext(obot.app)  # as the JobQueue hands it to the callback
 
-    assert await digest.send_digests(JobContext()) == 1  # type: ignore[arg-type]
+    assert await digest.send_digests(job_context) == 1
     heading, paragraph = coordinator.bot_messages()[-2:]
     assert "Báo cáo tuần" in heading["text"] and "Phường Ba Đình" in heading["text"]
     assert "Phường Ba Đình" in paragraph["text"]
     await coordinator.send("/unsubscribe")
     assert "Đã hủy đăng ký" in coordinator.last()["text"]
-    assert await digest.send_digests(JobContext()) == 0  # type: ignore[arg-type]
+    assert await digest.send_digests(job_context) == 0
     assert query_db(obot, "SELECT count(*) FROM subscriptions") == [(0,)]
 
 
@@ -254,7 +254,7 @@ async def test_campaigns_targets_and_cluster_reports_in_chat(
     assert "trong đợt BDHVS-2: hoạt động = 4" in coordinator.last()["text"]
     await coordinator.send("/target 31825 người 5")
     assert "không có quyền" in coordinator.last()["text"], "outside the subtree"
-    reach = obot.app.bot_data.services.reach
+    reach = obot.services.reach
     await reach.activities.add_activity(
         ADMIN, "t", "00004", "class", "Lớp", today, campaign_code="BDHVS-2"
     )
@@ -303,7 +303,7 @@ async def test_report_json_and_workbook_give_the_same_numbers(
     resident = SimUser(api, first_name="Hoa")
     await resident.send(f"/start at_{activity.token}")
     await resident.press("✅ 60 trở lên")
-    services = obot.app.bot_data.services
+    services = obot.services
     await services.reach.activities.close(ADMIN, activity.id, 10, 4)
 
     await admin.send("/report hôm nay")
@@ -343,8 +343,8 @@ async def test_a_team_made_in_chat_counts_when_its_members_take_part(
     activity = await make_activity(obot)
     await member.send(f"/start ci_{activity.checkin_token}")
     today = clock.vn_date(clock.now())
-    db = obot.app.bot_data.services.reach.db
-    ba_dinh = obot.app.bot_data.services.reach.directory.unit_by_code("00004")
+    db = obot.services.reach.db
+    ba_dinh = obot.services.reach.directory.unit_by_code("00004")
     assert (await report(db, ba_dinh, custom(today, today))).union.teams == 1
     resident = SimUser(api, first_name="Bình")
     await resident.send("/team Đội ma")

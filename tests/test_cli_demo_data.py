@@ -18,7 +18,7 @@ def _counts(path: Path) -> dict[str, int]:
         }
 
 
-def _demo(path: Path, *extra: str):  # type: ignore[no-untyped-def]
+def _demo(path: Path, *extra: str):
     return run_bot_command("demo-data", "--assists", "400", *extra, DB_PATH=str(path))
 
 

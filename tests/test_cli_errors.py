@@ -18,7 +18,7 @@ from tests.cli import run_bot_command
 GUIDE = "safety-never-share-otp"
 
 
-def _one_line(result, code: int) -> str:  # type: ignore[no-untyped-def]
+def _one_line(result, code: int) -> str:
     """The command failed with `code`, saying why on one line of stderr, without a traceback."""
     assert result.returncode == code, (result.returncode, result.stderr)
     assert "Traceback" not in result.stderr, result.stderr
@@ -215,12 +215,12 @@ def test_activities_list_has_as_many_fields_as_columns(db: Path) -> None:
     for extra in ((), ("--services", "v2,ds")):
         made = run_bot_command(
             "activities", "add", "--unit", "01", "--kind", "class", "--title", "Lớp",
-            "--date", "06/12/2026", *extra, **env,
+            "--date", "06/12/2026", *extra, env=env,
         )  # fmt: skip
         assert made.returncode == 0, made.stderr
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE activities SET closed_at = 1 WHERE id = 1")
-    header, *rows = run_bot_command("activities", "list", **env).stdout.splitlines()
+    header, *rows = run_bot_command("activities", "list", env=env).stdout.splitlines()
     columns = header.split("\t")
     assert columns[-2:] == ["status", "services"] and len(columns) == 12
     assert len(rows) == 2

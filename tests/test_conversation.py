@@ -6,12 +6,20 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.guides.loader import load_guides
+from bot.guides.models import Guide
 from bot.standin import SimUser, StandinBotApi
 from bot.telegram.callback_data import Action, Nav, encode
 
 LIBRARY, _ = load_guides(PROJECT_ROOT / "guides")
-GUIDE = LIBRARY.get("vneid-forgot-password")
-assert GUIDE is not None
+
+
+def library_guide(guide_id: str) -> Guide:
+    found = LIBRARY.get(guide_id)
+    assert found is not None, guide_id
+    return found
+
+
+GUIDE = library_guide("vneid-forgot-password")
 
 
 def calls(api: StandinBotApi, method: str) -> int:
@@ -64,7 +72,7 @@ async def test_walk_through_a_guide_edits_one_message_in_place(
     assert f"Bước {total}/{total}" in last["text"]
     assert "Tiếp ▶" not in user.button_texts()
     assert "✅ Xong" in user.button_texts()
-    related_titles = [LIBRARY.get(r).title for r in GUIDE.related]  # type: ignore[union-attr]
+    related_titles = [library_guide(r).title for r in GUIDE.related]
     assert any(title in " ".join(user.button_texts()) for title in related_titles)
     await user.press("✅ Xong")
     assert "Bạn đã làm xong" in user.last()["text"]
@@ -176,7 +184,7 @@ async def test_codes_and_passwords_get_a_warning_and_are_not_kept(
     assert secret not in text
     assert user.button_texts() == ["🏠 Menu"]  # a way on, and nothing that echoes the code
     assert secret not in caplog.text
-    services = bot.app.bot_data.services
+    services = bot.services
     assert secret not in repr(await services.reach.db.fetchall("SELECT * FROM user_prefs"))
 
 
@@ -254,7 +262,7 @@ async def test_edited_messages_and_group_chatter_are_ignored(
 async def test_blocked_user_does_not_crash_the_bot(api: StandinBotApi, user: SimUser) -> None:
     user.blocked = True
     await user.send("/start")
-    api.expected_errors = 1  # type: ignore[attr-defined]
+    api.expected_errors = 1  # type: ignore[attr-defined]  # the api fixture adds it
     assert api.errors[-1].status == 403
     user.blocked = False
     await user.send("/start")
@@ -267,7 +275,7 @@ async def test_telegram_failure_gets_an_apology_not_a_crash(
     await user.send("/start")
     api.fail_next("editMessageText", 400, "Bad Request: something unexpected")
     update = await user.press("🪪 VNeID – định danh điện tử")
-    api.expected_errors = 1  # type: ignore[attr-defined]
+    api.expected_errors = 1  # type: ignore[attr-defined]  # the api fixture adds it
     answer = api.callback_answers[update["callback_query"]["id"]]
     assert answer.get("text") is None  # the query was answered before editing
     assert "Xin lỗi, mình vừa gặp lỗi" in user.last()["text"]

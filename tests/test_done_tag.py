@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram import InlineKeyboardMarkup
 
 from bot.config import PROJECT_ROOT
 from bot.domain.done_tag import TAG_CHARS, TAG_PATTERN, done_tag, done_tag_matches
@@ -84,7 +85,7 @@ def test_the_done_button_of_every_real_guide_fits_in_64_bytes() -> None:
             assert decode(data) == nav
         screen = Screen(ScreenKind.STEP, guide, last, unit=36**4 - 1, from_search=True, tag=tag)
         view = views.render("vi", screen)
-        assert view.markup is not None
+        assert isinstance(view.markup, InlineKeyboardMarkup)
         [done] = [b for row in view.markup.inline_keyboard for b in row if b.text == "✅ Xong"]
         assert tag in str(done.callback_data) and len(str(done.callback_data).encode()) <= 64
 
@@ -174,7 +175,7 @@ def done_data(reader: SimUser) -> str:
 
 
 async def self_serve_total(obot: RunningBot) -> int:
-    services = obot.app.bot_data.services
+    services = obot.services
     assert services is not None
     counted = await report(services.reach.db, None, all_time(dt.date.today()))
     return counted.totals.self_serve
@@ -208,7 +209,7 @@ async def test_a_reader_who_reaches_the_last_step_is_counted_once(
 async def test_forged_done_presses_count_nothing_and_get_the_stale_answer(
     api: StandinBotApi, tbot: RunningBot
 ) -> None:
-    services = tbot.app.bot_data.services
+    services = tbot.services
     assert services is not None
     unit_id = await services.reach.self_serve.unit_id("00004")
     assert unit_id

@@ -27,7 +27,7 @@ def _holding(folder: Path, needles: list[bytes]) -> list[str]:
 async def test_an_erased_name_leaves_every_file_within_5_seconds(
     api: StandinBotApi, obot: RunningBot, admin: SimUser
 ) -> None:
-    services = obot.app.bot_data.services
+    services = obot.services
     folder = services.settings.db_path.parent
     volunteer = await join(api, admin, "00004", NAMES[0])
     coordinator = await join(api, admin, "00004", NAMES[1], role="coordinator")

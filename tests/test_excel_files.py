@@ -273,9 +273,9 @@ def _csv_files(demo: Demo, tmp: Path) -> dict[str, Path]:
     records' sent in chat (written by the same service call /export makes)."""
     files = {"report": tmp / "report.csv", "records": tmp / "records.csv"}
     env = {"DB_PATH": str(demo.db)}
-    made = run_bot_command("report", "--format", "csv", "--out", str(files["report"]), **env)
+    made = run_bot_command("report", "--format", "csv", "--out", str(files["report"]), env=env)
     assert made.returncode == 0, made.stderr
-    made = run_bot_command("export", "--format", "csv", "--out", str(files["records"]), **env)
+    made = run_bot_command("export", "--format", "csv", "--out", str(files["records"]), env=env)
     assert made.returncode == 0, made.stderr
     files.update(_chat_export(demo, tmp))
     return files
@@ -306,7 +306,7 @@ def test_every_csv_opens_in_columns_with_nothing_misread(demo: Demo, tmp_path: P
     assert set(files) == {"report", "records", "chat csv", "chat xlsx"}
     for name in ("records", "chat csv"):
         rows = same_in_both(files[name])
-        header = [value for _, value in rows[0]]
+        header = [str(value) for _, value in rows[0]]
         assert header[:3] == ["Ngày", "Mã đơn vị", "Đơn vị"]
         kinds = {
             "Ngày": {"date"},
@@ -330,9 +330,9 @@ def test_the_report_csv_has_every_figure_of_the_json_report(demo: Demo, tmp_path
     env = {"DB_PATH": str(demo.db)}
     out = tmp_path / "r.csv"
     for args in ((), ("--unit", demo.target_unit)):
-        made = run_bot_command("report", "--format", "csv", "--out", str(out), *args, **env)
+        made = run_bot_command("report", "--format", "csv", "--out", str(out), *args, env=env)
         assert made.returncode == 0, made.stderr
-        data = json.loads(run_bot_command("report", "--format", "json", *args, **env).stdout)
+        data = json.loads(run_bot_command("report", "--format", "json", *args, env=env).stdout)
         rows = same_in_both(out)
         header = [value for _, value in rows[0]]
         assert header == ["Mục", "Khóa (như báo cáo JSON)", "Mã đơn vị", "Giá trị", "Từ ngày",
@@ -394,9 +394,9 @@ TEXT_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?( \d{1,2}:\d{2})?|\d{
 def _workbooks(demo: Demo, tmp: Path) -> dict[str, Path]:
     env = {"DB_PATH": str(demo.db)}
     books = {"report": tmp / "report.xlsx", "export": tmp / "export.xlsx"}
-    made = run_bot_command("report", "--format", "xlsx", "--out", str(books["report"]), **env)
+    made = run_bot_command("report", "--format", "xlsx", "--out", str(books["report"]), env=env)
     assert made.returncode == 0, made.stderr
-    made = run_bot_command("export", "--format", "xlsx", "--out", str(books["export"]), **env)
+    made = run_bot_command("export", "--format", "xlsx", "--out", str(books["export"]), env=env)
     assert made.returncode == 0, made.stderr
     books["chat"] = _chat_export(demo, tmp)["chat xlsx"]
     return books
@@ -439,7 +439,7 @@ def test_every_workbook_has_real_dates_no_empty_sheet_and_fitting_columns(
         assert name == "chat" or any(re.fullmatch(r"0\d+", code) for code in codes), "zeros"
 
 
-def _check_widths(sheet, header: list, rows: list) -> None:  # type: ignore[no-untyped-def]
+def _check_widths(sheet, header: list, rows: list) -> None:
     """Each header shows whole (wrapped, in a header row tall enough), and each column is as
     wide as its longest value, up to a cap for names."""
     height = sheet.row_dimensions[1].height or 15
@@ -477,7 +477,7 @@ def test_the_units_sheet_is_wide_where_names_are(demo: Demo, tmp_path: Path) -> 
 NO_DATA = "Chưa có số liệu cho kỳ này"
 
 
-def _ticks(axis) -> list[str]:  # type: ignore[no-untyped-def]
+def _ticks(axis) -> list[str]:
     low, high = sorted(axis.get_view_interval())
     return [
         t.get_text() for t, at in zip(axis.get_ticklabels(), axis.get_ticklocs(), strict=True)
@@ -520,7 +520,7 @@ def test_the_units_chart_of_a_province_without_figures_says_there_are_none(
     quiet = ("--from", "01/01/2021", "--to", "31/01/2021")
     env = {"DB_PATH": str(demo.db)}
     made = run_bot_command(
-        "chart", "--kind", "units", "--unit", "01", "--out", str(out), *quiet, **env
+        "chart", "--kind", "units", "--unit", "01", "--out", str(out), *quiet, env=env
     )
     assert made.returncode == 0, made.stderr  # was: "the scope has no child units"
     assert Image.open(out).size == (1200, 900)
@@ -529,7 +529,7 @@ def test_the_units_chart_of_a_province_without_figures_says_there_are_none(
             "SELECT code FROM units u WHERE NOT EXISTS "
             "(SELECT 1 FROM units c WHERE c.parent_id = u.id) ORDER BY code LIMIT 1"
         ).fetchall()
-    made = run_bot_command("chart", "--kind", "units", "--unit", leaf, "--out", str(out), **env)
+    made = run_bot_command("chart", "--kind", "units", "--unit", leaf, "--out", str(out), env=env)
     assert made.returncode == 1 and "no child units" in made.stderr
 
 
@@ -543,7 +543,7 @@ async def test_charts_in_chat_have_captions_and_say_when_there_is_nothing(
     for message in photos:
         caption = message.get("caption", "")
         assert "Hà Nội" in caption and "(tháng này)" in caption, caption
-    db = obot.app.bot_data.services.reach.db
+    db = obot.services.reach.db
     scope = await UnitRepository(db).by_code("01")
     today = dt.date.today()
     made = await reporting.charts(db, TEXTS, "vi", scope, custom(today, today))

@@ -48,7 +48,7 @@ def run_bot(db: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """`outreach-bot run`, in this process, against DB_PATH=db."""
     return run_bot_command(
         "run", BOT_TOKEN=TOKEN, BOT_API_BASE_URL=NO_API, DB_PATH=str(db), LOG_LEVEL="WARNING",
-        **env,
+        env=env,
     )  # fmt: skip
 
 
@@ -455,7 +455,9 @@ async def test_healthz_fails_when_the_database_refuses_writes_or_the_key_changes
         port = settings.webhook_port
         first = await _status(port)
         assert first.startswith(b"HTTP/1.1 200"), first
-        database = app.bot_data.services.reach.db
+        services = app.bot_data.services
+        assert services is not None
+        database = services.reach.db
         # Within the cache, a flood of probes costs no trip to the database.
         trips = database.trips
         for _ in range(20):
@@ -488,7 +490,9 @@ async def test_healthz_fails_when_a_page_is_damaged_while_the_bot_runs(
         assert (await _status(port)).startswith(b"HTTP/1.1 200")
         monkeypatch.setattr(keys, "HEALTH_SECONDS", 0.0)
         monkeypatch.setattr(keys, "QUICK_CHECK_SECONDS", 0.0)
-        await app.bot_data.services.reach.db.checkpoint()
+        services = app.bot_data.services
+        assert services is not None
+        await services.reach.db.checkpoint()
         await asyncio.to_thread(_overwrite_a_page, settings.db_path)
         answer = b""
         for _ in range(200):  # the check runs in the background: a few probes later

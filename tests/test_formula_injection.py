@@ -103,7 +103,7 @@ def _assert_opens_safely(rows: list[list[str]]) -> None:
             assert not value.startswith(STARTS), f"{value!r} would run as a formula: {row}"
 
 
-def _tsv(result) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _tsv(result) -> list[list[str]]:
     assert result.returncode == 0, result.stderr
     return [line.split("\t") for line in result.stdout.splitlines()]
 
@@ -221,7 +221,7 @@ def test_the_command_line_refuses_such_names_and_changes_nothing(tmp_path: Path)
         ("groups", "add", "G1", "--name", "@cụm", "--units", "48,51"),
         ("teams", "add", "--unit", "01", "--name", "+Đội 1"),
     ):  # fmt: skip
-        result = run_bot_command(*args, **env)
+        result = run_bot_command(*args, env=env)
         assert result.returncode == 1 and "may not start with = + - or @" in result.stderr, args
     source = tmp_path / "units.csv"
     source.write_text("code,name,kind,parent_code\nX1,=1+1,branch,01\n", encoding="utf-8")
@@ -236,7 +236,7 @@ def test_the_command_line_refuses_such_names_and_changes_nothing(tmp_path: Path)
 
 
 async def test_the_service_refuses_a_formula_named_team(obot: RunningBot) -> None:
-    clusters = obot.app.bot_data.services.reach.clusters
+    clusters = obot.services.reach.clusters
     with pytest.raises(Refusal) as refused:
         await clusters.add_team(ADMIN, "00004", EVIL)
     assert refused.value.reason == "name_formula"

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from telegram import InlineKeyboardMarkup
 
 from bot import clock
 from bot.guides.loader import load_guides
@@ -83,7 +84,7 @@ async def test_an_off_topic_question_gets_no_guide_and_is_kept_without_digits(
     assert "Chưa có hướng dẫn cho «giá vàng hôm nay 24 tháng 12 bao nhiêu»" in text
     assert "1900 0368" in text
     assert "🪪 VNeID – định danh điện tử" in user.button_texts()
-    with sqlite3.connect(bot.app.bot_data.services.settings.db_path) as conn:
+    with sqlite3.connect(bot.services.settings.db_path) as conn:
         kept = conn.execute("SELECT question, n FROM search_gaps").fetchall()
     assert kept == [("gia vang hom nay … thang … bao nhieu", 1)]
     await user.send("quên mật khẩu vneid")
@@ -100,9 +101,9 @@ async def test_readers_are_counted_per_step_without_anyone_in_it(
         await person.press("🆘 Gặp khó khăn")
         await person.press("◀ Quay lại bước 1")  # the same step again: counted once
     await user.press("Tiếp ▶")
-    stats = bot.app.bot_data.services.reach.guide_stats
+    stats = bot.services.reach.guide_stats
     await stats.flush()
-    with sqlite3.connect(bot.app.bot_data.services.settings.db_path) as conn:
+    with sqlite3.connect(bot.services.settings.db_path) as conn:
         rows = conn.execute(
             "SELECT step, kind, sum(n) FROM guide_funnel WHERE guide_id = 'vneid-forgot-password' "
             "GROUP BY step, kind ORDER BY step, kind"
@@ -158,11 +159,13 @@ def test_a_steps_links_are_buttons_in_the_chat_and_links_on_the_site(tmp_path: P
     back = encode(Nav(Action.STEP, "sample-guide", 1, guide.version))
     for kind in (ScreenKind.STEP, ScreenKind.STUCK):  # the help points there too
         markup = views.render("vi", Screen(kind, guide, 2)).markup
+        assert isinstance(markup, InlineKeyboardMarkup)
         buttons = {b.text: b.callback_data for row in markup.inline_keyboard for b in row}
         assert buttons["📖 Quên mật khẩu VNeID"] == intro, kind
         assert buttons["↪ Bước 1"] == back, kind
         assert all(len(str(data).encode()) <= 64 for data in buttons.values() if data)
     first = views.render("vi", Screen(ScreenKind.STEP, guide, 1)).markup
+    assert isinstance(first, InlineKeyboardMarkup)
     assert "↪ Bước 1" not in [b.text for row in first.inline_keyboard for b in row]
     build_site(library, Texts(TEMPLATES), tmp_path / "site")
     page = (tmp_path / "site" / "sample-guide" / "index.html").read_text(encoding="utf-8")

@@ -353,6 +353,7 @@ def test_problems_name_the_line_and_the_guide(tmp_path: Path) -> None:
     path = write(tmp_path, valid_guide(related=["nowhere"]))
     _, problems = check_guides(tmp_path, TEMPLATES)
     [problem] = [p for p in problems if p.field == "related[1]"]
+    assert problem.line is not None
     line = path.read_text(encoding="utf-8").splitlines()[problem.line - 1]
     assert "nowhere" in line
     assert str(problem).startswith(f"sample-guide.yaml:{problem.line}: [sample-guide] related[1]")

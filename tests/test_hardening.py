@@ -50,7 +50,7 @@ async def test_telegram_429_is_waited_out_and_the_confirmation_arrives(
     await volunteer.press("VNeID mức 1")
     await volunteer.press("60 trở lên")
     api.fail_next("editMessageText", 429, "Too Many Requests: retry after 1", retry_after=1)
-    api.expected_errors = 1  # type: ignore[attr-defined]
+    api.expected_errors = 1  # type: ignore[attr-defined]  # the api fixture adds it
     await volunteer.press("Người dân đồng ý – Lưu")
     assert volunteer.last()["text"].startswith("✅ Đã lưu")  # retried after retry_after
     assert db(obot, "SELECT count(*) FROM assists") == [(1,)]
@@ -65,14 +65,14 @@ async def test_5xx_and_blocked_users_never_lose_a_record_or_crash(
     await volunteer.press("Dưới 16")
     api.fail_next("editMessageText", 502, "Bad Gateway")
     api.fail_next("sendMessage", 502, "Bad Gateway")
-    api.expected_errors = 2  # type: ignore[attr-defined]
+    api.expected_errors = 2  # type: ignore[attr-defined]  # the api fixture adds it
     await volunteer.press("Người dân đồng ý – Lưu")
     # The record was committed before Telegram failed; pressing again says so, adds nothing.
     assert db(obot, "SELECT count(*) FROM assists") == [(1,)]
     await volunteer.press("Người dân đồng ý – Lưu")
     assert list(api.callback_answers.values())[-1]["text"].startswith("Phiếu này đã được lưu")
     volunteer.blocked = True
-    api.expected_errors = 3  # type: ignore[attr-defined]
+    api.expected_errors = 3  # type: ignore[attr-defined]  # the api fixture adds it
     await volunteer.send("/mine")  # 403 from Telegram: logged, nothing else happens
     volunteer.blocked = False
     await volunteer.send("/mine")
@@ -86,7 +86,7 @@ async def test_a_storage_that_refuses_writes_gets_a_clear_message(
     await volunteer.send("/assist")
     await volunteer.press("Khác")
     await volunteer.press("Dưới 16")
-    conn = obot.app.bot_data.services.reach.db.conn
+    conn = obot.services.reach.db.conn
     await conn.execute("PRAGMA query_only = ON")  # as a read-only or full disk refuses writes
     await volunteer.press("Người dân đồng ý – Lưu")
     assert "chưa lưu được" in volunteer.last()["text"]

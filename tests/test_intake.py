@@ -48,7 +48,7 @@ async def start_run(
     token: str, base_url: str, tmp_path: Path, *args: str, **env: str
 ) -> asyncio.subprocess.Process:
     """`python -m bot run [args]`, its output in a file (see tests/test_run_polling.py)."""
-    return await run_process(token, base_url, tmp_path, *args, log=True, **env)
+    return await run_process(token, base_url, tmp_path, *args, log=True, env=env)
 
 
 def help_update(api: StandinBotApi, user: SimUser) -> JSONDict:
@@ -76,7 +76,7 @@ async def settle(api: StandinBotApi) -> None:
 def expect_crash_errors(api: StandinBotApi) -> None:
     """A new poller ends the dead one's long poll (409), and a redelivered update may be
     answered twice; nothing else may be refused."""
-    api.expected_errors = sum(  # type: ignore[attr-defined]
+    api.expected_errors = sum(  # type: ignore[attr-defined]  # the api fixture adds it
         1 for e in api.errors if e.status == 409
     )
 

@@ -97,7 +97,7 @@ async def test_kill_9_under_load_loses_no_confirmed_record(
     confirmed: set[str] = set()
     stats = {"repeats": 0, "stale": 0, "rounds": 0, "kills": 0}
     stop = asyncio.Event()
-    process = await start_run(api.token, api.base_url, tmp_path, **env)
+    process = await start_run(api.token, api.base_url, tmp_path, env=env)
     loops = [asyncio.create_task(volunteer_loop(api, u, stop, confirmed, stats)) for u in users]
     rng = random.Random(9)
     try:
@@ -112,7 +112,7 @@ async def test_kill_9_under_load_loses_no_confirmed_record(
             os.kill(process.pid, signal.SIGKILL)  # no chance to clean up
             await process.wait()
             stats["kills"] += 1
-            process = await start_run(api.token, api.base_url, tmp_path, **env)
+            process = await start_run(api.token, api.base_url, tmp_path, env=env)
         await asyncio.sleep(1.5)  # the last process serves a few more rounds
     finally:
         stop.set()
@@ -128,7 +128,7 @@ async def test_kill_9_under_load_loses_no_confirmed_record(
     expected = [
         e for e in api.errors if any(h in e.description for h in harmless) or e.status == 409
     ]
-    api.expected_errors = len(expected)  # type: ignore[attr-defined]
+    api.expected_errors = len(expected)  # type: ignore[attr-defined]  # the api fixture adds it
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         tokens = [t for (t,) in conn.execute("SELECT token FROM assists")]

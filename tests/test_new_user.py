@@ -179,6 +179,7 @@ async def test_slow_commands_say_they_are_working(
 
 def test_every_done_screen_is_short_with_official_sources_first() -> None:
     from markupsafe import escape
+    from telegram import InlineKeyboardMarkup
 
     from bot.config import PROJECT_ROOT
     from bot.guides.loader import load_guides
@@ -197,6 +198,7 @@ def test_every_done_screen_is_short_with_official_sources_first() -> None:
         assert "gocchiase247" not in view.text and "gamehov" not in view.text
         shown = [s for s in guide.sources if str(escape(str(s.url))) in view.text]
         assert len(shown) <= 2 and all(s.official for s in shown), guide.id
+        assert isinstance(view.markup, InlineKeyboardMarkup)
         labels = [b.text for row in view.markup.inline_keyboard for b in row]
         assert "📚 Nguồn đầy đủ" in labels and "🏠 Menu" in labels
         everything = views.render("vi", Screen(ScreenKind.SOURCES, guide, tag="A" * 8))

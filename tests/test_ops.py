@@ -21,6 +21,7 @@ async def test_backup_while_writing_is_consistent(tmp_path: Path) -> None:
     members = MemberRepository(db)
     invite = await members.create_invite(1, Role.VOLUNTEER, 5, "admin", 0, 2**40)
     member = (await members.join(invite.code, "k", "Lan", 1)).member
+    assert member is not None
     assists = AssistRepository(db)
     stop = asyncio.Event()
 
@@ -55,19 +56,18 @@ def test_cli_backup_and_health(tmp_path: Path) -> None:
     env = {"DB_PATH": str(tmp_path / "data" / "o.db")}
     # `health` never makes a database (it is the service's pre-start check): a command that
     # adds data does.
-    absent = run_bot_command("health", **env)
+    absent = run_bot_command("health", env=env)
     assert absent.returncode == 1 and "database: FAILED (no database at" in absent.stdout
     assert not (tmp_path / "data").exists()
-    assert (
-        run_bot_command("groups", "add", "G", "--name", "G", "--units", "01", **env).returncode == 0
-    )
-    healthy = run_bot_command("health", **env)
+    group = run_bot_command("groups", "add", "G", "--name", "G", "--units", "01", env=env)
+    assert group.returncode == 0
+    healthy = run_bot_command("health", env=env)
     assert healthy.returncode == 0 and "database: ok (schema" in healthy.stdout
-    copied = run_bot_command("backup", str(tmp_path / "b" / "o.db"), **env)
+    copied = run_bot_command("backup", str(tmp_path / "b" / "o.db"), env=env)
     assert copied.returncode == 0 and (tmp_path / "b" / "o.db").exists()
     missing = run_bot_command("backup", str(tmp_path / "x.db"), DB_PATH=str(tmp_path / "none.db"))
     assert missing.returncode == 2 and "no database" in missing.stderr
     (tmp_path / "guides").mkdir()
     (tmp_path / "guides" / "broken.yaml").write_text("id: [", encoding="utf-8")
-    sick = run_bot_command("health", GUIDES_DIR=str(tmp_path / "guides"), **env)
+    sick = run_bot_command("health", GUIDES_DIR=str(tmp_path / "guides"), env=env)
     assert sick.returncode == 1 and "guides: FAILED" in sick.stdout

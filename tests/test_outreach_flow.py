@@ -121,7 +121,7 @@ async def test_double_tap_and_redelivered_update_save_once(
     save = next(b for b in volunteer.buttons(form) if "đồng ý – Lưu" in b["text"])
     await volunteer.press_data(save["callback_data"], form)
     update = await volunteer.press_data(save["callback_data"], form)  # the second finger
-    api.expected_errors = 1  # type: ignore[attr-defined]  # Telegram refuses a second answer
+    api.expected_errors = 1  # type: ignore[attr-defined]  # (api fixture's) Telegram refuses a second answer
     assert api.deliver is not None
     await api.deliver(update)  # the same update again, as after a crash before confirming it
     assert db_rows(obot, "SELECT count(*) FROM assists") == [(1,)]
@@ -174,7 +174,7 @@ async def test_self_serve_credited_to_the_deep_link_unit(
         ("vneid-forgot-passcode", "vd", "00004", 32),
         ("safety-never-share-otp", "sf", None, 32),
     ]
-    raw = (obot.app.bot_data.services.settings.db_path).read_bytes()
+    raw = (obot.services.settings.db_path).read_bytes()
     assert str(citizen.id).encode() not in raw
 
 
@@ -275,7 +275,7 @@ async def test_concurrent_and_redelivered_taps_lose_nothing_and_flip_nothing(
     updates = await asyncio.gather(*(volunteer.press_data(t, form) for t in taps))
     services_chosen = db_rows(obot, "SELECT data FROM drafts")[0][0]
     assert all(code in services_chosen for code in ('"v1"', '"ph"', '"sg"', '"ot"'))
-    api.expected_errors = 1  # type: ignore[attr-defined]  # the redelivered press's answer
+    api.expected_errors = 1  # type: ignore[attr-defined]  # (api fixture's) the redelivered press's answer
     assert api.deliver is not None
     await api.deliver(updates[0])  # "VNeID mức 1" again: must not be switched off
     assert '"v1"' in db_rows(obot, "SELECT data FROM drafts")[0][0]
@@ -331,7 +331,7 @@ async def test_a_closed_question_is_forgotten_in_memory_too(
 ) -> None:
     """The unit picker asks for a typed name; closing it and saving close the question in the
     database, and the bot forgets it at once: the next command makes no database trip."""
-    db = obot.app.bot_data.services.reach.db
+    db = obot.services.reach.db
     volunteer = await join(api, admin, "00004", "Lan")
     await volunteer.send("/assist")
     await volunteer.press("VNeID mức 1")

@@ -94,7 +94,7 @@ async def test_invites_expired_used_up_and_unknown(
 
     await admin.send("/invite 00004")
     code = invite_code(admin.bot_messages()[-2])
-    with sqlite3.connect(obot.app.bot_data.services.settings.db_path) as conn:
+    with sqlite3.connect(obot.services.settings.db_path) as conn:
         conn.execute("UPDATE invites SET expires_at = 0 WHERE code = ?", (code,))
     await second.send(f"/join {code}")
     assert "hết hạn" in second.last()["text"]
@@ -148,9 +148,10 @@ async def test_a_paused_member_cannot_rejoin_with_an_invite(
 
 
 async def test_members_are_paged(api: StandinBotApi, obot: RunningBot, admin: SimUser) -> None:
-    services = obot.app.bot_data.services
+    services = obot.services
     await services.reach.directory.fresh()
     unit = services.reach.directory.unit_by_code("00004")
+    assert unit is not None
     await services.reach.db.write(
         lambda conn: conn.executemany(
             "INSERT INTO members (user_key, display_name, role, unit_id, joined_at) "

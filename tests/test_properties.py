@@ -142,7 +142,7 @@ ROUTED = {
 @example("_01")
 def test_any_deep_link_payload_is_understood_or_politely_ignored(payload: str) -> None:
     link = deep_links.parse(payload)
-    assert isinstance(link, deep_links.Link)  # type: ignore[arg-type]
+    assert isinstance(link, deep_links.Link)
     if isinstance(link, deep_links.CheckInLink | deep_links.AttendLink | deep_links.ConfirmLink):
         assert link.token and payload.endswith(link.token)
     if isinstance(link, deep_links.GuideLink):
@@ -196,4 +196,5 @@ def test_periods_parse_or_refuse(text: str) -> None:
     except PeriodError:
         return
     assert period.first <= period.last
-    assert period.previous() is None or period.previous().last < period.first
+    previous = period.previous()
+    assert previous is None or previous.last < period.first

@@ -577,7 +577,7 @@ def _named_paths(text: str) -> set[str]:
 def test_every_path_in_the_docs_exists() -> None:
     files = _project_files()
     folders = {f[:i] for f in files for i, c in enumerate(f) if c == "/"}
-    broken = {}
+    broken: dict[str, list[str]] = {}
     for path in DOCS:
         text = path.read_text(encoding="utf-8")
         for named in sorted(_named_paths(text)):
@@ -649,7 +649,7 @@ def run(case: Case, cwd: Path, db_path: Path) -> subprocess.CompletedProcess[str
         return run_module(argv[2], *argv[3:], cwd=cwd, stdin=case.stdin, **env)
     if case.argv[0] == PY:
         return run_script(Path(argv[1]), *argv[2:], cwd=cwd, stdin=case.stdin, **env)
-    return run_bot_command(*argv[1:], cwd=cwd, stdin=case.stdin, cleared=_cleared(), **env)
+    return run_bot_command(*argv[1:], cwd=cwd, stdin=case.stdin, cleared=_cleared(), env=env)
 
 
 def _argv(case: Case, tmp: Path) -> list[str]:

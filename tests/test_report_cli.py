@@ -83,11 +83,11 @@ def test_posters(tmp_path: Path, demo_db: str) -> None:
     poster = tmp_path / "p.png"
     env = {"DB_PATH": demo_db, "BOT_USERNAME": "outreach_bot"}
     result = run_bot_command(
-        "qr", "safety-never-share-otp", "--unit", "00004", "--out", str(poster), **env
+        "qr", "safety-never-share-otp", "--unit", "00004", "--out", str(poster), env=env
     )
     assert result.returncode == 1 and "no unit" in result.stderr  # demo data has no 00004
     result = run_bot_command(
-        "qr", "safety-never-share-otp", "--unit", "01", "--out", str(poster), **env
+        "qr", "safety-never-share-otp", "--unit", "01", "--out", str(poster), env=env
     )
     assert result.returncode == 0, result.stderr
     [code] = zxingcpp.read_barcodes(Image.open(poster))

@@ -22,15 +22,17 @@ from tests.outreach_helpers import join
 
 async def seed(obot: RunningBot, volunteer_key: str) -> None:
     """Three records this month: two in Ba Đình (one a batch of 4), one in Bạc Liêu."""
-    services = obot.app.bot_data.services
+    services = obot.services
     directory = services.reach.directory
     await directory.fresh()
     member = directory.member(volunteer_key)
+    assert member is not None
     now = clock.now()
     for number, (code, people, phone) in enumerate(
         (("00004", 1, "p1"), ("00004", 4, ""), ("31825", 1, ""))
     ):
         unit = directory.unit_by_code(code)
+        assert unit is not None
         draft = Draft(
             unit_id=unit.id,
             services=("v1",),
@@ -60,7 +62,7 @@ async def test_coordinator_report_drill_export_chart_and_poster(
 ) -> None:
     volunteer = await join(api, admin, "00004", "Lan")
     coordinator = await join(api, admin, "01", "Điều phối Hà Nội", "coordinator")
-    await seed(obot, obot.app.bot_data.services.user_key(volunteer.id))
+    await seed(obot, obot.services.user_key(volunteer.id))
 
     await coordinator.send("/report")
     text, summary = (m["text"] for m in coordinator.bot_messages()[-2:])
@@ -94,7 +96,7 @@ async def test_coordinator_report_drill_export_chart_and_poster(
     cells = [str(v) for sheet in book for row in sheet.values for v in row]
     cells += [value for row in rows for value in row]
     assert not any("p1" in c or "Lan" in c for c in cells)  # no phone codes, no names
-    with sqlite3.connect(obot.app.bot_data.services.settings.db_path) as conn:
+    with sqlite3.connect(obot.services.settings.db_path) as conn:
         [(who, scope, fmt, count)] = conn.execute(
             "SELECT who, scope, format, records FROM export_log"
         ).fetchall()
@@ -127,8 +129,9 @@ async def test_report_scope_is_enforced(
     await coordinator.send("/report")
     assert "Phường Ba Đình" in coordinator.last()["text"]
     assert "⬆" not in " ".join(coordinator.button_texts())  # no way above one's own unit
-    bac_lieu = obot.app.bot_data.services
+    bac_lieu = obot.services
     other = bac_lieu.reach.directory.unit_by_code("31825")
+    assert other is not None
     for data in (f"1|r|{other.id}|v|month", "1|r|0|v|month", f"1|r|{other.id}|x|month"):
         await coordinator.press_data(data)
         assert list(api.callback_answers.values())[-1]["show_alert"] is True

@@ -101,7 +101,7 @@ async def fx(tmp_path: Path) -> AsyncIterator[Fixture]:
 NOVEMBER = custom(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 
 
-async def scope(fx: Fixture, code: str):  # type: ignore[no-untyped-def]
+async def scope(fx: Fixture, code: str):
     return await fx.units.by_code(code)
 
 
@@ -179,6 +179,7 @@ async def test_incremental_totals_equal_a_rebuild(fx: Fixture, tmp_path: Path) -
     await fx.assists.undo(middle, fx.volunteers["Hoa"], 0)
     await fx.assists.record_self_serve("citizen", "g1", "vd", None, at(3, 8))
     unit = await fx.units.by_code("00004")
+    assert unit is not None
     await fx.assists.record_self_serve("citizen", "g2", "sf", unit.id, at(4, 8))
     await fx.assists.record_self_serve("web:" + "0" * 32, "g2", "sf", unit.id, at(4, 9))
     await fx.assists.record_self_serve("web:" + "1" * 32, "g1", "vd", None, at(5, 9))

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
@@ -212,9 +213,9 @@ async def test_uploads_and_downloads_go_to_httpx(api: StandinBotApi) -> None:
     calls: list[str] = []
 
     class Recording(HTTPXRequest):
-        async def do_request(self, url: str, method: str, *args: object, **kw: object):  # type: ignore[no-untyped-def, override]
+        async def do_request(self, url: str, method: str, *args: Any, **kw: Any):
             calls.append(method if method != "POST" else url.rsplit("/", 1)[1])
-            return await super().do_request(url, method, *args, **kw)  # type: ignore[arg-type]
+            return await super().do_request(url, method, *args, **kw)
 
     request = LeanRequest(fallback=Recording())
     bot = Bot(api.token, base_url=api.base_url, request=request)

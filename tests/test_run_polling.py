@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 from bot.standin import SimUser, StandinBotApi
@@ -24,17 +24,25 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 async def start_run(
-    token: str, base_url: str, tmp_path: Path, *args: str, log: bool = False, **env: str
+    token: str,
+    base_url: str,
+    tmp_path: Path,
+    *args: str,
+    log: bool = False,
+    env: Mapping[str, str] | None = None,
+    **variables: str,
 ) -> asyncio.subprocess.Process:
     """`python -m bot run [args]` in its own folder, as an operator would start it. With
     `log`, its output goes to `bot.log` there instead of pipes: a pipe nobody reads while a
-    long test works would fill and stop the bot."""
+    long test works would fill and stop the bot. Its environment: `env` and the keywords (as
+    in tests/cli.py's run_bot_command)."""
     full_env = {
         **os.environ,
         "BOT_TOKEN": token,
         "BOT_API_BASE_URL": base_url,
         "DB_PATH": str(tmp_path / "data" / "bot.db"),
-        **env,
+        **(env or {}),
+        **variables,
     }
     argv = (sys.executable, "-m", "bot", "run", *args)
     if not log:

@@ -237,7 +237,7 @@ async def test_rows_kept_before_are_cleaned_once_at_start(
     }
 
     running = await start_bot(make_settings(tmp_path, api.base_url), api)
-    services = running.app.bot_data.services
+    services = running.services
     rows = await services.reach.db.fetchall("SELECT question, n FROM search_gaps")
     flag = await services.reach.db.fetchone(
         "SELECT value FROM meta WHERE name = ?", (GAP_RULES_FLAG,)
@@ -253,7 +253,7 @@ async def test_rows_kept_before_are_cleaned_once_at_start(
     with sqlite3.connect(folder / "bot.db") as conn:
         conn.execute("INSERT INTO search_gaps VALUES (?, 'nha toi o xa', 1)", (today,))
     running = await start_bot(make_settings(tmp_path, api.base_url), api)
-    again = await running.app.bot_data.services.reach.db.fetchall(
+    again = await running.services.reach.db.fetchall(
         "SELECT question FROM search_gaps WHERE day = ?", (today,)
     )
     await running.stop()
@@ -300,7 +300,7 @@ async def test_a_private_message_is_deleted_never_searched_echoed_logged_or_kept
     mine = [m["text"] for m in user.messages if m["from"]["id"] == user.id]
     assert mine == ["giá vàng hôm nay"], "the private message is deleted from the chat"
     shown = " ".join(m["text"] for m in user.bot_messages())
-    rows = await bot.app.bot_data.services.reach.db.fetchall("SELECT question FROM search_gaps")
+    rows = await bot.services.reach.db.fetchall("SELECT question FROM search_gaps")
     assert rows == [("gia vang hom nay",)]
     await bot.stop()
     raw = _kept_bytes(tmp_path / "data")
@@ -340,5 +340,5 @@ async def test_an_inline_query_with_a_private_value_gets_no_results_and_is_not_k
     assert ordinary["results"], "an ordinary inline query still lists guides"
     for value in ("001234567890", "hoahongdo", "maitran"):
         assert value not in log_all.text
-    rows = await bot.app.bot_data.services.reach.db.fetchall("SELECT * FROM search_gaps")
+    rows = await bot.services.reach.db.fetchall("SELECT * FROM search_gaps")
     assert rows == []

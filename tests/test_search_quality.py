@@ -74,7 +74,7 @@ def shown(index: SearchIndex, query: str) -> list[str]:
     return [hit.guide.id for hit in hits]
 
 
-def test_top3_hit_rate(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_top3_hit_rate(capsys) -> None:
     library, _ = load_guides(PROJECT_ROOT / "guides")
     index = SearchIndex(list(library))
     rows = read_table()
@@ -90,7 +90,7 @@ def test_top3_hit_rate(capsys) -> None:  # type: ignore[no-untyped-def]
     assert rate >= REQUIRED_HIT_RATE, report + "\n" + "\n".join(misses)
 
 
-def test_off_topic_questions_get_no_guide(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_off_topic_questions_get_no_guide(capsys) -> None:
     library, _ = load_guides(PROJECT_ROOT / "guides")
     index = SearchIndex(list(library))
     questions = read_off_topic()

@@ -49,7 +49,7 @@ def shown(query: str) -> list[str]:
     return [hit.guide.id for hit in hits]
 
 
-def scored(kind: str, judge) -> tuple[int, int, list[str]]:  # type: ignore[no-untyped-def]
+def scored(kind: str, judge) -> tuple[int, int, list[str]]:
     rows = [(query, expected) for k, query, expected in ROWS if k == kind]
     misses = [
         f"  {query!r}: wanted {expected or 'no guide'}, got {shown(query)}"
@@ -59,7 +59,7 @@ def scored(kind: str, judge) -> tuple[int, int, list[str]]:  # type: ignore[no-u
     return len(rows) - len(misses), len(rows), misses
 
 
-def report(capsys, name: str, good: int, total: int, misses: list[str]) -> str:  # type: ignore[no-untyped-def]
+def report(capsys, name: str, good: int, total: int, misses: list[str]) -> str:
     text = f"residents, {name}: {good}/{total} ({good / total:.1%})"
     with capsys.disabled():
         print("\n" + text + ("\n" + "\n".join(misses) if misses else ""))
@@ -79,25 +79,25 @@ def test_the_table_is_the_blind_set_and_names_real_guides() -> None:
         assert bool(expected) == (kind in {"find", "first"}), query
 
 
-def test_the_right_guide_is_among_the_first_three(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_right_guide_is_among_the_first_three(capsys) -> None:
     good, total, misses = scored("find", lambda found, expected: bool(set(expected) & set(found)))
     text = report(capsys, f"right guide in the top {TOP}", good, total, misses)
     assert good / total >= REQUIRED_FIND, text
 
 
-def test_plain_questions_get_their_guide_first(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_plain_questions_get_their_guide_first(capsys) -> None:
     good, total, misses = scored("first", lambda found, expected: found[:1] == expected[:1])
     text = report(capsys, "the guide first", good, total, misses)
     assert good / total >= REQUIRED_FIRST, text
 
 
-def test_off_topic_questions_get_no_guide(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_off_topic_questions_get_no_guide(capsys) -> None:
     good, total, misses = scored("offtopic", lambda found, expected: not found)
     text = report(capsys, "off-topic with no guide", good, total, misses)
     assert good / total >= REQUIRED_NO_GUIDE, text
 
 
-def test_small_talk_is_reported(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_small_talk_is_reported(capsys) -> None:
     """Greetings and thanks are answered before search (the small-talk detector); the search
     itself is mostly not confident on them either. Reported, not required."""
     good, total, misses = scored("smalltalk", lambda found, expected: not found)

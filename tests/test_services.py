@@ -4,6 +4,7 @@ and no stand-in. Each test runs in milliseconds."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ async def test_a_paused_member_cannot_log_or_rejoin(world: World) -> None:
     assert isinstance(made, ms.InviteMade)
     begun = await world.reach.joining.begin(paused.user_key, made.invite.code, NOW)
     assert begun == jn.JoinRefused("paused")
+    assert coordinator.member is not None
     itself = await world.reach.membership.set_active(coordinator, coordinator.member.id, False, 0)
     assert isinstance(itself, ms.NotYourself)
 
@@ -135,13 +137,12 @@ async def _filled_form(world: World, volunteer: Actor, batch: bool = False) -> s
     return opened.token
 
 
+_PRESS_NUMBERS = itertools.count(1)
+
+
 async def press(world: World, actor: Actor, token: str, op: str, arg: str = "") -> object:
-    press.count += 1  # type: ignore[attr-defined]
-    press_id = f"q{press.count}"  # type: ignore[attr-defined]
+    press_id = f"q{next(_PRESS_NUMBERS)}"
     return await world.reach.forms.press(actor, token, op, arg, press_id, NOW)
-
-
-press.count = 0  # type: ignore[attr-defined]
 
 
 async def test_the_assist_form_rules(world: World) -> None:
@@ -306,7 +307,8 @@ async def test_report_requests(world: World) -> None:
     nonsense = requests.from_command(coordinator, ["soon"], today, directory)
     # Their own unit in the example, and the words at fault named.
     assert nonsense == requests.ReportRefused("period_usage", "00004", "unknown", "soon")
-    assert requests.from_command(admin, ["soon"], today, directory).example_unit == "01"
+    whole_tree = requests.from_command(admin, ["soon"], today, directory)
+    assert isinstance(whole_tree, requests.ReportRefused) and whole_tree.example_unit == "01"
     accented = requests.from_command(coordinator, ["quý", "trước"], today, directory)
     assert isinstance(accented, requests.ReportRequest) and accented.period.kind == "last-quarter"
     whole = requests.from_button(admin, requests.ButtonRef(), "month", today, directory)
@@ -315,7 +317,8 @@ async def test_report_requests(world: World) -> None:
     assert not_whole == requests.ReportRefused("toast_not_allowed")
     # A cluster's button stays the cluster's; one that no longer exists is stale.
     assert requests.parse_button_ref("g3c7") == requests.ButtonRef(0, 3, 7)
-    assert requests.parse_button_ref(requests.ButtonRef(12, 0, 4).encode()).unit_id == 12
+    parsed = requests.parse_button_ref(requests.ButtonRef(12, 0, 4).encode())
+    assert parsed is not None and parsed.unit_id == 12
     assert requests.parse_button_ref("g") is None and requests.parse_button_ref("1g2") is None
     gone = requests.from_button(admin, requests.ButtonRef(0, 3), "month", today, directory)
     assert gone == requests.ReportRefused("toast_report_stale")

@@ -59,7 +59,7 @@ class World(ServicesWorld):
 
     now: int = NOW
 
-    async def report(self, unit: str | None = None):  # type: ignore[no-untyped-def]
+    async def report(self, unit: str | None = None):
         scope = self.reach.directory.unit_by_code(unit) if unit else None
         first = TODAY - dt.timedelta(days=10)
         return await report(self.reach.db, scope, custom(first, TODAY))
@@ -173,15 +173,17 @@ async def test_29_batches_of_500_wait_for_review_and_back_dating_shows(world: Wo
         r[column["Ngày"]] != TODAY.strftime("%d/%m/%Y") for r in backdated
     )
     # A coordinator above the unit approves one: it counts, on its own day.
-    queue = await world.reach.reviews.queue(reviewer_of(coordinator))  # type: ignore[arg-type]
+    reviewer = reviewer_of(coordinator)
+    assert reviewer is not None and coordinator.member is not None
+    queue = await world.reach.reviews.queue(reviewer)
     assert queue.total == 29 and len(queue.entries) == 8
     first_entry = queue.entries[0].entry
     decided = await world.reach.reviews.decide(
-        reviewer_of(coordinator),
+        reviewer,
         first_entry.subject,
         first_entry.ref,
         True,
-        NOW,  # type: ignore[arg-type]
+        NOW,
     )
     assert isinstance(decided, Decided)
     shown = await world.report()
@@ -192,7 +194,7 @@ async def test_29_batches_of_500_wait_for_review_and_back_dating_shows(world: Wo
     assert world.rows("SELECT count(*) FROM assists WHERE status = 'rejected'") == [(1,)]
     assert (await world.report()).totals.assists == 500
     log = world.rows("SELECT who, what, decision FROM review_log ORDER BY id")
-    assert log == [(f"m{coordinator.member.id}", "assist", "approve"), ("cli", "assist", "reject")]  # type: ignore[union-attr]
+    assert log == [(f"m{coordinator.member.id}", "assist", "approve"), ("cli", "assist", "reject")]
     # The totals equal a rebuild from the records.
     before = world.rows("SELECT * FROM rollup ORDER BY 1, 2, 3, 4")
     await world.reach.db.write(rollup.rebuild)
@@ -223,21 +225,24 @@ async def test_the_volunteer_cannot_approve_their_own_records(world: World) -> N
     refused = await world.reach.reviews.decide(reviewer, entry.subject, entry.ref, True, NOW)
     assert refused == ReviewRefused("own")
     outsider = await world.member(5, "31825", Role.COORDINATOR)
-    assert (await world.reach.reviews.queue(reviewer_of(outsider))).total == 0  # type: ignore[arg-type]
+    stranger = reviewer_of(outsider)
+    assert stranger is not None
+    assert (await world.reach.reviews.queue(stranger)).total == 0
     refused = await world.reach.reviews.decide(
-        reviewer_of(outsider),
+        stranger,
         entry.subject,
         entry.ref,
         True,
-        NOW,  # type: ignore[arg-type]
+        NOW,
     )
     assert refused == ReviewRefused("not_allowed")
     assert reviewer_of(await world.member(6, "00004")) is None, "volunteers do not review"
     admin = reviewer_of(await world.actor(ADMIN))
+    assert admin is not None
     assert isinstance(
         await world.reach.reviews.decide(admin, entry.subject, entry.ref, True, NOW), Decided
-    )  # type: ignore[arg-type]
-    again = await world.reach.reviews.decide(admin, entry.subject, entry.ref, True, NOW)  # type: ignore[arg-type]
+    )
+    again = await world.reach.reviews.decide(admin, entry.subject, entry.ref, True, NOW)
     assert again == ReviewRefused("gone"), "decided once"
 
 
@@ -291,8 +296,9 @@ async def test_a_headcount_of_100000_waits_for_approval(world: World) -> None:
     )
     assert own == ReviewRefused("own"), "who typed it does not approve it"
     other = reviewer_of(await world.member(5, "01", Role.COORDINATOR))
+    assert other is not None
     assert isinstance(
-        await world.reach.reviews.decide(other, Subject.HEADCOUNT, waiting.entry.ref, True, NOW),  # type: ignore[arg-type]
+        await world.reach.reviews.decide(other, Subject.HEADCOUNT, waiting.entry.ref, True, NOW),
         Decided,
     )
     shown = await world.report("00004")

@@ -81,7 +81,7 @@ async def browser() -> AsyncIterator[object]:
         await launched.close()
 
 
-_contexts: list = []  # type: ignore[type-arg]
+_contexts: list = []
 
 
 @pytest_asyncio.fixture(autouse=True, loop_scope="module")
@@ -92,13 +92,13 @@ async def close_pages() -> AsyncIterator[None]:
         await _contexts.pop().close()
 
 
-async def open_page(browser, url: str):  # type: ignore[no-untyped-def]
+async def open_page(browser, url: str):
     """A phone-sized page that records console errors and every host it asks."""
     context = await browser.new_context(viewport=PHONE)
     _contexts.append(context)
     page = await context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.hosts = set()  # type: ignore[attr-defined]
+    page.errors = []
+    page.hosts = set()
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.on("request", lambda r: page.hosts.add(urlsplit(r.url).hostname))
@@ -106,7 +106,7 @@ async def open_page(browser, url: str):  # type: ignore[no-untyped-def]
     return page
 
 
-async def test_search_finds_a_guide_the_way_the_bot_does(browser, site: str) -> None:  # type: ignore[no-untyped-def]
+async def test_search_finds_a_guide_the_way_the_bot_does(browser, site: str) -> None:
     page = await open_page(browser, site)
     await page.fill("#q", "quen mat khau vneid")
     first = page.locator("#results a").first
@@ -124,7 +124,7 @@ def parity_questions() -> list[str]:
     return [*rows, "", "👍", "vneid " * 300, "VNeID", "Đăng Kí", "hoà hòa", "smart  ca", "a-b/c"]
 
 
-async def test_the_page_searches_exactly_as_the_bot(browser, site: str) -> None:  # type: ignore[no-untyped-def]
+async def test_the_page_searches_exactly_as_the_bot(browser, site: str) -> None:
     """The page's own script and the bot's SearchIndex, on every question of the search
     tables: the same first guide, and "no guide" for the same questions (issue 25)."""
     library, _ = load_guides(PROJECT_ROOT / "guides")
@@ -148,7 +148,7 @@ async def test_the_home_page_with_its_index_stays_under_200_kb(site_dir: Path) -
     assert size < 200 * 1024, size
 
 
-async def test_the_keyboard_alone_reaches_every_step(browser, site: str) -> None:  # type: ignore[no-untyped-def]
+async def test_the_keyboard_alone_reaches_every_step(browser, site: str) -> None:
     page = await open_page(browser, site + "vneid-forgot-password/")
     steps = await page.locator("section.step").count()
     reached: set[str] = set()
@@ -164,7 +164,7 @@ async def test_the_keyboard_alone_reaches_every_step(browser, site: str) -> None
     assert await page.evaluate("location.hash") == f"#buoc-{steps}"
 
 
-async def test_a_guide_prints_on_a4_with_its_help_open(browser, site: str) -> None:  # type: ignore[no-untyped-def]
+async def test_a_guide_prints_on_a4_with_its_help_open(browser, site: str) -> None:
     page = await open_page(browser, site + "vneid-forgot-password/")
     await page.emulate_media(media="print")
     hidden = await page.evaluate("getComputedStyle(document.querySelector('header nav')).display")
@@ -175,7 +175,7 @@ async def test_a_guide_prints_on_a4_with_its_help_open(browser, site: str) -> No
     assert opened, "printing opens every «Gặp khó khăn?»"
 
 
-async def test_pages_load_cleanly_and_pass_axe(browser, site: str) -> None:  # type: ignore[no-untyped-def]
+async def test_pages_load_cleanly_and_pass_axe(browser, site: str) -> None:
     """The home page and three guides: no console error, nothing asked of another host, in
     Vietnamese at 18 px or more, and no serious or critical accessibility violation."""
     from axe_playwright_python.async_playwright import Axe

@@ -104,7 +104,7 @@ async def test_small_talk_gets_a_friendly_answer_with_the_menu_and_is_not_kept(
         assert len(answered) >= 30, sorted(set(SMALL_TALK) - set(answered))
         assert answered == SMALL_TALK  # measured: 44 of 44
         assert "Chưa có hướng dẫn" not in " ".join(m["text"] for m in user.bot_messages())
-        services = running.app.bot_data.services
+        services = running.services
         assert await services.reach.db.fetchall("SELECT * FROM search_gaps") == []
         # A question with a greeting in it is still searched.
         await user.send("chào bot, cho hỏi quên mật khẩu vneid")

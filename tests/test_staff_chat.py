@@ -22,7 +22,7 @@ async def test_a_coordinator_runs_a_campaign_day_on_buttons(
 ) -> None:
     """Finding 5 and 10: /start offers the staff's screens; a campaign, an activity in it, the
     closing headcount and the campaign's report, typing only names, dates and numbers."""
-    obot.app.bot_data.services.flood.max_updates = 10_000  # a test types faster than people
+    obot.services.flood.max_updates = 10_000  # a test types faster than people
     coordinator = await join(api, admin, "00004", "Thảo", role="coordinator")
     welcome = coordinator.bot_messages()[-1]["text"]
     for command in ("/activity", "/campaign", "/target", "/units", "/team", "/subscribe"):
@@ -228,7 +228,7 @@ async def test_the_activity_qr_caption_puts_the_link_on_its_own_line(
     obot: RunningBot, admin: SimUser
 ) -> None:
     """Finding 14: «…phường Ba Đìnhhttps://t.me/…» no more."""
-    activities = obot.app.bot_data.services.reach.activities
+    activities = obot.services.reach.activities
     from bot.services.scoping import ADMIN
 
     today = clock.vn_date(clock.now())
@@ -242,6 +242,8 @@ async def test_the_activity_qr_caption_puts_the_link_on_its_own_line(
 
 def test_guide_lists_follow_the_vietnamese_alphabet() -> None:
     """Finding 14: «Đ…» after «D…», before «E…», not after «X…»."""
+    from telegram import InlineKeyboardMarkup
+
     from bot.config import PROJECT_ROOT
     from bot.guides.loader import load_guides
     from bot.guides.navigation import Screen, ScreenKind
@@ -253,6 +255,7 @@ def test_guide_lists_follow_the_vietnamese_alphabet() -> None:
     views = Views(Texts(PROJECT_ROOT / "templates"), library)
     for topic in library.topics():
         view = views.render("vi", Screen(ScreenKind.TOPIC, topic=topic))
+        assert isinstance(view.markup, InlineKeyboardMarkup)
         titles = [row[0].text for row in view.markup.inline_keyboard[:-1]]
         assert titles == sorted(titles, key=vietnamese_key), topic
 

@@ -40,13 +40,13 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await fixture.db.close()
 
 
-async def unit(world: World, code: str):  # type: ignore[no-untyped-def]
+async def unit(world: World, code: str):
     found = await world.units.by_code(code)
     assert found is not None
     return found
 
 
-def lines(figures) -> list[tuple[str, int, int, int, int]]:  # type: ignore[no-untyped-def]
+def lines(figures) -> list[tuple[str, int, int, int, int]]:
     return [(t.metric, t.done, t.target, t.first_day, t.last_day) for t in figures.targets]
 
 
@@ -157,7 +157,7 @@ def test_targets_set_on_the_command_line_say_their_period(tmp_path: Path) -> Non
     db = tmp_path / "o.db"
     year = clock.vn_date(clock.now()).year
 
-    def bot(*args: str):  # type: ignore[no-untyped-def]
+    def bot(*args: str):
         return run_bot_command(*args, DB_PATH=str(db))
 
     done = bot("targets", "set", "--unit", "01", "--metric", "people", "--value", "500",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pytest
@@ -127,7 +128,7 @@ EMPTY_REPORT: dict[str, object] = {
 }
 STEP = next((s for s in GUIDE.steps if s.troubleshooting), GUIDE.steps[0])
 
-SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
+SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
     "welcome": [{}],
     "menu": [{"guide_count": 3}],
     "units_found": [
@@ -313,10 +314,9 @@ SAMPLE_CONTEXT: dict[str, list[dict[str, object]]] = {
         {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": False, "pending": False},
     ],
     "activity_link_refused": [
-        {"reason": r, "activity": ACTIVITY}
-        for r in ("not_member", "paused", "closed", "not_yet", "over", "not_attended")
-    ]
-    + [{"reason": "unknown", "activity": None}],
+        {"reason": r, "activity": None if r == "unknown" else ACTIVITY}
+        for r in ("not_member", "paused", "closed", "not_yet", "over", "not_attended", "unknown")
+    ],
     "attend_ask": [{"activity": ACTIVITY}],
     "attend_done": [{"activity": ACTIVITY, "first": True}, {"activity": ACTIVITY, "first": False}],
     "activity_list": [{"upcoming": 2, "recent": 8}],

@@ -55,7 +55,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await fixture.db.close()
 
 
-async def actor(world: World, name: str):  # type: ignore[no-untyped-def]
+async def actor(world: World, name: str):
     from bot.domain.model import Scope
     from bot.services.access import Actor
 

@@ -49,8 +49,8 @@ async def closed_by_server(reader: asyncio.StreamReader, wait: float = 5.0) -> b
 
 
 class Listener:
-    def __init__(self, api: StandinBotApi, port: int) -> None:
-        self.api, self.port = api, port
+    def __init__(self, api: StandinBotApi, port: int, app: BotApplication | None = None) -> None:
+        self.api, self.port, self.app = api, port, app
         self.person = SimUser(api)
         self.served = 0
 
@@ -356,9 +356,7 @@ async def site_listener(
     api: StandinBotApi, tmp_path: Path, counter_site: Path
 ) -> AsyncIterator[Listener]:
     async with serving(api, tmp_path, site_dir=counter_site) as (app, settings):
-        listener = Listener(api, settings.webhook_port)
-        listener.app = app  # type: ignore[attr-defined]
-        yield listener
+        yield Listener(api, settings.webhook_port, app)
 
 
 async def fetch(port: int, data: bytes, source: str | None = None) -> bytes:
@@ -410,7 +408,9 @@ async def test_the_site_is_served_and_a_web_completion_is_counted_anonymously(
     assert thanks.startswith(b"HTTP/1.1 200") and "Cảm ơn bạn".encode() in thanks
     unknown = await _first_line(site_listener.port, _post_done("no-such-guide"))
     assert unknown.startswith(b"HTTP/1.1 404")
-    services = site_listener.app.bot_data.services  # type: ignore[attr-defined]
+    assert site_listener.app is not None
+    services = site_listener.app.bot_data.services
+    assert services is not None
     rows = await services.reach.db.fetchall("SELECT user_key, guide_id FROM self_serve")
     assert len(rows) == 1 and rows[0][0].startswith("web:") and len(rows[0][0]) == 36
     counted = await report(services.reach.db, None, all_time(dt.date.today()))

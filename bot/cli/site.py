@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings, site_url_problem
@@ -22,7 +23,7 @@ def _port(text: str) -> int:
     return value
 
 
-def add_parsers(sub: argparse._SubParsersAction, handler) -> None:  # type: ignore[no-untyped-def]
+def add_parsers(sub: argparse._SubParsersAction, handler: Callable[..., int]) -> None:
     site = sub.add_parser("site", help="the guides as a static web site")
     site_sub = site.add_subparsers(dest="site_command", required=True)
     build = site_sub.add_parser("build", help="render the site into a folder")

@@ -76,7 +76,11 @@ class Draft:
             return replace(self, sex="")  # optional: a second tap clears it
         if what == "age" and self.batch:
             return self._switch_band(code)
-        return replace(self, **{what: code})
+        if what == "outcome":
+            return replace(self, outcome=code)
+        if what == "age":
+            return replace(self, age=code)
+        return replace(self, sex=code)
 
     def counts(self) -> dict[str, int]:
         """People per age band ("" for those whose band is not chosen yet)."""
@@ -166,7 +170,7 @@ def typed_count(text: str) -> int | None:
     typed = found.group(1) if found else ""
     if not is_number_like(typed) or (typed.isdigit() and len(typed) > MAX_TYPED_DIGITS):
         return None  # «12345» is more likely a code or a search than a crowd
-    return whole_number(found.group(1))
+    return whole_number(typed)
 
 
 def new_token() -> str:

@@ -94,7 +94,7 @@ def _configured(text: str, database: Path, stored: str | None, pseudonyms: bool)
             "SECRET_KEY must be 64 hex characters (32 random bytes, the format of secret.key), "
             f"e.g. from {NEW_KEY_HELP}"
         )
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if len(key) < KEY_BYTES:
         warnings = (
             f"SECRET_KEY is {len(key)} bytes, shorter than {KEY_BYTES}: it is kept because "
@@ -125,7 +125,7 @@ def _from_file(key_file: Path, stored: str | None) -> Key:
             f"the key file {key_file} does not match the database beside it: restore the "
             "secret.key that was used with this database (or the database that goes with it)"
         )
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     mode = key_file.stat().st_mode & 0o777
     if mode & 0o077:
         warnings = (

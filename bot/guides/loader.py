@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -82,7 +82,7 @@ class GuideLibrary:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Guide]:
         return iter(self.ordered)
 
 
@@ -239,30 +239,10 @@ def _load(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
             continue
         guides[guide.id] = (guide, name)
         names[guide.id] = path
-    found: list[rules.RuleProblem] = []
-    for guide, _name in guides.values():
-        for i, target in enumerate(guide.related):
-            if target not in guides:
-                found.append(
-                    rules.RuleProblem(guide.id, ("related", i), f"no guide with id '{target}'")
-                )
-            elif target == guide.id:
-                found.append(
-                    rules.RuleProblem(guide.id, ("related", i), "a guide cannot relate to itself")
-                )
     if not files:
         problems.append(GuideProblem(str(root), "(folder)", "no guide files (*.yaml)"))
-    found += rules.requires_problems({i: g for i, (g, _) in guides.items()})
-    found += rules.link_problems({i: g for i, (g, _) in guides.items()})
-    for guide, _ in guides.values():
-        found += rules.hedge_problems(guide) + rules.source_problems(guide)
-        found += rules.editor_wording_problems(guide) + rules.old_name_problems(guide)
-        found += rules.number_cost_problems(guide, free_numbers)
-        found += rules.deadline_problems(guide) + rules.pointer_problems(guide)
-        if glossary is not None:
-            found += rules.glossary_problems(guide, glossary)
-            found += rules.not_terms_problems(guide, glossary)
-    located = [locate(problem, root, names) for problem in found]
+    found_by_rules = _rule_problems({i: g for i, (g, _) in guides.items()}, glossary, free_numbers)
+    located = [locate(problem, root, names) for problem in found_by_rules]
     problems += [p for p in located if p.level == "error"]
     warnings = [p for p in located if p.level != "error"]
     if glossary is None:
@@ -273,6 +253,34 @@ def _load(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
         )
     library = GuideLibrary((g for g, _ in guides.values()), glossary, warnings)
     return library, problems
+
+
+def _rule_problems(
+    guides: dict[str, Guide], glossary: Glossary | None, free_numbers: frozenset[str] | None
+) -> list[rules.RuleProblem]:
+    """What the rules find across the valid guides, without files or lines yet."""
+    found: list[rules.RuleProblem] = []
+    for guide in guides.values():
+        for i, target in enumerate(guide.related):
+            if target not in guides:
+                found.append(
+                    rules.RuleProblem(guide.id, ("related", i), f"no guide with id '{target}'")
+                )
+            elif target == guide.id:
+                found.append(
+                    rules.RuleProblem(guide.id, ("related", i), "a guide cannot relate to itself")
+                )
+    found += rules.requires_problems(guides)
+    found += rules.link_problems(guides)
+    for guide in guides.values():
+        found += rules.hedge_problems(guide) + rules.source_problems(guide)
+        found += rules.editor_wording_problems(guide) + rules.old_name_problems(guide)
+        found += rules.number_cost_problems(guide, free_numbers)
+        found += rules.deadline_problems(guide) + rules.pointer_problems(guide)
+        if glossary is not None:
+            found += rules.glossary_problems(guide, glossary)
+            found += rules.not_terms_problems(guide, glossary)
+    return found
 
 
 def locate(problem: rules.RuleProblem, root: Path, names: dict[str, Path]) -> GuideProblem:

@@ -259,9 +259,8 @@ class SearchIndex:
                 else:
                     term = _Term(word, ((word, FUZZY_FACTOR),))
             read.append(term)
-        terms = read  # type: ignore[assignment]
-        self._last = (query, prefix_last, terms)
-        return terms
+        self._last = (query, prefix_last, read)
+        return read
 
     @staticmethod
     def _plain(term: _Term | tuple[str, list[str]]) -> str | None:

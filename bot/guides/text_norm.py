@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import TypedDict
 
 from bot.texts.folding import fold
 
@@ -305,7 +306,15 @@ def text_words(text: str) -> list[str]:
     return _rewrite(words, _JOINS, _JOIN_STARTS)
 
 
-def rules() -> dict[str, object]:
+class SearchRules(TypedDict):
+    abbreviations: dict[str, str]
+    phrases: dict[str, str]
+    stopwords: list[str]
+    accent_fillers: list[str]
+    max_words: int
+
+
+def rules() -> SearchRules:
     """The tables behind query_words, for the web site's script (bot/site/build.py)."""
     return {
         "abbreviations": {k: " ".join(_expand(k)) for k in sorted(ABBREVIATIONS)},

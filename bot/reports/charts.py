@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
@@ -53,10 +54,10 @@ def no_data_figure(title: str, note: str) -> Figure:
     return figure
 
 
-def _whole_numbers(axis: object) -> None:
+def _whole_numbers(axis: Axis) -> None:
     """Ticks at whole numbers only (no 0, 0, 1, 1, 2 from rounding 0.5 steps), at least 0–1."""
-    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=2))  # type: ignore[attr-defined]
-    axis.set_major_formatter(_THOUSANDS)  # type: ignore[attr-defined]
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=2))
+    axis.set_major_formatter(_THOUSANDS)
 
 
 def time_chart(
@@ -83,7 +84,8 @@ def time_figure(
     days = [day for day, _ in points]
     counts = [count for _, count in points]
     width = 0.8 if len(points) < 2 else max(0.8, (days[1] - days[0]).days * 0.8)
-    ax.bar(days, counts, width=width, color=BAR)
+    # Dates go through matplotlib's unit converters, which its stubs do not know.
+    ax.bar(days, counts, width=width, color=BAR)  # type: ignore[arg-type]  # dates are plotted
     ax.set_title(title, fontsize=14, wrap=True)
     ax.set_ylabel(axis_label, fontsize=12)
     ax.set_xlabel(x_label, fontsize=12)

@@ -16,7 +16,8 @@ def stream_records(db_path: Path, scope: Unit | None, period: Period) -> Iterato
     pending or rejected record is evidence too, and says so)."""
     conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        where, params = "a.day BETWEEN ? AND ?", [period.first_day, period.last_day]
+        where = "a.day BETWEEN ? AND ?"
+        params: list[int | str] = [period.first_day, period.last_day]
         if scope is not None:
             where += " AND substr(u.path, 1, ?) = ?"
             params += [len(scope.path), scope.path]

@@ -79,7 +79,8 @@ class AppData:
     services: Services | None = None
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], AppData]):
+# ExtBot[int]: the bot has an AIORateLimiter, whose per-call arguments are ints (bot/app.py).
+class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], AppData]):
     """python-telegram-bot makes one context per update and hands it to every handler group
     in turn, so who is acting is worked out here once per update (one keyed hash of the
     Telegram id, one language lookup, one actor from memory) and shared by all of them."""
@@ -121,5 +122,5 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], A
 
 
 BotApplication = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], AppData, JobQueue[BotContext]
+    ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], AppData, JobQueue[BotContext]
 ]

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from telegram import Update
+from telegram import Bot, Update
 
 from bot import clock
 from bot.config import Settings
@@ -228,7 +228,7 @@ class WebhookReceiver:
         return Response(200, page.encode(), "text/html; charset=utf-8")
 
 
-def update_of(body: bytes, bot: object) -> Update | None:
+def update_of(body: bytes, bot: Bot) -> Update | None:
     """The update a webhook body carries, or None: not JSON, nested past the parser's depth,
     or valid JSON that is not an update (`[]`, `null`, `{"message": 5}`)."""
     try:
@@ -239,7 +239,7 @@ def update_of(body: bytes, bot: object) -> Update | None:
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         return None
     try:
-        return Update.de_json(data, bot)  # type: ignore[arg-type]
+        return Update.de_json(data, bot)
     except Exception:  # a field of the wrong shape, however python-telegram-bot says it
         return None
 

@@ -9,7 +9,6 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ContextTypes
 
 from bot import clock
 from bot.services.subscriptions import SEND_AT, SEND_WEEKDAY
@@ -51,14 +50,14 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     await send_text(update, context, services.texts.render(lang, "unsubscribed", removed=removed))
 
 
-async def send_digests(context: ContextTypes.DEFAULT_TYPE) -> int:
+async def send_digests(context: BotContext) -> int:
     """Last week's report to every subscriber, for their own scope; a subscriber who blocked
     the bot is unsubscribed. Returns how many were sent."""
     # Imported here: the weekly job runs once a week, so it adds nothing to start-up.
     from bot.reports import service as reporting
     from bot.reports.text import report_text, summary_text
 
-    services = context.application.bot_data.services  # type: ignore[attr-defined]
+    services = context.application.bot_data.services
     if services is None:
         return 0
     sent = 0

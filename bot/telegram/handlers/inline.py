@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import (
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -43,6 +44,7 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     results = []
     for guide in guides:
         card = services.views.inline_card(lang, guide, services.bot_username)
+        assert isinstance(card.markup, InlineKeyboardMarkup)  # a URL button: never a Keyboard
         results.append(
             InlineQueryResultArticle(
                 id=guide.id,

@@ -10,8 +10,9 @@ once per update (see `BotContext.who`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler
@@ -38,7 +39,7 @@ class TapHandler:
     """A handler of one kind of button, as `routes` registers it."""
 
     kind: TapKind
-    callback: Callable[[Update, BotContext], Awaitable[None]]
+    callback: Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def pressed(

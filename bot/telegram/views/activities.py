@@ -134,7 +134,9 @@ class ActivityViews:
         )
         return View(text, InlineKeyboardMarkup(rows))
 
-    def _form_button(self, text: str, op: str, changed: NewActivity) -> InlineKeyboardButton:
+    def _form_button(
+        self, text: str, op: NewActivityOp, changed: NewActivity
+    ) -> InlineKeyboardButton:
         """A button of the form: pressing it shows the form as `changed`."""
         data = Tap(TapKind.NEW_ACTIVITY, str(changed.unit_id), op, changed.code()).encode()
         return InlineKeyboardButton(text, callback_data=data)

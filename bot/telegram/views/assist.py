@@ -24,7 +24,7 @@ class AssistViews:
         self.texts = texts
 
     def _tap(
-        self, token: str, op: str, arg: str, lang: str, label: str, *args: object
+        self, token: str, op: AssistOp, arg: str, lang: str, label: str, *args: object
     ) -> tuple[str, str]:
         """A button of the form, as (label, callback data): see `Keyboard`."""
         return self.texts.label(lang, label, *args), Tap(TapKind.ASSIST, token, op, arg).encode()

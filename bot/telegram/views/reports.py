@@ -40,7 +40,7 @@ class ReportViews:
         def unit_ref(unit_id: int) -> str:
             return ButtonRef(unit_id, campaign_id=campaign).encode()
 
-        def tap(unit_ref: str, op: str, arg: str, text: str) -> InlineKeyboardButton:
+        def tap(unit_ref: str, op: ReportOp, arg: str, text: str) -> InlineKeyboardButton:
             return InlineKeyboardButton(
                 text, callback_data=Tap(TapKind.REPORT, unit_ref, op, arg).encode()
             )
