@@ -1,6 +1,7 @@
 """The assist form (/assist, /batch): every rule of every press, decided on plain values.
 
-A press is decided inside the one trip that reads and writes its form (see
+Its results (`FormScreen`, `Toast`, …) are in `form_results.py`. A press is decided
+inside the one trip that reads and writes its form (see
 `AssistRepository.change_form`): the decision is a pure function of the stored form, the
 person pressing and the press, so a stale or forged button can neither touch someone else's
 form nor save a record twice, and nothing else runs between reading and writing the form.
@@ -22,6 +23,21 @@ from bot.domain.numbers import NumberError
 from bot.domain.review import Limits
 from bot.domain.taps import AssistOp
 from bot.services.access import Access, Actor
+from bot.services.form_results import (
+    AskPhone,
+    Cancelled,
+    CountInvalid,
+    FormClosed,
+    FormScreen,
+    NotACount,
+    PhoneInvalid,
+    PickerScreen,
+    PressResult,
+    Quiet,
+    Refused,
+    SavedScreen,
+    Toast,
+)
 from bot.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
 
@@ -34,87 +50,6 @@ SAVE_OPS = frozenset({AssistOp.SAVE_CONSENTED, AssistOp.SAVE_WITHOUT_CONSENT})
 PICKER_EXITS = frozenset({AssistOp.PICKER_CHOOSE, AssistOp.PICKER_CLOSE})
 UNIT_QUERY_LIMIT = 60  # characters of a typed unit name worth searching
 UNITS_FOUND = 8  # one picker page of units found by a typed name
-
-
-# What a press (or a typed phone number) comes to; the adapter turns each into a screen.
-@dataclass(frozen=True)
-class Refused:
-    template: str  # why this person cannot use the form at all
-
-
-@dataclass(frozen=True)
-class Toast:
-    label: str
-    alert: bool = False
-
-
-@dataclass(frozen=True)
-class Quiet:
-    """A press delivered again: acknowledged, nothing changes."""
-
-
-@dataclass(frozen=True)
-class FormScreen:
-    token: str
-    draft: Draft
-    unit: Unit
-    notice: str = ""  # a template to show above the form
-
-
-@dataclass(frozen=True)
-class PickerScreen:
-    token: str
-    browse: Unit
-    children: list[Unit]
-    counts: dict[int, int]
-    page: int
-    can_go_up: bool
-    query: str = ""  # typed while the picker was open: `children` are the units found
-
-
-@dataclass(frozen=True)
-class AskPhone:
-    pass
-
-
-@dataclass(frozen=True)
-class Cancelled:
-    pass
-
-
-@dataclass(frozen=True)
-class SavedScreen:
-    draft: Draft
-    consent: bool
-    unit: Unit
-    occurred_at: int
-    created: bool = True
-    assist_id: int = 0  # the record (the first, for a batch split by age band)
-    pending: bool = False  # past the daily limit: saved, but counted only once approved
-
-
-@dataclass(frozen=True)
-class PhoneInvalid:
-    pass
-
-
-@dataclass(frozen=True)
-class FormClosed:
-    pass
-
-
-@dataclass(frozen=True)
-class NotACount:
-    """Text typed while a batch form is open that is no count: it is meant as a search."""
-
-
-@dataclass(frozen=True)
-class CountInvalid:
-    limit: int = MAX_BATCH
-    comma: str = ""  # «1,5» as typed: a decimal mark where a whole number was asked
-
-
-PressResult = Toast | Quiet | FormScreen | PickerScreen | AskPhone | Cancelled | SavedScreen
 
 
 @dataclass(frozen=True)

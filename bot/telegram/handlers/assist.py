@@ -10,7 +10,7 @@ from telegram import CallbackQuery, Update
 
 from bot import clock
 from bot.domain.taps import NEW_FORM, AssistOp, TapKind
-from bot.services import assist_form as form
+from bot.services import form_results as form
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import mine
 from bot.telegram.handlers.common import (
