@@ -35,3 +35,21 @@ def whole_number(text: str) -> int:
 def is_number_like(text: str) -> bool:
     """Digits with dots or commas between them: meant as a number, right or wrong."""
     return bool(_PLAIN.match(text) or _GROUPED.match(text) or _WITH_COMMA.match(text))
+
+
+MAX_ID_DIGITS = 9  # ids and page numbers from button data: few enough digits for SQLite
+
+
+def small_int(text: str) -> int:
+    """An id or page number from button data: digits only, and few enough for SQLite."""
+    if not text.isdigit() or len(text) > MAX_ID_DIGITS:
+        raise ValueError("not a small whole number")
+    return int(text)
+
+
+def page_number(text: str) -> int:
+    """A page from button data; anything else is the first page."""
+    try:
+        return small_int(text)
+    except ValueError:
+        return 0

@@ -147,7 +147,7 @@ class Reach:
             WebClickRepository(db), self.directory, key, policy.web_unit_daily_cap
         )
         self.confirmations = Confirmations(ConfirmationRepository(db))
-        self.subscriptions = Subscriptions(SubscriptionRepository(db))
+        self.subscriptions = Subscriptions(SubscriptionRepository(db), self.access)
         plans = campaign_services(db, self.directory, self.waiting, units, self.limits)
         self.campaigns = plans.campaigns
         self.activities = plans.activities

@@ -47,7 +47,9 @@ class Actor:
         return "+".join(parts) or "resident"
 
     def why_not_volunteer(self) -> str:
-        """The template that explains why this person cannot log assists."""
+        """The template that explains why this person cannot log assists; "" if they can."""
+        if self.volunteer is not None:
+            return ""
         return "member_inactive" if self.member is not None else "not_volunteer"
 
 

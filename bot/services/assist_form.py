@@ -19,7 +19,7 @@ from bot.domain.catalog import services_mask
 from bot.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
 from bot.domain.form import Expect, FormChange, FormState, NewRecord
 from bot.domain.model import Unit
-from bot.domain.numbers import NumberError
+from bot.domain.numbers import NumberError, small_int
 from bot.domain.review import Limits
 from bot.domain.taps import AssistOp
 from bot.services.access import Access, Actor
@@ -44,7 +44,6 @@ from bot.storage.assists import AssistRepository
 PHONE_WAIT_SECONDS = 5 * 60
 COUNT_WAIT_SECONDS = 15 * 60  # a batch form in use takes a typed count; renewed by each press
 SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
-MAX_ID_DIGITS = 9
 BACKDATED_HOUR = 12  # a back-dated batch is placed at noon, safely inside its day
 SAVE_OPS = frozenset({AssistOp.SAVE_CONSENTED, AssistOp.SAVE_WITHOUT_CONSENT})
 PICKER_EXITS = frozenset({AssistOp.PICKER_CHOOSE, AssistOp.PICKER_CLOSE})
@@ -380,10 +379,3 @@ def backdated(now: int, days_back: int) -> int:
         return now
     day = clock.vn_date(now) - dt.timedelta(days=days_back)
     return clock.day_start(day) + BACKDATED_HOUR * 3600
-
-
-def small_int(text: str) -> int:
-    """Ids and page numbers from button data: digits only, and few enough for SQLite."""
-    if not text.isdigit() or len(text) > MAX_ID_DIGITS:
-        raise ValueError("not a small whole number")
-    return int(text)

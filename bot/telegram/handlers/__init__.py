@@ -34,7 +34,7 @@ from bot.telegram.handlers import (
     search,
     typed,
 )
-from bot.telegram.handlers.pressing import routes
+from bot.telegram.pressing import routes
 
 # The kinds of update the handlers below answer; Telegram sends no others.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]

@@ -26,7 +26,7 @@ from bot.telegram.handlers.common import (
     send_text,
     tell_refusal,
 )
-from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

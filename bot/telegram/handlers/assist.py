@@ -22,7 +22,7 @@ from bot.telegram.handlers.common import (
     reply,
     send_text,
 )
-from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.assist import GROUPS
 from bot.telegram.views.view import View
 

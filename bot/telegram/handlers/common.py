@@ -43,10 +43,9 @@ async def actor_of(update: Update, context: BotContext) -> Actor:
 async def volunteer_actor(update: Update, context: BotContext, lang: str) -> Actor | None:
     """The acting person if they may log assists; else they are told why not, and None."""
     actor = await actor_of(update, context)
-    if actor.volunteer is None:
-        await send_text(
-            update, context, context.services.texts.render(lang, actor.why_not_volunteer())
-        )
+    why_not = actor.why_not_volunteer()
+    if why_not:
+        await send_text(update, context, context.services.texts.render(lang, why_not))
         return None
     return actor
 

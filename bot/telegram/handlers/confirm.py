@@ -18,7 +18,7 @@ from bot.telegram.handlers.common import (
     edit_in_place,
     reply,
 )
-from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

@@ -62,11 +62,7 @@ async def send_digests(context: BotContext) -> int:
         return 0
     sent = 0
     period = services.reach.subscriptions.period(clock.now())
-    for subscription in await services.reach.subscriptions.everyone():
-        actor = await services.reach.access.actor(subscription.chat_id)
-        if not actor.staff:  # no longer a coordinator: nothing of theirs to report
-            await services.reach.subscriptions.unsubscribe(subscription.user_key)
-            continue
+    for subscription, actor in await services.reach.subscriptions.recipients():
         lang = subscription.language
         report = await reporting.report(services.reach.db, actor.report_root, period)
         heading = services.texts.render(lang, "digest_heading")

@@ -18,7 +18,7 @@ from bot.telegram.handlers.common import (
     reply,
     send_text,
 )
-from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)

@@ -26,7 +26,7 @@ from bot.telegram.handlers.common import (
     reply,
     send_text,
 )
-from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

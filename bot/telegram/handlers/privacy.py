@@ -19,7 +19,7 @@ from bot.telegram.handlers.common import (
     send_text,
     volunteer_actor,
 )
-from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

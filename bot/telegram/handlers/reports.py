@@ -30,7 +30,7 @@ from bot.telegram.handlers.common import (
     send_text,
     tell_refusal,
 )
-from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 UPLOAD_TIMEOUT = 300  # seconds

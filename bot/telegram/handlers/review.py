@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import clock
+from bot.domain.numbers import page_number
 from bot.domain.review import Subject
 from bot.domain.taps import ReviewOp, Tap, TapKind
 from bot.services.review import PAGE, Decided, Queue, Reviewer, parse_ref, reviewer_of
@@ -21,7 +22,7 @@ from bot.telegram.handlers.common import (
     reply,
     send_text,
 )
-from bot.telegram.handlers.pressing import Press, pressed
+from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.keyboard import Keyboard
 from bot.telegram.views.view import View
 
@@ -55,9 +56,9 @@ async def on_review_tap(update: Update, context: BotContext, press: Press) -> No
         return
     reviews = context.services.reach.reviews
     if tap.op is ReviewOp.PAGE:
-        page = int(tap.arg) if tap.arg.isdigit() and len(tap.arg) <= 4 else 0
         await answer(query)
-        await edit_in_place(query, _queue_view(context, lang, await reviews.queue(reviewer, page)))
+        queue = await reviews.queue(reviewer, page_number(tap.arg))
+        await edit_in_place(query, _queue_view(context, lang, queue))
         return
     entry = _entry_of(tap)
     if entry is None:
