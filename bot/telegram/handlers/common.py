@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import json
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from telegram import (
@@ -15,6 +16,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    TelegramObject,
     Update,
 )
 from telegram.error import BadRequest
@@ -75,22 +77,34 @@ warnings.filterwarnings(
 )
 
 
+# A convenience of python-telegram-bot's named methods, not a Bot API parameter.
+_NOT_API = frozenset({"do_quote"})
+_NAMED: dict[str, Callable[..., object]] = {
+    "sendMessage": Bot.send_message,
+    "editMessageText": Bot.edit_message_text,
+}
+
+
 @functools.lru_cache(maxsize=8)
-def _formatting(defaults: Defaults | None) -> dict[str, str]:
-    """What the bot's `Defaults` add to a message (HTML, no link previews), for requests
-    that bypass the named methods; dumped once."""
-    params: dict[str, str] = {}
-    if defaults is not None and defaults.parse_mode:
-        params["parse_mode"] = defaults.parse_mode
-    if defaults is not None and defaults.link_preview_options is not None:
-        options = defaults.link_preview_options.to_dict()
-        params["link_preview_options"] = json.dumps(options, separators=(",", ":"))
+def formatting(defaults: Defaults | None, method: str) -> dict[str, Any]:
+    """What the bot's one `Defaults` adds to `method`, as the named method would add it:
+    every entry of `Defaults.api_defaults` the method takes (HTML and no link previews today;
+    a default added there later applies here too), serialised for `do_api_request`."""
+    if defaults is None:
+        return {}
+    takes = inspect.signature(_NAMED[method]).parameters
+    params: dict[str, Any] = {}
+    for name, value in defaults.api_defaults.items():
+        if name in takes and name not in _NOT_API:
+            if isinstance(value, TelegramObject):
+                value = json.dumps(value.to_dict(), separators=(",", ":"))
+            params[name] = value
     return params
 
 
 async def _send_screen(bot: Bot, method: str, view: View, **target: int) -> None:
     defaults = bot.defaults if isinstance(bot, ExtBot) else None
-    params: dict[str, Any] = {**target, "text": view.text, **_formatting(defaults)}
+    params: dict[str, Any] = {**target, "text": view.text, **formatting(defaults, method)}
     if view.markup_json is not None:
         params["reply_markup"] = view.markup_json  # sent as is: already JSON
     await bot.do_api_request(method, api_kwargs=params)
