@@ -77,6 +77,25 @@ def encode(nav: Nav) -> str:
     return data
 
 
+# How many fields follow each action (before the optional unit tail).
+_FIELDS = {
+    Action.MENU: 0,
+    Action.SEARCH_HINT: 0,
+    Action.HELP_PAGE: 0,
+    Action.TOPIC: 1,
+    Action.INTRO: 1,
+    Action.LANGUAGE: 1,
+    Action.STEP: 3,
+    Action.HELP: 3,
+    Action.PHOTO: 3,
+    Action.DONE: 3,
+    Action.SOURCES: 3,
+    Action.RESULTS: 0,
+    Action.TERMS: 3,
+    Action.TERM: 4,
+}
+
+
 def decode(data: str | None) -> Nav:
     if not data or len(data) > MAX_BYTES or not data.isascii():
         raise InvalidCallback("empty, too long or not ASCII")
@@ -88,32 +107,23 @@ def decode(data: str | None) -> Nav:
     except ValueError:
         raise InvalidCallback("unknown action") from None
     args = parts[2:]
-    unit = 0
-    from_search = False
-    expected = {
-        Action.MENU: 0,
-        Action.SEARCH_HINT: 0,
-        Action.HELP_PAGE: 0,
-        Action.TOPIC: 1,
-        Action.INTRO: 1,
-        Action.LANGUAGE: 1,
-        Action.STEP: 3,
-        Action.HELP: 3,
-        Action.PHOTO: 3,
-        Action.DONE: 3,
-        Action.SOURCES: 3,
-        Action.RESULTS: 0,
-        Action.TERMS: 3,
-        Action.TERM: 4,
-    }[action]
-    if action in _CARRIES_UNIT and len(args) == expected + 1:
-        tail = _TAIL.match(args.pop())
-        if tail is None or not tail.group(0):
-            raise InvalidCallback("bad unit")
-        unit = int(tail["unit"], 36) if tail["unit"] else 0
-        from_search = bool(tail["search"])
-    if len(args) != expected:
+    unit, from_search = 0, False
+    if action in _CARRIES_UNIT and len(args) == _FIELDS[action] + 1:
+        unit, from_search = _tail(args.pop())
+    if len(args) != _FIELDS[action]:
         raise InvalidCallback("wrong number of fields")
+    return _nav(action, args, unit, from_search)
+
+
+def _tail(field: str) -> tuple[int, bool]:
+    """The credited unit (0: none) and whether the guide was opened from search results."""
+    tail = _TAIL.match(field)
+    if tail is None or not tail.group(0):
+        raise InvalidCallback("bad unit")
+    return (int(tail["unit"], 36) if tail["unit"] else 0), bool(tail["search"])
+
+
+def _nav(action: Action, args: list[str], unit: int, from_search: bool) -> Nav:
     match action:
         case Action.TOPIC:
             if not _TOPIC.match(args[0]):
@@ -124,22 +134,11 @@ def decode(data: str | None) -> Nav:
         case Action.INTRO:
             return Nav(action, guide_id=_guide_id(args[0]), unit=unit, from_search=from_search)
         case Action.STEP | Action.HELP | Action.PHOTO | Action.TERMS | Action.TERM:
-            if not args[1].isdigit() or len(args[1]) > 3:
-                raise InvalidCallback("bad step number")
-            term = 0
-            if action is Action.TERM:
-                if not args[3].isdigit() or len(args[3]) > 2:
-                    raise InvalidCallback("bad term number")
-                term = int(args[3])
+            step = _number(args[1], 3, "bad step number")
+            term = _number(args[3], 2, "bad term number") if action is Action.TERM else 0
             guide_id, version = _guide_id(args[0]), _version(args[2])
             return Nav(
-                action,
-                guide_id,
-                int(args[1]),
-                version,
-                unit=unit,
-                from_search=from_search,
-                term=term,
+                action, guide_id, step, version, unit=unit, from_search=from_search, term=term
             )
         case Action.DONE | Action.SOURCES:
             guide_id, version = _guide_id(args[0]), _version(args[1])
@@ -154,6 +153,12 @@ def decode(data: str | None) -> Nav:
                 tag=args[2],
             )
     return Nav(action)
+
+
+def _number(field: str, digits: int, why: str) -> int:
+    if not field.isdigit() or len(field) > digits:
+        raise InvalidCallback(why)
+    return int(field)
 
 
 def _guide_id(value: str) -> str:

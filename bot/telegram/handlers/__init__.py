@@ -45,43 +45,48 @@ NEW_PRIVATE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 NEW_GROUP = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
 
 
+# The commands of private chats, each with its handler.
+COMMANDS = [
+    ("start", menu.start),
+    ("help", menu.help_command),
+    ("language", menu.language_command),
+    ("search", search.search_command),
+    ("privacy", privacy.privacy_command),
+    ("forget", privacy.forget_command),
+    ("forgetphone", privacy.forget_phone_command),
+    ("join", joining.join_command),
+    ("name", joining.name_command),
+    ("assist", assist.assist_command),
+    ("batch", assist.batch_command),
+    ("undo", mine.undo_command),
+    ("mine", mine.mine_command),
+    ("invite", members.invite_command),
+    ("members", members.members_command),
+    ("units", members.units_command),
+    ("report", reports.report_command),
+    ("export", reports.export_command),
+    ("chart", reports.chart_command),
+    ("qr", reports.qr_command),
+    ("activity", activities.activity_command),
+    ("campaign", plans.campaign_command),
+    ("target", plans.target_command),
+    ("team", plans.team_command),
+    ("review", review.review_command),
+    ("subscribe", digest.subscribe_command),
+    ("unsubscribe", digest.unsubscribe_command),
+]
+
+
 def register(app: BotApplication) -> None:
     # Group -2 runs first for every update; it stops a flood before any real work.
     app.add_handler(TypeHandler(Update, flood.flood_check), group=-2)
     # Group -1: a command ends any question the bot was waiting to have answered.
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.COMMAND, typed.end_waiting), group=-1)
-    app.add_handler(CommandHandler("start", menu.start, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("help", menu.help_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("language", menu.language_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("search", search.search_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("privacy", privacy.privacy_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("forget", privacy.forget_command, filters=NEW_PRIVATE))
-    app.add_handler(
-        CommandHandler("forgetphone", privacy.forget_phone_command, filters=NEW_PRIVATE)
-    )
-    app.add_handler(CommandHandler("join", joining.join_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("name", joining.name_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("assist", assist.assist_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("batch", assist.batch_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("undo", mine.undo_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("mine", mine.mine_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("invite", members.invite_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("members", members.members_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("units", members.units_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("report", reports.report_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("export", reports.export_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("chart", reports.chart_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("qr", reports.qr_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("activity", activities.activity_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("campaign", plans.campaign_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("target", plans.target_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("team", plans.team_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("review", review.review_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("subscribe", digest.subscribe_command, filters=NEW_PRIVATE))
-    app.add_handler(CommandHandler("unsubscribe", digest.unsubscribe_command, filters=NEW_PRIVATE))
+    for command, callback in COMMANDS:
+        app.add_handler(CommandHandler(command, callback, filters=NEW_PRIVATE))
     app.add_handler(CommandHandler(["start", "help"], menu.group_note, filters=NEW_GROUP))
     # Outreach buttons, each kind to its handler; the patterns come from the codec.
-    tap_routes = routes(
+    for route in routes(
         assist.on_assist_tap,
         mine.on_undo_tap,
         members.on_member_tap,
@@ -94,8 +99,7 @@ def register(app: BotApplication) -> None:
         confirm.on_confirm_tap,
         review.on_review_tap,
         menu.on_staff_tap,
-    )
-    for route in tap_routes:
+    ):
         app.add_handler(route)
     app.add_handler(CallbackQueryHandler(navigation.on_button))
     app.add_handler(InlineQueryHandler(inline.on_inline_query))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -32,66 +33,68 @@ class ReportViews:
     ) -> View:
         """`root` is the top of what the person may see: no "up" button above it. `groups`:
         clusters to offer (to admins, on the whole tree's report)."""
-        campaign = report.campaign.id if report.campaign else 0
-        ref = ButtonRef(report.scope.id if report.scope else 0, report.group_id, campaign).encode()
-        code = report.period.code()
-        label = self.texts.label
+        buttons = _ReportButtons(self.texts, lang, report)
+        rows = [*buttons.drill(), *buttons.clusters(groups), *buttons.up(root)]
+        rows += [buttons.periods(), buttons.files()]
+        return View(self.text(lang, report), InlineKeyboardMarkup(rows))
 
-        def unit_ref(unit_id: int) -> str:
-            return ButtonRef(unit_id, campaign_id=campaign).encode()
 
-        def tap(unit_ref: str, op: ReportOp, arg: str, text: str) -> InlineKeyboardButton:
-            return InlineKeyboardButton(
-                text, callback_data=Tap(TapKind.REPORT, unit_ref, op, arg).encode()
-            )
+class _ReportButtons:
+    """The buttons under one report: every one carries the report's campaign and period."""
 
-        rows: list[list[InlineKeyboardButton]] = []
-        drill = [
-            tap(unit_ref(c.unit.id), ReportOp.VIEW, code, label(lang, "btn_drill", c.unit.name))
-            for c in report.children[:DRILL_BUTTONS]
-        ]
-        rows += [drill[i : i + 2] for i in range(0, len(drill), 2)]
+    def __init__(self, texts: Texts, lang: str, report: Report) -> None:
+        self.label = functools.partial(texts.label, lang)
+        self.report = report
+        self.campaign = report.campaign.id if report.campaign else 0
+        scope_id = report.scope.id if report.scope else 0
+        self.ref = ButtonRef(scope_id, report.group_id, self.campaign).encode()
+        self.code = report.period.code()
+
+    def _tap(self, ref: str, op: ReportOp, arg: str, text: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text, callback_data=Tap(TapKind.REPORT, ref, op, arg).encode())
+
+    def _unit(self, unit_id: int, text: str) -> InlineKeyboardButton:
+        ref = ButtonRef(unit_id, campaign_id=self.campaign).encode()
+        return self._tap(ref, ReportOp.VIEW, self.code, text)
+
+    def drill(self) -> list[list[InlineKeyboardButton]]:
+        children = self.report.children[:DRILL_BUTTONS]
+        drill = [self._unit(c.unit.id, self.label("btn_drill", c.unit.name)) for c in children]
+        return [drill[i : i + 2] for i in range(0, len(drill), 2)]
+
+    def clusters(self, groups: Sequence[Group]) -> list[list[InlineKeyboardButton]]:
         clusters = [
-            tap(
-                ButtonRef(group_id=g.id, campaign_id=campaign).encode(),
+            self._tap(
+                ButtonRef(group_id=g.id, campaign_id=self.campaign).encode(),
                 ReportOp.VIEW,
-                code,
-                label(lang, "btn_group", g.name),
+                self.code,
+                self.label("btn_group", g.name),
             )
             for g in groups[:GROUP_BUTTONS]
         ]
-        rows += [clusters[i : i + 2] for i in range(0, len(clusters), 2)]
-        scope = report.scope
+        return [clusters[i : i + 2] for i in range(0, len(clusters), 2)]
+
+    def up(self, root: Unit | None) -> list[list[InlineKeyboardButton]]:
+        """A cluster's report goes back to the whole tree's; a unit's to its parent's, but
+        never above what the person may see."""
+        scope, up = self.report.scope, self.label("btn_report_up")
+        if self.report.group_id:
+            return [[self._unit(0, up)]]
         at_root = scope is None or (root is not None and scope.id == root.id)
-        if report.group_id:  # a cluster's report goes back to the whole tree's
-            rows.append([tap(unit_ref(0), ReportOp.VIEW, code, label(lang, "btn_report_up"))])
-        elif not at_root and scope is not None:
-            rows.append(
-                [
-                    tap(
-                        unit_ref(scope.parent_id or 0),
-                        ReportOp.VIEW,
-                        code,
-                        label(lang, "btn_report_up"),
-                    )
-                ]
-            )
-        rows.append(
-            [
-                tap(
-                    ref,
-                    ReportOp.VIEW,
-                    kind,
-                    label(lang, "btn_period", kind, kind == report.period.kind),
-                )
-                for kind in PERIOD_BUTTONS
-            ]
-        )
-        rows.append(
-            [
-                tap(ref, ReportOp.SUMMARY, code, label(lang, "btn_summary")),
-                tap(ref, ReportOp.EXPORT, code, label(lang, "btn_export")),
-                tap(ref, ReportOp.CHART, code, label(lang, "btn_chart")),
-            ]
-        )
-        return View(self.text(lang, report), InlineKeyboardMarkup(rows))
+        if at_root or scope is None:
+            return []
+        return [[self._unit(scope.parent_id or 0, up)]]
+
+    def periods(self) -> list[InlineKeyboardButton]:
+        period = self.report.period.kind
+        return [
+            self._tap(self.ref, ReportOp.VIEW, kind, self.label("btn_period", kind, kind == period))
+            for kind in PERIOD_BUTTONS
+        ]
+
+    def files(self) -> list[InlineKeyboardButton]:
+        return [
+            self._tap(self.ref, ReportOp.SUMMARY, self.code, self.label("btn_summary")),
+            self._tap(self.ref, ReportOp.EXPORT, self.code, self.label("btn_export")),
+            self._tap(self.ref, ReportOp.CHART, self.code, self.label("btn_chart")),
+        ]
