@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot import link_words as words
+
 MAX_PAYLOAD = 64
-JOIN_PREFIX = "join_"
-CHECK_IN_PREFIX = "ci_"
-ATTEND_PREFIX = "at_"
-CONFIRM_PREFIX = "cf_"
-MENU_PAYLOAD = "menu"
-RESERVED_GUIDE_IDS = frozenset({"join", "ci", "at", "cf", MENU_PAYLOAD})
+JOIN_PREFIX = f"{words.JOIN}_"
+CHECK_IN_PREFIX = f"{words.CHECK_IN}_"
+ATTEND_PREFIX = f"{words.ATTEND}_"
+CONFIRM_PREFIX = f"{words.CONFIRM}_"
+MENU_PAYLOAD = words.MENU
+RESERVED_GUIDE_IDS = words.RESERVED_GUIDE_IDS
 UNIT_CODE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{0,64}$")
 _INVITE_CODE = re.compile(r"^[A-Za-z0-9]{4,32}$")

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from bot.link_words import RESERVED_GUIDE_IDS
+
 
 class Topic(StrEnum):
     VNEID = "vneid"
@@ -117,7 +119,7 @@ class Guide(_Strict):
     @classmethod
     def _not_reserved(cls, value: str) -> str:
         # These words mean something else in a deep link (see bot/domain/deep_links.py).
-        if value in ("join", "ci", "at", "cf", "menu"):
+        if value in RESERVED_GUIDE_IDS:
             raise ValueError(f"'{value}' is reserved for deep links; choose another id")
         return value
 
