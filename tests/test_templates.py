@@ -20,7 +20,7 @@ from bot.domain.campaigns import (
     UnionFigures,
 )
 from bot.domain.draft import Draft
-from bot.domain.model import Unit
+from bot.domain.model import Standing, Unit
 from bot.domain.periods import custom
 from bot.domain.review import Entry, Subject
 from bot.guides.loader import load_guides
@@ -214,7 +214,15 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
     "sources": [{"guide": GUIDE, "title": GUIDE.title}],
     "language": [{"current": "vi"}, {"current": "en"}],
     "search_hint": [{}],
-    "help": [{"role": r} for r in ("resident", "volunteer", "staff", "staff+volunteer")],
+    "help": [
+        {"standing": s}
+        for s in (
+            Standing.RESIDENT,
+            Standing.VOLUNTEER,
+            Standing.STAFF,
+            Standing.STAFF | Standing.VOLUNTEER,
+        )
+    ],
     "search_results": [{"query": "<b>&", "count": 3}],
     "search_empty": [{"query": "<i>", "examples": ["A"]}, {"query": "x", "examples": []}],
     "inline_card": [{"title": "A & B", "summary": "<s>", "step_count": 4}],

@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Flag, StrEnum, auto
 
 
 class Role(StrEnum):
+    """A member's role in their unit (stored: `members.role`)."""
+
     VOLUNTEER = "volunteer"
     COORDINATOR = "coordinator"
+
+
+class Standing(Flag):
+    """What the menu and /help offer a person: nothing more than the guides (a resident),
+    logging assists (an active member), staff screens (coordinators and admins), or both."""
+
+    RESIDENT = 0
+    VOLUNTEER = auto()
+    STAFF = auto()
+
+    # For templates: `{% if standing.staff %}`.
+    @property
+    def resident(self) -> bool:
+        return not self
+
+    @property
+    def volunteer(self) -> bool:
+        return Standing.VOLUNTEER in self
+
+    @property
+    def staff(self) -> bool:
+        return Standing.STAFF in self
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.model import Member, Role, Scope, Unit
+from bot.domain.model import Member, Role, Scope, Standing, Unit
 from bot.domain.privacy import pseudonym
 from bot.services.directory import Directory
 from bot.texts.folding import fold
@@ -37,14 +37,15 @@ class Actor:
         return None if self.scope.admin else self.scope.unit
 
     @property
-    def role(self) -> str:
-        """What the menu and help offer this person: "resident", "volunteer" (logs assists),
-        "staff" (reports, invites), or "staff+volunteer" (a coordinator, or an admin who
-        also joined a unit)."""
-        parts = [
-            name for name, has in (("staff", self.staff), ("volunteer", self.volunteer)) if has
-        ]
-        return "+".join(parts) or "resident"
+    def standing(self) -> Standing:
+        """What the menu and help offer this person (a coordinator, or an admin who also
+        joined a unit, is both staff and volunteer)."""
+        standing = Standing.RESIDENT
+        if self.staff:
+            standing |= Standing.STAFF
+        if self.volunteer is not None:
+            standing |= Standing.VOLUNTEER
+        return standing
 
     def why_not_volunteer(self) -> str:
         """The template that explains why this person cannot log assists; "" if they can."""

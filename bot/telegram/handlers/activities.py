@@ -38,7 +38,7 @@ async def check_in(update: Update, context: BotContext, token: str) -> None:
     views = services.activity_views
     match result:
         case CheckedIn():
-            await reply(update, views.checked_in(lang, result, actor.role))
+            await reply(update, views.checked_in(lang, result, actor.standing))
         case LinkRefused(reason, activity):
             await reply(update, views.link_refused(lang, reason, activity))
 

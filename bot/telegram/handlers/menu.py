@@ -54,7 +54,7 @@ async def start(update: Update, context: BotContext) -> None:
         screen = Screen(
             ScreenKind.MENU, notice=Notice.UNKNOWN_LINK if link.unknown else Notice.NONE
         )
-    view = services.views.render(lang, screen, (await actor_of(update, context)).role)
+    view = services.views.render(lang, screen, (await actor_of(update, context)).standing)
     if update.effective_user is not None:  # a guide's intro from a link starts the trail
         navigation.came_from(context, (await actor_of(update, context)).user_key, screen)
     if screen.kind is ScreenKind.MENU:
@@ -65,8 +65,8 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def help_command(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
-    role = (await actor_of(update, context)).role
-    await reply(update, context.services.views.render(lang, Screen(ScreenKind.HELP), role))
+    standing = (await actor_of(update, context)).standing
+    await reply(update, context.services.views.render(lang, Screen(ScreenKind.HELP), standing))
 
 
 async def language_command(update: Update, context: BotContext) -> None:

@@ -62,8 +62,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             await edit_in_place(query, search.results_view(context, lang, last))
             return
         screen = Screen(ScreenKind.SEARCH_HINT, notice=Notice.STALE)
-    role = who.actor.role
-    view = services.views.render(lang, screen, role)
+    standing = who.actor.standing
+    view = services.views.render(lang, screen, standing)
     origin = came_from(context, user_key, screen)
     if origin is not None:
         view = services.views.back_to_guide(lang, screen, view, origin)

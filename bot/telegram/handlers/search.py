@@ -54,9 +54,9 @@ async def _answer(
         return
     kind = small_talk(text) if small_talk_ok else None
     if kind is not None:
-        role = (await actor_of(update, context)).role
+        standing = (await actor_of(update, context)).standing
         answer = services.texts.render(lang, "small_talk", kind=kind)
-        await reply(update, View(answer, services.views.menu_markup(lang, role)))
+        await reply(update, View(answer, services.views.menu_markup(lang, standing)))
         return
     hits = confident_hits(context, text)
     await reply(update, results_view(context, lang, text, hits))

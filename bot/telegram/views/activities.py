@@ -18,7 +18,7 @@ from bot.domain.catalog import (
     services_mask,
     topic_of_service,
 )
-from bot.domain.model import Unit
+from bot.domain.model import Standing, Unit
 from bot.domain.periods import Period
 from bot.domain.taps import ActivityOp, AttendOp, NewActivityOp, ReportOp, StaffOp, Tap, TapKind
 from bot.reports.requests import ButtonRef
@@ -49,7 +49,7 @@ class ActivityViews:
 
     # ---- members' and residents' links ------------------------------------------------------
 
-    def checked_in(self, lang: str, done: CheckedIn, role: str) -> View:
+    def checked_in(self, lang: str, done: CheckedIn, standing: Standing) -> View:
         text = self.texts.render(
             lang,
             "checkin_done",
@@ -58,7 +58,7 @@ class ActivityViews:
             first=done.first_time,
             pending=done.pending,
         )
-        return View(text, self._views.menu_markup(lang, role))
+        return View(text, self._views.menu_markup(lang, standing))
 
     def link_refused(self, lang: str, reason: str, activity: Activity | None) -> View:
         text = self.texts.render(lang, "activity_link_refused", reason=reason, activity=activity)

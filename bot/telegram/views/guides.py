@@ -13,13 +13,14 @@ from urllib.parse import unquote
 
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.model import Standing
 from bot.guides.freshness import today_in_vietnam
 from bot.guides.loader import GuideLibrary
 from bot.guides.models import Guide
 from bot.guides.navigation import Action, Nav, Notice, Screen, ScreenKind, step_terms
 from bot.telegram.callback_data import encode
 from bot.telegram.views.buttons import Button
-from bot.telegram.views.menus import RESIDENT, MenuScreens
+from bot.telegram.views.menus import MenuScreens
 from bot.telegram.views.search import SearchScreens
 from bot.telegram.views.view import View
 from bot.texts.templates import Texts
@@ -32,14 +33,14 @@ class Views(MenuScreens, SearchScreens):
         super().__init__(texts, library)
         self._screens: dict[tuple[object, ...], View] = {}
 
-    def menu_markup(self, lang: str, role: str) -> InlineKeyboardMarkup:
+    def menu_markup(self, lang: str, standing: Standing) -> InlineKeyboardMarkup:
         """The main menu's buttons for this person (a member's include logging)."""
-        markup = self.render(lang, Screen(ScreenKind.MENU), role).markup
+        markup = self.render(lang, Screen(ScreenKind.MENU), standing).markup
         assert isinstance(markup, InlineKeyboardMarkup)  # the menu is never a `Keyboard`
         return markup
 
-    def render(self, lang: str, screen: Screen, role: str = RESIDENT) -> View:
-        """`role` (resident, volunteer or staff) decides what the menu and help offer.
+    def render(self, lang: str, screen: Screen, standing: Standing = Standing.RESIDENT) -> View:
+        """`standing` decides what the menu and help offer.
 
         A guide's screens depend only on the guide files and templates, which are fixed
         while the bot runs, so each is built once: building them was a tenth of the bot's
@@ -48,11 +49,11 @@ class Views(MenuScreens, SearchScreens):
         so they cannot crowd the shared screens out of the cache.
         """
         if screen.tag:
-            return self._build(lang, screen, role)
+            return self._build(lang, screen, standing)
         guide = screen.guide
         key = (
             lang,
-            role,
+            standing,
             screen.kind,
             guide.id if guide else "",
             guide.version if guide else "",
@@ -70,14 +71,14 @@ class Views(MenuScreens, SearchScreens):
         if view is None:
             if len(self._screens) >= SCREEN_CACHE_SIZE:
                 self._screens.clear()  # bounded; a screen is cheap to build again
-            view = self._screens[key] = self._build(lang, screen, role)
+            view = self._screens[key] = self._build(lang, screen, standing)
         return view
 
-    def _build(self, lang: str, screen: Screen, role: str) -> View:
+    def _build(self, lang: str, screen: Screen, standing: Standing) -> View:
         if screen.kind is ScreenKind.MENU:
-            return self._with_notice(lang, screen, self._menu(lang, role))
+            return self._with_notice(lang, screen, self._menu(lang, standing))
         if screen.kind is ScreenKind.HELP:
-            return self._with_notice(lang, screen, self._help(lang, role))
+            return self._with_notice(lang, screen, self._help(lang, standing))
         builder = {
             ScreenKind.TOPIC: self._topic,
             ScreenKind.INTRO: self._intro,

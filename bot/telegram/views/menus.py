@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.model import Standing
 from bot.domain.taps import NEW_FORM, STAFF_MENU, AssistOp, Tap, TapKind
 from bot.guides.navigation import Action, Nav, Screen
 from bot.telegram.views.buttons import Button, ScreenButtons
 from bot.telegram.views.view import View
 from bot.texts.collation import vietnamese_key
-
-RESIDENT = "resident"
 
 
 class MenuScreens(ScreenButtons):
@@ -30,9 +29,9 @@ class MenuScreens(ScreenButtons):
         rows.append([self._menu_button(lang)])
         return InlineKeyboardMarkup(rows)
 
-    def _menu(self, lang: str, role: str) -> View:
+    def _menu(self, lang: str, standing: Standing) -> View:
         rows = []
-        if "volunteer" in role:  # members log their work from the menu, not from memory
+        if standing.volunteer:  # members log their work from the menu, not from memory
             rows += [
                 [
                     self._new_form(lang, "btn_menu_assist", AssistOp.NEW_ONE),
@@ -40,7 +39,7 @@ class MenuScreens(ScreenButtons):
                 ],
                 [self._new_form(lang, "btn_menu_mine", AssistOp.MINE)],
             ]
-        if "staff" in role:  # coordinators and admins: every command on a button
+        if standing.staff:  # coordinators and admins: every command on a button
             rows += self._staff_rows(lang)
         rows += [
             [self._nav(lang, "topic_name", Nav(Action.TOPIC, topic=t.value), t.value)]
@@ -94,7 +93,7 @@ class MenuScreens(ScreenButtons):
         ]
         return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
-    def _help(self, lang: str, role: str) -> View:
-        rows = self._staff_rows(lang) if "staff" in role else []
+    def _help(self, lang: str, standing: Standing) -> View:
+        rows = self._staff_rows(lang) if standing.staff else []
         rows.append([self._menu_button(lang)])
-        return View(self.texts.render(lang, "help", role=role), InlineKeyboardMarkup(rows))
+        return View(self.texts.render(lang, "help", standing=standing), InlineKeyboardMarkup(rows))
