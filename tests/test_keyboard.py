@@ -7,8 +7,7 @@ import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram.views.keyboard import Keyboard
-from bot.telegram.views.view import View
+from bot.telegram.views.view import Keyboard, View
 
 ROWS = [
     [("⬇ Dịch vụ", "1|a|tok|h|svc")],

@@ -47,6 +47,11 @@ class Actor:
             standing |= Standing.VOLUNTEER
         return standing
 
+    def may_press(self, *, staff: bool) -> bool:
+        """Whether this person may press a button that declares it needs staff (see
+        `@pressed` in the Telegram adapter); the service behind it checks again."""
+        return not staff or self.staff
+
     def why_not_volunteer(self) -> str:
         """The template that explains why this person cannot log assists; "" if they can."""
         if self.volunteer is not None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from telegram import Update
@@ -14,13 +19,79 @@ from bot.guides.recent import RecentSearches
 from bot.guides.search import SearchIndex
 from bot.services import Reach
 from bot.services.access import Actor
-from bot.telegram.flood import FloodGate
-from bot.telegram.locks import KeyedLocks
 from bot.telegram.views.activities import ActivityViews
 from bot.telegram.views.assist import AssistViews
 from bot.telegram.views.guides import Views
 from bot.telegram.views.reports import ReportViews
 from bot.texts.templates import Texts
+
+# ---- per-person flood limit: a sliding window of recent update times, bounded in memory ----
+
+
+class Verdict(Enum):
+    ALLOW = "allow"
+    NOTIFY = "notify"  # the first update over the limit: drop it, and say why once
+    DROP = "drop"
+
+
+class FloodGate:
+    def __init__(self, max_updates: int, window: float, max_people: int = 100_000) -> None:
+        self.max_updates = max_updates
+        self.window = window
+        self.max_people = max_people
+        self._seen: dict[int, deque[float]] = {}
+        self._notified: set[int] = set()
+
+    def check(self, person: int, now: float) -> Verdict:
+        times = self._seen.get(person)
+        if times is None:
+            if len(self._seen) >= self.max_people:
+                self._forget_idle(now)
+            times = self._seen[person] = deque()
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if len(times) < self.max_updates:
+            times.append(now)
+            self._notified.discard(person)
+            return Verdict.ALLOW
+        if person in self._notified:
+            return Verdict.DROP
+        self._notified.add(person)
+        return Verdict.NOTIFY
+
+    def _forget_idle(self, now: float) -> None:
+        idle = [p for p, times in self._seen.items() if not times or times[-1] <= now - self.window]
+        for person in idle:
+            del self._seen[person]
+            self._notified.discard(person)
+        if len(self._seen) >= self.max_people:  # everyone is busy: start afresh, stay bounded
+            self._seen.clear()
+            self._notified.clear()
+
+
+# ---- serialising work per key (a form's token) inside one process ----------------------------
+
+
+class KeyedLocks:
+    """One asyncio lock per key (a form's token), dropped once nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def lock(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
 
 FORM_FLOOD_FACTOR = 4  # an open form's presses may come this many times as fast
 

@@ -16,7 +16,7 @@ from bot.guides.models import Guide
 from bot.guides.navigation import Screen, ScreenKind, step_terms
 from bot.site.build import build_site
 from bot.telegram.views.guides import Views
-from bot.telegram.views.keyboard import Keyboard
+from bot.telegram.views.view import Keyboard
 from bot.texts.telegram_html import check_callback_data, check_message_text
 from bot.texts.templates import LANGUAGES, Texts
 

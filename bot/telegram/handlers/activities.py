@@ -18,15 +18,16 @@ from bot.services.activities import TITLE_REASONS, NewActivity
 from bot.services.attendance import Attended, CheckedIn, LinkRefused
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    Press,
     actor_of,
     answer,
     edit_in_place,
     language_of,
+    pressed,
     reply,
     send_text,
     tell_refusal,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

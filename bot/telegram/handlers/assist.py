@@ -14,15 +14,16 @@ from bot.services import form_results as form
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import mine
 from bot.telegram.handlers.common import (
+    Press,
     actor_of,
     answer,
     delete_quietly,
     edit_in_place,
     language_of,
+    pressed,
     reply,
     send_text,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.assist import GROUPS
 from bot.telegram.views.view import View
 

@@ -6,8 +6,10 @@ import contextlib
 import functools
 import inspect
 import json
+import time
 import warnings
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
@@ -20,12 +22,12 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest
-from telegram.ext import Defaults, ExtBot
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, Defaults, ExtBot
 from telegram.warnings import PTBUserWarning
 
-from bot.domain.taps import Answer, Tap, TapKind
+from bot.domain.taps import Answer, InvalidCallback, Tap, TapKind, decode_tap, kind_of
 from bot.services.access import Actor
-from bot.telegram.context import BotContext
+from bot.telegram.context import BotContext, Verdict
 from bot.telegram.views.view import View
 from bot.texts.telegram_html import parse_html
 
@@ -206,3 +208,97 @@ async def tell_refusal(
     `bot.domain.refusal.Refusal`); `detail` is the part at fault, as typed."""
     text = context.services.texts.render(lang, template, reason=reason, detail=detail[:40])
     await send_text(update, context, text)
+
+
+# ---- buttons in types: `@pressed(kind)` and `routes(...)` ------------------------------------
+# The decorator decodes the press (a stale or forged one gets the polite toast), checks the
+# kind's ops and, for `staff=True`, that the person is a coordinator or an admin, and hands the
+# handler a `Press`: the query, the decoded tap, the language and the actor, each worked out
+# once per update (see `BotContext.who`). `routes` registers handlers by their kind, with a
+# pattern built from the codec.
+
+
+@dataclass(frozen=True)
+class Press:
+    query: CallbackQuery
+    tap: Tap
+    lang: str
+    actor: Actor
+
+
+PressCallback = Callable[[Update, BotContext, Press], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class TapHandler:
+    """A handler of one kind of button, as `routes` registers it."""
+
+    kind: TapKind
+    callback: Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+def pressed(
+    kind: TapKind, *, staff: bool = False, numeric_ref: bool = False, numeric_arg: bool = False
+) -> Callable[[PressCallback], TapHandler]:
+    """`numeric_ref`/`numeric_arg`: the ref or the arg must be a small whole number."""
+
+    def decorate(handle: PressCallback) -> TapHandler:
+        @functools.wraps(handle)
+        async def callback(update: Update, context: BotContext) -> None:
+            query = update.callback_query
+            assert query is not None
+            who = await context.who(update)
+            label = context.services.texts.label
+            try:
+                tap = decode_tap(query.data, kind, numeric_ref=numeric_ref, numeric_arg=numeric_arg)
+            except InvalidCallback:
+                await answer(query, label(who.lang, "toast_stale_form"))
+                return
+            if not who.actor.may_press(staff=staff):
+                await answer(query, label(who.lang, "toast_not_allowed"), alert=True)
+                return
+            await handle(update, context, Press(query, tap, who.lang, who.actor))
+
+        return TapHandler(kind, callback)
+
+    return decorate
+
+
+def _is_kind(kind: TapKind, data: object) -> bool:
+    return kind_of(data) is kind
+
+
+def routes(*handlers: TapHandler) -> list[CallbackQueryHandler[BotContext, None]]:
+    """One `CallbackQueryHandler` per kind, matching exactly the data that kind's codec makes;
+    two handlers for one kind are a mistake, refused here."""
+    kinds = [handler.kind for handler in handlers]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError(f"two handlers for one kind of button: {kinds}")
+    return [
+        CallbackQueryHandler(handler.callback, pattern=functools.partial(_is_kind, handler.kind))
+        for handler in handlers
+    ]
+
+
+# ---- runs before every other handler (group -2): drops a person's updates beyond the limit --
+
+
+async def flood_check(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    services = context.bot_data.services
+    if user is None or services is None:
+        return
+    query = update.callback_query
+    # A press on an assist form: counted against the forms' own, larger budget.
+    form_press = query is not None and kind_of(query.data) is TapKind.ASSIST
+    gate = services.form_flood if form_press else services.flood
+    verdict = gate.check(user.id, time.monotonic())
+    if verdict is Verdict.ALLOW:
+        return
+    if verdict is Verdict.NOTIFY:
+        lang = await language_of(update, context)
+        if update.callback_query is not None:
+            await answer(update.callback_query, services.texts.label(lang, "toast_flood"))
+        elif update.effective_chat is not None and update.effective_chat.type == "private":
+            await send_text(update, context, services.texts.render(lang, "flood_notice"))
+    raise ApplicationHandlerStop

@@ -14,11 +14,12 @@ from bot.reports.qr import qr_png
 from bot.services.confirmations import RATINGS, Confirmed, ConfirmRefused
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    Press,
     answer,
     edit_in_place,
+    pressed,
     reply,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

@@ -20,15 +20,16 @@ from bot.services.joining import (
 )
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    Press,
     actor_of,
     answer,
     confirm_keyboard,
     edit_in_place,
     language_of,
+    pressed,
     reply,
     send_text,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

@@ -11,14 +11,15 @@ from bot.reports.qr import qr_png
 from bot.services import membership as ms
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    Press,
     actor_of,
     answer,
     edit_in_place,
     language_of,
+    pressed,
     reply,
     send_text,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)

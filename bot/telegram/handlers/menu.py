@@ -20,13 +20,14 @@ from bot.telegram.handlers import (
     review,
 )
 from bot.telegram.handlers.common import (
+    Press,
     actor_of,
     answer,
     language_of,
+    pressed,
     reply,
     send_text,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

@@ -8,15 +8,16 @@ from bot import clock
 from bot.domain.taps import Answer, TapKind
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    Press,
     answer,
     confirm_keyboard,
     edit_in_place,
     language_of,
+    pressed,
     reply,
     send_text,
     volunteer_actor,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

@@ -9,17 +9,18 @@ from bot.domain.taps import Answer, TapKind
 from bot.services.privacy import PhoneInvalid
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    Press,
     actor_of,
     answer,
     confirm_keyboard,
     delete_quietly,
     edit_in_place,
     language_of,
+    pressed,
     reply,
     send_text,
     volunteer_actor,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 

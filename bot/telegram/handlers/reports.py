@@ -21,16 +21,17 @@ from bot.services.access import Actor, example_unit
 from bot.storage.reports import Report
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    Press,
     actor_of,
     answer,
     edit_in_place,
     language_of,
     preparing,
+    pressed,
     reply,
     send_text,
     tell_refusal,
 )
-from bot.telegram.pressing import Press, pressed
 from bot.telegram.views.view import View
 
 UPLOAD_TIMEOUT = 300  # seconds

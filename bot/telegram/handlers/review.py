@@ -15,16 +15,16 @@ from bot.domain.taps import ReviewOp, Tap, TapKind
 from bot.services.review import PAGE, Decided, Queue, Reviewer, parse_ref, reviewer_of
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    Press,
     actor_of,
     answer,
     edit_in_place,
     language_of,
+    pressed,
     reply,
     send_text,
 )
-from bot.telegram.pressing import Press, pressed
-from bot.telegram.views.keyboard import Keyboard
-from bot.telegram.views.view import View
+from bot.telegram.views.view import Keyboard, View
 
 # One letter per subject in button data.
 LETTERS = {

@@ -11,8 +11,7 @@ from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
 from bot.domain.draft import BATCH_STEPS, Draft
 from bot.domain.model import Unit
 from bot.domain.taps import NEW_FORM, AssistOp, ConfirmOp, Tap, TapKind
-from bot.telegram.views.keyboard import Keyboard
-from bot.telegram.views.view import View
+from bot.telegram.views.view import Keyboard, View
 from bot.texts.templates import Texts
 
 PICKER_PAGE = 8
