@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot import clock
 from bot.texts.folding import fold
 
-EPOCH = dt.date(1970, 1, 1)
+# reports/requests.py still imports the epoch from here.
+EPOCH = clock.EPOCH
 ALL_TIME_START = dt.date(2020, 1, 1)  # before the first record this bot could hold
 LATEST = dt.date(2100, 12, 31)
 
@@ -70,11 +72,11 @@ class Period:
 
     @property
     def first_day(self) -> int:
-        return (self.first - EPOCH).days
+        return clock.day_number(self.first)
 
     @property
     def last_day(self) -> int:
-        return (self.last - EPOCH).days
+        return clock.day_number(self.last)
 
     @property
     def length(self) -> int:

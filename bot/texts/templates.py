@@ -6,15 +6,15 @@ macros for button labels, toasts and command descriptions, which Telegram shows 
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
+
+from bot import clock
 
 LANGUAGES = ("vi", "en")
 
@@ -55,8 +55,8 @@ def _environment(templates_dir: str) -> Environment:
     )
     env.filters["labels"] = _labels_filter
     env.filters["number"] = _number
-    env.filters["day"] = _day
-    env.filters["moment"] = _moment
+    env.filters["day"] = clock.format_day_number  # a stored day number: dd/mm/yyyy
+    env.filters["moment"] = clock.format_moment  # UTC seconds: dd/mm/yyyy hh:mm in Vietnam
     return env
 
 
@@ -103,16 +103,3 @@ class Texts:
     def label_names(self, language: str) -> list[str]:
         module = self._labels[language]
         return sorted(n for n in dir(module) if not n.startswith("_"))
-
-
-_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def _moment(timestamp: int) -> str:
-    """A time stored in UTC seconds, as a Vietnamese reader reads it: 07/12/2026 10:30."""
-    return dt.datetime.fromtimestamp(int(timestamp), _VIETNAM).strftime("%d/%m/%Y %H:%M")
-
-
-def _day(number: int) -> str:
-    """A day stored as days since 1970-01-01, written the Vietnamese way (dd/mm/yyyy)."""
-    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(number))).strftime("%d/%m/%Y")
