@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup, escape
 
 from bot import clock
+from bot.bounded import BoundedCache
 
 LANGUAGES = ("vi", "en")
 
@@ -64,8 +65,11 @@ class Texts:
     def __init__(self, templates_dir: Path) -> None:
         self.env = _environment(str(Path(templates_dir).resolve()))
         # A label depends only on its arguments: the assist form alone shows two dozen, and
-        # calling their macros was most of the time it took to build it.
-        self._label_cache: dict[tuple[str, str, tuple[Any, ...]], str] = {}
+        # calling their macros was most of the time it took to build it. Bounded: a label
+        # pushed out is cheap to make again.
+        self._label_cache: BoundedCache[tuple[str, str, tuple[Any, ...]], str] = BoundedCache(
+            LABEL_CACHE_SIZE
+        )
         self._labels = {
             lang: self.env.get_template(f"{lang}/labels.txt.j2").module for lang in LANGUAGES
         }
@@ -84,9 +88,7 @@ class Texts:
         except TypeError:  # an argument that cannot be a key: render it every time
             return self._render_label(lang, name, args)
         if cached is None:
-            if len(self._label_cache) >= LABEL_CACHE_SIZE:
-                self._label_cache.clear()  # bounded; labels are cheap to make again
-            cached = self._label_cache[key] = self._render_label(lang, name, args)
+            cached = self._label_cache.put(key, self._render_label(lang, name, args))
         return cached
 
     def _render_label(self, lang: str, name: str, args: tuple[Any, ...]) -> str:
