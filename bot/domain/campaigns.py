@@ -98,9 +98,6 @@ class Target:
     first_day: int
     last_day: int
 
-    def overlaps(self, first_day: int, last_day: int) -> bool:
-        return self.first_day <= last_day and first_day <= self.last_day
-
 
 @dataclass(frozen=True)
 class Group:

@@ -45,7 +45,6 @@ _WORDS = {
     "all": "all",
     "tatca": "all",
 }
-NAMED = frozenset(_WORDS.values())
 _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 _RANGE = re.compile(rf"^{_DATE}\s*-\s*{_DATE}$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -66,7 +65,7 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # one of NAMED (today, last-month, …), custom, or previous
+    kind: str  # a named one (today, last-month, …: `_WORDS`), custom, or previous
     first: dt.date
     last: dt.date
 
