@@ -26,7 +26,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from bot.domain.campaigns import Target, day_number
+from bot import clock
+from bot.domain.campaigns import Target
 from bot.domain.cells import excel_cell
 from bot.domain.periods import custom
 from bot.domain.units_csv import UnitRow
@@ -245,8 +246,8 @@ async def _decorate(db_path: Path, busy: tuple[str, str, str]) -> None:
         province = await units.by_code(parent)
         assert province is not None
         today = dt.date.today()
-        first = day_number(today - dt.timedelta(days=300))
-        target = Target(province.id, None, "people", 1000, first, day_number(today))
+        first = clock.day_number(today - dt.timedelta(days=300))
+        target = Target(province.id, None, "people", 1000, first, clock.day_number(today))
         await TargetRepository(db).set_target(target)
     finally:
         await db.close()

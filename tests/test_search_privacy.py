@@ -32,7 +32,7 @@ from bot.domain.privacy import (
     private_kind,
 )
 from bot.guides.loader import load_guides
-from bot.services.guide_stats import GAP_RULES, GuideStats, _day
+from bot.services.guide_stats import GAP_RULES, GuideStats
 from bot.standin import SimUser, StandinBotApi
 from bot.storage import db
 from bot.storage.guide_stats import GAP_RULES_FLAG, GuideStatsRepository
@@ -213,7 +213,7 @@ async def test_rows_kept_before_are_cleaned_once_at_start(
 ) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
-    today = _day(clock.now())
+    today = clock.day_of(clock.now())
     legacy = [
         (today - 3, "toi ten la tran thi mai nha o pho hang bac", 2),
         (today - 3, "mat khau cua toi la hoahongdo abc quen roi", 1),

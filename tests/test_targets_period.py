@@ -13,7 +13,6 @@ import openpyxl
 import pytest
 
 from bot import clock
-from bot.domain.campaigns import day_number
 from bot.domain.periods import custom
 from bot.domain.refusal import Reason, Refusal
 from bot.reports.json_report import report_dict
@@ -28,7 +27,7 @@ from tests.test_reports import TREE, at
 from tests.test_union_figures import World, campaigns_world
 
 NOVEMBER = custom(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
-YEAR_2026 = (day_number(dt.date(2026, 1, 1)), day_number(dt.date(2026, 12, 31)))
+YEAR_2026 = (clock.day_number(dt.date(2026, 1, 1)), clock.day_number(dt.date(2026, 12, 31)))
 
 
 @pytest.fixture
@@ -101,7 +100,8 @@ async def test_a_target_outside_the_reports_period_is_not_shown(world: World) ->
         ADMIN, "01", "", "people", 80, dt.date(2025, 1, 1), dt.date(2025, 6, 30)
     )
     rows = await world.db.fetchall("SELECT first_day, last_day, value FROM targets")
-    assert rows == [(day_number(dt.date(2025, 1, 1)), day_number(dt.date(2025, 6, 30)), 80)]
+    first_half = (clock.day_number(dt.date(2025, 1, 1)), clock.day_number(dt.date(2025, 6, 30)))
+    assert rows == [(*first_half, 80)]
 
 
 async def test_a_campaign_target_takes_the_campaigns_dates(world: World) -> None:
@@ -111,7 +111,7 @@ async def test_a_campaign_target_takes_the_campaigns_dates(world: World) -> None
         ADMIN, "t", "BDHVS", "Bình dân học vụ số", first, last
     )
     _, target = await c.targets.set_target(ADMIN, "01", "BDHVS", "people", 10, now=at(5, 9))
-    assert (target.first_day, target.last_day) == (day_number(first), day_number(last))
+    assert (target.first_day, target.last_day) == (clock.day_number(first), clock.day_number(last))
     with pytest.raises(Refusal) as refused:
         await c.targets.set_target(ADMIN, "01", "BDHVS", "people", 10, first, last)
     assert refused.value.reason is Reason.CAMPAIGN_DATES, "one period per target"
@@ -119,7 +119,8 @@ async def test_a_campaign_target_takes_the_campaigns_dates(world: World) -> None
     await world.log("Lan", "CD1", at(20, 9), person="p2")  # after them
     in_campaign = await report(world.db, unit_01, NOVEMBER, campaign=campaign)
     assert in_campaign.totals.people == 2
-    assert lines(in_campaign.union) == [("people", 1, 10, day_number(first), day_number(last))]
+    days = (clock.day_number(first), clock.day_number(last))
+    assert lines(in_campaign.union) == [("people", 1, 10, *days)]
     assert (await report(world.db, unit_01, NOVEMBER)).union.targets == [], "no campaign asked"
 
 

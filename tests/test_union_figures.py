@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.campaigns import ActivityKind, day_number
+from bot import clock
+from bot.domain.campaigns import ActivityKind
 from bot.domain.periods import custom
 from bot.domain.units_csv import parse_units_csv
 from bot.reports.service import report
@@ -144,5 +145,5 @@ async def test_union_indicators_by_hand(world: World) -> None:
     assert cluster.totals.people == sum(r.totals.people for r in alone) - 1  # p1 in both
     assert cluster.union.activities == 3
     assert cluster.group_name == "Hà Nội và Cà Mau"
-    assert day_number(dt.date(2026, 12, 1)) == december.first_day  # outside November
+    assert clock.day_number(dt.date(2026, 12, 1)) == december.first_day  # outside November
     assert ActivityKind.CLASS.value in cluster.union.by_kind

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot import clock
 from bot.config import Settings
 from bot.domain import deep_links
-from bot.domain.campaigns import day_date
 from bot.domain.catalog import services_from_mask
 from bot.domain.cells import tsv_line
 from bot.domain.periods import PeriodError, parse_date
@@ -52,9 +52,6 @@ def _date(text: str | None, what: str) -> dt.date | None:
     except PeriodError as exc:
         raise CliError(f"{what}: {exc}") from None
 
-
-def _day(number: int) -> str:
-    return day_date(number).strftime("%d/%m/%Y")
 
 
 # The command line's own words for a refusal (plain text, English, like its other messages);
@@ -115,14 +112,15 @@ async def _campaign_add(settings: Settings, args: argparse.Namespace, s: Campaig
     )
     print(
         f"Campaign {campaign.code}: {campaign.name}, "
-        f"{_day(campaign.first_day)}–{_day(campaign.last_day)}"
+        f"{clock.format_day_number(campaign.first_day)}–{clock.format_day_number(campaign.last_day)}"
     )
     return 0
 
 
 async def _campaign_list(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
     for campaign in await s.campaigns.campaigns():
-        first, last = _day(campaign.first_day), _day(campaign.last_day)
+        first = clock.format_day_number(campaign.first_day)
+        last = clock.format_day_number(campaign.last_day)
         print(tsv_line(campaign.code, first, last, campaign.name))
     return 0
 
@@ -164,8 +162,9 @@ async def _activity_list(settings: Settings, args: argparse.Namespace, s: Campai
     print(tsv_line(*ACTIVITY_COLUMNS))
     for line in lines:
         a = line.activity
+        first, last = clock.format_day_number(a.first_day), clock.format_day_number(a.last_day)
         cells: list[object] = [
-            a.id, _day(a.first_day), _day(a.last_day), line.unit_code, a.kind.value, a.title,
+            a.id, first, last, line.unit_code, a.kind.value, a.title,
             line.campaign_code, line.members, line.attendees, line.assists,
             "closed" if a.closed else "open", ",".join(services_from_mask(a.services)),
         ]  # fmt: skip
@@ -213,7 +212,7 @@ async def _target_set(settings: Settings, args: argparse.Namespace, s: CampaignS
     scope = f" in {args.campaign.upper()}" if args.campaign else ""
     print(
         f"Target for {unit.code} {unit.name}{scope}: {target.metric} = {target.value}, "
-        f"{_day(target.first_day)}–{_day(target.last_day)}"
+        f"{clock.format_day_number(target.first_day)}–{clock.format_day_number(target.last_day)}"
     )
     return 0
 

@@ -13,11 +13,12 @@ import shutil
 import sys
 from pathlib import Path
 
+from bot import clock
 from bot.cli.common import CliError, atomic, out_file
 from bot.cli.lookups import period_of, unit_of
 from bot.cli.progress import on_terminal, progress
 from bot.config import Settings
-from bot.domain.campaigns import Campaign, Group, day_date
+from bot.domain.campaigns import Campaign, Group
 from bot.domain.cells import ExcelCsvWriter, SafeCsvWriter, open_excel_csv
 from bot.domain.model import Unit
 from bot.domain.periods import custom
@@ -47,7 +48,7 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
             raise CliError("give --unit or --group, not both")
         period = period_of(args)
         if campaign is not None and not args.date_from and not args.date_to:
-            period = custom(day_date(campaign.first_day), day_date(campaign.last_day))
+            period = custom(clock.day_date(campaign.first_day), clock.day_date(campaign.last_day))
         result = await reporting.report(db, scope, period, group, units, campaign)
         if args.format == "json":
             _emit(args.out, report_json(result, texts, lang), "bao-cao.json")

@@ -13,7 +13,6 @@ from typing import Any
 
 from bot import clock
 from bot.config import Settings
-from bot.domain.campaigns import day_date
 from bot.domain.cells import tsv_line
 from bot.domain.review import Subject
 from bot.services.review import CLI_REVIEWER, PAGE, Decided, Reviews, parse_ref
@@ -59,8 +58,8 @@ async def _list(reviews: Reviews, args: argparse.Namespace) -> int:
                 tsv_line(
                     w.entry.subject.value,
                     w.entry.ref,
-                    _moment(w.entered_at),
-                    _day(w.day),
+                    clock.format_moment(w.entered_at),
+                    clock.format_day_number(w.day),
                     w.unit_code,
                     w.people,
                     "" if member is None else member,
@@ -101,16 +100,8 @@ async def _decide(reviews: Reviews, args: argparse.Namespace) -> int:
 async def _log(reviews: Reviews, args: argparse.Namespace) -> int:
     print(tsv_line("at", "who", "subject", "ref", "decision", "note"))
     for at, who, what, ref, decision, note in await reviews.log():
-        print(tsv_line(_moment(at), who, what, ref, decision, note))
+        print(tsv_line(clock.format_moment(at), who, what, ref, decision, note))
     return 0
-
-
-def _moment(timestamp: int) -> str:
-    return clock.vn_datetime(timestamp).strftime("%d/%m/%Y %H:%M")
-
-
-def _day(number: int) -> str:
-    return day_date(number).strftime("%d/%m/%Y")
 
 
 _ACTIONS: dict[str, Callable[[Reviews, argparse.Namespace], Any]] = {

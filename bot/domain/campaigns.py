@@ -14,9 +14,9 @@ import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot import clock
 from bot.domain.cells import starts_like_formula
 from bot.domain.numbers import NumberError, whole_number
-from bot.domain.periods import EPOCH
 from bot.domain.refusal import Reason, Refusal
 from bot.texts.folding import fold
 
@@ -98,9 +98,6 @@ class Target:
     first_day: int
     last_day: int
 
-    def overlaps(self, first_day: int, last_day: int) -> bool:
-        return self.first_day <= last_day and first_day <= self.last_day
-
 
 @dataclass(frozen=True)
 class Group:
@@ -154,14 +151,6 @@ class UnionFigures:
         return round(100 * self.verified_assists / assists) if assists else 0
 
 
-def day_number(day: dt.date) -> int:
-    return (day - EPOCH).days
-
-
-def day_date(number: int) -> dt.date:
-    return EPOCH + dt.timedelta(days=number)
-
-
 def check_code(code: str) -> str:
     """A campaign or group code: letters, digits and dashes, as typed (e.g. HTN-2026)."""
     code = code.strip()
@@ -203,7 +192,7 @@ def check_range(first: dt.date, last: dt.date) -> tuple[int, int]:
         raise Refusal(Reason.RANGE_BACKWARDS)
     if (last - first).days >= MAX_DAYS:
         raise Refusal(Reason.RANGE_TOO_LONG)
-    return day_number(first), day_number(last)
+    return clock.day_number(first), clock.day_number(last)
 
 
 def check_kind(text: str) -> ActivityKind:
@@ -255,7 +244,8 @@ def target_period(
         return campaign.first_day, campaign.last_day
     if first is not None or last is not None:
         return check_range(first or last or today, last or first or today)
-    return day_number(dt.date(today.year, 1, 1)), day_number(dt.date(today.year, 12, 31))
+    year = today.year
+    return clock.day_number(dt.date(year, 1, 1)), clock.day_number(dt.date(year, 12, 31))
 
 
 # «dưới 30», «dưới 30 tuổi», «under 30», «<30»: the words naming the youth count, not a number.

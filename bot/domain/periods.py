@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot import clock
 from bot.texts.folding import fold
 
-EPOCH = dt.date(1970, 1, 1)
+# reports/requests.py still imports the epoch from here.
+EPOCH = clock.EPOCH
 ALL_TIME_START = dt.date(2020, 1, 1)  # before the first record this bot could hold
 LATEST = dt.date(2100, 12, 31)
 
@@ -43,7 +45,6 @@ _WORDS = {
     "all": "all",
     "tatca": "all",
 }
-NAMED = frozenset(_WORDS.values())
 _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 _RANGE = re.compile(rf"^{_DATE}\s*-\s*{_DATE}$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -64,17 +65,17 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # one of NAMED (today, last-month, …), custom, or previous
+    kind: str  # a named one (today, last-month, …: `_WORDS`), custom, or previous
     first: dt.date
     last: dt.date
 
     @property
     def first_day(self) -> int:
-        return (self.first - EPOCH).days
+        return clock.day_number(self.first)
 
     @property
     def last_day(self) -> int:
-        return (self.last - EPOCH).days
+        return clock.day_number(self.last)
 
     @property
     def length(self) -> int:

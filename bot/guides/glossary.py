@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from bot.bounded import BoundedCache
+
 GLOSSARY_FILE = "glossary.yaml"
 TERMS_CACHE_SIZE = 4096  # texts whose terms are kept: more than the library's steps
 
@@ -81,7 +83,8 @@ class Glossary:
         # A step's terms are asked for by each of its screens, in both languages, and the
         # step's text never changes while the library lives: found once per text, not at
         # every render (finding them was a fifth of `guides check`).
-        self._terms_found: dict[str, tuple[Term, ...]] = {}
+        # Bounded; finding a text's terms again is cheap.
+        self._terms_found: BoundedCache[str, tuple[Term, ...]] = BoundedCache(TERMS_CACHE_SIZE)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -91,11 +94,7 @@ class Glossary:
 
     def terms_in(self, text: str) -> list[Term]:
         """The terms `text` uses, in the order they first appear."""
-        found = self._terms_found.get(text)
-        if found is None:
-            if len(self._terms_found) >= TERMS_CACHE_SIZE:
-                self._terms_found.clear()  # bounded; finding them again is cheap
-            found = self._terms_found[text] = tuple(self._find_terms(text))
+        found = self._terms_found.get_or_make(text, lambda: tuple(self._find_terms(text)))
         return list(found)  # the caller's own list: the cached one must not change
 
     def _find_terms(self, text: str) -> list[Term]:

@@ -325,11 +325,6 @@ def rules() -> SearchRules:
     }
 
 
-def accented_tokens(text: str) -> list[str]:
-    """Tokens with their accents kept (NFC)."""
-    return _WORD.findall(unicodedata.normalize("NFC", text.lower()))
-
-
 def tokens(text: str, *, expand: bool = False, drop_stopwords: bool = False) -> list[str]:
     """Folded word tokens; optionally with chat abbreviations expanded and fillers dropped."""
     if drop_stopwords:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from bot.domain.periods import EPOCH
+from bot import clock
 
-EXCEL_EPOCH = (EPOCH - dt.date(1899, 12, 30)).days  # Excel's date number of 01/01/1970
-VN_OFFSET = 7 * 3600  # Vietnam's day, as the records' `day` is counted
+EXCEL_EPOCH = (clock.EPOCH - dt.date(1899, 12, 30)).days  # Excel's date number of 01/01/1970
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_SAMPLE = "00/00/0000"

@@ -34,8 +34,8 @@ from bot.reports.sheet_kit import SheetKit
 from bot.storage.activities import ActivityLine
 from bot.storage.reports import Report
 
-TELEGRAM_MAX_BYTES = 50 * 1000 * 1000
-SAFE_BYTES = 48 * 1000 * 1000  # headroom for the multipart envelope
+# Telegram takes files up to 50 MB from a bot; the rest is headroom for the multipart envelope.
+SAFE_BYTES = 48 * 1000 * 1000
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.domain.campaigns import day_date
+from bot import clock
 from bot.domain.catalog import SERVICES
 from bot.storage.reports import Report
 from bot.texts.templates import Texts
@@ -95,8 +95,8 @@ def _targets(report: Report) -> list[dict[str, Any]]:
             "target": t.target,
             "done": t.done,
             "percent": t.percent,
-            "from": day_date(t.first_day).isoformat(),
-            "to": day_date(t.last_day).isoformat(),
+            "from": clock.day_date(t.first_day).isoformat(),
+            "to": clock.day_date(t.last_day).isoformat(),
             "each_own_period": t.each_own_period,
         }
         for t in report.union.targets

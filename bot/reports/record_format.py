@@ -4,16 +4,13 @@ Vietnamese and English settings)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+from bot import clock
 from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES, services_from_mask
 from bot.domain.cells import excel_cell
-from bot.domain.periods import EPOCH
 from bot.reports.columns import (
     DATE_SAMPLE,
     DATETIME_SAMPLE,
     EXCEL_EPOCH,
-    VN_OFFSET,
     column_width,
 )
 from bot.texts.templates import Texts
@@ -63,27 +60,24 @@ class RecordFormatter:
         (their columns carry the dd/mm/yyyy format), so they sort and filter as dates."""
         cells = self._cells(raw)
         cells[0] = raw[0] + EXCEL_EPOCH
-        cells[ENTERED] = (raw[11] + VN_OFFSET) / 86400 + EXCEL_EPOCH
+        cells[ENTERED] = clock.fractional_day(raw[11]) + EXCEL_EPOCH
         return cells
 
     def csv_row(self, raw: tuple) -> list[object]:
         """The row for the CSV, every cell already in the form Excel reads alike under
         Vietnamese and English settings (see bot/domain/cells.py)."""
         cells = [self._excel(value) for value in self._cells(raw)]
-        day = raw[0]
-        iso = self._iso_days.get(day)
-        if iso is None:
-            iso = self._iso_days[day] = (EPOCH + dt.timedelta(days=day)).isoformat()
-        cells[0] = iso
-        local = raw[11] + VN_OFFSET
-        minutes = local % 86400 // 60
-        stamp = self._iso_days.get(local // 86400)
-        if stamp is None:
-            stamp = self._iso_days[local // 86400] = (
-                EPOCH + dt.timedelta(days=local // 86400)
-            ).isoformat()
+        cells[0] = self._iso_day(raw[0])
+        minutes = clock.minute_of_day(raw[11])
+        stamp = self._iso_day(clock.day_of(raw[11]))
         cells[ENTERED] = f"{stamp} {minutes // 60:02d}:{minutes % 60:02d}"
         return cells
+
+    def _iso_day(self, day: int) -> str:
+        iso = self._iso_days.get(day)
+        if iso is None:
+            iso = self._iso_days[day] = clock.day_date(day).isoformat()
+        return iso
 
     def _excel(self, value: object) -> object:
         if type(value) is int:
@@ -112,7 +106,7 @@ class RecordFormatter:
             self._word("yes_no", bool(dedup)),
             entered,
             # Dated another day than it was entered: visible, so back-dating cannot hide.
-            self._word("yes_no", (entered + VN_OFFSET) // 86400 != day),
+            self._word("yes_no", clock.day_of(entered) != day),
             self._word("record_source", bool(batch)),
             self._word("record_status", status),
         ]
@@ -120,15 +114,14 @@ class RecordFormatter:
     def day(self, day: int) -> str:
         text = self._days.get(day)
         if text is None:
-            text = self._days[day] = (EPOCH + dt.timedelta(days=day)).strftime("%d/%m/%Y")
+            text = self._days[day] = clock.format_day_number(day)
         return text
 
     def moment(self, timestamp: int) -> str:
         """When a record was entered, in Vietnam time (07/12/2026 10:30), from the cached day:
         a million rows format in a fraction of what strftime would take."""
-        local = timestamp + VN_OFFSET
-        minutes = local % 86400 // 60
-        return f"{self.day(local // 86400)} {minutes // 60:02d}:{minutes % 60:02d}"
+        minutes = clock.minute_of_day(timestamp)
+        return f"{self.day(clock.day_of(timestamp))} {minutes // 60:02d}:{minutes % 60:02d}"
 
     def services(self, mask: int) -> str:
         text = self._services.get(mask)

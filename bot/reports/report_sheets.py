@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.campaigns import ActivityKind, TargetProgress, day_date
+from bot import clock
+from bot.domain.campaigns import ActivityKind, TargetProgress
 from bot.reports.columns import DATE_SAMPLE, column_width
 from bot.reports.sheet_kit import SheetKit, shown, write_cell
 from bot.storage.activities import ActivityLine
@@ -138,7 +139,7 @@ def _target_rows(label: Any, lang: str, report: Report) -> list[list[object]]:
         progress = targets.get(metric, [])
         rows.append([name, value, *(_target_cells(progress[0]) if progress else [])])
         for t in progress[1:]:  # another target of the same metric, over other days
-            days = f"{_day(t.first_day)}–{_day(t.last_day)}"
+            days = f"{clock.format_day_number(t.first_day)}–{clock.format_day_number(t.last_day)}"
             rows.append([f"{name} ({days})", None, *_target_cells(t)])
     for name, figure in (
         (label(lang, "xl_col", "self_serve_metric"), report.totals.self_serve),
@@ -151,7 +152,7 @@ def _target_rows(label: Any, lang: str, report: Report) -> list[list[object]]:
 
 
 def _target_cells(t: TargetProgress) -> list[object]:
-    return [t.target, t.percent, t.done, day_date(t.first_day), day_date(t.last_day)]
+    return [t.target, t.percent, t.done, clock.day_date(t.first_day), clock.day_date(t.last_day)]
 
 
 def activities_sheet(kit: SheetKit, texts: Texts, lang: str, lines: list[ActivityLine]) -> None:
@@ -164,8 +165,8 @@ def activities_sheet(kit: SheetKit, texts: Texts, lang: str, lines: list[Activit
     headers = [label(lang, "xl_col", c) for c in columns]
     rows = [
         [
-            day_date(line.activity.first_day),
-            day_date(line.activity.last_day),
+            clock.day_date(line.activity.first_day),
+            clock.day_date(line.activity.last_day),
             line.unit_code,
             line.unit_name,
             label(lang, "activity_kind", line.activity.kind.value),
@@ -199,7 +200,3 @@ def activities_sheet(kit: SheetKit, texts: Texts, lang: str, lines: list[Activit
             write_cell(kit, sheet, number, column, value)
     if not rows:  # said, not left empty
         sheet.write_string(1, 0, label(lang, "xl_none", "activities"))
-
-
-def _day(number: int) -> str:
-    return day_date(number).strftime("%d/%m/%Y")

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot import clock
 from bot.domain.campaigns import Campaign, Group
 from bot.domain.model import Unit
-from bot.domain.periods import EPOCH, Period
+from bot.domain.periods import Period
 from bot.guides.loader import GuideLibrary
 from bot.reports import exports
 from bot.reports.union import union_counts, union_figures
@@ -79,7 +79,7 @@ async def from_first_record(db: Database, scope: Unit | None, period: Period) ->
         await ActivityRepository(db).first_day(scope),
     ]
     known = [day for day in firsts if day is not None]
-    start = EPOCH + dt.timedelta(days=min(known)) if known else period.last
+    start = clock.day_date(min(known)) if known else period.last
     return Period("all", min(max(period.first, start), period.last), period.last)
 
 
@@ -256,12 +256,11 @@ def _series(per_day: dict[int, int], period: Period, weekly: bool) -> list[tuple
         first = max(first, min(per_day))
     if not weekly:
         return [
-            (EPOCH + dt.timedelta(days=d), int(per_day.get(d, 0))) for d in range(first, last + 1)
+            (clock.day_date(d), int(per_day.get(d, 0))) for d in range(first, last + 1)
         ]
     weeks: dict[dt.date, int] = {}
     for day in range(first, last + 1):
-        date = EPOCH + dt.timedelta(days=day)
-        start = date - dt.timedelta(days=date.weekday())
+        start = clock.week_start(clock.day_date(day))
         weeks[start] = weeks.get(start, 0) + int(per_day.get(day, 0))
     return sorted(weeks.items())
 

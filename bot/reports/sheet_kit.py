@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from bot.domain.periods import EPOCH
+from bot import clock
 from bot.reports.columns import DATE_FORMAT, DATETIME_FORMAT, EXCEL_EPOCH, header_height
 
 
@@ -46,7 +46,7 @@ def shown(value: object) -> str:
 def write_cell(kit: SheetKit, sheet: Any, row: int, column: int, value: object) -> None:
     """One cell: a date as a date (dd/mm/yyyy), text as text, a number as a number."""
     if isinstance(value, dt.date):
-        sheet.write_number(row, column, (value - EPOCH).days + EXCEL_EPOCH, kit.date)
+        sheet.write_number(row, column, clock.day_number(value) + EXCEL_EPOCH, kit.date)
     elif isinstance(value, str):
         sheet.write_string(row, column, value)
     elif value is not None:

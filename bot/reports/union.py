@@ -12,13 +12,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from bot.domain.campaigns import (
-    METRICS,
-    ActivityKind,
-    TargetProgress,
-    UnionFigures,
-    day_date,
-)
+from bot import clock
+from bot.domain.campaigns import METRICS, ActivityKind, TargetProgress, UnionFigures
 from bot.domain.model import Unit
 from bot.domain.periods import Period
 from bot.storage.activities import ActivityFigures, ActivityRepository
@@ -121,7 +116,7 @@ async def _progress(
         own = scope is not None and not group
         if own and (first_day, last_day) == (period.first_day, period.last_day):
             return own_done  # the report's own unit and days: already counted
-        days = Period("custom", day_date(first_day), day_date(last_day))
+        days = Period("custom", clock.day_date(first_day), clock.day_date(last_day))
         return await _done_in(db, by_id[unit_id], days, campaign_id)
 
     figures = await asyncio.gather(*(done_in(*span) for span in spans))

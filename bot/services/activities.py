@@ -19,7 +19,6 @@ from bot.domain.campaigns import (
     check_kind,
     check_name,
     check_range,
-    day_number,
     is_token,
     new_token,
     parse_headcount,
@@ -31,7 +30,7 @@ from bot.domain.review import Limits, headcount_status
 from bot.services.access import Actor
 from bot.services.campaigns import Campaigns
 from bot.services.directory import Directory
-from bot.services.scoping import clock_day, own_or_named_unit, paths, staff_only, unit_in_scope
+from bot.services.scoping import own_or_named_unit, paths, staff_only, unit_in_scope
 from bot.services.waiting import Waiting
 from bot.storage.activities import ActivityLine, ActivityRepository
 
@@ -183,8 +182,8 @@ class Activities:
         """Activities in what this person may see, newest first."""
         covered = await paths(self._directory, scope, unit_code)
         campaign = await self._campaigns.campaign(campaign_code) if campaign_code else None
-        first_day = day_number(first) if first else 0
-        last_day = day_number(last) if last else 10**6
+        first_day = clock.day_number(first) if first else 0
+        last_day = clock.day_number(last) if last else 10**6
         if first_day > last_day:
             raise Refusal(Reason.RANGE_BACKWARDS)
         campaign_id = campaign.id if campaign else None
@@ -195,7 +194,7 @@ class Activities:
         then the latest of the others."""
         staff_only(actor)
         lines = await self.lines(actor.scope)
-        today = clock_day(now)
+        today = clock.day_of(now)
         upcoming = [x for x in lines if x.activity.last_day >= today and not x.activity.closed]
         upcoming.sort(key=lambda x: x.activity.first_day)
         recent = [x for x in lines if x not in upcoming][:LISTED]
@@ -254,7 +253,7 @@ class Activities:
         """The campaigns a new activity may join: running on the form's day (today until
         a day is chosen), for the whole tree or a unit the activity lies in."""
         unit = self._directory.unit(form.unit_id)
-        day = clock_day(now) + max(form.days_ahead, 0)
+        day = clock.day_of(now) + max(form.days_ahead, 0)
         found = []
         for campaign in await self._campaigns.campaigns():
             owner = self._directory.unit(campaign.unit_id) if campaign.unit_id else None

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 
 from bot import clock
 from bot.domain import phone
-from bot.domain.campaigns import day_number
 from bot.domain.catalog import services_mask
 from bot.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
 from bot.domain.form import Expect, FormChange, FormState, NewRecord
@@ -98,7 +97,7 @@ class AssistForms:
                 return draft
             return replace(draft, activity_id=activity[0], activity_title=activity[1])
 
-        day = day_number(clock.vn_date(now))
+        day = clock.day_of(now)
         draft = await self._repo.create_draft(token, member.id, with_activity, now, day, expect)
         if expect is not None:
             self._waiting.asked(actor.user_key)

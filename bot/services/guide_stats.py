@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import clock
-from bot.domain.campaigns import day_number
 from bot.domain.periods import Period
 from bot.domain.privacy import gap_question, private_kind
 from bot.domain.small_talk import small_talk
@@ -49,10 +48,6 @@ class GuideFunnel:
     version: str
     finished: int
     steps: tuple[FunnelStep, ...]
-
-
-def _day(now: int) -> int:
-    return day_number(clock.vn_date(now))
 
 
 def _nothing_known(word: str) -> bool:
@@ -90,17 +85,17 @@ class GuideStats:
             return
         text = self.gap_text(question)
         if text:
-            await self._repo.add_gap(_day(now), text)
+            await self._repo.add_gap(clock.day_of(now), text)
 
     async def tidy(self, now: int) -> None:
         """At start: clean the rows kept under older rules once (a flag in `meta` records
         it), and drop rows older than `gaps_days`."""
-        today = _day(now)
+        today = clock.day_of(now)
         await self._repo.tidy_gaps(GAP_RULES, self.gap_text, today - self._gaps_days)
         self._pruned_day = today
 
     async def _prune(self, now: int) -> None:
-        today = _day(now)
+        today = clock.day_of(now)
         if self._pruned_day != today:
             await self._repo.drop_gaps_before(today - self._gaps_days)
             self._pruned_day = today
@@ -109,7 +104,7 @@ class GuideStats:
         self, user_key: str, guide_id: str, version: str, step: int, kind: str, now: int
     ) -> None:
         """A person reached a step, was stuck on it, or finished the guide (step 0)."""
-        day = _day(now)
+        day = clock.day_of(now)
         who = (user_key, guide_id, version, step, kind, day)
         if who in self._counted:
             return

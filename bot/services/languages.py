@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.bounded import BoundedCache
 from bot.storage.prefs import PrefsRepository
 
 CACHE_SIZE = 100_000
@@ -11,20 +12,20 @@ class Languages:
     def __init__(self, prefs: PrefsRepository, default: str) -> None:
         self._prefs = prefs
         self.default = default
-        self._cache: dict[str, str] = {}
+        # Bounded: the database has the truth, the busiest people's languages stay at hand.
+        self._cache: BoundedCache[str, str] = BoundedCache(CACHE_SIZE)
 
     async def of(self, user_key: str) -> str:
         cached = self._cache.get(user_key)
         if cached is None:
             cached = await self._prefs.language(user_key) or self.default
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.clear()  # crude but bounded; the database has the truth
-            self._cache[user_key] = cached
+            self._cache.put(user_key, cached)
         return cached
 
     async def choose(self, user_key: str, language: str) -> None:
         await self._prefs.set_language(user_key, language)
-        self._cache[user_key] = language
+        self._cache.put(user_key, language)
 
     def forget(self, user_key: str) -> None:
-        self._cache.pop(user_key, None)
+        """Erasure: the language must not outlive the person's preferences row."""
+        self._cache.pop(user_key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot import clock
 from bot.domain.model import Invite, Role, Unit
 from bot.services.access import Actor, example_unit
 from bot.services.directory import Directory
@@ -102,7 +103,7 @@ class Membership:
         if not actor.scope.covers(unit):
             return NotAllowed()
         uses = 1 if role is Role.COORDINATOR else self._invite_uses
-        expires = now + self._invite_days * 86400
+        expires = now + self._invite_days * clock.SECONDS_PER_DAY
         invite = await self._members.create_invite(
             unit.id, role, uses, actor.user_key, now, expires
         )

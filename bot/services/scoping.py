@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import clock
-from bot.domain.campaigns import day_number
 from bot.domain.model import Scope, Unit
 from bot.domain.periods import PeriodError, parse_date
 from bot.domain.refusal import Reason, Refusal
@@ -64,6 +63,5 @@ def typed_date(text: str) -> dt.date:
         raise Refusal(Reason.BAD_DATE, text) from None
 
 
-def clock_day(now: int) -> int:
-    """Vietnam's day number at `now`."""
-    return day_number(clock.vn_date(now))
+# The clock's `day_of`, under the name services/attendance.py still imports.
+clock_day = clock.day_of

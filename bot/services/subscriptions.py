@@ -28,9 +28,6 @@ class Subscriptions:
     async def unsubscribe(self, user_key: str) -> bool:
         return await self._repo.remove(user_key)
 
-    async def everyone(self) -> list[Subscription]:
-        return await self._repo.all()
-
     async def recipients(self) -> list[tuple[Subscription, Actor]]:
         """Who receives this week's report, as whom; a subscriber who is no longer a
         coordinator or an admin has nothing of theirs to report and is unsubscribed."""

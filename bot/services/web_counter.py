@@ -15,10 +15,11 @@ import logging
 import secrets
 from collections import Counter
 
+from bot import clock
 from bot.domain.catalog import service_for_guide
 from bot.domain.periods import Period
 from bot.services.directory import Directory
-from bot.storage.rollup import WEB_KEY_PREFIX, day_of
+from bot.storage.rollup import WEB_KEY_PREFIX
 from bot.storage.web_clicks import WebClickRepository
 from bot.web import unit_tag
 
@@ -59,7 +60,7 @@ class WebCounter:
     def refused(self, now: int) -> None:
         """A click the listener dropped over a rate limit: counted in memory, written within
         FLUSH_AFTER seconds, so a flood costs the database one write per interval."""
-        self._refused[day_of(now)] += 1
+        self._refused[clock.day_of(now)] += 1
         if self._timer is None:
             self._timer = asyncio.get_running_loop().call_later(FLUSH_AFTER, self._write_soon)
 

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from bot import clock
 from bot.domain.draft import Draft
 from bot.domain.form import Expect, FormChange, FormState, NewRecord, SavedAssist
 from bot.domain.review import Limits, Status, assist_status
@@ -181,7 +182,7 @@ class AssistRepository:
         self, user_key: str, guide_id: str, service: str, unit_id: int | None, now: int
     ) -> bool:
         """A citizen finished a guide; once per person and guide. True if newly counted."""
-        day = rollup.day_of(now)
+        day = clock.day_of(now)
 
         def work(conn: sqlite3.Connection) -> bool:
             cursor = conn.execute(ADD_SELF_SERVE, (user_key, guide_id, service, unit_id, now, day))
@@ -235,7 +236,7 @@ def entered_today(conn: sqlite3.Connection, volunteer_id: int | None, now: int) 
     entry, whatever day they were dated), pending and rejected ones included."""
     if volunteer_id is None:
         return 0
-    start = rollup.day_of(now) * 86400 - rollup.VN_OFFSET
+    start = clock.day_start(clock.day_of(now))
     (people,) = conn.execute(
         "SELECT coalesce(sum(people), 0) FROM assists WHERE volunteer_id = ? AND created_at >= ?",
         (volunteer_id, start),
@@ -276,7 +277,7 @@ def add_self_serve(conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]])
 
 
 def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAssist:
-    day = rollup.day_of(record.occurred_at)
+    day = clock.day_of(record.occurred_at)
     [(assist_id,)] = conn.execute(
         f"{_ADD_ASSIST} RETURNING id",
         (

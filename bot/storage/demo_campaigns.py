@@ -9,10 +9,11 @@ import hashlib
 import random
 import sqlite3
 
+from bot import clock
 from bot.domain.catalog import AGE_BANDS
 from bot.storage import campaign_bulk
 from bot.storage.confirmations import add_used
-from bot.storage.demo_rows import AGE_WEIGHTS, DEMO_ASSIST, EPOCH
+from bot.storage.demo_rows import AGE_WEIGHTS, DEMO_ASSIST
 
 KIND_WEIGHTS = (
     ("class", 30),
@@ -56,7 +57,7 @@ def _campaigns(conn: sqlite3.Connection, today: dt.date, seed: int) -> Campaigns
         (f"BDHVS-2-D{seed}", "Bình dân học vụ số đợt 2", today - dt.timedelta(days=60), today),
     ]  # fmt: skip
     rows = [
-        (code, name, None, (first - EPOCH).days, (last - EPOCH).days, "demo", 0)
+        (code, name, None, clock.day_number(first), clock.day_number(last), "demo", 0)
         for code, name, first, last in periods
     ]
     ids = campaign_bulk.add_campaigns(conn, rows)
@@ -76,7 +77,7 @@ def _activities(
     weights = [weight for _, weight in KIND_WEIGHTS]
     rows = []
     for number in range(count):
-        day = (today - EPOCH).days - rng.randrange(365)
+        day = clock.day_number(today) - rng.randrange(365)
         kind = rng.choices(kinds, weights)[0]
         campaign = next((cid for cid, a, b in campaigns if a <= day <= b), None)
         closed = rng.random() < 0.8

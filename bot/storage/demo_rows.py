@@ -18,9 +18,8 @@ import random
 import sqlite3
 from collections.abc import Callable, Iterator
 
-from bot.clock import VIETNAM
+from bot import clock
 from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
-from bot.storage import rollup
 from bot.storage.assists import add_assists, add_self_serve
 from bot.storage.guide_stats import add_funnel, add_gaps
 from bot.storage.members import add_members
@@ -32,7 +31,6 @@ OUTCOME_WEIGHTS = (80, 14, 6)
 AGE_WEIGHTS = (8, 34, 38, 20)
 SEX_WEIGHTS = (52, 44, 4)
 TOPIC_SERVICES = ("v1", "v2", "vd", "ph", "ds", "sg", "sf")
-EPOCH = dt.date(1970, 1, 1)
 
 # What demo-data writes, told apart from real records by marks no real record can carry: a
 # real token is 10-12 characters without "-", a real member joined at a real time, a real
@@ -165,8 +163,8 @@ def _assist(
     """One assist's values, in the order of assists.ASSIST_COLUMNS. About one in eight has
     a phone code, drawn from `phone_pool` codes: some people come back."""
     people = 1 if rng.random() > 0.02 else rng.randint(5, 50)
-    at = dt.time(rng.randint(7, 20), rng.randint(0, 59))
-    occurred = int(dt.datetime.combine(day, at, VIETNAM).timestamp())
+    hour, minute = rng.randint(7, 20), rng.randint(0, 59)
+    occurred = clock.day_start(day) + hour * 3600 + minute * 60
     mask = _services(rng)
     consent = rng.random() < 0.85
     person_key = None
@@ -179,7 +177,7 @@ def _assist(
     return (
         f"{prefix}{number}", volunteer, unit, mask, people, int(consent), outcome, age_band,
         sex, person_key, "demo" if person_key else None, occurred, occurred,
-        rollup.day_of(occurred), None, "ok", 0,
+        clock.day_of(occurred), None, "ok", 0,
     )  # fmt: skip
 
 
@@ -201,11 +199,11 @@ def self_serve(
     def rows() -> Iterator[tuple[object, ...]]:
         for number in range(count):
             day = today - dt.timedelta(days=rng.randrange(365))
-            stamp = int(dt.datetime.combine(day, dt.time(12), VIETNAM).timestamp())
+            stamp = clock.day_start(day) + 12 * 3600
             unit = rng.choice(units)[0] if rng.random() < 0.6 else None
             key = hashlib.sha256(f"demo-citizen:{seed}:{number}".encode()).hexdigest()[:32]
             guide = f"demo-guide-{rng.randrange(26)}"
-            yield (key, guide, rng.choice(TOPIC_SERVICES), unit, stamp, rollup.day_of(stamp))
+            yield (key, guide, rng.choice(TOPIC_SERVICES), unit, stamp, clock.day_of(stamp))
 
     add_self_serve(conn, rows())
     return count
@@ -234,7 +232,7 @@ def readers(
     for guide_id, version, steps in guides:
         hard = rng.randrange(1, steps + 1)  # where this guide loses most readers
         for back in range(30):
-            day = (today - dt.timedelta(days=back) - EPOCH).days
+            day = clock.day_number(today) - back
             readers = rng.randrange(5, 40)
             for step in range(1, steps + 1):
                 rows.append((guide_id, version, step, day, "reached", readers))
@@ -248,7 +246,7 @@ def readers(
     add_gaps(
         conn,
         [
-            ((today - dt.timedelta(days=rng.randrange(30)) - EPOCH).days, question)
+            (clock.day_number(today) - rng.randrange(30), question)
             for question, asked in DEMO_GAPS
             for _ in range(asked)
         ],

@@ -90,9 +90,6 @@ class ErasureRepository:
         self._db.purge_soon()  # and out of the write-ahead log within seconds
         return erased
 
-    async def is_blocked(self, tag: str) -> bool:
-        return await self._db.fetchone("SELECT 1 FROM blocked WHERE tag = ?", (tag,)) is not None
-
     async def forget_person(self, person_key: str, now: int) -> int:
         """A resident asked to drop their de-duplication code. Their assists stay, and still
         count as one person: the code is replaced by a random one that no phone number leads

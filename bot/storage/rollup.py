@@ -18,24 +18,17 @@ introduced them); a test checks that both ways give the same tables.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from typing import Any
 
+from bot import clock
 from bot.domain.campaigns import YOUTH_BANDS
 from bot.domain.catalog import SERVICES
-
-VN_OFFSET = 7 * 3600  # Vietnam has no daylight saving: local day = (utc + 7 h) // 1 day
-
-
-def day_of(timestamp: int) -> int:
-    return (timestamp + VN_OFFSET) // 86400
 
 
 def month_start(day: int) -> int:
     """The day number of the first day of `day`'s month."""
-    date = dt.date(1970, 1, 1) + dt.timedelta(days=day)
-    return (date.replace(day=1) - dt.date(1970, 1, 1)).days
+    return clock.day_number(clock.day_date(day).replace(day=1))
 
 
 YOUTH_SQL = "(" + ", ".join(f"'{band}'" for band in YOUTH_BANDS) + ")"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot import clock
 from bot.storage import rollup
 from bot.storage.assists import ADD_SELF_SERVE
 from bot.storage.db import Database
@@ -30,7 +31,7 @@ class WebClickRepository:
         """Count one web completion, in one trip; False, and one more refused click, when
         the unit already has `unit_daily_cap` of them today (a completion for no unit has
         no cap here: the listener's rate limits bound it)."""
-        day = rollup.day_of(now)
+        day = clock.day_of(now)
 
         def work(conn: sqlite3.Connection) -> bool:
             if unit_id is not None:

@@ -6,15 +6,16 @@ macros for button labels, toasts and command descriptions, which Telegram shows 
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
+
+from bot import clock
+from bot.bounded import BoundedCache
 
 LANGUAGES = ("vi", "en")
 
@@ -55,8 +56,8 @@ def _environment(templates_dir: str) -> Environment:
     )
     env.filters["labels"] = _labels_filter
     env.filters["number"] = _number
-    env.filters["day"] = _day
-    env.filters["moment"] = _moment
+    env.filters["day"] = clock.format_day_number  # a stored day number: dd/mm/yyyy
+    env.filters["moment"] = clock.format_moment  # UTC seconds: dd/mm/yyyy hh:mm in Vietnam
     return env
 
 
@@ -64,8 +65,11 @@ class Texts:
     def __init__(self, templates_dir: Path) -> None:
         self.env = _environment(str(Path(templates_dir).resolve()))
         # A label depends only on its arguments: the assist form alone shows two dozen, and
-        # calling their macros was most of the time it took to build it.
-        self._label_cache: dict[tuple[str, str, tuple[Any, ...]], str] = {}
+        # calling their macros was most of the time it took to build it. Bounded: a label
+        # pushed out is cheap to make again.
+        self._label_cache: BoundedCache[tuple[str, str, tuple[Any, ...]], str] = BoundedCache(
+            LABEL_CACHE_SIZE
+        )
         self._labels = {
             lang: self.env.get_template(f"{lang}/labels.txt.j2").module for lang in LANGUAGES
         }
@@ -84,9 +88,7 @@ class Texts:
         except TypeError:  # an argument that cannot be a key: render it every time
             return self._render_label(lang, name, args)
         if cached is None:
-            if len(self._label_cache) >= LABEL_CACHE_SIZE:
-                self._label_cache.clear()  # bounded; labels are cheap to make again
-            cached = self._label_cache[key] = self._render_label(lang, name, args)
+            cached = self._label_cache.put(key, self._render_label(lang, name, args))
         return cached
 
     def _render_label(self, lang: str, name: str, args: tuple[Any, ...]) -> str:
@@ -103,16 +105,3 @@ class Texts:
     def label_names(self, language: str) -> list[str]:
         module = self._labels[language]
         return sorted(n for n in dir(module) if not n.startswith("_"))
-
-
-_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def _moment(timestamp: int) -> str:
-    """A time stored in UTC seconds, as a Vietnamese reader reads it: 07/12/2026 10:30."""
-    return dt.datetime.fromtimestamp(int(timestamp), _VIETNAM).strftime("%d/%m/%Y %H:%M")
-
-
-def _day(number: int) -> str:
-    """A day stored as days since 1970-01-01, written the Vietnamese way (dd/mm/yyyy)."""
-    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(number))).strftime("%d/%m/%Y")

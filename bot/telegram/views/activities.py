@@ -9,8 +9,9 @@ from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import clock
 from bot.domain import deep_links
-from bot.domain.campaigns import Activity, Campaign, day_date
+from bot.domain.campaigns import Activity, Campaign
 from bot.domain.catalog import (
     AGE_BANDS,
     SERVICES,
@@ -90,7 +91,10 @@ class ActivityViews:
             [
                 InlineKeyboardButton(
                     self.texts.label(
-                        lang, "btn_activity", line.activity.title, _day(line.activity)
+                        lang,
+                        "btn_activity",
+                        line.activity.title,
+                        clock.format_day_number(line.activity.first_day),
                     ),
                     callback_data=Tap(
                         TapKind.ACTIVITY, str(line.activity.id), ActivityOp.OPEN
@@ -227,8 +231,8 @@ class ActivityViews:
             "activity_card",
             activity=activity,
             unit_name=card.unit_name,
-            first=_day(activity),
-            last=day_date(activity.last_day).strftime("%d/%m/%Y"),
+            first=clock.format_day_number(activity.first_day),
+            last=clock.format_day_number(activity.last_day),
             members=line.members if line else 0,
             attendees=line.attendees if line else 0,
             assists=line.assists if line else 0,
@@ -298,12 +302,9 @@ class ActivityViews:
         """The campaign's report over its own days, in this person's scope: what `/report đợt
         MÃ` shows."""
         ref = ButtonRef(root.id if root else 0, 0, campaign.id).encode()
-        days = Period("custom", day_date(campaign.first_day), day_date(campaign.last_day)).code()
+        first, last = clock.day_date(campaign.first_day), clock.day_date(campaign.last_day)
+        days = Period("custom", first, last).code()
         label = self.texts.label(lang, "btn_campaign_report", campaign.code)
         return InlineKeyboardButton(
             label, callback_data=Tap(TapKind.REPORT, ref, ReportOp.VIEW, days).encode()
         )
-
-
-def _day(activity: Activity) -> str:
-    return day_date(activity.first_day).strftime("%d/%m/%Y")

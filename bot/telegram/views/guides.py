@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from telegram import InlineKeyboardMarkup
 
+from bot.bounded import BoundedCache
 from bot.domain.model import Standing
 from bot.guides.freshness import today_in_vietnam
 from bot.guides.loader import GuideLibrary
@@ -31,7 +32,8 @@ SCREEN_CACHE_SIZE = 20_000
 class Views(MenuScreens, SearchScreens):
     def __init__(self, texts: Texts, library: GuideLibrary) -> None:
         super().__init__(texts, library)
-        self._screens: dict[tuple[object, ...], View] = {}
+        # Bounded; a screen pushed out is cheap to build again.
+        self._screens: BoundedCache[tuple[object, ...], View] = BoundedCache(SCREEN_CACHE_SIZE)
 
     def menu_markup(self, lang: str, standing: Standing) -> InlineKeyboardMarkup:
         """The main menu's buttons for this person (a member's include logging)."""
@@ -67,12 +69,7 @@ class Views(MenuScreens, SearchScreens):
             # are built once a day.
             today_in_vietnam() if guide is not None and guide.dated else None,
         )
-        view = self._screens.get(key)
-        if view is None:
-            if len(self._screens) >= SCREEN_CACHE_SIZE:
-                self._screens.clear()  # bounded; a screen is cheap to build again
-            view = self._screens[key] = self._build(lang, screen, standing)
-        return view
+        return self._screens.get_or_make(key, lambda: self._build(lang, screen, standing))
 
     def _build(self, lang: str, screen: Screen, standing: Standing) -> View:
         if screen.kind is ScreenKind.MENU:
