@@ -22,6 +22,7 @@ from bot.domain.campaigns import (
 from bot.domain.draft import Draft
 from bot.domain.model import Unit
 from bot.domain.periods import custom
+from bot.domain.refusal import Reason
 from bot.domain.review import Entry, Subject
 from bot.guides.loader import load_guides
 from bot.guides.navigation import Notice
@@ -408,6 +409,13 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
             "whatever",
         )
         for d in ("", "<Đ-1>", "first", "last")
+    ]
+    # Every reason, with the context a refusal carries (the link's activity, a period's why).
+    + [
+        {"reason": r, "detail": d, "activity": ACTIVITY, "example_unit": "01", "why": w}
+        for r in Reason
+        for d in ("", "<Đ-1>")
+        for w in ("", "backwards")
     ],
     "join_switch_ask": [
         {
@@ -621,6 +629,7 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_rating": [5],
     "btn_review": [True, 12],
     "toast_review": ["own"],
+    "toast_refusal": ["review_own"],
     "review_subject": ["headcount"],
     "record_status": ["pending"],
     "record_source": [True],

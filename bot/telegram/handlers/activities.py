@@ -86,7 +86,7 @@ async def activity_command(update: Update, context: BotContext) -> None:
     try:
         overview = await services.reach.activities.overview(actor, clock.now())
     except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal.reason)
+        await tell_refusal(update, context, lang, refusal, quote=False)
         return
     await reply(update, services.activity_views.overview(lang, overview))
 
@@ -99,7 +99,7 @@ async def _new_activity(
         unit = await activities.new_activity_unit(actor, unit_code)
         step = await activities.form_step(actor, NewActivity(unit.id), clock.now())
     except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal.reason)
+        await tell_refusal(update, context, lang, refusal, quote=False)
         return
     await reply(update, context.services.activity_views.form(lang, step))
 
@@ -140,7 +140,7 @@ async def on_title(update: Update, context: BotContext, ref: str, text: str) -> 
             text = services.texts.render(lang, "activity_title_invalid", reason=refusal.reason)
             await send_text(update, context, text)
             return
-        await tell_refusal(update, context, lang, refusal.reason)
+        await tell_refusal(update, context, lang, refusal, quote=False)
         return
     await reply(update, await _card(context, lang, activity))
 
@@ -171,7 +171,7 @@ async def _ask_headcount(
     try:
         activity = await services.reach.activities.ask_headcount(actor, activity_id, clock.now())
     except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal.reason)
+        await tell_refusal(update, context, lang, refusal, quote=False)
         return
     text = services.texts.render(lang, "headcount_ask", activity=activity)
     await send_text(update, context, text)
@@ -206,6 +206,6 @@ async def on_headcount(update: Update, context: BotContext, ref: str, text: str)
         template = (
             "headcount_invalid" if refusal.reason is Reason.BAD_HEADCOUNT else "campaign_error"
         )
-        await tell_refusal(update, context, lang, refusal.reason, template, refusal.detail)
+        await tell_refusal(update, context, lang, refusal, template)
         return
     await reply(update, await _card(context, lang, activity))

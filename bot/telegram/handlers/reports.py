@@ -51,7 +51,7 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
             group, units = await reach.clusters.group(group_code) if group_code else (None, [])
             campaign = await reach.campaigns.campaign(campaign_code) if campaign_code else None
         except Refusal as refusal:
-            await tell_refusal(update, context, lang, refusal.reason)
+            await tell_refusal(update, context, lang, refusal, quote=False)
             return None
         request = requests.with_group_and_campaign(
             actor, request, group, units, campaign, period_given=bool(args)
