@@ -15,13 +15,13 @@ from bot.domain.taps import ActivityOp, NewActivityOp, TapKind
 from bot.reports.qr import qr_png
 from bot.services.access import Actor
 from bot.services.activities import TITLE_REASONS, NewActivity
-from bot.services.attendance import Attended, CheckedIn, LinkRefused
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     actor_of,
     answer,
     edit_in_place,
     language_of,
+    refusal_text,
     reply,
     send_text,
     tell_refusal,
@@ -34,25 +34,24 @@ async def check_in(update: Update, context: BotContext, token: str) -> None:
     services = context.services
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
-    result = await services.reach.attendance.check_in(actor, token, clock.now())
-    views = services.activity_views
-    match result:
-        case CheckedIn():
-            await reply(update, views.checked_in(lang, result, actor.role))
-        case LinkRefused(reason, activity):
-            await reply(update, views.link_refused(lang, reason, activity))
+    try:
+        result = await services.reach.attendance.check_in(actor, token, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return
+    await reply(update, services.activity_views.checked_in(lang, result, actor.role))
 
 
 async def attend_link(update: Update, context: BotContext, token: str) -> None:
     """One screen: what is kept, «✅ Tôi tham dự», and optional age bands."""
     services = context.services
     lang = await language_of(update, context)
-    screen = await services.reach.attendance.attendance_screen(token, clock.now())
-    views = services.activity_views
-    if isinstance(screen, LinkRefused):
-        await reply(update, views.link_refused(lang, screen.reason, screen.activity))
+    try:
+        screen = await services.reach.attendance.attendance_screen(token, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
         return
-    await reply(update, views.attend_ask(lang, screen))
+    await reply(update, services.activity_views.attend_ask(lang, screen))
 
 
 @pressed(TapKind.ATTEND)
@@ -61,13 +60,14 @@ async def on_attend_tap(update: Update, context: BotContext, press: Press) -> No
     services = context.services
     await answer(query)
     key = press.actor.user_key
-    result = await services.reach.attendance.attend(key, tap.ref, tap.arg, clock.now())
+    try:
+        result = await services.reach.attendance.attend(key, tap.ref, tap.arg, clock.now())
+    except Refusal as refusal:
+        text = refusal_text(services.texts, lang, refusal)
+        await edit_in_place(query, View(text, services.views.menu_only(lang)))
+        return
     views = services.activity_views
-    match result:
-        case Attended(activity, first_time):
-            await edit_in_place(query, views.attended(lang, activity, first_time))
-        case LinkRefused(reason, activity):
-            await edit_in_place(query, views.link_refused(lang, reason, activity))
+    await edit_in_place(query, views.attended(lang, result.activity, result.first_time))
 
 
 # ---- /activity for coordinators ---------------------------------------------------------------
