@@ -7,9 +7,9 @@ sentence lives is one place per channel:
   reason's value (`tell_refusal` and `refusal_text` in `bot/telegram/handlers/common.py`).
   A reason whose sentence is a template of its own (`not_allowed`, `period_usage`, …) has a
   line there that includes it, so every reason is said through that one template.
-- Telegram, as a toast for a button press: `toast_refusal(reason)` in
-  `templates/<lang>/labels.txt.j2` (`toast_refusal` in the same module); a reason with no
-  toast of its own says `toast_not_allowed`.
+- Telegram, as a toast for a button press: the `toast_refusal(reason)` label of
+  `templates/<lang>/labels.txt.j2` (`answer_refusal`, same module); a reason with no toast
+  of its own says `toast_not_allowed`.
 - The command line: its own plain English (`bot/cli/campaigns.py`, `bot/cli/review.py`).
 
 `detail` is the part at fault, as typed, for the sentence to quote. The keyword fields are

@@ -118,7 +118,7 @@ def from_command(
         return ReportRequest(whole, actor.report_root, reading=reading)
     if unit is not None:
         if not actor.scope.covers(unit):
-            raise Refusal(Reason.STAFF_ONLY)  # the same sentence: within one's own unit
+            raise Refusal(Reason.STAFF_ONLY)  # whose sentence says: within their own unit
         try:
             period = parse_period(" ".join(args[:-1]), today)
         except PeriodError as error:
