@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import pytest
 
 from bot.clock import VIETNAM
 from bot.domain.model import Role
+from bot.domain.refusal import Reason, Refusal
 from bot.domain.units_csv import parse_units_csv
 from bot.reports import requests
 from bot.services import Policy, Reach
@@ -23,6 +24,7 @@ from bot.services import membership as ms
 from bot.services.access import Actor
 from bot.storage.db import open_database
 from tests.outreach_helpers import SMALL_TREE
+from tests.test_campaign_rules import refused
 
 ADMIN = 1
 NOW = 1_800_000_000  # 15/01/2027, 08:00 UTC
@@ -96,12 +98,15 @@ async def test_a_paused_member_cannot_log_or_rejoin(world: World) -> None:
     assert isinstance(changed, ms.Changed) and not changed.active
     paused = await world.actor(3)
     assert paused.volunteer is None and paused.why_not_volunteer() == "member_inactive"
-    assert isinstance(await world.reach.forms.open(paused, False, NOW), form.Refused)
+    opened = await refused(world.reach.forms.open(paused, False, NOW))
+    assert opened.reason is Reason.MEMBER_PAUSED
+    stranger = await refused(world.reach.forms.open(await world.actor(2), False, NOW))
+    assert stranger.reason is Reason.NOT_VOLUNTEER
     admin = await world.actor(ADMIN)
     made = await world.reach.membership.invite(admin, ["00004"], NOW)
     assert isinstance(made, ms.InviteMade)
-    begun = await world.reach.joining.begin(paused.user_key, made.invite.code, NOW)
-    assert begun == jn.JoinRefused("paused")
+    begun = await refused(world.reach.joining.begin(paused.user_key, made.invite.code, NOW))
+    assert begun.reason is Reason.INVITE_PAUSED
     assert coordinator.member is not None
     itself = await world.reach.membership.set_active(coordinator, coordinator.member.id, False, 0)
     assert isinstance(itself, ms.NotYourself)
@@ -125,10 +130,11 @@ async def test_invites_are_checked(world: World) -> None:
     assert isinstance(made, ms.InviteMade) and made.invite.max_uses == 1
     joining = world.reach.joining
     key = world.reach.access.user_key(9)
-    assert await joining.begin(key, "NOPE", NOW) == jn.JoinRefused("unknown")
+    assert (await refused(joining.begin(key, "NOPE", NOW))).reason is Reason.INVITE_UNKNOWN
     assert await joining.name(key, made.invite.code, "   ", NOW) == jn.NameInvalid(40)
     expired = made.invite.expires_at
-    assert await joining.begin(key, made.invite.code, expired) == jn.JoinRefused("expired")
+    late = await refused(joining.begin(key, made.invite.code, expired))
+    assert late.reason is Reason.INVITE_EXPIRED
 
 
 async def _filled_form(world: World, volunteer: Actor, batch: bool = False) -> str:
@@ -296,32 +302,49 @@ async def test_report_requests(world: World) -> None:
     admin = await world.actor(ADMIN)
     coordinator = await world.member(4, "00004", Role.COORDINATOR)
     citizen = await world.actor(2)
-    assert requests.from_command(citizen, [], today, directory) == requests.ReportRefused(
-        "not_allowed"
+
+    def refusal(call: Callable[[], object]) -> Refusal:
+        with pytest.raises(Refusal) as caught:
+            call()
+        return caught.value
+
+    assert refusal(lambda: requests.from_command(citizen, [], today, directory)).reason is (
+        Reason.STAFF_ONLY
     )
     asked = requests.from_command(coordinator, ["tuan", "CD-BD-1"], today, directory)
     assert isinstance(asked, requests.ReportRequest) and asked.scope is not None
     assert asked.scope.code == "CD-BD-1" and asked.period.kind == "week"
-    refused = requests.from_command(coordinator, ["31825"], today, directory)
-    assert refused == requests.ReportRefused("not_allowed")
-    nonsense = requests.from_command(coordinator, ["soon"], today, directory)
+    outside = refusal(lambda: requests.from_command(coordinator, ["31825"], today, directory))
+    assert outside.reason is Reason.STAFF_ONLY
+    nonsense = refusal(lambda: requests.from_command(coordinator, ["soon"], today, directory))
     # Their own unit in the example, and the words at fault named.
-    assert nonsense == requests.ReportRefused("period_usage", "00004", "unknown", "soon")
-    whole_tree = requests.from_command(admin, ["soon"], today, directory)
-    assert isinstance(whole_tree, requests.ReportRefused) and whole_tree.example_unit == "01"
+    said = (nonsense.reason, nonsense.example_unit, nonsense.why, nonsense.detail)
+    assert said == (Reason.BAD_PERIOD, "00004", "unknown", "soon")
+    whole_tree = refusal(lambda: requests.from_command(admin, ["soon"], today, directory))
+    assert whole_tree.reason is Reason.BAD_PERIOD and whole_tree.example_unit == "01"
+    unknown = refusal(
+        lambda: requests.from_command(coordinator, ["tuan", "X-99"], today, directory)
+    )
+    assert (unknown.reason, unknown.detail) == (Reason.REPORT_UNIT_UNKNOWN, "X-99")
     accented = requests.from_command(coordinator, ["quý", "trước"], today, directory)
     assert isinstance(accented, requests.ReportRequest) and accented.period.kind == "last-quarter"
     whole = requests.from_button(admin, requests.ButtonRef(), "month", today, directory)
     assert isinstance(whole, requests.ReportRequest) and whole.scope is None
-    not_whole = requests.from_button(coordinator, requests.ButtonRef(), "month", today, directory)
-    assert not_whole == requests.ReportRefused("toast_not_allowed")
+    not_whole = refusal(
+        lambda: requests.from_button(coordinator, requests.ButtonRef(), "month", today, directory)
+    )
+    assert not_whole.reason is Reason.STAFF_ONLY
     # A cluster's button stays the cluster's; one that no longer exists is stale.
     assert requests.parse_button_ref("g3c7") == requests.ButtonRef(0, 3, 7)
     parsed = requests.parse_button_ref(requests.ButtonRef(12, 0, 4).encode())
     assert parsed is not None and parsed.unit_id == 12
     assert requests.parse_button_ref("g") is None and requests.parse_button_ref("1g2") is None
-    gone = requests.from_button(admin, requests.ButtonRef(0, 3), "month", today, directory)
-    assert gone == requests.ReportRefused("toast_report_stale")
+    gone = refusal(
+        lambda: requests.from_button(admin, requests.ButtonRef(0, 3), "month", today, directory)
+    )
+    assert gone.reason is Reason.STALE_REPORT
+    old = refusal(lambda: requests.from_button(admin, requests.ButtonRef(), "x", today, directory))
+    assert old.reason is Reason.STALE_REPORT
 
 
 async def test_a_press_that_saves_nothing_makes_one_trip(world: World) -> None:

@@ -16,6 +16,7 @@ from bot import clock
 from bot.domain.campaigns import is_token
 from bot.domain.model import Role
 from bot.domain.periods import custom
+from bot.domain.refusal import Reason
 from bot.domain.review import (
     Entry,
     Limits,
@@ -34,9 +35,9 @@ from bot.services import assist_form as form
 from bot.services import joining as jn
 from bot.services import membership as ms
 from bot.services.access import Actor
-from bot.services.attendance import CheckedIn, LinkRefused
-from bot.services.confirmations import Confirmed, ConfirmRefused, LinkMade
-from bot.services.review import CLI_REVIEWER, Decided, ReviewRefused, reviewer_of
+from bot.services.attendance import CheckedIn
+from bot.services.confirmations import Confirmed, LinkMade
+from bot.services.review import CLI_REVIEWER, Decided, reviewer_of
 from bot.services.scoping import ADMIN as ADMIN_SCOPE
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
@@ -46,6 +47,7 @@ from bot.storage.records import stream_records
 from bot.texts.templates import Texts
 from tests.conftest import RunningBot
 from tests.outreach_helpers import ADMIN_ID, SMALL_TREE, join, query_db, start_outreach_bot
+from tests.test_campaign_rules import refused
 from tests.test_services import ADMIN, KEY
 from tests.test_services import World as ServicesWorld
 
@@ -222,28 +224,24 @@ async def test_the_volunteer_cannot_approve_their_own_records(world: World) -> N
     assert reviewer is not None
     [waiting] = (await world.reach.reviews.queue(reviewer)).entries
     entry = waiting.entry
-    refused = await world.reach.reviews.decide(reviewer, entry.subject, entry.ref, True, NOW)
-    assert refused == ReviewRefused("own")
+    own = await refused(world.reach.reviews.decide(reviewer, entry.subject, entry.ref, True, NOW))
+    assert own.reason is Reason.REVIEW_OWN
     outsider = await world.member(5, "31825", Role.COORDINATOR)
     stranger = reviewer_of(outsider)
     assert stranger is not None
     assert (await world.reach.reviews.queue(stranger)).total == 0
-    refused = await world.reach.reviews.decide(
-        stranger,
-        entry.subject,
-        entry.ref,
-        True,
-        NOW,
+    outside = await refused(
+        world.reach.reviews.decide(stranger, entry.subject, entry.ref, True, NOW)
     )
-    assert refused == ReviewRefused("not_allowed")
+    assert outside.reason is Reason.REVIEW_OUT_OF_SCOPE
     assert reviewer_of(await world.member(6, "00004")) is None, "volunteers do not review"
     admin = reviewer_of(await world.actor(ADMIN))
     assert admin is not None
     assert isinstance(
         await world.reach.reviews.decide(admin, entry.subject, entry.ref, True, NOW), Decided
     )
-    again = await world.reach.reviews.decide(admin, entry.subject, entry.ref, True, NOW)
-    assert again == ReviewRefused("gone"), "decided once"
+    again = await refused(world.reach.reviews.decide(admin, entry.subject, entry.ref, True, NOW))
+    assert again.reason is Reason.REVIEW_GONE, "decided once"
 
 
 # ---- one assist, ten confirmations ---------------------------------------------------------
@@ -257,14 +255,14 @@ async def test_one_assist_is_confirmed_once_and_undo_takes_it_back(world: World)
     first = await confirmations.make_link(volunteer, saved.assist_id, NOW)
     replaced = await confirmations.make_link(volunteer, saved.assist_id, NOW)
     assert isinstance(first, LinkMade) and isinstance(replaced, LinkMade)
-    unused = await confirmations.confirm(second_account, first.token, "5", NOW)
-    assert unused == ConfirmRefused("unknown"), "a new link replaces the unused one"
+    unused = await refused(confirmations.confirm(second_account, first.token, "5", NOW))
+    assert unused.reason is Reason.CONFIRM_UNKNOWN, "a new link replaces the unused one"
     assert isinstance(
         await confirmations.confirm(second_account, replaced.token, "5", NOW), Confirmed
     )
     for _ in range(10):  # the attack: ask again, confirm again
-        again = await confirmations.make_link(volunteer, saved.assist_id, NOW)
-        assert again == ConfirmRefused("used"), "a confirmed assist offers no new link"
+        again = await refused(confirmations.make_link(volunteer, saved.assist_id, NOW))
+        assert again.reason is Reason.CONFIRM_USED, "a confirmed assist offers no new link"
     shown = await world.report()
     assert shown.union.verified_assists == 1 == shown.totals.assists
     offer = await world.reach.own.undo_offer(volunteer, NOW)
@@ -291,10 +289,10 @@ async def test_a_headcount_of_100000_waits_for_approval(world: World) -> None:
     assert reviewer is not None
     [waiting] = (await world.reach.reviews.queue(reviewer)).entries
     assert (waiting.entry.subject, waiting.people) == (Subject.HEADCOUNT, 100_000)
-    own = await world.reach.reviews.decide(
-        reviewer, Subject.HEADCOUNT, waiting.entry.ref, True, NOW
+    own = await refused(
+        world.reach.reviews.decide(reviewer, Subject.HEADCOUNT, waiting.entry.ref, True, NOW)
     )
-    assert own == ReviewRefused("own"), "who typed it does not approve it"
+    assert own.reason is Reason.REVIEW_OWN, "who typed it does not approve it"
     other = reviewer_of(await world.member(5, "01", Role.COORDINATOR))
     assert other is not None
     assert isinstance(
@@ -322,7 +320,8 @@ async def test_attendance_past_the_cap_and_remote_check_ins_wait(world: World) -
     near = await world.member(3, "00008")  # the same province (Hà Nội)
     far = await world.member(5, "31825")  # Cà Mau's ward, in another province
     # The public attendance token does not check a member in.
-    assert await attendance.check_in(near, activity.token, NOW) == LinkRefused("unknown")
+    wrong = await refused(attendance.check_in(near, activity.token, NOW))
+    assert wrong.reason is Reason.LINK_UNKNOWN
     assert isinstance(await attendance.check_in(near, activity.checkin_token, NOW), CheckedIn)
     assert isinstance(await attendance.check_in(far, activity.checkin_token, NOW), CheckedIn)
     statuses = world.rows("SELECT status FROM checkins ORDER BY status")
@@ -370,8 +369,8 @@ async def test_a_pause_survives_forget_and_joining_again(world: World) -> None:
     assert isinstance(made, ms.InviteMade)
     key = volunteer.user_key
     assert isinstance(await world.reach.joining.begin(key, made.invite.code, NOW), jn.AskName)
-    refused = await world.reach.joining.name(key, made.invite.code, "Lan", NOW)
-    assert refused == jn.JoinRefused("paused")
+    paused = await refused(world.reach.joining.name(key, made.invite.code, "Lan", NOW))
+    assert paused.reason is Reason.INVITE_PAUSED
     # An active member who erases themselves leaves no tag and may join again.
     other = await world.member(7, "00004")
     await world.reach.erasure.forget(other.user_key, NOW)

@@ -22,6 +22,7 @@ from bot.domain.campaigns import (
 from bot.domain.draft import Draft
 from bot.domain.model import Standing, Unit
 from bot.domain.periods import custom
+from bot.domain.refusal import Reason
 from bot.domain.review import Entry, Subject
 from bot.guides.loader import load_guides
 from bot.guides.navigation import Notice
@@ -321,10 +322,6 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
         {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": True, "pending": True},
         {"activity": ACTIVITY, "unit_name": "Phường Ba Đình", "first": False, "pending": False},
     ],
-    "activity_link_refused": [
-        {"reason": r, "activity": None if r == "unknown" else ACTIVITY}
-        for r in ("not_member", "paused", "closed", "not_yet", "over", "not_attended", "unknown")
-    ],
     "attend_ask": [{"activity": ACTIVITY}],
     "attend_done": [{"activity": ACTIVITY, "first": True}, {"activity": ACTIVITY, "first": False}],
     "activity_list": [{"upcoming": 2, "recent": 8}],
@@ -393,7 +390,6 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
         {"unit_name": "Ba Đình", "metric": "people", "value": 500, "campaign": "C1"} | C1_DAYS,
         {"unit_name": "Ba Đình", "metric": "teams", "value": 5, "campaign": ""} | YEAR_DAYS,
     ],
-    "confirm_refused": [{"reason": r} for r in ("used", "expired", "own", "not_yours", "unknown")],
     "campaign_error": [
         {"reason": r, "detail": d}
         for r in (
@@ -416,6 +412,13 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
             "whatever",
         )
         for d in ("", "<Đ-1>", "first", "last")
+    ]
+    # Every reason, with the context a refusal carries (the link's activity, a period's why).
+    + [
+        {"reason": r, "detail": d, "activity": ACTIVITY, "example_unit": "01", "why": w}
+        for r in Reason
+        for d in ("", "<Đ-1>")
+        for w in ("", "backwards")
     ],
     "join_switch_ask": [
         {
@@ -462,7 +465,6 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
     "not_allowed": [{}],
     "unit_unknown": [{"code": "<9>"}],
     "join_usage": [{}],
-    "join_invalid": [{"reason": r} for r in ("unknown", "expired", "used_up")],
     "join_ask_name": [{"unit_name": "A", "role": "volunteer"}],
     "join_done": [
         {"name": "<b>", "unit_name": "A", "role": r} for r in ("volunteer", "coordinator")
@@ -628,7 +630,8 @@ LABEL_ARGS: dict[str, list[object]] = {
     "btn_form_day": [3, "05/12"],
     "btn_rating": [5],
     "btn_review": [True, 12],
-    "toast_review": ["own"],
+    "toast_review": ["approved"],
+    "toast_refusal": ["review_own"],
     "review_subject": ["headcount"],
     "record_status": ["pending"],
     "record_source": [True],

@@ -13,6 +13,7 @@ import pytest
 from bot import clock
 from bot.domain.campaigns import ActivityKind
 from bot.domain.periods import custom
+from bot.domain.refusal import Reason
 from bot.domain.units_csv import parse_units_csv
 from bot.reports.service import report
 from bot.services import CampaignServices, campaign_services
@@ -24,6 +25,7 @@ from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
 from bot.storage.pending import PendingRepository
 from bot.storage.units import UnitRepository
+from tests.test_campaign_rules import refused
 from tests.test_reports import TREE, Fixture, at
 
 TEAMS = TREE + "DH1,Đội hình Bình dân học vụ số,team,00004\n"
@@ -92,8 +94,8 @@ async def test_union_indicators_by_hand(world: World) -> None:
     assert isinstance(
         await c.attendance.check_in(minh, lop.checkin_token, at(10, 23, 59)), CheckedIn
     )
-    late = await c.attendance.check_in(hoa, lop.checkin_token, at(11, 0, 0))
-    assert getattr(late, "reason", "") == "over"
+    late = await refused(c.attendance.check_in(hoa, lop.checkin_token, at(11, 0, 0)))
+    assert late.reason is Reason.LINK_OVER
 
     # Attendance: two marked (one under 30), the same person twice, then a headcount 40/25.
     for key, band in (("r1", "16-30"), ("r2", "60p"), ("r1", "")):

@@ -14,8 +14,9 @@ from typing import Any
 from bot import clock
 from bot.config import Settings
 from bot.domain.cells import tsv_line
+from bot.domain.refusal import Refusal
 from bot.domain.review import Subject
-from bot.services.review import CLI_REVIEWER, PAGE, Decided, Reviews, parse_ref
+from bot.services.review import CLI_REVIEWER, PAGE, Reviews, parse_ref
 from bot.storage.db import open_database
 from bot.storage.review import ReviewRepository
 
@@ -84,10 +85,11 @@ async def _decide(reviews: Reviews, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    result = await reviews.decide(
-        CLI_REVIEWER, *parsed, approve=args.review_action == "approve", now=clock.now()
-    )
-    if not isinstance(result, Decided):
+    try:
+        result = await reviews.decide(
+            CLI_REVIEWER, *parsed, approve=args.review_action == "approve", now=clock.now()
+        )
+    except Refusal:  # the operator is an admin with no entries of their own: it is gone
         print(
             f"outreach-bot: {args.subject} {args.ref} no longer waits for review.", file=sys.stderr
         )

@@ -1,7 +1,8 @@
 """What `/report [period] [unit-code]` (and /export, /chart, and their buttons) asks for.
 
 The rules: only staff; the scope is one's own subtree (admins: everything) or a unit in it
-named by its code; the period is parsed in Vietnam's calendar.
+named by its code; the period is parsed in Vietnam's calendar. A request that breaks them
+raises `Refusal`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from bot.domain.campaigns import Campaign, Group
 from bot.domain.model import Unit
 from bot.domain.periods import EPOCH, Period, PeriodError, parse_period
+from bot.domain.refusal import Reason, Refusal
 from bot.services.access import Actor, example_unit
 from bot.services.directory import Directory
 from bot.texts.folding import fold
@@ -69,11 +71,11 @@ def with_group_and_campaign(
     units: list[Unit],
     campaign: Campaign | None,
     period_given: bool,
-) -> ReportRequest | ReportRefused:
+) -> ReportRequest:
     """A cluster is reported to those who may see every unit of it; a campaign without a
     period covers the campaign's own days."""
     if group is not None and not all(actor.scope.covers(u) for u in units):
-        return ReportRefused("not_allowed")
+        raise Refusal(Reason.STAFF_ONLY)
     period = request.period
     if campaign is not None and not period_given:
         period = Period(
@@ -91,24 +93,16 @@ def with_group_and_campaign(
     )
 
 
-@dataclass(frozen=True)
-class ReportRefused:
-    template: str  # "not_allowed", "period_usage", "unit_unknown" (for a tap: a toast label)
-    example_unit: str = ""  # a unit code the person may use, for the usage text
-    reason: str = ""  # period_usage: what is wrong (see PeriodError)
-    part: str = ""  # the words at fault (an unknown unit's code)
-
-
 _CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,23}$")
 
 
 def from_command(
     actor: Actor, args: list[str], today: dt.date, directory: Directory
-) -> ReportRequest | ReportRefused:
+) -> ReportRequest:
     """A unit code (last) reaches any unit in one's scope, not only the biggest ones that get
     drill-down buttons."""
     if not actor.staff:
-        return ReportRefused("not_allowed")
+        raise Refusal(Reason.STAFF_ONLY)
     example = example_unit(actor, directory)
     unit = directory.unit_by_code(args[-1]) if args else None
     rest = _period_or_none(args[:-1], today) if args else None
@@ -124,19 +118,24 @@ def from_command(
         return ReportRequest(whole, actor.report_root, reading=reading)
     if unit is not None:
         if not actor.scope.covers(unit):
-            return ReportRefused("not_allowed")
+            raise Refusal(Reason.STAFF_ONLY)  # whose sentence says: within their own unit
         try:
             period = parse_period(" ".join(args[:-1]), today)
         except PeriodError as error:
-            return ReportRefused("period_usage", example, error.reason, error.part)
+            raise _bad_period(error, example) from None
         reading = None
         if wrong.reason != "unknown":  # «quý 11»: no quarter 11, so unit 11 this quarter
             reading = Reading("unit", " ".join(args), period, unit.code, unit.name)
         return ReportRequest(period, unit, reading=reading)
     last = args[-1] if args else ""
     if wrong.reason == "unknown" and rest is not None and _looks_like_code(last):
-        return ReportRefused("unit_unknown", example, part=args[-1][:24])
-    return ReportRefused("period_usage", example, wrong.reason, wrong.part[:40])
+        raise Refusal(Reason.REPORT_UNIT_UNKNOWN, args[-1][:24])
+    raise _bad_period(wrong, example)
+
+
+def _bad_period(error: PeriodError, example_unit: str) -> Refusal:
+    """The words at fault and what is wrong with them, with a unit code for the example."""
+    return Refusal(Reason.BAD_PERIOD, error.part[:40], why=error.reason, example_unit=example_unit)
 
 
 def _looks_like_code(word: str) -> bool:
@@ -195,26 +194,23 @@ def from_button(
     directory: Directory,
     group: tuple[Group, list[Unit]] | None = None,
     campaign: Campaign | None = None,
-) -> ReportRequest | ReportRefused:
+) -> ReportRequest:
     """A report button. Unit 0 is the whole tree, which only admins may see; `group` and
     `campaign` are what the button's ids name (None when they no longer exist)."""
     try:
         period = parse_period(period_code, today)
     except PeriodError:
-        return ReportRefused("toast_report_stale")
+        raise Refusal(Reason.STALE_REPORT) from None
     if (ref.group_id and group is None) or (ref.campaign_id and campaign is None):
-        return ReportRefused("toast_report_stale")
+        raise Refusal(Reason.STALE_REPORT)
     if group is not None:
-        request = with_group_and_campaign(
+        return with_group_and_campaign(
             actor, ReportRequest(period, None), *group, campaign, period_given=True
         )
-        if isinstance(request, ReportRefused):
-            return ReportRefused("toast_not_allowed")
-        return request
     unit = directory.unit(ref.unit_id) if ref.unit_id else None
     allowed = (
         actor.scope.admin if ref.unit_id == 0 else unit is not None and actor.scope.covers(unit)
     )
     if not allowed:
-        return ReportRefused("toast_not_allowed")
+        raise Refusal(Reason.STAFF_ONLY)
     return ReportRequest(period, unit, campaign=campaign)

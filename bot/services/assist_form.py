@@ -19,6 +19,7 @@ from bot.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_coun
 from bot.domain.form import Expect, FormChange, FormState, NewRecord
 from bot.domain.model import Unit
 from bot.domain.numbers import NumberError, small_int
+from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Limits
 from bot.domain.taps import AssistOp
 from bot.services.access import Access, Actor
@@ -33,7 +34,6 @@ from bot.services.form_results import (
     PickerScreen,
     PressResult,
     Quiet,
-    Refused,
     SavedScreen,
     Toast,
 )
@@ -81,10 +81,12 @@ class AssistForms:
         self._key = key
         self._backdate_days = backdate_days
 
-    async def open(self, actor: Actor, batch: bool, now: int) -> FormScreen | Refused:
+    async def open(self, actor: Actor, batch: bool, now: int) -> FormScreen:
         member = actor.volunteer
         if member is None:
-            return Refused(actor.why_not_volunteer())
+            # the same two cases as `Actor.why_not_volunteer`, which the other commands say
+            paused = actor.member is not None
+            raise Refusal(Reason.MEMBER_PAUSED if paused else Reason.NOT_VOLUNTEER)
         unit = self._directory.unit(member.unit_id)
         assert unit is not None  # members.unit_id is a foreign key
         token = new_token()

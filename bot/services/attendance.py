@@ -2,7 +2,8 @@
 
 Any active member may check in to any open activity on one of its days (help across units
 is normal); their home unit is kept with the check-in. A resident marks attendance once per
-activity, as their pseudonymous key.
+activity, as their pseudonymous key. A link that cannot be used now raises `Refusal`, with
+the activity when it is known (the sentence names it).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.domain.campaigns import Activity
 from bot.domain.catalog import AGE_BANDS
+from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Limits, Status, attendance_status, checkin_status
 from bot.services.access import Actor
 from bot.services.activities import Activities
@@ -33,15 +35,6 @@ class Attended:
     first_time: bool
 
 
-@dataclass(frozen=True)
-class LinkRefused:
-    """A check-in or attendance link that cannot be used now; `reason` names the line of
-    the template that says why."""
-
-    reason: str  # not_member, paused, unknown, closed, not_yet, over, not_attended
-    activity: Activity | None = None
-
-
 class Attendance:
     def __init__(
         self,
@@ -55,17 +48,15 @@ class Attendance:
         self._directory = directory
         self._limits = limits or Limits()
 
-    async def check_in(self, actor: Actor, token: str, now: int) -> CheckedIn | LinkRefused:
+    async def check_in(self, actor: Actor, token: str, now: int) -> CheckedIn:
         if actor.member is None:
-            return LinkRefused("not_member")
+            raise Refusal(Reason.CHECKIN_NOT_MEMBER)
         if not actor.member.active:
-            return LinkRefused("paused")
+            raise Refusal(Reason.CHECKIN_PAUSED)
         activity = await self._activities.by_token(token, checkin=True)
         if activity is None:
-            return LinkRefused("unknown")
-        refused = _on_its_days(activity, now)
-        if refused is not None:
-            return refused
+            raise Refusal(Reason.LINK_UNKNOWN)
+        _on_its_days(activity, now)
         # Telegram gives no location: a member from another province waits for review.
         status = checkin_status(
             self._directory.province_of(actor.member.unit_id),
@@ -77,24 +68,21 @@ class Attendance:
         unit = self._directory.unit(activity.unit_id)
         return CheckedIn(activity, unit.name if unit else "", first, status is Status.PENDING)
 
-    async def attendance_screen(self, token: str, now: int) -> Activity | LinkRefused:
+    async def attendance_screen(self, token: str, now: int) -> Activity:
         """What a resident sees before marking attendance."""
         activity = await self._activities.by_token(token)
         if activity is None:
-            return LinkRefused("unknown")
+            raise Refusal(Reason.LINK_UNKNOWN)
         if not activity.attended:
-            return LinkRefused("not_attended", activity)
-        return _on_its_days(activity, now) or activity
+            raise Refusal(Reason.NO_ATTENDANCE, activity=activity)
+        _on_its_days(activity, now)
+        return activity
 
-    async def attend(
-        self, user_key: str, token: str, age_band: str, now: int
-    ) -> Attended | LinkRefused:
+    async def attend(self, user_key: str, token: str, age_band: str, now: int) -> Attended:
         """Counted once per activity, as the person's pseudonymous key; `/forget` erases it."""
         if age_band and age_band not in AGE_BANDS:
-            return LinkRefused("unknown")
+            raise Refusal(Reason.LINK_UNKNOWN)
         screen = await self.attendance_screen(token, now)
-        if isinstance(screen, LinkRefused):
-            return screen
         kind = screen.kind.value
 
         def status_for(marks_before: int) -> str:
@@ -104,12 +92,12 @@ class Attendance:
         return Attended(screen, first)
 
 
-def _on_its_days(activity: Activity, now: int) -> LinkRefused | None:
+def _on_its_days(activity: Activity, now: int) -> None:
+    """Refused unless the activity is open and today is one of its days."""
     if activity.closed:
-        return LinkRefused("closed", activity)
+        raise Refusal(Reason.LINK_CLOSED, activity=activity)
     today = clock_day(now)
     if today < activity.first_day:
-        return LinkRefused("not_yet", activity)
+        raise Refusal(Reason.LINK_NOT_YET, activity=activity)
     if today > activity.last_day:
-        return LinkRefused("over", activity)
-    return None
+        raise Refusal(Reason.LINK_OVER, activity=activity)

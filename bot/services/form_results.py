@@ -1,5 +1,6 @@
 """What a press on the assist form (or a typed phone number or count) comes to: plain values,
-which the Telegram adapter turns into screens and toasts (see `assist_form.AssistForms`)."""
+which the Telegram adapter turns into screens and toasts (see `assist_form.AssistForms`).
+Someone who may not use the form at all is refused with `Refusal`, like every refusal."""
 
 from __future__ import annotations
 
@@ -19,15 +20,9 @@ __all__ = [
     "PickerScreen",
     "PressResult",
     "Quiet",
-    "Refused",
     "SavedScreen",
     "Toast",
 ]
-
-
-@dataclass(frozen=True)
-class Refused:
-    template: str  # why this person cannot use the form at all
 
 
 @dataclass(frozen=True)
@@ -103,5 +98,3 @@ class CountInvalid:
 
 
 PressResult = Toast | Quiet | FormScreen | PickerScreen | AskPhone | Cancelled | SavedScreen
-
-

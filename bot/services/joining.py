@@ -1,7 +1,8 @@
 """Joining by invite: check the code at once, then take the display name the person types.
 
 Someone who is already a member is asked first: an invite moves them to another unit or
-role only when they say so, under the name they already have (`/name` renames).
+role only when they say so, under the name they already have (`/name` renames). An invite
+that cannot be used raises `Refusal`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,18 @@ from bot.domain import invites
 from bot.domain.invites import InviteStatus
 from bot.domain.model import Invite, Member
 from bot.domain.privacy import blocked_tag
+from bot.domain.refusal import Reason, Refusal
 from bot.services.directory import Directory
 from bot.services.waiting import Waiting
 from bot.storage.members import MemberRepository
 
 NAME_WAIT_SECONDS = 5 * 60  # an answer comes at once, or not at all
+# An invite's verdict as a refusal; any other (OK without a member) says "not found".
+_REFUSALS = {
+    InviteStatus.EXPIRED: Reason.INVITE_EXPIRED,
+    InviteStatus.USED_UP: Reason.INVITE_USED_UP,
+    InviteStatus.PAUSED: Reason.INVITE_PAUSED,
+}
 
 
 @dataclass(frozen=True)
@@ -60,11 +68,6 @@ class AskNewName:
 
 
 @dataclass(frozen=True)
-class JoinRefused:
-    reason: str  # an InviteStatus value
-
-
-@dataclass(frozen=True)
 class NameInvalid:
     limit: int
     reason: str = "length"  # or "formula": it starts with = + - or @ (invites.display_name_problem)
@@ -92,7 +95,7 @@ class Joining:
 
     async def begin(
         self, user_key: str, code_text: str, now: int
-    ) -> AskName | AskSwitch | AlreadyThere | JoinRefused:
+    ) -> AskName | AskSwitch | AlreadyThere:
         await self._directory.fresh()
         code = invites.normalise_code(code_text)
         invite = await self._members.invite(code)
@@ -105,7 +108,7 @@ class Joining:
             here = self._unit_name(member.unit_id)
             return AlreadyThere(member.display_name, here, member.role.value)
         if invite is None or verdict is not InviteStatus.OK:
-            return JoinRefused(verdict.value)
+            raise _refusal(verdict)
         new_unit = self._unit_name(invite.unit_id)
         if member is not None:
             here = self._unit_name(member.unit_id)
@@ -114,12 +117,12 @@ class Joining:
         await self._waiting.expect(user_key, "name", code, now + NAME_WAIT_SECONDS)
         return AskName(new_unit, invite.role.value)
 
-    async def switch(self, user_key: str, code: str, now: int) -> Joined | JoinRefused:
+    async def switch(self, user_key: str, code: str, now: int) -> Joined:
         """The member said yes: move them where the invite says, keeping their name."""
         await self._directory.fresh()
         member = self._directory.member(user_key)
         if member is None:
-            return JoinRefused(InviteStatus.UNKNOWN.value)
+            raise Refusal(Reason.INVITE_UNKNOWN)
         return await self._join(user_key, invites.normalise_code(code), member.display_name, now)
 
     async def rename(self, user_key: str, text: str, now: int) -> Renamed | NameInvalid | NotMember:
@@ -151,23 +154,25 @@ class Joining:
         unit = self._directory.unit(unit_id)
         return unit.name if unit else ""
 
-    async def name(
-        self, user_key: str, code: str, text: str, now: int
-    ) -> Joined | NameInvalid | JoinRefused:
+    async def name(self, user_key: str, code: str, text: str, now: int) -> Joined | NameInvalid:
         name = invites.clean_display_name(text)
         if name is None:  # still waiting for a usable name
             return NameInvalid(invites.MAX_NAME, invites.display_name_problem(text))
         await self._directory.fresh()
         return await self._join(user_key, code, name, now)
 
-    async def _join(self, user_key: str, code: str, name: str, now: int) -> Joined | JoinRefused:
+    async def _join(self, user_key: str, code: str, name: str, now: int) -> Joined:
         tag = blocked_tag(self._key, user_key) if self._key else ""
         result = await self._members.join(code, user_key, name, now, tag)
         self._waiting.answered(user_key)  # the join closed the question, whatever its verdict
         if result.status is not InviteStatus.OK or result.member is None:
-            return JoinRefused(result.status.value)
+            raise _refusal(result.status)
         self._directory.put_member(result.member)
         return Joined(name, self._unit_name(result.unit_id), result.member.role.value)
+
+
+def _refusal(status: InviteStatus) -> Refusal:
+    return Refusal(_REFUSALS.get(status, Reason.INVITE_UNKNOWN))
 
 
 def _same_place(member: Member, invite: Invite) -> bool:

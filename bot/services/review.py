@@ -1,13 +1,15 @@
 """`/review` and `outreach-bot review`: what waits, and who may approve or reject it.
 
 The rule of who may decide is `review.may_review`; this service gathers the facts it needs
-(the reviewer, the entry, whether another admin exists) and records each decision.
+(the reviewer, the entry, whether another admin exists) and records each decision; a
+decision it may not take raises `Refusal`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Reviewer, Subject, may_review
 from bot.services.access import Actor
 from bot.storage.review import ReviewRepository, Waiting
@@ -30,12 +32,9 @@ class Decided:
     note: str  # "own entry, no other admin" when an admin decided on their own entry
 
 
-@dataclass(frozen=True)
-class ReviewRefused:
-    reason: str  # not_allowed, own, gone
-
-
 CLI_REVIEWER = Reviewer("cli", admin=True, scope_path=None, member_id=None)
+# `review.may_review`'s refusals (the domain says them as words) as reasons.
+_REFUSALS = {"own": Reason.REVIEW_OWN, "not_allowed": Reason.REVIEW_OUT_OF_SCOPE}
 
 
 def reviewer_of(actor: Actor) -> Reviewer | None:
@@ -81,15 +80,15 @@ class Reviews:
 
     async def decide(
         self, reviewer: Reviewer, subject: Subject, ref: str, approve: bool, now: int
-    ) -> Decided | ReviewRefused:
+    ) -> Decided:
         found = await self._repo.entry(subject, ref)
         if found is None:
-            return ReviewRefused("gone")
+            raise Refusal(Reason.REVIEW_GONE)
         refusal, note = may_review(reviewer, found.entry, other_admins=self._admins > 1)
         if refusal:
-            return ReviewRefused(refusal)
+            raise Refusal(_REFUSALS[refusal])
         if not await self._repo.decide(subject, ref, approve, reviewer.label, note, now):
-            return ReviewRefused("gone")
+            raise Refusal(Reason.REVIEW_GONE)
         return Decided(found, approve, note)
 
     async def log(self, limit: int = 50) -> list[tuple[int, str, str, str, str, str]]:

@@ -15,7 +15,6 @@ from bot.domain.taps import ActivityOp, NewActivityOp, TapKind
 from bot.reports.qr import qr_png
 from bot.services.access import Actor
 from bot.services.activities import TITLE_REASONS, NewActivity
-from bot.services.attendance import Attended, CheckedIn, LinkRefused
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     Press,
@@ -24,6 +23,7 @@ from bot.telegram.handlers.common import (
     edit_in_place,
     language_of,
     pressed,
+    refusal_text,
     reply,
     send_text,
     tell_refusal,
@@ -35,25 +35,24 @@ async def check_in(update: Update, context: BotContext, token: str) -> None:
     services = context.services
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
-    result = await services.reach.attendance.check_in(actor, token, clock.now())
-    views = services.activity_views
-    match result:
-        case CheckedIn():
-            await reply(update, views.checked_in(lang, result, actor.standing))
-        case LinkRefused(reason, activity):
-            await reply(update, views.link_refused(lang, reason, activity))
+    try:
+        result = await services.reach.attendance.check_in(actor, token, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return
+    await reply(update, services.activity_views.checked_in(lang, result, actor.standing))
 
 
 async def attend_link(update: Update, context: BotContext, token: str) -> None:
     """One screen: what is kept, «✅ Tôi tham dự», and optional age bands."""
     services = context.services
     lang = await language_of(update, context)
-    screen = await services.reach.attendance.attendance_screen(token, clock.now())
-    views = services.activity_views
-    if isinstance(screen, LinkRefused):
-        await reply(update, views.link_refused(lang, screen.reason, screen.activity))
+    try:
+        screen = await services.reach.attendance.attendance_screen(token, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
         return
-    await reply(update, views.attend_ask(lang, screen))
+    await reply(update, services.activity_views.attend_ask(lang, screen))
 
 
 @pressed(TapKind.ATTEND)
@@ -62,13 +61,14 @@ async def on_attend_tap(update: Update, context: BotContext, press: Press) -> No
     services = context.services
     await answer(query)
     key = press.actor.user_key
-    result = await services.reach.attendance.attend(key, tap.ref, tap.arg, clock.now())
+    try:
+        result = await services.reach.attendance.attend(key, tap.ref, tap.arg, clock.now())
+    except Refusal as refusal:
+        text = refusal_text(services.texts, lang, refusal)
+        await edit_in_place(query, View(text, services.views.menu_only(lang)))
+        return
     views = services.activity_views
-    match result:
-        case Attended(activity, first_time):
-            await edit_in_place(query, views.attended(lang, activity, first_time))
-        case LinkRefused(reason, activity):
-            await edit_in_place(query, views.link_refused(lang, reason, activity))
+    await edit_in_place(query, views.attended(lang, result.activity, result.first_time))
 
 
 # ---- /activity for coordinators ---------------------------------------------------------------
@@ -87,7 +87,7 @@ async def activity_command(update: Update, context: BotContext) -> None:
     try:
         overview = await services.reach.activities.overview(actor, clock.now())
     except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal.reason)
+        await tell_refusal(update, context, lang, refusal, quote=False)
         return
     await reply(update, services.activity_views.overview(lang, overview))
 
@@ -100,7 +100,7 @@ async def _new_activity(
         unit = await activities.new_activity_unit(actor, unit_code)
         step = await activities.form_step(actor, NewActivity(unit.id), clock.now())
     except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal.reason)
+        await tell_refusal(update, context, lang, refusal, quote=False)
         return
     await reply(update, context.services.activity_views.form(lang, step))
 
@@ -141,7 +141,7 @@ async def on_title(update: Update, context: BotContext, ref: str, text: str) -> 
             text = services.texts.render(lang, "activity_title_invalid", reason=refusal.reason)
             await send_text(update, context, text)
             return
-        await tell_refusal(update, context, lang, refusal.reason)
+        await tell_refusal(update, context, lang, refusal, quote=False)
         return
     await reply(update, await _card(context, lang, activity))
 
@@ -172,7 +172,7 @@ async def _ask_headcount(
     try:
         activity = await services.reach.activities.ask_headcount(actor, activity_id, clock.now())
     except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal.reason)
+        await tell_refusal(update, context, lang, refusal, quote=False)
         return
     text = services.texts.render(lang, "headcount_ask", activity=activity)
     await send_text(update, context, text)
@@ -207,6 +207,6 @@ async def on_headcount(update: Update, context: BotContext, ref: str, text: str)
         template = (
             "headcount_invalid" if refusal.reason is Reason.BAD_HEADCOUNT else "campaign_error"
         )
-        await tell_refusal(update, context, lang, refusal.reason, template, refusal.detail)
+        await tell_refusal(update, context, lang, refusal, template)
         return
     await reply(update, await _card(context, lang, activity))

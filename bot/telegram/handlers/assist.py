@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 
 from bot import clock
+from bot.domain.refusal import Refusal
 from bot.domain.taps import NEW_FORM, AssistOp, TapKind
 from bot.services import form_results as form
 from bot.telegram.context import BotContext
@@ -23,6 +24,7 @@ from bot.telegram.handlers.common import (
     pressed,
     reply,
     send_text,
+    tell_refusal,
 )
 from bot.telegram.views.assist import GROUPS
 from bot.telegram.views.view import View
@@ -40,9 +42,10 @@ async def _open_form(update: Update, context: BotContext, *, batch: bool) -> Non
     services = context.services
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
-    result = await services.reach.forms.open(actor, batch, clock.now())
-    if isinstance(result, form.Refused):
-        await send_text(update, context, services.texts.render(lang, result.template))
+    try:
+        result = await services.reach.forms.open(actor, batch, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
         return
     await reply(update, services.assist_views.form(lang, result.token, result.draft, result.unit))
 

@@ -1,4 +1,5 @@
-"""Small helpers every handler shares: the person's language, sending and editing views."""
+"""Small helpers every handler shares: the person's language, sending and editing views, and
+saying a refusal."""
 
 from __future__ import annotations
 
@@ -25,11 +26,13 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, Defaults, ExtBot
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.refusal import Reason, Refusal
 from bot.domain.taps import Answer, InvalidCallback, Tap, TapKind, decode_tap, kind_of
 from bot.services.access import Actor
 from bot.telegram.context import BotContext, Verdict
 from bot.telegram.views.view import View
 from bot.texts.telegram_html import parse_html
+from bot.texts.templates import Texts
 
 
 async def language_of(update: Update, context: BotContext) -> str:
@@ -196,18 +199,59 @@ def confirm_keyboard(
     )
 
 
+def refusal_text(
+    texts: Texts,
+    lang: str,
+    refusal: Refusal,
+    template: str = "campaign_error",
+    *,
+    quote: bool = True,
+) -> str:
+    """The sentence that says why `refusal` was refused: its reason's line of
+    `campaign_error` (a conversation may ask for a `template` of its own, such as a hint to
+    type it again). It quotes `detail`, the part at fault as typed, cut to fit, unless
+    `quote` is False (a few answers have always said it without: «mã này»)."""
+    return texts.render(
+        lang,
+        template,
+        reason=refusal.reason,
+        detail=refusal.detail[:40] if quote else "",
+        activity=refusal.activity,
+        example_unit=refusal.example_unit,
+        why=refusal.why,
+    )
+
+
+# A button from an older screen is a passing note; any other refusal stays until it is read.
+_PASSING_TOASTS = frozenset({Reason.STALE_REPORT})
+
+
+def refusal_toast(texts: Texts, lang: str, refusal: Refusal) -> tuple[str, bool]:
+    """What a button press that was refused shows: the toast, and whether it is an alert."""
+    text = texts.label(lang, "toast_refusal", refusal.reason.value)
+    return text, refusal.reason not in _PASSING_TOASTS
+
+
 async def tell_refusal(
     update: Update,
     context: BotContext,
     lang: str,
-    reason: str,
+    refusal: Refusal,
     template: str = "campaign_error",
-    detail: str = "",
+    *,
+    quote: bool = True,
 ) -> None:
-    """Say why a campaign, activity, target or team request was refused (see
-    `bot.domain.refusal.Refusal`); `detail` is the part at fault, as typed."""
-    text = context.services.texts.render(lang, template, reason=reason, detail=detail[:40])
+    """Say why a request was refused (see `bot.domain.refusal.Refusal`), in a message."""
+    text = refusal_text(context.services.texts, lang, refusal, template, quote=quote)
     await send_text(update, context, text)
+
+
+async def answer_refusal(
+    query: CallbackQuery, context: BotContext, lang: str, refusal: Refusal
+) -> None:
+    """Say why a button press was refused, in its toast."""
+    text, alert = refusal_toast(context.services.texts, lang, refusal)
+    await answer(query, text, alert=alert)
 
 
 # ---- buttons in types: `@pressed(kind)` and `routes(...)` ------------------------------------

@@ -9,16 +9,20 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import clock
 from bot.domain import deep_links
 from bot.domain.catalog import services_from_mask
+from bot.domain.refusal import Refusal
 from bot.domain.taps import ConfirmOp, Tap, TapKind
 from bot.reports.qr import qr_png
-from bot.services.confirmations import RATINGS, Confirmed, ConfirmRefused
+from bot.services.confirmations import RATINGS
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     Press,
     answer,
+    answer_refusal,
     edit_in_place,
     pressed,
+    refusal_text,
     reply,
+    tell_refusal,
 )
 from bot.telegram.views.view import View
 
@@ -34,11 +38,12 @@ async def on_confirm_tap(update: Update, context: BotContext, press: Press) -> N
         if not tap.ref.isdigit():
             await answer(query, services.texts.label(lang, "toast_stale_form"))
             return
-        made = await services.reach.confirmations.make_link(
-            press.actor, int(tap.ref), clock.now()
-        )
-        if isinstance(made, ConfirmRefused):
-            await answer(query, services.texts.label(lang, "toast_not_allowed"), alert=True)
+        try:
+            made = await services.reach.confirmations.make_link(
+                press.actor, int(tap.ref), clock.now()
+            )
+        except Refusal as refusal:
+            await answer_refusal(query, context, lang, refusal)
             return
         await answer(query)
         link = deep_links.link(services.bot_username, deep_links.confirm_payload(made.token))
@@ -48,13 +53,12 @@ async def on_confirm_tap(update: Update, context: BotContext, press: Press) -> N
         await context.bot.send_photo(chat.id, qr_png(link), caption=caption)
         return
     key = press.actor.user_key
-    result = await services.reach.confirmations.confirm(key, tap.ref, tap.arg, clock.now())
+    try:
+        await services.reach.confirmations.confirm(key, tap.ref, tap.arg, clock.now())
+        text = render(lang, "confirm_done")
+    except Refusal as refusal:
+        text = refusal_text(services.texts, lang, refusal)
     await answer(query)
-    match result:
-        case Confirmed():
-            text = render(lang, "confirm_done")
-        case ConfirmRefused(reason):
-            text = render(lang, "confirm_refused", reason=reason)
     await edit_in_place(query, View(text, services.views.menu_only(lang)))
 
 
@@ -63,10 +67,10 @@ async def confirm_link(update: Update, context: BotContext, token: str) -> None:
     services = context.services
     who = await context.who(update)
     lang, key = who.lang, who.actor.user_key
-    screen = await services.reach.confirmations.screen(key, token, clock.now())
-    if isinstance(screen, ConfirmRefused):
-        text = services.texts.render(lang, "confirm_refused", reason=screen.reason)
-        await reply(update, View(text, services.views.menu_only(lang)))
+    try:
+        screen = await services.reach.confirmations.screen(key, token, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
         return
     label = services.texts.label
 

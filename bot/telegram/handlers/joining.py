@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import clock
+from bot.domain.refusal import Refusal
 from bot.domain.taps import Answer, TapKind
 from bot.services.joining import (
     AlreadyThere,
@@ -13,7 +14,6 @@ from bot.services.joining import (
     AskNewName,
     AskSwitch,
     Joined,
-    JoinRefused,
     NameInvalid,
     NotMember,
     Renamed,
@@ -27,8 +27,10 @@ from bot.telegram.handlers.common import (
     edit_in_place,
     language_of,
     pressed,
+    refusal_text,
     reply,
     send_text,
+    tell_refusal,
 )
 from bot.telegram.views.view import View
 
@@ -51,7 +53,11 @@ async def begin(update: Update, context: BotContext, code_text: str) -> None:
     services = context.services
     lang = await language_of(update, context)
     key = await _key(update, context)
-    result = await services.reach.joining.begin(key, code_text, clock.now())
+    try:
+        result = await services.reach.joining.begin(key, code_text, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)  # a refusal changes no one
+        return
     context.changed_who()
     render = services.texts.render
     match result:
@@ -76,8 +82,6 @@ async def begin(update: Update, context: BotContext, code_text: str) -> None:
         case AlreadyThere(name, unit_name, role):
             text = render(lang, "join_already", name=name, unit_name=unit_name, role=role)
             await send_text(update, context, text)
-        case JoinRefused(reason):
-            await send_text(update, context, render(lang, "join_invalid", reason=reason))
 
 
 @pressed(TapKind.JOIN)
@@ -90,13 +94,14 @@ async def on_join_tap(update: Update, context: BotContext, press: Press) -> None
         kept = View(render(lang, "join_switch_kept"), services.views.menu_only(lang))
         await edit_in_place(query, kept)
         return
-    result = await services.reach.joining.switch(press.actor.user_key, tap.ref, clock.now())
+    try:
+        joined = await services.reach.joining.switch(press.actor.user_key, tap.ref, clock.now())
+        text = render(
+            lang, "join_done", name=joined.name, unit_name=joined.unit_name, role=joined.role
+        )
+    except Refusal as refusal:
+        text = refusal_text(services.texts, lang, refusal)
     context.changed_who()
-    match result:
-        case Joined(name, unit_name, role):
-            text = render(lang, "join_done", name=name, unit_name=unit_name, role=role)
-        case JoinRefused(reason):
-            text = render(lang, "join_invalid", reason=reason)
     await edit_in_place(query, View(text, services.views.menu_only(lang)))
 
 
@@ -104,15 +109,17 @@ async def on_name(update: Update, context: BotContext, code: str, text: str) -> 
     services = context.services
     lang = await language_of(update, context)
     key = await _key(update, context)
-    result = await services.reach.joining.name(key, code, text, clock.now())
+    try:
+        result = await services.reach.joining.name(key, code, text, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)  # a refusal changes no one
+        return
     context.changed_who()
     render = services.texts.render
     match result:
         case NameInvalid(limit, reason):
             text = render(lang, "name_invalid", limit=limit, reason=reason)
             await send_text(update, context, text)
-        case JoinRefused(reason):
-            await send_text(update, context, render(lang, "join_invalid", reason=reason))
         case Joined(name, unit_name, role):
             done = render(lang, "join_done", name=name, unit_name=unit_name, role=role)
             await send_text(update, context, done)

@@ -16,7 +16,7 @@ from bot.telegram.handlers.common import actor_of, language_of, reply, send_text
 
 
 async def _refused(update: Update, context: BotContext, lang: str, refusal: Refusal) -> None:
-    await tell_refusal(update, context, lang, refusal.reason, detail=refusal.detail)
+    await tell_refusal(update, context, lang, refusal)
 
 
 async def campaign_command(update: Update, context: BotContext) -> None:

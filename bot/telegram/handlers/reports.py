@@ -15,7 +15,7 @@ from bot.domain.refusal import Refusal
 from bot.domain.taps import ReportOp, TapKind
 from bot.reports import requests
 from bot.reports import service as reporting
-from bot.reports.requests import ReportRefused, ReportRequest
+from bot.reports.requests import ReportRequest
 from bot.reports.text import summary_text
 from bot.services.access import Actor, example_unit
 from bot.storage.reports import Report
@@ -24,6 +24,7 @@ from bot.telegram.handlers.common import (
     Press,
     actor_of,
     answer,
+    answer_refusal,
     edit_in_place,
     language_of,
     preparing,
@@ -45,29 +46,22 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
     actor = await actor_of(update, context)
     today = clock.vn_date(clock.now())
     args, group_code, campaign_code = requests.split_keywords(context.args or [])
-    request = requests.from_command(actor, args, today, services.reach.directory)
-    if not isinstance(request, ReportRefused) and (group_code or campaign_code):
-        reach = services.reach
+    reach = services.reach
+    try:
+        request = requests.from_command(actor, args, today, reach.directory)
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return None
+    if group_code or campaign_code:
         try:
             group, units = await reach.clusters.group(group_code) if group_code else (None, [])
             campaign = await reach.campaigns.campaign(campaign_code) if campaign_code else None
+            request = requests.with_group_and_campaign(
+                actor, request, group, units, campaign, period_given=bool(args)
+            )
         except Refusal as refusal:
-            await tell_refusal(update, context, lang, refusal.reason)
+            await tell_refusal(update, context, lang, refusal, quote=False)
             return None
-        request = requests.with_group_and_campaign(
-            actor, request, group, units, campaign, period_given=bool(args)
-        )
-    if isinstance(request, ReportRefused):
-        text = services.texts.render(
-            lang,
-            request.template,
-            example_unit=request.example_unit,
-            reason=request.reason,
-            part=request.part,
-            code=request.part,
-        )
-        await send_text(update, context, text)
-        return None
     return lang, actor, request
 
 
@@ -138,12 +132,12 @@ async def on_report_tap(update: Update, context: BotContext, press: Press) -> No
         return
     today = clock.vn_date(clock.now())
     group, campaign = await services.reach.clusters.named_by_ids(ref.group_id, ref.campaign_id)
-    request = requests.from_button(
-        actor, ref, tap.arg, today, services.reach.directory, group, campaign
-    )
-    if isinstance(request, ReportRefused):
-        alert = request.template == "toast_not_allowed"
-        await answer(query, label(lang, request.template), alert=alert)
+    try:
+        request = requests.from_button(
+            actor, ref, tap.arg, today, services.reach.directory, group, campaign
+        )
+    except Refusal as refusal:
+        await answer_refusal(query, context, lang, refusal)
         return
     unit, period = request.scope, request.period
     if tap.op in (ReportOp.VIEW, ReportOp.SUMMARY):

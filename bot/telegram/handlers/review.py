@@ -10,14 +10,16 @@ from telegram import Update
 
 from bot import clock
 from bot.domain.numbers import page_number
+from bot.domain.refusal import Refusal
 from bot.domain.review import Subject
 from bot.domain.taps import ReviewOp, Tap, TapKind
-from bot.services.review import PAGE, Decided, Queue, Reviewer, parse_ref, reviewer_of
+from bot.services.review import PAGE, Queue, Reviewer, parse_ref, reviewer_of
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     Press,
     actor_of,
     answer,
+    answer_refusal,
     edit_in_place,
     language_of,
     pressed,
@@ -65,13 +67,14 @@ async def on_review_tap(update: Update, context: BotContext, press: Press) -> No
         await answer(query, label(lang, "toast_stale"))
         return
     approve = tap.op is ReviewOp.APPROVE
-    result = await reviews.decide(reviewer, *entry, approve=approve, now=clock.now())
-    if isinstance(result, Decided):
+    try:
+        result = await reviews.decide(reviewer, *entry, approve=approve, now=clock.now())
+    except Refusal as refusal:
+        await answer_refusal(query, context, lang, refusal)
+    else:
         await answer(
             query, label(lang, "toast_review", "approved" if result.approved else "rejected")
         )
-    else:
-        await answer(query, label(lang, "toast_review", result.reason), alert=True)
     await edit_in_place(query, _queue_view(context, lang, await _page_after(context, reviewer)))
 
 

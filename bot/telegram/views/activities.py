@@ -61,10 +61,6 @@ class ActivityViews:
         )
         return View(text, self._views.menu_markup(lang, standing))
 
-    def link_refused(self, lang: str, reason: str, activity: Activity | None) -> View:
-        text = self.texts.render(lang, "activity_link_refused", reason=reason, activity=activity)
-        return View(text, self._views.menu_only(lang))
-
     def attend_ask(self, lang: str, activity: Activity) -> View:
         """One screen: what is kept, «✅ Tôi tham dự», and optional age bands."""
         label = self.texts.label
