@@ -23,7 +23,6 @@ from bot.guides.glossary import GlossaryFile, Term
 from bot.guides.loader import FreeNumber, FreeNumbersFile
 from bot.guides.models import Guide, Source, StepLink, Topic, _Strict
 from bot.reports import charts
-from bot.services.review import Reviews
 from bot.services.web_counter import WebCounter
 from bot.site.html_check import _Checker
 from bot.standin.api import StandinBotApi
@@ -136,6 +135,3 @@ text_norm.tokens  # tests/test_search.py
 text_norm.edit_distance  # tests/test_search.py: the reference for RapidFuzz's OSA
 charts.no_data_chart  # tests/test_excel_files.py
 collation.sort_vietnamese  # tests/test_collation.py
-
-# Dead, but in a module another branch is rewriting (the refusals): to go there, not here.
-Reviews.pending_count  # no caller in bot/, tests/ or bench/

@@ -75,9 +75,6 @@ class Reviews:
         entries = await self._repo.queue(path, PAGE, page * PAGE)
         return Queue(entries, total, page)
 
-    async def pending_count(self, reviewer: Reviewer) -> int:
-        return await self._repo.count(None if reviewer.admin else reviewer.scope_path)
-
     async def decide(
         self, reviewer: Reviewer, subject: Subject, ref: str, approve: bool, now: int
     ) -> Decided:
