@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.bounded import BoundedCache
-from bot.services.languages import Languages
+from bot.services.access import Languages
 from bot.storage import db
 from bot.storage.prefs import PrefsRepository
 
@@ -53,9 +53,12 @@ async def test_an_erased_person_s_language_is_not_kept(tmp_path: Path) -> None:
     database = db.Database(conn)
     languages = Languages(PrefsRepository(database), "vi")
     await languages.choose("key-Lan", "en")
-    assert await languages.of("key-Lan") == "en"
+    assert languages.of("key-Lan") == "en"
+    again = Languages(PrefsRepository(database), "vi")  # a restart: loaded from the database
+    await again.load()
+    assert again.of("key-Lan") == "en" and again.of("key-Minh") == "vi"
     await database.execute("DELETE FROM user_prefs WHERE user_key = ?", ("key-Lan",))
-    assert await languages.of("key-Lan") == "en"  # kept in memory until forgotten
+    assert languages.of("key-Lan") == "en"  # kept in memory until forgotten
     languages.forget("key-Lan")
-    assert await languages.of("key-Lan") == "vi"
+    assert languages.of("key-Lan") == "vi"
     await conn.close()

@@ -16,11 +16,9 @@ from bot.domain.model import Scope, Unit
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.units_csv import parse_units_csv
 from bot.services import CampaignServices, campaign_services
-from bot.services.access import Actor
+from bot.services.access import Actor, Directory, Waiting
 from bot.services.activities import LISTED, NewActivity
-from bot.services.directory import Directory
 from bot.services.scoping import ADMIN
-from bot.services.waiting import Waiting
 from bot.storage.db import Database, open_database
 from bot.storage.members import MemberRepository
 from bot.storage.pending import PendingRepository

@@ -8,8 +8,14 @@ import pytest
 
 from bot import clock
 from bot.domain import deep_links, phone
-from bot.domain.catalog import SERVICES, service_for_guide, services_from_mask, services_mask
-from bot.domain.draft import Draft, DraftError
+from bot.domain.draft import (
+    SERVICES,
+    Draft,
+    DraftError,
+    service_for_guide,
+    services_from_mask,
+    services_mask,
+)
 
 
 @pytest.mark.parametrize(

@@ -39,10 +39,10 @@ async def test_language_preference_is_stored_under_a_pseudonym(tmp_path: Path) -
     conn = await db.connect(tmp_path / "bot.db")
     prefs = PrefsRepository(db.Database(conn))
     user_key = pseudonym(key, "tg-user", 987654321)
-    assert await prefs.language(user_key) is None
+    assert await prefs.all_languages() == {}
     await prefs.set_language(user_key, "en")
     await prefs.set_language(user_key, "en")
-    assert await prefs.language(user_key) == "en"
+    assert await prefs.all_languages() == {user_key: "en"}
     await conn.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("bot.db*"))
     assert user_key.encode() in raw  # the check below would pass vacuously otherwise

@@ -17,10 +17,9 @@ from bot.domain.refusal import Reason
 from bot.domain.units_csv import parse_units_csv
 from bot.reports.service import report
 from bot.services import CampaignServices, campaign_services
+from bot.services.access import Directory, Waiting
 from bot.services.attendance import CheckedIn
-from bot.services.directory import Directory
 from bot.services.scoping import ADMIN
-from bot.services.waiting import Waiting
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
 from bot.storage.pending import PendingRepository

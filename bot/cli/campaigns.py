@@ -13,14 +13,13 @@ from pathlib import Path
 from bot import clock
 from bot.config import Settings
 from bot.domain import deep_links
-from bot.domain.catalog import services_from_mask
 from bot.domain.cells import tsv_line
+from bot.domain.draft import services_from_mask
 from bot.domain.periods import PeriodError, parse_date
 from bot.domain.refusal import Reason, Refusal
 from bot.services import CampaignServices, campaign_services
-from bot.services.directory import Directory
+from bot.services.access import Directory, Waiting
 from bot.services.scoping import ADMIN
-from bot.services.waiting import Waiting
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
 from bot.storage.pending import PendingRepository
@@ -182,7 +181,7 @@ def service_codes(lang: str = "vi") -> str:
     """The service codes with their labels, e.g. `v1 (VNeID mức 1), v2 (…)`, from the
     templates (the same words as in chat and the reports)."""
     from bot.config import PROJECT_ROOT
-    from bot.domain.catalog import SERVICES
+    from bot.domain.draft import SERVICES
     from bot.texts.templates import Texts
 
     texts = Texts(PROJECT_ROOT / "templates")

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from bot import clock
-from bot.domain.catalog import SERVICES
+from bot.domain.draft import SERVICES
 from bot.storage.reports import Report
 from bot.texts.templates import Texts
 

@@ -5,8 +5,8 @@ Vietnamese and English settings)."""
 from __future__ import annotations
 
 from bot import clock
-from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES, services_from_mask
 from bot.domain.cells import excel_cell
+from bot.domain.draft import AGE_BANDS, OUTCOMES, SERVICES, SEXES, services_from_mask
 from bot.reports.columns import (
     DATE_SAMPLE,
     DATETIME_SAMPLE,

@@ -15,8 +15,7 @@ from bot.domain.campaigns import Campaign, Group
 from bot.domain.model import Unit
 from bot.domain.periods import EPOCH, Period, PeriodError, parse_period
 from bot.domain.refusal import Reason, Refusal
-from bot.services.access import Actor, example_unit
-from bot.services.directory import Directory
+from bot.services.access import Actor, Directory, example_unit
 from bot.texts.folding import fold
 
 

@@ -15,17 +15,15 @@ from dataclasses import dataclass
 
 from bot.domain.review import Limits
 from bot.domain.units_csv import UnitRow
-from bot.services.access import Access
+from bot.services.access import Access, Directory, Languages, Waiting
 from bot.services.activities import Activities
 from bot.services.assist_form import AssistForms
 from bot.services.attendance import Attendance
 from bot.services.campaigns import Campaigns
 from bot.services.clusters import Clusters
 from bot.services.confirmations import Confirmations
-from bot.services.directory import Directory
 from bot.services.guide_stats import GuideStats
 from bot.services.joining import Joining
-from bot.services.languages import Languages
 from bot.services.membership import Membership
 from bot.services.privacy import Erasure
 from bot.services.review import Reviews
@@ -33,7 +31,6 @@ from bot.services.self_serve import SelfServe
 from bot.services.subscriptions import Subscriptions
 from bot.services.targets import Targets
 from bot.services.undo import OwnRecords
-from bot.services.waiting import Waiting
 from bot.services.web_counter import WebCounter
 from bot.storage.activities import ActivityRepository
 from bot.storage.assists import AssistRepository
@@ -164,6 +161,7 @@ class Reach:
     async def start(self, now: int) -> None:
         """Load the units, members and open questions once, before the first update."""
         await self.directory.fresh()
+        await self.languages.load()
         await self.waiting.load(now)
         await self.guide_stats.tidy(now)
 

@@ -23,15 +23,13 @@ from bot.domain.campaigns import (
     new_token,
     parse_headcount,
 )
-from bot.domain.catalog import SERVICES, services_from_mask, services_mask
+from bot.domain.draft import SERVICES, services_from_mask, services_mask
 from bot.domain.model import Scope, Unit
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Limits, headcount_status
-from bot.services.access import Actor
+from bot.services.access import Actor, Directory, Waiting
 from bot.services.campaigns import Campaigns
-from bot.services.directory import Directory
 from bot.services.scoping import own_or_named_unit, paths, staff_only, unit_in_scope
-from bot.services.waiting import Waiting
 from bot.storage.activities import ActivityLine, ActivityRepository
 
 HEADCOUNT_WAIT_SECONDS = 10 * 60  # closing an activity waits this long for the typed count

@@ -14,15 +14,14 @@ from dataclasses import dataclass, field, replace
 
 from bot import clock
 from bot.domain import phone
-from bot.domain.catalog import services_mask
-from bot.domain.draft import MAX_BATCH, Draft, DraftError, new_token, typed_count
+from bot.domain.draft import MAX_BATCH, Draft, DraftError, new_token, services_mask, typed_count
 from bot.domain.form import Expect, FormChange, FormState, NewRecord
 from bot.domain.model import Unit
 from bot.domain.numbers import NumberError, small_int
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Limits
 from bot.domain.taps import AssistOp
-from bot.services.access import Access, Actor
+from bot.services.access import Access, Actor, Waiting
 from bot.services.form_results import (
     AskPhone,
     Cancelled,
@@ -37,7 +36,6 @@ from bot.services.form_results import (
     SavedScreen,
     Toast,
 )
-from bot.services.waiting import Waiting
 from bot.storage.assists import AssistRepository
 
 PHONE_WAIT_SECONDS = 5 * 60
@@ -61,6 +59,13 @@ class _Press:
     press_id: str
     now: int
     seen: list[str] = field(default_factory=list)
+    # Whether the person has a question open (see `Waiting`): only then does a press that
+    # ends the form's question (a save, a cancel, the picker closing) close it.
+    has_question: bool = False
+
+    @property
+    def closes_question(self) -> str:
+        return self.actor.user_key if self.has_question else ""
 
 
 class AssistForms:
@@ -113,7 +118,8 @@ class AssistForms:
             op = AssistOp(op)
         except ValueError:
             return Toast("toast_stale_form")
-        press = _Press(actor, token, op, arg, press_id, now)
+        has_question = self._waiting.is_open(actor.user_key)
+        press = _Press(actor, token, op, arg, press_id, now, has_question=has_question)
         change, saved = await self._repo.change_form(
             token,
             now,
@@ -241,7 +247,7 @@ class AssistForms:
             expect = _count_expected(press.actor, press.token, change.outcome.draft, press.now)
             if expect is None and press.op in PICKER_EXITS:
                 # The picker closed on a form that takes no count: typing is a search again.
-                change = replace(change, done_waiting=press.actor.user_key)
+                change = replace(change, done_waiting=press.closes_question)
             change = replace(change, expect=expect)
         elif isinstance(change.outcome, PickerScreen):
             # While the picker is open, typed text searches the units' names.
@@ -285,7 +291,7 @@ class AssistForms:
                     return FormChange(Toast("toast_not_allowed", alert=True))
                 draft = replace(draft, unit_id=unit.id)
             case AssistOp.CANCEL:
-                return FormChange(Cancelled(), drop=True, done_waiting=press.actor.user_key)
+                return FormChange(Cancelled(), drop=True, done_waiting=press.closes_question)
             case AssistOp.SAVE_CONSENTED | AssistOp.SAVE_WITHOUT_CONSENT:
                 return self._save(press, draft, consent=op is AssistOp.SAVE_CONSENTED)
             case _:
@@ -329,7 +335,7 @@ class AssistForms:
         unit = self._directory.unit(draft.unit_id)
         assert unit is not None
         screen = SavedScreen(draft, consent, unit, occurred_at)
-        return FormChange(screen, records=records, done_waiting=press.actor.user_key)
+        return FormChange(screen, records=records, done_waiting=press.closes_question)
 
 
 def _count_expected(actor: Actor, token: str, draft: Draft, now: int) -> Expect | None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.campaigns import Activity
-from bot.domain.catalog import AGE_BANDS
+from bot.domain.draft import AGE_BANDS
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Limits, Status, attendance_status, checkin_status
-from bot.services.access import Actor
+from bot.services.access import Actor, Directory
 from bot.services.activities import Activities
-from bot.services.directory import Directory
 from bot.services.scoping import clock_day
 from bot.storage.attendance import AttendanceRepository
 

@@ -20,10 +20,8 @@ from bot.domain.campaigns import (
 )
 from bot.domain.model import Scope
 from bot.domain.refusal import Reason, Refusal
-from bot.services.access import Actor
-from bot.services.directory import Directory
+from bot.services.access import Actor, Directory, Waiting
 from bot.services.scoping import staff_only, typed_date, unit_in_scope
-from bot.services.waiting import Waiting
 from bot.storage.campaigns import CampaignRepository
 
 NEW_CAMPAIGN_WAIT_SECONDS = 10 * 60  # «➕ Đợt mới» waits this long for the name and dates

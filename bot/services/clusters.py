@@ -11,9 +11,8 @@ from bot.domain.campaigns import TEAM_KIND, Campaign, Group, check_code, check_n
 from bot.domain.model import Scope, Unit
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.units_csv import UnitRow
-from bot.services.access import Actor
+from bot.services.access import Actor, Directory
 from bot.services.campaigns import Campaigns
-from bot.services.directory import Directory
 from bot.services.scoping import own_or_named_unit, staff_only, unit_in_scope
 from bot.storage.clusters import ClusterRepository
 from bot.storage.units import UnitRepository

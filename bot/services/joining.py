@@ -14,8 +14,7 @@ from bot.domain.invites import InviteStatus
 from bot.domain.model import Invite, Member
 from bot.domain.privacy import blocked_tag
 from bot.domain.refusal import Reason, Refusal
-from bot.services.directory import Directory
-from bot.services.waiting import Waiting
+from bot.services.access import Directory, Waiting
 from bot.storage.members import MemberRepository
 
 NAME_WAIT_SECONDS = 5 * 60  # an answer comes at once, or not at all

@@ -6,8 +6,7 @@ from dataclasses import dataclass, replace
 
 from bot import clock
 from bot.domain.model import Invite, Role, Unit
-from bot.services.access import Actor, example_unit
-from bot.services.directory import Directory
+from bot.services.access import Actor, Directory, example_unit
 from bot.storage.members import MemberRepository, MemberRow
 from bot.texts.folding import fold
 

@@ -6,10 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain import phone
 from bot.domain.privacy import blocked_tag
-from bot.services.access import Actor
-from bot.services.directory import Directory
-from bot.services.languages import Languages
-from bot.services.waiting import Waiting
+from bot.services.access import Actor, Directory, Languages, Waiting
 from bot.storage.erasure import Erased, ErasureRepository
 
 FORGET_PHONE_WAIT_SECONDS = 5 * 60

@@ -10,8 +10,7 @@ from bot import clock
 from bot.domain.model import Scope, Unit
 from bot.domain.periods import PeriodError, parse_date
 from bot.domain.refusal import Reason, Refusal
-from bot.services.access import Actor
-from bot.services.directory import Directory
+from bot.services.access import Actor, Directory
 
 ADMIN = Scope(admin=True)  # the command line
 

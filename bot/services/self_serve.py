@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.domain.catalog import service_for_guide
 from bot.domain.done_tag import done_tag, done_tag_matches
-from bot.services.directory import Directory
+from bot.domain.draft import service_for_guide
+from bot.services.access import Directory
 from bot.storage.assists import AssistRepository
 
 

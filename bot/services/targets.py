@@ -14,9 +14,8 @@ from bot.domain.model import Scope, Unit
 from bot.domain.numbers import NumberError, is_number_like, whole_number
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.refusal import Reason, Refusal
-from bot.services.access import Actor
+from bot.services.access import Actor, Directory
 from bot.services.campaigns import Campaigns
-from bot.services.directory import Directory
 from bot.services.scoping import staff_only, unit_in_scope
 from bot.storage.targets import TargetRepository
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot import clock
-from bot.domain.catalog import services_from_mask
+from bot.domain.draft import services_from_mask
 from bot.services.access import Actor
 from bot.storage.assists import AssistRepository, Tally
 

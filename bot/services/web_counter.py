@@ -16,9 +16,9 @@ import secrets
 from collections import Counter
 
 from bot import clock
-from bot.domain.catalog import service_for_guide
+from bot.domain.draft import service_for_guide
 from bot.domain.periods import Period
-from bot.services.directory import Directory
+from bot.services.access import Directory
 from bot.storage.rollup import WEB_KEY_PREFIX
 from bot.storage.web_clicks import WebClickRepository
 from bot.web import unit_tag

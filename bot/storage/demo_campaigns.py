@@ -10,7 +10,7 @@ import random
 import sqlite3
 
 from bot import clock
-from bot.domain.catalog import AGE_BANDS
+from bot.domain.draft import AGE_BANDS
 from bot.storage import campaign_bulk
 from bot.storage.confirmations import add_used
 from bot.storage.demo_rows import AGE_WEIGHTS, DEMO_ASSIST

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 
 from bot import clock
-from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
+from bot.domain.draft import AGE_BANDS, OUTCOMES, SERVICES, SEXES
 from bot.storage.assists import add_assists, add_self_serve
 from bot.storage.guide_stats import add_funnel, add_gaps
 from bot.storage.members import add_members

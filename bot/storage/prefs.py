@@ -11,11 +11,10 @@ class PrefsRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def language(self, user_key: str) -> str | None:
-        row = await self._db.fetchone(
-            "SELECT language FROM user_prefs WHERE user_key = ?", (user_key,)
-        )
-        return str(row[0]) if row else None
+    async def all_languages(self) -> dict[str, str]:
+        """Every language a person chose, by their pseudonym (loaded once, at start)."""
+        rows = await self._db.fetchall("SELECT user_key, language FROM user_prefs")
+        return {str(key): str(language) for key, language in rows}
 
     async def set_language(self, user_key: str, language: str) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

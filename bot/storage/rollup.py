@@ -23,7 +23,7 @@ from typing import Any
 
 from bot import clock
 from bot.domain.campaigns import YOUTH_BANDS
-from bot.domain.catalog import SERVICES
+from bot.domain.draft import SERVICES
 
 
 def month_start(day: int) -> int:

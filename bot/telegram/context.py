@@ -182,7 +182,7 @@ class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], Ap
                 raise RuntimeError("an update without a person has no actor")
             reach = self.services.reach
             key = reach.access.user_key(user.id)
-            lang = await reach.languages.of(key)
+            lang = reach.languages.of(key)
             self._who = Who(lang, await reach.access.actor(user.id, key))
         return self._who
 

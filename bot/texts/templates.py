@@ -15,7 +15,6 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup, escape
 
 from bot import clock
-from bot.bounded import BoundedCache
 
 LANGUAGES = ("vi", "en")
 
@@ -67,9 +66,9 @@ class Texts:
         # A label depends only on its arguments: the assist form alone shows two dozen, and
         # calling their macros was most of the time it took to build it. Bounded: a label
         # pushed out is cheap to make again.
-        self._label_cache: BoundedCache[tuple[str, str, tuple[Any, ...]], str] = BoundedCache(
-            LABEL_CACHE_SIZE
-        )
+        # Labels are pure functions of their arguments: a bounded cache from the standard
+        # library (per instance, so that its bound and lifetime are this object's).
+        self._cached_label = functools.lru_cache(maxsize=LABEL_CACHE_SIZE)(self._render_label)
         self._labels = {
             lang: self.env.get_template(f"{lang}/labels.txt.j2").module for lang in LANGUAGES
         }
@@ -83,13 +82,9 @@ class Texts:
         """A plain-text macro from `labels.txt.j2` (buttons, toasts, command descriptions)."""
         lang = language if language in LANGUAGES else LANGUAGES[0]
         try:
-            key = (lang, name, args)
-            cached = self._label_cache.get(key)
+            return self._cached_label(lang, name, args)
         except TypeError:  # an argument that cannot be a key: render it every time
             return self._render_label(lang, name, args)
-        if cached is None:
-            cached = self._label_cache.put(key, self._render_label(lang, name, args))
-        return cached
 
     def _render_label(self, lang: str, name: str, args: tuple[Any, ...]) -> str:
         return str(getattr(self._labels[lang], name)(*args)).strip()

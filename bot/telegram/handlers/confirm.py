@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import clock
 from bot.domain import deep_links
-from bot.domain.catalog import services_from_mask
+from bot.domain.draft import services_from_mask
 from bot.domain.refusal import Refusal
 from bot.domain.taps import ConfirmOp, Tap, TapKind
 from bot.reports.qr import qr_png

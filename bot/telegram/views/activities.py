@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import clock
 from bot.domain import deep_links
 from bot.domain.campaigns import Activity, Campaign
-from bot.domain.catalog import (
+from bot.domain.draft import (
     AGE_BANDS,
     SERVICES,
     services_from_mask,

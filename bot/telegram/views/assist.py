@@ -7,8 +7,7 @@ import datetime as dt
 from markupsafe import Markup
 
 from bot import clock
-from bot.domain.catalog import AGE_BANDS, OUTCOMES, SERVICES, SEXES
-from bot.domain.draft import BATCH_STEPS, Draft
+from bot.domain.draft import AGE_BANDS, BATCH_STEPS, OUTCOMES, SERVICES, SEXES, Draft
 from bot.domain.model import Unit
 from bot.domain.taps import NEW_FORM, AssistOp, ConfirmOp, Tap, TapKind
 from bot.telegram.views.view import Keyboard, View
