@@ -16,12 +16,12 @@ from bot.domain.model import Scope, Unit
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.units_csv import parse_units_csv
 from bot.services import CampaignServices, campaign_services
-from bot.services.access import Actor, Directory, Waiting
+from bot.services.access import Actor, Directory, Questions
 from bot.services.activities import LISTED, NewActivity
 from bot.services.scoping import ADMIN
 from bot.storage.db import Database, open_database
 from bot.storage.members import MemberRepository
-from bot.storage.pending import PendingRepository
+from bot.storage.questions import QuestionRepository
 from bot.storage.units import UnitRepository
 from tests.test_reports import TREE
 
@@ -33,7 +33,7 @@ TODAY = clock.vn_date(NOW)
 class World:
     db: Database
     plans: CampaignServices
-    waiting: Waiting
+    waiting: Questions
     directory: Directory
 
     def unit(self, code: str) -> Unit:
@@ -57,7 +57,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     assert not (await units.import_rows(rows)).problems
     directory = Directory(db, units, MemberRepository(db))
     await directory.fresh()
-    waiting = Waiting(PendingRepository(db))
+    waiting = Questions(QuestionRepository(db))
     yield World(db, campaign_services(db, directory, waiting, units), waiting, directory)
     await db.close()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.domain.draft import Draft
 from bot.domain.model import Role
-from bot.services.assist_form import record_for
+from bot.services.assist_form import assist_for
 from bot.storage.assists import AssistRepository
 from bot.storage.db import open_database
 from bot.storage.maintenance import backup
@@ -29,7 +29,7 @@ async def test_backup_while_writing_is_consistent(tmp_path: Path) -> None:
         count = 0
         while not stop.is_set():
             draft = Draft(unit_id=1, services=("v1",), age="60p")
-            record = record_for(draft, member.id, True, 1_800_000_000, 1_800_000_000)
+            record = assist_for(draft, member.id, True, 1_800_000_000, 1_800_000_000)
             await assists.save_record(f"w{count}", record)
             count += 1
             await asyncio.sleep(0)

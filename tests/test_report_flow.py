@@ -12,7 +12,7 @@ from PIL import Image
 
 from bot import clock
 from bot.domain.draft import Draft
-from bot.services.assist_form import record_for
+from bot.services.assist_form import assist_for
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage.assists import AssistRepository
@@ -42,7 +42,7 @@ async def seed(obot: RunningBot, volunteer_key: str) -> None:
             person_key=phone,
             key_id="k" if phone else "",
         )
-        record = record_for(draft, member.id, True, now, now)
+        record = assist_for(draft, member.id, True, now, now)
         await AssistRepository(services.reach.db).save_record(f"seed{number}", record)
 
 

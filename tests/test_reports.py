@@ -14,7 +14,7 @@ from bot.domain.draft import Draft
 from bot.domain.model import Role
 from bot.domain.periods import custom, parse_period
 from bot.domain.units_csv import parse_units_csv
-from bot.services.assist_form import record_for
+from bot.services.assist_form import assist_for
 from bot.storage import rollup
 from bot.storage.assists import AssistRepository
 from bot.storage.db import Database, open_database
@@ -80,7 +80,7 @@ class Fixture:
             people=people,
         )
         self.count += 1
-        record = record_for(draft, self.volunteers[name], consent, created or when, when)
+        record = assist_for(draft, self.volunteers[name], consent, created or when, when)
         saved = await self.assists.save_record(f"t{self.count}", record)
         return saved.id
 

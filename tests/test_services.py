@@ -226,9 +226,9 @@ async def test_a_batch_counts_typed_numbers_adds_steps_and_splits_age_bands(
     with sqlite3.connect(world.path) as conn:
         rows = conn.execute("SELECT age_band, people FROM assists ORDER BY age_band").fetchall()
     assert rows == [("16-30", 20), ("60p", 17)]
-    offer = await world.reach.own.undo_offer(volunteer, NOW)
+    offer = await world.reach.mine.undo_offer(volunteer, NOW)
     assert offer is not None and offer.people == 37  # the batch is undone as one
-    assert await world.reach.own.undo(volunteer, offer.assist_id, NOW)
+    assert await world.reach.mine.undo(volunteer, offer.assist_id, NOW)
     with sqlite3.connect(world.path) as conn:
         assert conn.execute("SELECT count(*) FROM assists").fetchone() == (0,)
 
@@ -261,14 +261,14 @@ async def test_a_phone_number_is_kept_only_as_a_keyed_hash(world: World) -> None
     token = await _filled_form(world, volunteer)
     asked = await press(world, volunteer, token, "p")
     assert asked == form.AskPhone()
-    waiting = await world.reach.waiting_for(volunteer.user_key, NOW)
+    waiting = await world.reach.question_for(volunteer.user_key, NOW)
     assert waiting is not None and (waiting.kind, waiting.ref) == ("phone", token)
     forms = world.reach.forms
     assert await forms.phone(volunteer, token, "12", NOW) == form.PhoneInvalid()
     kept = await forms.phone(volunteer, token, "0912 345 678", NOW)
     assert isinstance(kept, form.FormScreen) and kept.draft.person_key
     assert "0912345678" not in kept.draft.person_key
-    assert await world.reach.waiting_for(volunteer.user_key, NOW) is None
+    assert await world.reach.question_for(volunteer.user_key, NOW) is None
     other = await world.member(5, "00004")
     assert await forms.phone(other, token, "0912 345 678", NOW) == form.FormClosed()
 
@@ -279,7 +279,7 @@ async def test_undo_has_one_window(world: World) -> None:
     token = await _filled_form(world, volunteer)
     await press(world, volunteer, token, "s", "v1")
     await press(world, volunteer, token, "a")
-    own = world.reach.own
+    own = world.reach.mine
     offer = await own.undo_offer(volunteer, NOW + 9 * 60)
     assert offer is not None and offer.services == ["v1"] and offer.minutes_ago == 9
     assert await own.undo_offer(volunteer, NOW + 10 * 60 + 1) is None  # past the window

@@ -42,8 +42,8 @@ from bot.services.scoping import ADMIN as ADMIN_SCOPE
 from bot.standin.api import StandinBotApi
 from bot.standin.users import SimUser
 from bot.storage import migrations, rollup
+from bot.storage.assist_rows import stream_assists
 from bot.storage.db import open_database
-from bot.storage.records import stream_records
 from bot.texts.templates import Texts
 from tests.conftest import RunningBot
 from tests.outreach_helpers import ADMIN_ID, SMALL_TREE, join, query_db, start_outreach_bot
@@ -165,7 +165,7 @@ async def test_29_batches_of_500_wait_for_review_and_back_dating_shows(world: Wo
     texts = Texts(Path(__file__).parent.parent / "templates")
     formatter = RecordFormatter(texts, "vi")
     first = TODAY - dt.timedelta(days=10)
-    rows = [formatter.row(r) for r in stream_records(world.path, None, custom(first, TODAY))]
+    rows = [formatter.row(r) for r in stream_assists(world.path, None, custom(first, TODAY))]
     header = formatter.header()
     assert len(rows) == 29
     column = {name: header.index(name) for name in ("Ghi lùi ngày", "Trạng thái", "Ngày")}
@@ -265,9 +265,9 @@ async def test_one_assist_is_confirmed_once_and_undo_takes_it_back(world: World)
         assert again.reason is Reason.CONFIRM_USED, "a confirmed assist offers no new link"
     shown = await world.report()
     assert shown.union.verified_assists == 1 == shown.totals.assists
-    offer = await world.reach.own.undo_offer(volunteer, NOW)
+    offer = await world.reach.mine.undo_offer(volunteer, NOW)
     assert offer is not None
-    assert await world.reach.own.undo(volunteer, offer.assist_id, NOW)
+    assert await world.reach.mine.undo(volunteer, offer.assist_id, NOW)
     shown = await world.report()
     assert (shown.totals.assists, shown.union.verified_assists) == (0, 0)
     assert shown.union.rating_average is None

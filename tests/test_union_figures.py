@@ -17,12 +17,12 @@ from bot.domain.refusal import Reason
 from bot.domain.units_csv import parse_units_csv
 from bot.reports.service import report
 from bot.services import CampaignServices, campaign_services
-from bot.services.access import Directory, Waiting
+from bot.services.access import Directory, Questions
 from bot.services.attendance import CheckedIn
 from bot.services.scoping import ADMIN
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
-from bot.storage.pending import PendingRepository
+from bot.storage.questions import QuestionRepository
 from bot.storage.units import UnitRepository
 from tests.test_campaign_rules import refused
 from tests.test_reports import TREE, Fixture, at
@@ -44,7 +44,7 @@ async def campaigns_world(path: Path, tree: str) -> World:
     fixture.plans = campaign_services(
         db,
         Directory(db, UnitRepository(db), MemberRepository(db)),
-        Waiting(PendingRepository(db)),
+        Questions(QuestionRepository(db)),
         UnitRepository(db),
     )
     return fixture

@@ -18,11 +18,11 @@ from bot.domain.draft import services_from_mask
 from bot.domain.periods import PeriodError, parse_date
 from bot.domain.refusal import Reason, Refusal
 from bot.services import CampaignServices, campaign_services
-from bot.services.access import Directory, Waiting
+from bot.services.access import Directory, Questions
 from bot.services.scoping import ADMIN
 from bot.storage.db import open_database
 from bot.storage.members import MemberRepository
-from bot.storage.pending import PendingRepository
+from bot.storage.questions import QuestionRepository
 from bot.storage.units import UnitRepository
 
 WHO = "cli"
@@ -38,7 +38,7 @@ async def _services(db_path: Path, *, create: bool) -> AsyncIterator[CampaignSer
     try:
         units = UnitRepository(db)
         directory = Directory(db, units, MemberRepository(db))
-        yield campaign_services(db, directory, Waiting(PendingRepository(db)), units)
+        yield campaign_services(db, directory, Questions(QuestionRepository(db)), units)
     finally:
         await db.close()
 

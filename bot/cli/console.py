@@ -112,7 +112,7 @@ async def _session(
         services = data.services
         if services is None:
             return False
-        pending = await services.reach.waiting_for(services.user_key(user.id), clock.now())
+        pending = await services.reach.question_for(services.user_key(user.id), clock.now())
         return pending is not None and pending.kind in NUMBER_ANSWERS
 
     out.write(INTRO)

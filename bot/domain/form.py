@@ -30,7 +30,7 @@ class FormState:
 
 
 @dataclass(frozen=True)
-class NewRecord:
+class NewAssist:
     """An assist record as it is written: only what consent allows is filled in."""
 
     volunteer_id: int
@@ -51,7 +51,7 @@ class NewRecord:
 
 
 @dataclass(frozen=True)
-class Expect:
+class Question:
     """Typed input the bot now waits for from one person (a phone number, a name)."""
 
     user_key: str
@@ -70,6 +70,6 @@ class FormChange:
     drop: bool = False  # delete the draft (the form was cancelled)
     # Save the form as these records (a batch split by age band makes one per band), and
     # drop its draft.
-    records: tuple[NewRecord, ...] = ()
-    expect: Expect | None = None
-    done_waiting: str = ""  # a user key whose pending typed input is over
+    records: tuple[NewAssist, ...] = ()
+    question: Question | None = None
+    ends_question: str = ""  # a user key whose pending typed input is over

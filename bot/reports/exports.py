@@ -28,7 +28,7 @@ from bot.domain.cells import (
     ExcelCsvWriter,
     open_excel_csv,
 )
-from bot.reports.record_format import ENTERED, RecordFormatter
+from bot.reports.assist_format import ENTERED, RecordFormatter
 from bot.reports.report_sheets import activities_sheet, summary_sheet, targets_sheet, units_sheet
 from bot.reports.sheet_kit import SheetKit
 from bot.storage.activities import ActivityLine

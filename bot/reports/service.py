@@ -18,8 +18,8 @@ from bot.reports import exports
 from bot.reports.union import union_counts, union_figures
 from bot.services.guide_stats import GuideStats
 from bot.storage.activities import ActivityLine, ActivityRepository
+from bot.storage.assist_rows import stream_assists
 from bot.storage.db import Database
-from bot.storage.records import stream_records
 from bot.storage.reports import Report, ReportRepository
 from bot.storage.units import UnitRepository
 from bot.texts.templates import Texts
@@ -111,7 +111,7 @@ async def export(
         formatter = exports.RecordFormatter(texts, lang)
         for fmt in formats:
             path = out_dir / f"{stem}.{fmt}"
-            records = stream_records(db_path, scope, period)
+            records = stream_assists(db_path, scope, period)
             if progress is not None:
                 records = _counted(records, progress)
             if fmt == "csv":

@@ -15,22 +15,22 @@ from dataclasses import dataclass
 
 from bot.domain.review import Limits
 from bot.domain.units_csv import UnitRow
-from bot.services.access import Access, Directory, Languages, Waiting
+from bot.services.access import Access, Directory, Languages, Questions
 from bot.services.activities import Activities
 from bot.services.assist_form import AssistForms
 from bot.services.attendance import Attendance
 from bot.services.campaigns import Campaigns
 from bot.services.clusters import Clusters
 from bot.services.confirmations import Confirmations
+from bot.services.erasure import Erasure
 from bot.services.guide_stats import GuideStats
 from bot.services.joining import Joining
 from bot.services.membership import Membership
-from bot.services.privacy import Erasure
+from bot.services.mine import Mine
 from bot.services.review import Reviews
 from bot.services.self_serve import SelfServe
 from bot.services.subscriptions import Subscriptions
 from bot.services.targets import Targets
-from bot.services.undo import OwnRecords
 from bot.services.web_counter import WebCounter
 from bot.storage.activities import ActivityRepository
 from bot.storage.assists import AssistRepository
@@ -42,8 +42,8 @@ from bot.storage.db import Database
 from bot.storage.erasure import ErasureRepository
 from bot.storage.guide_stats import GuideStatsRepository
 from bot.storage.members import MemberRepository
-from bot.storage.pending import Pending, PendingRepository
 from bot.storage.prefs import PrefsRepository
+from bot.storage.questions import OpenQuestion, QuestionRepository
 from bot.storage.review import ReviewRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from bot.storage.targets import TargetRepository
@@ -85,7 +85,7 @@ class CampaignServices:
 def campaign_services(
     db: Database,
     directory: Directory,
-    waiting: Waiting,
+    waiting: Questions,
     units: UnitRepository,
     limits: Limits | None = None,
 ) -> CampaignServices:
@@ -118,7 +118,7 @@ class Reach:
         members = MemberRepository(db)
         assists = AssistRepository(db)
         self._units = units
-        self.waiting = Waiting(PendingRepository(db))
+        self.questions = Questions(QuestionRepository(db))
         self.directory = Directory(db, units, members)
         self.access = Access(self.directory, key, policy.admin_ids)
         self.languages = Languages(PrefsRepository(db), policy.default_language)
@@ -129,15 +129,15 @@ class Reach:
             policy.review_attendance_cap,
         )
         self.forms = AssistForms(
-            assists, self.access, self.waiting, key, policy.backdate_days, self.limits
+            assists, self.access, self.questions, key, policy.backdate_days, self.limits
         )
-        self.own = OwnRecords(assists, policy.undo_minutes)
-        self.joining = Joining(members, self.waiting, self.directory, key)
+        self.mine = Mine(assists, policy.undo_minutes)
+        self.joining = Joining(members, self.questions, self.directory, key)
         self.membership = Membership(
             members, self.directory, policy.invite_days, policy.invite_uses
         )
         self.erasure = Erasure(
-            ErasureRepository(db), self.waiting, self.directory, self.languages, key
+            ErasureRepository(db), self.questions, self.directory, self.languages, key
         )
         self.self_serve = SelfServe(assists, self.directory, key)
         self.web_counter = WebCounter(
@@ -145,7 +145,7 @@ class Reach:
         )
         self.confirmations = Confirmations(ConfirmationRepository(db))
         self.subscriptions = Subscriptions(SubscriptionRepository(db), self.access)
-        plans = campaign_services(db, self.directory, self.waiting, units, self.limits)
+        plans = campaign_services(db, self.directory, self.questions, units, self.limits)
         self.campaigns = plans.campaigns
         self.activities = plans.activities
         self.attendance = plans.attendance
@@ -162,17 +162,17 @@ class Reach:
         """Load the units, members and open questions once, before the first update."""
         await self.directory.fresh()
         await self.languages.load()
-        await self.waiting.load(now)
+        await self.questions.load(now)
         await self.guide_stats.tidy(now)
 
-    async def waiting_for(self, user_key: str, now: int) -> Pending | None:
+    async def question_for(self, user_key: str, now: int) -> OpenQuestion | None:
         """What the bot asked this person to type, if the question is still open."""
-        return await self.waiting.question(user_key, now)
+        return await self.questions.question(user_key, now)
 
-    async def stop_waiting(self, user_key: str) -> None:
+    async def drop_question(self, user_key: str) -> None:
         """The person moved on (sent a command): whatever the bot asked them to type is no
         longer awaited, so their next words are not taken as a name or a number."""
-        await self.waiting.close(user_key)
+        await self.questions.close(user_key)
 
     async def import_units(self, rows: list[UnitRow], problems: list[str]) -> ImportResult:
         result = await self._units.import_rows(rows, problems)

@@ -5,7 +5,7 @@ Admins are listed by Telegram id in the settings and act anywhere; an active coo
 manages their unit's subtree; an active member (volunteer or coordinator) logs assists in
 their own unit or below it; a paused member may do neither.
 
-In memory (`Directory`, `Languages`, `Waiting`): units and members, the languages people
+In memory (`Directory`, `Languages`, `Questions`): units and members, the languages people
 chose, and who has a question open. Every change the bot makes goes through a service that
 updates the copy; a change made by another process (a command-line unit import) is noticed
 by the database on the next trip, which marks the copy stale; the next call reloads it. The
@@ -22,8 +22,8 @@ from bot.domain.model import Member, Role, Scope, Standing, Unit
 from bot.domain.privacy import pseudonym
 from bot.storage.db import Database
 from bot.storage.members import MemberRepository
-from bot.storage.pending import Pending, PendingRepository
 from bot.storage.prefs import PrefsRepository
+from bot.storage.questions import OpenQuestion, QuestionRepository
 from bot.storage.units import UnitRepository
 from bot.texts.folding import fold
 
@@ -141,16 +141,19 @@ class Languages:
         self._chosen.pop(user_key, None)
 
 
-class Waiting:
-    def __init__(self, repo: PendingRepository) -> None:
+class Questions:
+    """Who has a question open (the bot asked them to type something), in memory, so that
+    the many messages and commands from everyone else cost no database trip at all."""
+
+    def __init__(self, repo: QuestionRepository) -> None:
         self._repo = repo
         self._open: set[str] = set()
 
     async def load(self, now: int) -> None:
-        self._open = set(await self._repo.waiting(now))
+        self._open = set(await self._repo.open_ones(now))
 
-    async def expect(self, user_key: str, kind: str, ref: str, expires_at: int) -> None:
-        await self._repo.expect(user_key, kind, ref, expires_at)
+    async def ask(self, user_key: str, kind: str, ref: str, expires_at: int) -> None:
+        await self._repo.ask(user_key, kind, ref, expires_at)
         self._open.add(user_key)
 
     def asked(self, user_key: str) -> None:
@@ -165,7 +168,7 @@ class Waiting:
         """A question closed in another unit of work."""
         self._open.discard(user_key)
 
-    async def question(self, user_key: str, now: int) -> Pending | None:
+    async def question(self, user_key: str, now: int) -> OpenQuestion | None:
         if user_key not in self._open:
             return None
         pending = await self._repo.get(user_key, now)

@@ -27,7 +27,7 @@ from bot.domain.draft import SERVICES, services_from_mask, services_mask
 from bot.domain.model import Scope, Unit
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Limits, headcount_status
-from bot.services.access import Actor, Directory, Waiting
+from bot.services.access import Actor, Directory, Questions
 from bot.services.campaigns import Campaigns
 from bot.services.scoping import own_or_named_unit, paths, staff_only, unit_in_scope
 from bot.storage.activities import ActivityLine, ActivityRepository
@@ -116,13 +116,13 @@ class Activities:
         repo: ActivityRepository,
         campaigns: Campaigns,
         directory: Directory,
-        waiting: Waiting,
+        waiting: Questions,
         limits: Limits | None = None,
     ) -> None:
         self.repo = repo
         self._campaigns = campaigns
         self._directory = directory
-        self._waiting = waiting
+        self._questions = waiting
         self._limits = limits or Limits()
 
     async def add_activity(
@@ -266,7 +266,7 @@ class Activities:
         unit = self.form_unit(actor, form)
         if form.kind < 0 or form.days_ahead < 0:
             raise Refusal(Reason.STALE_FORM)
-        await self._waiting.expect(
+        await self._questions.ask(
             actor.user_key,
             "activity-title",
             f"{form.unit_id}:{form.code()}",
@@ -281,9 +281,9 @@ class Activities:
             activity = await self._create(actor, ref, title, now)
         except Refusal as refusal:
             if refusal.reason not in TITLE_REASONS:
-                await self._waiting.close(actor.user_key)
+                await self._questions.close(actor.user_key)
             raise
-        await self._waiting.close(actor.user_key)
+        await self._questions.close(actor.user_key)
         return activity
 
     async def _create(self, actor: Actor, ref: str, title: str, now: int) -> Activity:
@@ -322,7 +322,7 @@ class Activities:
         activity = await self.activity(actor.scope, activity_id)
         if activity.closed:
             raise Refusal(Reason.ALREADY_CLOSED, activity.title)
-        await self._waiting.expect(
+        await self._questions.ask(
             actor.user_key, "headcount", str(activity.id), now + HEADCOUNT_WAIT_SECONDS
         )
         return activity
@@ -334,7 +334,7 @@ class Activities:
         try:
             return await self.close(actor.scope, int(activity_ref), total, youth, actor.user_key)
         finally:
-            await self._waiting.close(actor.user_key)
+            await self._questions.close(actor.user_key)
 
     async def close(
         self, scope: Scope, activity_id: int, headcount: int, youth: int, who: str = ""

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from bot import clock
 from bot.domain import phone
 from bot.domain.draft import MAX_BATCH, Draft, DraftError, new_token, services_mask, typed_count
-from bot.domain.form import Expect, FormChange, FormState, NewRecord
+from bot.domain.form import FormChange, FormState, NewAssist, Question
 from bot.domain.model import Unit
 from bot.domain.numbers import NumberError, small_int
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Limits
 from bot.domain.taps import AssistOp
-from bot.services.access import Access, Actor, Waiting
+from bot.services.access import Access, Actor, Questions
 from bot.services.form_results import (
     AskPhone,
     Cancelled,
@@ -59,7 +59,7 @@ class _Press:
     press_id: str
     now: int
     seen: list[str] = field(default_factory=list)
-    # Whether the person has a question open (see `Waiting`): only then does a press that
+    # Whether the person has a question open (see `Questions`): only then does a press that
     # ends the form's question (a save, a cancel, the picker closing) close it.
     has_question: bool = False
 
@@ -73,14 +73,14 @@ class AssistForms:
         self,
         repo: AssistRepository,
         access: Access,
-        waiting: Waiting,
+        waiting: Questions,
         key: bytes,
         backdate_days: int,
         limits: Limits | None = None,
     ) -> None:
         self._limits = limits or Limits()
         self._repo = repo
-        self._waiting = waiting
+        self._questions = waiting
         self._access = access
         self._directory = access.directory
         self._key = key
@@ -96,7 +96,7 @@ class AssistForms:
         assert unit is not None  # members.unit_id is a foreign key
         token = new_token()
         draft = Draft(unit_id=unit.id, batch=batch, browse=unit.id)
-        expect = _count_expected(actor, token, draft, now)
+        question = _count_expected(actor, token, draft, now)
 
         def with_activity(activity: tuple[int, str] | None) -> Draft:
             # Checked in to an activity today: what is logged now belongs to it.
@@ -105,9 +105,9 @@ class AssistForms:
             return replace(draft, activity_id=activity[0], activity_title=activity[1])
 
         day = clock.day_of(now)
-        draft = await self._repo.create_draft(token, member.id, with_activity, now, day, expect)
-        if expect is not None:
-            self._waiting.asked(actor.user_key)
+        draft = await self._repo.create_draft(token, member.id, with_activity, now, day, question)
+        if question is not None:
+            self._questions.asked(actor.user_key)
         return FormScreen(token, draft, unit)
 
     async def press(
@@ -118,7 +118,7 @@ class AssistForms:
             op = AssistOp(op)
         except ValueError:
             return Toast("toast_stale_form")
-        has_question = self._waiting.is_open(actor.user_key)
+        has_question = self._questions.is_open(actor.user_key)
         press = _Press(actor, token, op, arg, press_id, now, has_question=has_question)
         change, saved = await self._repo.change_form(
             token,
@@ -128,12 +128,12 @@ class AssistForms:
             limits=self._limits,
         )
         outcome: PressResult = change.outcome
-        if change.expect is not None:
-            self._waiting.asked(change.expect.user_key)
-        elif change.done_waiting:
+        if change.question is not None:
+            self._questions.asked(change.question.user_key)
+        elif change.ends_question:
             # The question closed in the same trip (a save, the unit picker closing): forget
             # it here too, or the next command or message would look it up in the database.
-            self._waiting.answered(change.done_waiting)
+            self._questions.answered(change.ends_question)
         if isinstance(outcome, SavedScreen) and saved is not None:
             outcome = replace(
                 outcome,
@@ -157,18 +157,18 @@ class AssistForms:
             member = actor.volunteer
             done = actor.user_key
             if state.draft is None or member is None or state.owner_id != member.id:
-                return FormChange(FormClosed(), done_waiting=done)
+                return FormChange(FormClosed(), ends_question=done)
             try:
                 draft = state.draft.with_phone(person_key, key_id)
             except DraftError:
-                return FormChange(FormClosed(), done_waiting=done)
+                return FormChange(FormClosed(), ends_question=done)
             unit = self._directory.unit(draft.unit_id)
             assert unit is not None
             screen = FormScreen(token, draft, unit, notice="phone_kept")
-            return FormChange(screen, draft=draft, done_waiting=done)
+            return FormChange(screen, draft=draft, ends_question=done)
 
         change, _ = await self._repo.change_form(token, now, decide, may_save=False)
-        self._waiting.answered(actor.user_key)
+        self._questions.answered(actor.user_key)
         return change.outcome
 
     async def count(
@@ -188,7 +188,7 @@ class AssistForms:
         def decide(state: FormState) -> FormChange:
             member = actor.volunteer
             if state.draft is None or member is None or state.owner_id != member.id:
-                return FormChange(FormClosed(), done_waiting=actor.user_key)
+                return FormChange(FormClosed(), ends_question=actor.user_key)
             try:
                 draft = state.draft.set_people(people)
             except DraftError:
@@ -196,8 +196,8 @@ class AssistForms:
             return FormChange(self._form(token, draft), draft=draft)
 
         change, _ = await self._repo.change_form(token, now, decide, may_save=False)
-        if change.done_waiting:
-            self._waiting.answered(actor.user_key)
+        if change.ends_question:
+            self._questions.answered(actor.user_key)
         return change.outcome
 
     async def search_units(
@@ -210,7 +210,7 @@ class AssistForms:
         def decide(state: FormState) -> FormChange:
             member = actor.volunteer
             if state.draft is None or member is None or state.owner_id != member.id:
-                return FormChange(FormClosed(), done_waiting=actor.user_key)
+                return FormChange(FormClosed(), ends_question=actor.user_key)
             home = self._directory.unit(member.unit_id)
             assert home is not None
             found = self._directory.find(query, home, UNITS_FOUND)
@@ -219,8 +219,8 @@ class AssistForms:
             return FormChange(screen)
 
         change, _ = await self._repo.change_form(token, now, decide, may_save=False)
-        if change.done_waiting:
-            self._waiting.answered(actor.user_key)
+        if change.ends_question:
+            self._questions.answered(actor.user_key)
         return change.outcome
 
     # ---- the decision, run inside the form's trip -------------------------------------
@@ -242,18 +242,18 @@ class AssistForms:
             change = self._apply(press, draft)
         except (DraftError, ValueError, OverflowError):
             return FormChange(Toast("toast_stale_form"))
-        if isinstance(change.outcome, FormScreen) and change.expect is None:
+        if isinstance(change.outcome, FormScreen) and change.question is None:
             # While a batch form is in use, a typed number is its count.
-            expect = _count_expected(press.actor, press.token, change.outcome.draft, press.now)
-            if expect is None and press.op in PICKER_EXITS:
+            question = _count_expected(press.actor, press.token, change.outcome.draft, press.now)
+            if question is None and press.op in PICKER_EXITS:
                 # The picker closed on a form that takes no count: typing is a search again.
-                change = replace(change, done_waiting=press.closes_question)
-            change = replace(change, expect=expect)
+                change = replace(change, ends_question=press.closes_question)
+            change = replace(change, question=question)
         elif isinstance(change.outcome, PickerScreen):
             # While the picker is open, typed text searches the units' names.
             expires = press.now + COUNT_WAIT_SECONDS
-            expect = Expect(press.actor.user_key, "unit-search", press.token, expires)
-            change = replace(change, expect=expect)
+            question = Question(press.actor.user_key, "unit-search", press.token, expires)
+            change = replace(change, question=question)
         return change
 
     def _apply(self, press: _Press, draft: Draft) -> FormChange:
@@ -281,8 +281,8 @@ class AssistForms:
                 draft = draft.unlink_activity()
             case AssistOp.PHONE:
                 expires = press.now + PHONE_WAIT_SECONDS
-                expect = Expect(press.actor.user_key, "phone", press.token, expires)
-                return FormChange(AskPhone(), draft=draft, expect=expect)
+                question = Question(press.actor.user_key, "phone", press.token, expires)
+                return FormChange(AskPhone(), draft=draft, question=question)
             case AssistOp.PICKER_OPEN | AssistOp.PICKER_BROWSE | AssistOp.PICKER_PAGE:
                 return self._picker(press, draft)
             case AssistOp.PICKER_CHOOSE:
@@ -291,7 +291,7 @@ class AssistForms:
                     return FormChange(Toast("toast_not_allowed", alert=True))
                 draft = replace(draft, unit_id=unit.id)
             case AssistOp.CANCEL:
-                return FormChange(Cancelled(), drop=True, done_waiting=press.closes_question)
+                return FormChange(Cancelled(), drop=True, ends_question=press.closes_question)
             case AssistOp.SAVE_CONSENTED | AssistOp.SAVE_WITHOUT_CONSENT:
                 return self._save(press, draft, consent=op is AssistOp.SAVE_CONSENTED)
             case _:
@@ -331,38 +331,38 @@ class AssistForms:
         member = press.actor.volunteer
         assert member is not None
         occurred_at = backdated(press.now, draft.days_back)
-        records = records_for(draft, member.id, consent, press.now, occurred_at)
+        records = assists_for(draft, member.id, consent, press.now, occurred_at)
         unit = self._directory.unit(draft.unit_id)
         assert unit is not None
         screen = SavedScreen(draft, consent, unit, occurred_at)
-        return FormChange(screen, records=records, done_waiting=press.closes_question)
+        return FormChange(screen, records=records, ends_question=press.closes_question)
 
 
-def _count_expected(actor: Actor, token: str, draft: Draft, now: int) -> Expect | None:
+def _count_expected(actor: Actor, token: str, draft: Draft, now: int) -> Question | None:
     if not draft.batch:
         return None
-    return Expect(actor.user_key, "count", token, now + COUNT_WAIT_SECONDS)
+    return Question(actor.user_key, "count", token, now + COUNT_WAIT_SECONDS)
 
 
-def records_for(
+def assists_for(
     draft: Draft, volunteer_id: int, consent: bool, now: int, occurred_at: int
-) -> tuple[NewRecord, ...]:
+) -> tuple[NewAssist, ...]:
     """A batch saved with consent keeps one record per age band (20 aged 16–30 and 17 over
     60 are two records); anything else is one record."""
     if not (draft.batch and consent):
-        return (record_for(draft, volunteer_id, consent, now, occurred_at),)
+        return (assist_for(draft, volunteer_id, consent, now, occurred_at),)
     return tuple(
-        record_for(replace(draft, age=band, people=n), volunteer_id, consent, now, occurred_at)
+        assist_for(replace(draft, age=band, people=n), volunteer_id, consent, now, occurred_at)
         for band, n in draft.age_groups()
     )
 
 
-def record_for(
+def assist_for(
     draft: Draft, volunteer_id: int, consent: bool, now: int, occurred_at: int
-) -> NewRecord:
+) -> NewAssist:
     """What a saved form keeps. Without consent only the anonymous count is kept: services,
     unit, time, how many."""
-    return NewRecord(
+    return NewAssist(
         volunteer_id=volunteer_id,
         unit_id=draft.unit_id,
         services=services_mask(draft.services),

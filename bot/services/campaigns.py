@@ -20,7 +20,7 @@ from bot.domain.campaigns import (
 )
 from bot.domain.model import Scope
 from bot.domain.refusal import Reason, Refusal
-from bot.services.access import Actor, Directory, Waiting
+from bot.services.access import Actor, Directory, Questions
 from bot.services.scoping import staff_only, typed_date, unit_in_scope
 from bot.storage.campaigns import CampaignRepository
 
@@ -29,10 +29,10 @@ CODE_TRIES = 99  # a campaign made in chat gets its code from its name: -2, -3, 
 
 
 class Campaigns:
-    def __init__(self, repo: CampaignRepository, directory: Directory, waiting: Waiting) -> None:
+    def __init__(self, repo: CampaignRepository, directory: Directory, waiting: Questions) -> None:
         self.repo = repo
         self._directory = directory
-        self._waiting = waiting
+        self._questions = waiting
 
     async def add_campaign(
         self,
@@ -80,7 +80,7 @@ class Campaigns:
         """«➕ Đợt mới»: the name and the dates are typed next (the name alone first is fine:
         then the dates are asked for, and the name kept in the question)."""
         staff_only(actor)
-        await self._waiting.expect(
+        await self._questions.ask(
             actor.user_key, "campaign-new", name, now + NEW_CAMPAIGN_WAIT_SECONDS
         )
 
@@ -112,7 +112,7 @@ class Campaigns:
                 if refusal.reason is Reason.CODE_TAKEN:
                     continue
                 raise
-            await self._waiting.close(actor.user_key)
+            await self._questions.close(actor.user_key)
             return campaign
         raise Refusal(Reason.CODE_TAKEN, base)
 

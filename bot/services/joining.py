@@ -14,7 +14,7 @@ from bot.domain.invites import InviteStatus
 from bot.domain.model import Invite, Member
 from bot.domain.privacy import blocked_tag
 from bot.domain.refusal import Reason, Refusal
-from bot.services.access import Directory, Waiting
+from bot.services.access import Directory, Questions
 from bot.storage.members import MemberRepository
 
 NAME_WAIT_SECONDS = 5 * 60  # an answer comes at once, or not at all
@@ -83,13 +83,13 @@ class Joining:
     def __init__(
         self,
         members: MemberRepository,
-        waiting: Waiting,
+        waiting: Questions,
         directory: Directory,
         key: bytes = b"",
     ) -> None:
         self._key = key  # for the tag of a paused person who erased themselves
         self._members = members
-        self._waiting = waiting
+        self._questions = waiting
         self._directory = directory
 
     async def begin(
@@ -113,7 +113,7 @@ class Joining:
             here = self._unit_name(member.unit_id)
             role, new_role = member.role.value, invite.role.value
             return AskSwitch(code, member.display_name, here, role, new_unit, new_role)
-        await self._waiting.expect(user_key, "name", code, now + NAME_WAIT_SECONDS)
+        await self._questions.ask(user_key, "name", code, now + NAME_WAIT_SECONDS)
         return AskName(new_unit, invite.role.value)
 
     async def switch(self, user_key: str, code: str, now: int) -> Joined:
@@ -127,12 +127,12 @@ class Joining:
     async def rename(self, user_key: str, text: str, now: int) -> Renamed | NameInvalid | NotMember:
         await self._directory.fresh()
         member = self._directory.member(user_key)
-        self._waiting.answered(user_key)
+        self._questions.answered(user_key)
         if member is None:
             return NotMember()
         name = invites.clean_display_name(text)
         if name is None:
-            await self._waiting.expect(user_key, "rename", "", now + NAME_WAIT_SECONDS)
+            await self._questions.ask(user_key, "rename", "", now + NAME_WAIT_SECONDS)
             # still waiting for a usable name
             return NameInvalid(invites.MAX_NAME, invites.display_name_problem(text))
         renamed = await self._members.rename(member.id, name)
@@ -146,7 +146,7 @@ class Joining:
         member = self._directory.member(user_key)
         if member is None:
             return NotMember()
-        await self._waiting.expect(user_key, "rename", "", now + NAME_WAIT_SECONDS)
+        await self._questions.ask(user_key, "rename", "", now + NAME_WAIT_SECONDS)
         return AskNewName(member.display_name)
 
     def _unit_name(self, unit_id: int) -> str:
@@ -163,7 +163,7 @@ class Joining:
     async def _join(self, user_key: str, code: str, name: str, now: int) -> Joined:
         tag = blocked_tag(self._key, user_key) if self._key else ""
         result = await self._members.join(code, user_key, name, now, tag)
-        self._waiting.answered(user_key)  # the join closed the question, whatever its verdict
+        self._questions.answered(user_key)  # the join closed the question, whatever its verdict
         if result.status is not InviteStatus.OK or result.member is None:
             raise _refusal(result.status)
         self._directory.put_member(result.member)

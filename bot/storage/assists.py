@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 
 from bot import clock
 from bot.domain.draft import Draft
-from bot.domain.form import Expect, FormChange, FormState, NewRecord, SavedAssist
+from bot.domain.form import FormChange, FormState, NewAssist, Question, SavedAssist
 from bot.domain.review import Limits, Status, assist_status
 from bot.storage import rollup
 from bot.storage.bulk import insert_sql
 from bot.storage.db import Database
-from bot.storage.pending import expect_in, stop_waiting_in
+from bot.storage.questions import ask_in, drop_question_in
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class AssistRepository:
         build: Callable[[tuple[int, str] | None], Draft],
         now: int,
         day: int,
-        expect: Expect | None = None,
+        question: Question | None = None,
     ) -> Draft:
         """Open a form in one trip: `build` makes the draft from the open activity the
         member checked in to today (its id and title), if any."""
@@ -60,8 +60,8 @@ class AssistRepository:
                 "INSERT INTO drafts (token, member_id, data, updated_at) VALUES (?, ?, ?, ?)",
                 (token, member_id, draft.to_json(), now),
             )
-            if expect is not None:
-                expect_in(conn, expect)
+            if question is not None:
+                ask_in(conn, question)
             return draft
 
         # A new form's draft may be lost to a power cut (the volunteer opens another), never
@@ -95,15 +95,15 @@ class AssistRepository:
                     "UPDATE drafts SET data = ?, updated_at = ? WHERE token = ?",
                     (change.draft.to_json(), now, token),
                 )
-            if change.expect is not None:
-                expect_in(conn, change.expect)
-            if change.done_waiting:
-                stop_waiting_in(conn, change.done_waiting)
+            if change.question is not None:
+                ask_in(conn, change.question)
+            if change.ends_question:
+                drop_question_in(conn, change.ends_question)
             return change, saved
 
         return await self._db.write(work, durable=may_save)
 
-    async def save_record(self, token: str, record: NewRecord) -> SavedAssist:
+    async def save_record(self, token: str, record: NewAssist) -> SavedAssist:
         """Write one record on its own (seeding, imports): once per token."""
 
         def work(conn: sqlite3.Connection) -> SavedAssist:
@@ -215,7 +215,7 @@ def _form_state(conn: sqlite3.Connection, token: str) -> FormState:
 def _insert_all(
     conn: sqlite3.Connection,
     token: str,
-    records: tuple[NewRecord, ...],
+    records: tuple[NewAssist, ...],
     limits: Limits,
     now: int,
 ) -> SavedAssist:
@@ -276,7 +276,7 @@ def add_self_serve(conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]])
     conn.executemany(ADD_SELF_SERVE, rows)
 
 
-def _insert(conn: sqlite3.Connection, token: str, record: NewRecord) -> SavedAssist:
+def _insert(conn: sqlite3.Connection, token: str, record: NewAssist) -> SavedAssist:
     day = clock.day_of(record.occurred_at)
     [(assist_id,)] = conn.execute(
         f"{_ADD_ASSIST} RETURNING id",

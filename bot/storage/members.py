@@ -13,7 +13,7 @@ from bot.domain.model import Invite, Member, Role, Unit
 from bot.storage.bulk import insert_sql
 from bot.storage.db import Database
 from bot.storage.erasure import ERASED_MEMBER
-from bot.storage.pending import stop_waiting_in
+from bot.storage.questions import drop_question_in
 
 _MEMBER = "id, user_key, display_name, role, unit_id, active"
 _INVITE = "id, code, unit_id, role, max_uses, uses, expires_at"
@@ -91,7 +91,7 @@ class MemberRepository:
             invite = _invite(row) if row else None
             verdict = invites.status(invite, now)
             # The question is answered either way: the wait for a name is over.
-            stop_waiting_in(conn, user_key)
+            drop_question_in(conn, user_key)
             if invite is None or verdict is not InviteStatus.OK:
                 return JoinResult(verdict)
             row = conn.execute(

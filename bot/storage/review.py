@@ -19,7 +19,7 @@ from bot.storage.db import Database
 
 
 @dataclass(frozen=True)
-class Waiting:
+class Questions:
     """One entry of the review queue, as `/review` lists it."""
 
     entry: Entry
@@ -62,9 +62,9 @@ def _within(path: str | None) -> tuple[str, tuple[object, ...]]:
     return " WHERE substr(path, 1, ?) = ?", (len(path), path)
 
 
-def _waiting(row: Any) -> Waiting:
+def _waiting(row: Any) -> Questions:
     entry = Entry(Subject(row[0]), str(row[1]), str(row[2]), row[3], str(row[4] or ""))
-    return Waiting(
+    return Questions(
         entry, int(row[5] or 0), int(row[6]), str(row[7]), str(row[8]), int(row[9]), str(row[10])
     )
 
@@ -73,7 +73,7 @@ class ReviewRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def queue(self, path: str | None, limit: int, offset: int = 0) -> list[Waiting]:
+    async def queue(self, path: str | None, limit: int, offset: int = 0) -> list[Questions]:
         """What waits in a subtree (everything for None), newest entry first."""
         where, params = _within(path)
         rows = await self._db.fetchall(
@@ -87,7 +87,7 @@ class ReviewRepository:
         [(n,)] = await self._db.fetchall(f"SELECT count(*) FROM ({_QUEUE}{where})", params)
         return int(n)
 
-    async def entry(self, subject: Subject, ref: str) -> Waiting | None:
+    async def entry(self, subject: Subject, ref: str) -> Questions | None:
         """One waiting entry, if it still waits."""
         rows = await self._db.fetchall(
             f"{_QUEUE} WHERE subject = ? AND ref = ?", (subject.value, ref)

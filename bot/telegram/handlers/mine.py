@@ -27,7 +27,7 @@ async def mine_command(update: Update, context: BotContext) -> None:
     actor = await volunteer_actor(update, context, lang)
     if actor is None:
         return
-    mine = await services.reach.own.tallies(actor, clock.now())
+    mine = await services.reach.mine.tallies(actor, clock.now())
     text = services.texts.render(
         lang,
         "mine",
@@ -46,7 +46,7 @@ async def undo_command(update: Update, context: BotContext) -> None:
     actor = await volunteer_actor(update, context, lang)
     if actor is None:
         return
-    own = services.reach.own
+    own = services.reach.mine
     offer = await own.undo_offer(actor, clock.now())
     if offer is None:
         await send_text(
@@ -76,7 +76,7 @@ async def on_undo_tap(update: Update, context: BotContext, press: Press) -> None
             query, View(services.texts.render(lang, "undo_kept"), services.views.menu_only(lang))
         )
         return
-    own = services.reach.own
+    own = services.reach.mine
     removed = await own.undo(press.actor, int(tap.ref), clock.now())
     await answer(query)
     name = "undo_done" if removed else "undo_none"

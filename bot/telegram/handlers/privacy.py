@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import clock
 from bot.domain.taps import Answer, TapKind
-from bot.services.privacy import PhoneInvalid
+from bot.services.erasure import PhoneInvalid
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
     Press,

@@ -14,7 +14,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     key = (await context.who(update)).actor.user_key
-    pending = await services.reach.waiting_for(key, clock.now())
+    pending = await services.reach.question_for(key, clock.now())
     if pending is not None and message.text:
         if pending.kind == "name":
             await joining.on_name(update, context, pending.ref, message.text)
@@ -54,4 +54,4 @@ async def end_waiting(update: Update, context: BotContext) -> None:
     `/start` and then a search must not become the person's display name."""
     if update.effective_user is not None:
         key = (await context.who(update)).actor.user_key
-        await context.services.reach.stop_waiting(key)
+        await context.services.reach.drop_question(key)

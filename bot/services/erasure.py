@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain import phone
 from bot.domain.privacy import blocked_tag
-from bot.services.access import Actor, Directory, Languages, Waiting
+from bot.services.access import Actor, Directory, Languages, Questions
 from bot.storage.erasure import Erased, ErasureRepository
 
 FORGET_PHONE_WAIT_SECONDS = 5 * 60
@@ -21,13 +21,13 @@ class Erasure:
     def __init__(
         self,
         repo: ErasureRepository,
-        waiting: Waiting,
+        waiting: Questions,
         directory: Directory,
         languages: Languages,
         key: bytes,
     ) -> None:
         self._repo = repo
-        self._waiting = waiting
+        self._questions = waiting
         self._directory = directory
         self._languages = languages
         self._key = key
@@ -36,7 +36,7 @@ class Erasure:
         """Everything kept about this person goes, in one transaction."""
         erased = await self._repo.forget(user_key, now, blocked_tag(self._key, user_key))
         self._directory.drop_member(user_key)
-        self._waiting.answered(user_key)  # its question went with the rest
+        self._questions.answered(user_key)  # its question went with the rest
         self._languages.forget(user_key)
         return erased
 
@@ -44,7 +44,7 @@ class Erasure:
         """A volunteer, sitting with a resident, is about to type that resident's number."""
         assert actor.volunteer is not None  # the caller checked
         expires = now + FORGET_PHONE_WAIT_SECONDS
-        await self._waiting.expect(actor.user_key, "forget-phone", "-", expires)
+        await self._questions.ask(actor.user_key, "forget-phone", "-", expires)
 
     async def forget_phone(self, user_key: str, text: str, now: int) -> int | PhoneInvalid:
         """Unlink the resident's records from each other; the number of records changed."""
@@ -52,5 +52,5 @@ class Erasure:
             person_key = phone.person_key(self._key, text)
         except phone.PhoneInvalid:
             return PhoneInvalid()
-        await self._waiting.close(user_key)
+        await self._questions.close(user_key)
         return await self._repo.forget_person(person_key, now)

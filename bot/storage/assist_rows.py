@@ -10,7 +10,7 @@ from bot.domain.model import Unit
 from bot.domain.periods import Period
 
 
-def stream_records(db_path: Path, scope: Unit | None, period: Period) -> Iterator[tuple]:
+def stream_assists(db_path: Path, scope: Unit | None, period: Period) -> Iterator[tuple]:
     """Yield raw record rows in day order, from a read-only connection of their own: every
     record, with the time it was entered, how it was logged and its review status (a
     pending or rejected record is evidence too, and says so)."""

@@ -1,4 +1,4 @@
-"""/undo and /mine: a volunteer's own last record and own tallies."""
+"""/undo and /mine: a volunteer takes back their last assist, or sees their own tallies."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class MyTallies:
     total: Tally
 
 
-class OwnRecords:
+class Mine:
     def __init__(self, repo: AssistRepository, undo_minutes: int) -> None:
         self._repo = repo
         self.undo_minutes = undo_minutes
