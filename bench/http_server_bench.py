@@ -71,7 +71,7 @@ async def client(port: int, stop: float, latencies: list[float]) -> int:
 
 
 # server: the current HttpServer or the old one from git, which has no static type.
-async def measure(server, clients: int, seconds: float) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+async def measure(server, clients: int, seconds: float) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]  # either server
     port = await server.start()
     latencies: list[float] = []
     stop = time.perf_counter() + seconds

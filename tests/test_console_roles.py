@@ -63,7 +63,7 @@ async def console(tmp_path: Path, role: str, steps: list[Step]) -> str:
     person = Person(out, steps)
     settings = make_settings(tmp_path, "http://127.0.0.1:1/bot")
     # A Person is a scripted stdin, readline() alone, not a whole TextIO: hence the ignore.
-    status = await run_console(settings, person, out, person=role)  # type: ignore[arg-type]
+    status = await run_console(settings, person, out, person=role)  # type: ignore[arg-type]  # see above
     screen = out.getvalue()
     assert person.steps == [], f"the console stopped before the script's end:\n{screen[-3000:]}"
     assert status == 0, screen[-3000:]
@@ -193,7 +193,7 @@ async def test_an_error_from_one_line_is_one_polite_line(
     person = Person(out, ["boom", "/help"])
     settings = make_settings(tmp_path, "http://127.0.0.1:1/bot")
     # A Person is a scripted stdin, readline() alone, not a whole TextIO: hence the ignore.
-    status = await run_console(settings, person, out, person="resident")  # type: ignore[arg-type]
+    status = await run_console(settings, person, out, person="resident")  # type: ignore[arg-type]  # a scripted stdin
     screen = out.getvalue()
     assert status == 0 and person.steps == []
     [problem] = [line for line in after(screen, "boom").splitlines() if line.strip()]

@@ -17,7 +17,7 @@ import datetime as dt
 import random
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,7 +139,7 @@ def generate(
     assists: int,
     seed: int = 1,
     today: dt.date | None = None,
-    guides: list[tuple[str, str, int]] = (),  # type: ignore[assignment]
+    guides: Sequence[tuple[str, str, int]] = (),
     *,
     replace: bool = False,
     progress: Callable[[int], None] | None = None,

@@ -122,7 +122,7 @@ class _EntityParser:
                 "Can't parse entities: can't find end tag corresponding to start tag "
                 f'"{self.stack[-1]}"'
             )
-        self.entities.sort(key=lambda e: (e["offset"], -int(e["length"])))  # type: ignore[call-overload]
+        self.entities.sort(key=_entity_order)
         return "".join(out), self.entities
 
     def _tag(self, pos: int) -> int:
@@ -235,3 +235,10 @@ def check_callback_data(data: str) -> str | None:
     if size < 1 or size > MAX_CALLBACK_DATA:
         return "Bad Request: BUTTON_DATA_INVALID"
     return None
+
+
+def _entity_order(entity: dict[str, object]) -> tuple[int, int]:
+    """Telegram's order: by offset, and the longer (outer) entity first at one offset."""
+    offset, length = entity["offset"], entity["length"]
+    assert isinstance(offset, int) and isinstance(length, int)
+    return offset, -length
