@@ -9,7 +9,8 @@ once they are answered the process is killed with SIGKILL. Then:
 
 - confirmed: over long polling, the updates a later getUpdates' offset confirmed (the
   stand-in forgets them); over the webhook, the deliveries answered 200;
-- lost: confirmed, but the person got no answer. That must be at most the README's bound;
+- lost: confirmed, but the person got no answer. That must be at most the bound that
+  docs/deployment.md gives;
 - the process is started again and given what Telegram still holds (polling: the stand-in's
   queue; webhook: every delivery not answered 200): everyone but the lost is answered.
 """
@@ -34,7 +35,7 @@ from tests.conftest import make_settings
 from tests.test_run_polling import start_run as run_process
 from tests.test_run_polling import until
 
-BOUND = MAX_QUEUED + MAX_IN_FLIGHT  # the README's crash bound
+BOUND = MAX_QUEUED + MAX_IN_FLIGHT  # the crash bound of docs/deployment.md
 BURST = 3000
 SLOW = 0.05  # seconds the stand-in takes to answer each sendMessage
 ANSWER_WITHIN = 10.0  # seconds: a person who writes during the burst

@@ -21,7 +21,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "to": report.period.last.isoformat(),
         **_reach(report),
         **_union(report),
-        # How each figure was obtained (README, «Numbers as evidence»): new keys beside the
+        # How each figure was obtained (docs/reports.md, «Numbers as evidence»): new keys beside the
         # old ones, which keep their meaning.
         **_provenance(report),
         "pending_review": {

@@ -79,7 +79,8 @@ def units_sheet(
 
 
 def _provenance(label: Any, lang: str, report: Report) -> list[tuple[str, object]]:
-    """How each figure was obtained, as its own rows (see the README's «Numbers as evidence»)."""
+    """How each figure was obtained, as its own rows (see docs/reports.md, «Numbers as
+    evidence»)."""
     sources = dict(report.by_dim.get("src", []))
     union = report.union
     return [

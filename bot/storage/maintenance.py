@@ -14,7 +14,7 @@ from bot.storage import meta
 def backup(db_path: Path, target: Path) -> int:
     """Copy the live database with SQLite's online backup: consistent even while the bot
     writes (pages changed meanwhile are copied again), and the copy is checked afterwards.
-    The copy is readable by its owner only (0600); the key is never copied (see README)."""
+    The copy is readable by its owner only (0600); the key is never copied (see docs/privacy.md)."""
     database.check_file(db_path, create=False)
     if target.is_dir():
         raise IsADirectoryError(21, "is a folder: name the copy's file", str(target))
