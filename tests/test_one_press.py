@@ -43,12 +43,10 @@ class ModuleTrace:
     def __init__(self) -> None:
         self.recording = False
         self.files: set[str] = set()
-        self.calls: set[tuple[str, str]] = set()
 
     def hook(self, frame: FrameType, event: str, arg: Any) -> None:
         if self.recording and event == "call" and not _for_the_stand_in(frame):
             self.files.add(frame.f_code.co_filename)
-            self.calls.add((frame.f_code.co_filename, frame.f_code.co_name))
 
     def modules(self) -> list[str]:
         found = []
@@ -85,7 +83,4 @@ async def test_one_save_press_runs_in_at_most_fifteen_project_modules(
         threading.setprofile(None)
     modules = trace.modules()
     print("\n".join(["modules run by one save press:", *modules]))
-    for f, n in sorted(trace.calls):
-        if "/bot/" in f and "standin" not in f:
-            print("CALL", f.split("/bot/")[1], n)
     assert 0 < len(modules) <= MAX_MODULES, modules
