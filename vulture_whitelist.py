@@ -125,7 +125,7 @@ HttpServer.refused_connections  # tests/test_webhook_listener.py
 HttpServer.refused_by_address  # tests/test_listener_guard.py
 HttpServer.open_connections  # tests/test_listener_guard.py, tests/test_webhook_listener.py
 WebCounter.refused_in  # tests/test_web_counter.py, tests/test_fail_safe.py
-AssistRepository.save_record  # the report tests write one record at a time
+AssistRepository.save_assist  # the report tests write one record at a time
 Texts.template_names  # tests/test_templates.py: both languages have every template
 Texts.label_names  # tests/test_templates.py: both languages have every label
 deep_links.RESERVED_GUIDE_IDS  # tests/test_reserved_guide_ids.py

@@ -320,7 +320,7 @@ async def test_report_json_and_workbook_give_the_same_numbers(
     assert "Lượt đoàn viên tham gia: 1" in text and "Người tham dự lớp, buổi ra quân: 11" in text
     assert "Thanh thiếu nhi được tiếp cận: 6" in text
     out = tmp_path / "r.xlsx"
-    exports.write_xlsx(out, exports.RecordFormatter(services.texts, "vi"), result, [], iter(()))
+    exports.write_xlsx(out, exports.AssistFormatter(services.texts, "vi"), result, [], iter(()))
     sheet = {row[0]: row[1] for row in openpyxl.load_workbook(out)["Chỉ tiêu"].values}
     assert sheet["Hoạt động"] == 1 and sheet["Thanh thiếu nhi được tiếp cận"] == 6
     assert sheet["Lượt đoàn viên tham gia"] == 1 and sheet["Người tham dự"] == 11

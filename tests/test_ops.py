@@ -30,7 +30,7 @@ async def test_backup_while_writing_is_consistent(tmp_path: Path) -> None:
         while not stop.is_set():
             draft = Draft(unit_id=1, services=("v1",), age="60p")
             record = assist_for(draft, member.id, True, 1_800_000_000, 1_800_000_000)
-            await assists.save_record(f"w{count}", record)
+            await assists.save_assist(f"w{count}", record)
             count += 1
             await asyncio.sleep(0)
         return count

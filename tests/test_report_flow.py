@@ -43,7 +43,7 @@ async def seed(obot: RunningBot, volunteer_key: str) -> None:
             key_id="k" if phone else "",
         )
         record = assist_for(draft, member.id, True, now, now)
-        await AssistRepository(services.reach.db).save_record(f"seed{number}", record)
+        await AssistRepository(services.reach.db).save_assist(f"seed{number}", record)
 
 
 def uploads(api: StandinBotApi, user: SimUser, kind: str) -> list[tuple[str, bytes]]:

@@ -81,7 +81,7 @@ class Fixture:
         )
         self.count += 1
         record = assist_for(draft, self.volunteers[name], consent, created or when, when)
-        saved = await self.assists.save_record(f"t{self.count}", record)
+        saved = await self.assists.save_assist(f"t{self.count}", record)
         return saved.id
 
 

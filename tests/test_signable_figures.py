@@ -28,7 +28,7 @@ from bot.domain.review import (
     may_review,
 )
 from bot.domain.units_csv import parse_units_csv
-from bot.reports.exports import RecordFormatter
+from bot.reports.exports import AssistFormatter
 from bot.reports.service import report
 from bot.services import Policy, Reach
 from bot.services import assist_form as form
@@ -163,7 +163,7 @@ async def test_29_batches_of_500_wait_for_review_and_back_dating_shows(world: Wo
     assert shown.pending.assists == 29 and shown.pending.people == 14_500
     # Every record is kept, with its day, the time it was entered and back-dating marked.
     texts = Texts(Path(__file__).parent.parent / "templates")
-    formatter = RecordFormatter(texts, "vi")
+    formatter = AssistFormatter(texts, "vi")
     first = TODAY - dt.timedelta(days=10)
     rows = [formatter.row(r) for r in stream_assists(world.path, None, custom(first, TODAY))]
     header = formatter.header()

@@ -67,7 +67,7 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
             with atomic(out) as temp:
                 exports.write_xlsx(
                     temp,
-                    exports.RecordFormatter(texts, lang),
+                    exports.AssistFormatter(texts, lang),
                     result,
                     lines,
                     iter(()),

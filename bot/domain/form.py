@@ -62,14 +62,14 @@ class Question:
 
 @dataclass(frozen=True)
 class FormChange:
-    """A press's decision. At most one of `draft`, `drop` and `records` applies; `outcome`
+    """A press's decision. At most one of `draft`, `drop` and `assists` applies; `outcome`
     is the service's own answer, handed back untouched."""
 
     outcome: Any
     draft: Draft | None = None  # store this draft
     drop: bool = False  # delete the draft (the form was cancelled)
-    # Save the form as these records (a batch split by age band makes one per band), and
+    # Save the form as these assists (a batch split by age band makes one per band), and
     # drop its draft.
-    records: tuple[NewAssist, ...] = ()
+    assists: tuple[NewAssist, ...] = ()
     question: Question | None = None
     ends_question: str = ""  # a user key whose pending typed input is over

@@ -35,7 +35,7 @@ RECORD_COLUMNS = (
 ENTERED = RECORD_COLUMNS.index("entered")
 
 
-class RecordFormatter:
+class AssistFormatter:
     """Turns stored codes into the words of the person's language, caching the few values."""
 
     def __init__(self, texts: Texts, lang: str) -> None:

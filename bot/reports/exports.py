@@ -28,7 +28,7 @@ from bot.domain.cells import (
     ExcelCsvWriter,
     open_excel_csv,
 )
-from bot.reports.assist_format import ENTERED, RecordFormatter
+from bot.reports.assist_format import ENTERED, AssistFormatter
 from bot.reports.report_sheets import activities_sheet, summary_sheet, targets_sheet, units_sheet
 from bot.reports.sheet_kit import SheetKit
 from bot.storage.activities import ActivityLine
@@ -48,7 +48,7 @@ class ExportResult:
     too_big: list[Path] = field(default_factory=list)  # an XLSX Telegram would refuse
 
 
-def write_csv(path: Path, formatter: RecordFormatter, records: Iterator[tuple]) -> int:
+def write_csv(path: Path, formatter: AssistFormatter, records: Iterator[tuple]) -> int:
     """The records as a CSV Excel opens in columns under Vietnamese and English settings:
     UTF-16 with a BOM, tab-separated; dates as yyyy-mm-dd, codes keep their leading zeros
     (see bot/domain/cells.py)."""
@@ -70,7 +70,7 @@ def write_csv(path: Path, formatter: RecordFormatter, records: Iterator[tuple]) 
 
 def write_xlsx(
     path: Path,
-    formatter: RecordFormatter,
+    formatter: AssistFormatter,
     report: Report,
     unit_lines: list[tuple[str, int, str, str, int, int]],
     records: Iterator[tuple],

@@ -108,7 +108,7 @@ async def export(
 
     def write() -> exports.ExportResult:
         result = exports.ExportResult()
-        formatter = exports.RecordFormatter(texts, lang)
+        formatter = exports.AssistFormatter(texts, lang)
         for fmt in formats:
             path = out_dir / f"{stem}.{fmt}"
             records = stream_assists(db_path, scope, period)

@@ -85,13 +85,13 @@ class CampaignServices:
 def campaign_services(
     db: Database,
     directory: Directory,
-    waiting: Questions,
+    questions: Questions,
     units: UnitRepository,
     limits: Limits | None = None,
 ) -> CampaignServices:
     """Built once here, for `Reach` and for the command line (which has no `Reach`)."""
-    campaigns = Campaigns(CampaignRepository(db), directory, waiting)
-    activities = Activities(ActivityRepository(db), campaigns, directory, waiting, limits)
+    campaigns = Campaigns(CampaignRepository(db), directory, questions)
+    activities = Activities(ActivityRepository(db), campaigns, directory, questions, limits)
     return CampaignServices(
         campaigns,
         activities,

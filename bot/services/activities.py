@@ -116,13 +116,13 @@ class Activities:
         repo: ActivityRepository,
         campaigns: Campaigns,
         directory: Directory,
-        waiting: Questions,
+        questions: Questions,
         limits: Limits | None = None,
     ) -> None:
         self.repo = repo
         self._campaigns = campaigns
         self._directory = directory
-        self._questions = waiting
+        self._questions = questions
         self._limits = limits or Limits()
 
     async def add_activity(

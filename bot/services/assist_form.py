@@ -73,14 +73,14 @@ class AssistForms:
         self,
         repo: AssistRepository,
         access: Access,
-        waiting: Questions,
+        questions: Questions,
         key: bytes,
         backdate_days: int,
         limits: Limits | None = None,
     ) -> None:
         self._limits = limits or Limits()
         self._repo = repo
-        self._questions = waiting
+        self._questions = questions
         self._access = access
         self._directory = access.directory
         self._key = key
@@ -331,11 +331,11 @@ class AssistForms:
         member = press.actor.volunteer
         assert member is not None
         occurred_at = backdated(press.now, draft.days_back)
-        records = assists_for(draft, member.id, consent, press.now, occurred_at)
+        assists = assists_for(draft, member.id, consent, press.now, occurred_at)
         unit = self._directory.unit(draft.unit_id)
         assert unit is not None
         screen = SavedScreen(draft, consent, unit, occurred_at)
-        return FormChange(screen, records=records, ends_question=press.closes_question)
+        return FormChange(screen, assists=assists, ends_question=press.closes_question)
 
 
 def _count_expected(actor: Actor, token: str, draft: Draft, now: int) -> Question | None:
@@ -348,7 +348,7 @@ def assists_for(
     draft: Draft, volunteer_id: int, consent: bool, now: int, occurred_at: int
 ) -> tuple[NewAssist, ...]:
     """A batch saved with consent keeps one record per age band (20 aged 16–30 and 17 over
-    60 are two records); anything else is one record."""
+    60 are two assists); anything else is one record."""
     if not (draft.batch and consent):
         return (assist_for(draft, volunteer_id, consent, now, occurred_at),)
     return tuple(

@@ -29,10 +29,12 @@ CODE_TRIES = 99  # a campaign made in chat gets its code from its name: -2, -3, 
 
 
 class Campaigns:
-    def __init__(self, repo: CampaignRepository, directory: Directory, waiting: Questions) -> None:
+    def __init__(
+        self, repo: CampaignRepository, directory: Directory, questions: Questions
+    ) -> None:
         self.repo = repo
         self._directory = directory
-        self._questions = waiting
+        self._questions = questions
 
     async def add_campaign(
         self,

@@ -21,13 +21,13 @@ class Erasure:
     def __init__(
         self,
         repo: ErasureRepository,
-        waiting: Questions,
+        questions: Questions,
         directory: Directory,
         languages: Languages,
         key: bytes,
     ) -> None:
         self._repo = repo
-        self._questions = waiting
+        self._questions = questions
         self._directory = directory
         self._languages = languages
         self._key = key

@@ -83,13 +83,13 @@ class Joining:
     def __init__(
         self,
         members: MemberRepository,
-        waiting: Questions,
+        questions: Questions,
         directory: Directory,
         key: bytes = b"",
     ) -> None:
         self._key = key  # for the tag of a paused person who erased themselves
         self._members = members
-        self._questions = waiting
+        self._questions = questions
         self._directory = directory
 
     async def begin(

@@ -1,4 +1,4 @@
-"""Assist drafts and records, and the tallies a volunteer sees in /mine."""
+"""Assist drafts and assists, and the tallies a volunteer sees in /mine."""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ class AssistRepository:
         def work(conn: sqlite3.Connection) -> tuple[FormChange, SavedAssist | None]:
             change = decide(_form_state(conn, token))
             saved = None
-            if change.records:
-                saved = _insert_all(conn, token, change.records, limits or Limits(), now)
+            if change.assists:
+                saved = _insert_all(conn, token, change.assists, limits or Limits(), now)
                 conn.execute("DELETE FROM drafts WHERE token = ?", (token,))
             elif change.drop:
                 conn.execute("DELETE FROM drafts WHERE token = ?", (token,))
@@ -103,7 +103,7 @@ class AssistRepository:
 
         return await self._db.write(work, durable=may_save)
 
-    async def save_record(self, token: str, record: NewAssist) -> SavedAssist:
+    async def save_assist(self, token: str, record: NewAssist) -> SavedAssist:
         """Write one record on its own (seeding, imports): once per token."""
 
         def work(conn: sqlite3.Connection) -> SavedAssist:
@@ -118,7 +118,7 @@ class AssistRepository:
 
     async def last_of(self, volunteer_id: int, since: int) -> LastAssist | None:
         """The volunteer's latest record made at or after `since`, with the people of the
-        records saved with it (a batch split by age band)."""
+        assists saved with it (a batch split by age band)."""
         row = await self._db.fetchone(
             f"WITH last AS (SELECT id, {_BASE} AS base, services, created_at FROM assists "
             "WHERE volunteer_id = ?1 AND created_at >= ?2 "
@@ -150,7 +150,7 @@ class AssistRepository:
             ).fetchall()
             for row in rows:
                 record = rollup.as_record(row)
-                if record["status"] == Status.OK:  # only counted records are in the totals
+                if record["status"] == Status.OK:  # only counted assists are in the totals
                     rollup.apply_assist(conn, record, -1)
                     # Every confirmation of it goes with it (ON DELETE CASCADE), and so
                     # does its share of the verified totals.
@@ -215,18 +215,18 @@ def _form_state(conn: sqlite3.Connection, token: str) -> FormState:
 def _insert_all(
     conn: sqlite3.Connection,
     token: str,
-    records: tuple[NewAssist, ...],
+    assists: tuple[NewAssist, ...],
     limits: Limits,
     now: int,
 ) -> SavedAssist:
-    """The records of one form: the first keeps the form's token (which makes saving
+    """The assists of one form: the first keeps the form's token (which makes saving
     once-only), the others are named after it (`<token>/<age band>`), so /undo finds them
     together. Past the volunteer's daily limit the whole form waits for review."""
-    people = sum(r.people for r in records)
-    status = assist_status(entered_today(conn, records[0].volunteer_id, now), people, limits)
-    records = tuple(replace(r, status=status.value) for r in records)
-    first = _insert(conn, token, records[0])
-    for record in records[1:]:
+    people = sum(r.people for r in assists)
+    status = assist_status(entered_today(conn, assists[0].volunteer_id, now), people, limits)
+    assists = tuple(replace(r, status=status.value) for r in assists)
+    first = _insert(conn, token, assists[0])
+    for record in assists[1:]:
         _insert(conn, f"{token}/{record.age_band or ''}", record)
     return SavedAssist(first.id, True, people, first.occurred_at, status != Status.OK)
 
@@ -244,7 +244,7 @@ def entered_today(conn: sqlite3.Connection, volunteer_id: int | None, now: int) 
     return int(people)
 
 
-# The records saved together by one form: its token, and `<token>/…` (a range, so that the
+# The assists saved together by one form: its token, and `<token>/…` (a range, so that the
 # token's unique index is used).
 _GROUP = "(token = :base OR token BETWEEN :base || '/' AND :base || '0')"
 _BASE = "CASE WHEN instr(token, '/') THEN substr(token, 1, instr(token, '/') - 1) ELSE token END"

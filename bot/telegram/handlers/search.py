@@ -20,13 +20,13 @@ from bot.telegram.views.view import View
 ECHO_LIMIT = 80  # how much of the query is repeated back in the answer
 
 
-async def on_text(update: Update, context: BotContext, *, waiting: bool = False) -> None:
+async def on_text(update: Update, context: BotContext, *, asked: bool = False) -> None:
     """Typed text the bot did not ask for. `waiting`: the bot asked a question that is
     still open (a form listens for a count), so "ok" or "chào" is not taken as small talk."""
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await _answer(update, context, message.text, small_talk_ok=not waiting)
+    await _answer(update, context, message.text, small_talk_ok=not asked)
 
 
 async def search_command(update: Update, context: BotContext) -> None:

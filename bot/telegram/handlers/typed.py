@@ -14,43 +14,43 @@ async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     key = (await context.who(update)).actor.user_key
-    pending = await services.reach.question_for(key, clock.now())
-    if pending is not None and message.text:
-        if pending.kind == "name":
-            await joining.on_name(update, context, pending.ref, message.text)
+    question = await services.reach.question_for(key, clock.now())
+    if question is not None and message.text:
+        if question.kind == "name":
+            await joining.on_name(update, context, question.ref, message.text)
             return
-        if pending.kind == "phone":
-            await assist.on_phone(update, context, pending.ref, message.text)
+        if question.kind == "phone":
+            await assist.on_phone(update, context, question.ref, message.text)
             return
-        if pending.kind == "activity-title":
-            await activities.on_title(update, context, pending.ref, message.text)
+        if question.kind == "activity-title":
+            await activities.on_title(update, context, question.ref, message.text)
             return
-        if pending.kind == "headcount":
-            await activities.on_headcount(update, context, pending.ref, message.text)
+        if question.kind == "headcount":
+            await activities.on_headcount(update, context, question.ref, message.text)
             return
-        if pending.kind == "rename":
+        if question.kind == "rename":
             await joining.on_rename(update, context, message.text)
             return
-        if pending.kind == "forget-phone":
+        if question.kind == "forget-phone":
             await privacy.on_forget_phone(update, context, message.text)
             return
-        if pending.kind == "unit-search":  # the assist form's unit picker is open
-            await assist.on_unit_search(update, context, pending.ref, message.text)
+        if question.kind == "unit-search":  # the assist form's unit picker is open
+            await assist.on_unit_search(update, context, question.ref, message.text)
             return
-        if pending.kind == "campaign-new":  # «➕ Đợt mới»: a name and dates
-            await plans.on_campaign_text(update, context, pending.ref, message.text)
+        if question.kind == "campaign-new":  # «➕ Đợt mới»: a name and dates
+            await plans.on_campaign_text(update, context, question.ref, message.text)
             return
-        if pending.kind == "count" and await assist.on_count(
-            update, context, pending.ref, message.text
+        if question.kind == "count" and await assist.on_count(
+            update, context, question.ref, message.text
         ):
             return  # else the text was no count: a search, and the form still listens
     # Searched, unless it holds a private value (a phone or ID number, an email, a
     # password): then it is deleted and never searched, echoed or kept (search._answer).
-    await search.on_text(update, context, waiting=pending is not None)
+    await search.on_text(update, context, asked=question is not None)
 
 
 async def end_waiting(update: Update, context: BotContext) -> None:
-    """Any command ends a pending question (a name, a phone number): after `/join CODE`, a
+    """Any command ends a question question (a name, a phone number): after `/join CODE`, a
     `/start` and then a search must not become the person's display name."""
     if update.effective_user is not None:
         key = (await context.who(update)).actor.user_key
