@@ -76,50 +76,19 @@ async def run(kind: str, members: int, minutes: float) -> dict:
     latencies: list[float] = []
     timeouts = 0
     with tempfile.TemporaryDirectory(prefix="peak-bench-") as tmp:
-        env = {**os.environ, "BOT_TOKEN": api.token, "BOT_API_BASE_URL": api.base_url}
         db_path = Path(tmp) / "data" / "bot.db"
         if kind == "bot":
             await seed(db_path, [u.id for u in users])
             await make_activity(db_path)
-            env.update(
-                DB_PATH=str(db_path),
-                SECRET_KEY=SECRET,
-                FLOOD_MAX_UPDATES="100000",
-                LOG_LEVEL="WARNING",
-            )
-            command = [sys.executable, "-m", "bot", "run"]
-        else:
-            command = [sys.executable, str(ROOT / "bench" / "floor_bot.py")]
         cpu_before = _children_cpu()
-        process = await asyncio.create_subprocess_exec(
-            *command,
-            env=env,
-            cwd=tmp,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        process = await start_process(kind, api, db_path, tmp)
         warm = SimUser(api, first_name="Warm")
         assert await harness.act(warm, lambda: warm.send("/start")) is not None
 
         async def member(index: int, user: SimUser) -> None:
             nonlocal timeouts
-            rng = random.Random(index)
             await asyncio.sleep(index * minutes * 60 / members)  # evenly spread arrivals
-            if kind == "bot":
-                steps = [
-                    lambda: user.send(f"/start ci_{CHECKIN_TOKEN}"),
-                    lambda: user.send("/assist"),
-                    lambda: press_op(user, "s", rng),
-                    lambda: user.press("Không đồng ý"),
-                ]
-            else:
-                steps = [
-                    lambda: user.send("xin chào"),
-                    lambda: user.send("xin chào"),
-                    lambda: user.press(0),
-                    lambda: user.press(1),
-                ]
-            for step in steps:
+            for step in steps(kind, user, random.Random(index)):
                 latency = await harness.act(user, step)
                 if latency is None:
                     timeouts += 1
@@ -133,15 +102,7 @@ async def run(kind: str, members: int, minutes: float) -> dict:
         await process.wait()
         # The process's own CPU: unlike latency, hardly moved by others' load on the machine.
         cpu = _children_cpu() - cpu_before
-        counts = None
-        if kind == "bot":
-            with sqlite3.connect(db_path) as conn:
-                counts = conn.execute(
-                    "SELECT (SELECT count(*) FROM checkins), "
-                    "(SELECT count(DISTINCT member_id) FROM checkins), (SELECT count(*) FROM "
-                    "assists), (SELECT count(*) FROM assists WHERE activity_id IS NOT NULL), "
-                    "(SELECT count(DISTINCT volunteer_id) FROM assists)"
-                ).fetchone()
+        counts = count_once(db_path) if kind == "bot" else None
         errors = len(api.errors)
     await api.stop()
     return {
@@ -152,6 +113,58 @@ async def run(kind: str, members: int, minutes: float) -> dict:
         "counts": counts,
         "cpu": cpu,
     }
+
+
+async def start_process(
+    kind: str, api: StandinBotApi, db_path: Path, folder: str
+) -> asyncio.subprocess.Process:
+    """The bot (`python -m bot run` on the seeded database) or the floor bot."""
+    env = {**os.environ, "BOT_TOKEN": api.token, "BOT_API_BASE_URL": api.base_url}
+    if kind == "bot":
+        env.update(
+            DB_PATH=str(db_path),
+            SECRET_KEY=SECRET,
+            FLOOD_MAX_UPDATES="100000",
+            LOG_LEVEL="WARNING",
+        )
+        command = [sys.executable, "-m", "bot", "run"]
+    else:
+        command = [sys.executable, str(ROOT / "bench" / "floor_bot.py")]
+    return await asyncio.create_subprocess_exec(
+        *command,
+        env=env,
+        cwd=folder,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+def steps(kind: str, user: SimUser, rng: random.Random) -> list:
+    """A member's four actions: check in, /assist, a service, save; the floor's alike."""
+    if kind == "bot":
+        return [
+            lambda: user.send(f"/start ci_{CHECKIN_TOKEN}"),
+            lambda: user.send("/assist"),
+            lambda: press_op(user, "s", rng),
+            lambda: user.press("Không đồng ý"),
+        ]
+    return [
+        lambda: user.send("xin chào"),
+        lambda: user.send("xin chào"),
+        lambda: user.press(0),
+        lambda: user.press(1),
+    ]
+
+
+def count_once(db_path: Path) -> tuple[int, int, int, int, int]:
+    """Check-ins, members checked in, records, records linked to the activity, volunteers."""
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(
+            "SELECT (SELECT count(*) FROM checkins), "
+            "(SELECT count(DISTINCT member_id) FROM checkins), (SELECT count(*) FROM "
+            "assists), (SELECT count(*) FROM assists WHERE activity_id IS NOT NULL), "
+            "(SELECT count(DISTINCT volunteer_id) FROM assists)"
+        ).fetchone()
 
 
 def _children_cpu() -> float:
