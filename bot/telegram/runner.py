@@ -131,5 +131,5 @@ def _refusal(settings: Settings, exc: Exception) -> tuple[str, int]:
     if isinstance(exc, DatabaseUnusable | KeyRefused):
         return str(exc), EXIT_STORAGE
     if isinstance(exc, StorageError):  # refused while starting: a full or failing disk
-        return unusable(settings.db_path, exc), EXIT_STORAGE
+        return str(unusable(settings.db_path, exc)), EXIT_STORAGE
     return str(exc), 1  # GuidesInvalid, DatabaseTooNew
