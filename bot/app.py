@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import clock
@@ -118,20 +118,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
     views = Views(texts, library)
 
     async def post_init(app: BotApplication) -> None:
-        # quick_check, migrations, then the key checked against the database: a damaged
-        # file, or a restored one without its key, stops the start with one line.
-        database = await db.open_database(settings.db_path, check=True)
-        try:
-            key = await open_key(database, configured_key(settings), key_file_of(settings.db_path))
-        except BaseException:
-            await database.close()
-            raise
-        for warning in key.warnings:
-            log.warning("%s", warning)
-        reach = Reach(
-            database, key.key, policy_of(settings), known_word=named_in_guides(library)
-        )
-        await reach.start(clock.now())
+        reach = await _open_reach(settings, library)
         app.bot_data.services = Services(
             settings=settings,
             texts=texts,
@@ -141,29 +128,60 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             reach=reach,
             bot_username=app.bot.username,
         )
-        # Side by side: each is a round trip to Telegram, and nobody is answered until
-        # post_init returns.
-        await asyncio.gather(
-            *(
-                app.bot.set_my_commands(
-                    [BotCommand(c, texts.label(language, f"cmd_{c}")) for c in COMMANDS],
-                    language_code=None if language == settings.default_language else language,
-                )
-                for language in LANGUAGES
-            )
-        )
+        await _set_commands(app, texts, settings.default_language)
         log.info("ready: %d guides, schema %d", len(library), db.SCHEMA_VERSION)
 
-    async def post_shutdown(app: BotApplication) -> None:
-        services = app.bot_data.services
-        if services is not None:
-            await services.reach.guide_stats.flush()  # readers' counts still in memory
-            # aiosqlite's worker thread is not a daemon: an open connection blocks exit.
-            await services.reach.db.close()
-            app.bot_data.services = None
-
-    queue, processor = bounded_intake(MAX_IN_FLIGHT, MAX_QUEUED)
     app: BotApplication = (
+        _builder(settings, token).post_init(post_init).post_shutdown(_post_shutdown).build()
+    )
+    handlers.register(app)
+    return app
+
+
+async def _open_reach(settings: Settings, library: GuideLibrary) -> Reach:
+    """The outreach log's services, started: quick_check, migrations, then the key checked
+    against the database, so a damaged file, or a restored one without its key, stops the
+    start with one line."""
+    database = await db.open_database(settings.db_path, check=True)
+    try:
+        key = await open_key(database, configured_key(settings), key_file_of(settings.db_path))
+    except BaseException:
+        await database.close()
+        raise
+    for warning in key.warnings:
+        log.warning("%s", warning)
+    reach = Reach(database, key.key, policy_of(settings), known_word=named_in_guides(library))
+    await reach.start(clock.now())
+    return reach
+
+
+async def _set_commands(app: BotApplication, texts: Texts, default_language: str) -> None:
+    """The command menu in each language. Side by side: each is a round trip to Telegram,
+    and nobody is answered until post_init returns."""
+    await asyncio.gather(
+        *(
+            app.bot.set_my_commands(
+                [BotCommand(c, texts.label(language, f"cmd_{c}")) for c in COMMANDS],
+                language_code=None if language == default_language else language,
+            )
+            for language in LANGUAGES
+        )
+    )
+
+
+async def _post_shutdown(app: BotApplication) -> None:
+    services = app.bot_data.services
+    if services is not None:
+        await services.reach.guide_stats.flush()  # readers' counts still in memory
+        # aiosqlite's worker thread is not a daemon: an open connection blocks exit.
+        await services.reach.db.close()
+        app.bot_data.services = None
+
+
+def _builder(settings: Settings, token: str | None) -> ApplicationBuilder:
+    """Everything about the application but its start and stop."""
+    queue, processor = bounded_intake(MAX_IN_FLIGHT, MAX_QUEUED)
+    return (
         Application.builder()
         .token(token or settings.token())
         .base_url(settings.bot_api_base_url)
@@ -197,9 +215,4 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
                 overall_max_rate=0, group_max_rate=20, group_time_period=60, max_retries=3
             )
         )
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .build()
     )
-    handlers.register(app)
-    return app
