@@ -171,3 +171,20 @@ async def test_not_initialised_is_refused_and_a_shut_down_one_starts_again() -> 
                 assert await request.post(url + "getMe") is True
             with pytest.raises(RuntimeError):
                 await request.do_request(url + "getMe", "POST")
+
+
+async def test_a_proxy_named_in_the_environment_carries_the_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.app import _request
+
+    wire = Wire(lambda head, body: answer())
+    async with wire as url:
+        proxy = url.split("/bot", 1)[0]
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with _request(1) as request:  # as the bot builds it
+            assert await request.post("http://api.telegram.invalid/bot1:a/getMe") is True
+    ((head, _),) = wire.requests
+    assert head.startswith(b"POST http://api.telegram.invalid/bot1:a/getMe HTTP/1.1\r\n")

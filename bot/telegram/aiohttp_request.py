@@ -1,10 +1,33 @@
 """The Bot API's HTTP over aiohttp: python-telegram-bot's `BaseRequest` on a `ClientSession`.
 
-Why aiohttp and not python-telegram-bot's own `HTTPXRequest`: httpx spends about 1.5 ms of CPU
-on each call here (its request and URL models, then httpcore, anyio and h11), and a button
-press makes two calls. aiohttp parses answers in C and keeps connections alive; on a campaign
-morning (bench/peak_bench.py, 373 presses/s) it holds the load where stock httpx collapsed —
-figures in the README's table of the client change.
+It replaced a hand-written HTTP/1.1 client (asyncio streams, its own pool, timeouts and answer
+parsing, with httpx for uploads and proxies): a kept library, one client for every call, at
+about a fifth more CPU. Not python-telegram-bot's own `HTTPXRequest`: httpx spends 1.6-1.8 ms
+of CPU on each call here (its request and URL models, then httpcore, anyio and h11), against
+0.12-0.18 ms for aiohttp (C parser, kept-alive connector) and 0.07-0.10 ms for the old client
+(measured on loopback, server in another process), and a press makes two or three calls.
+
+bench/peak_bench.py --members 5600 --minutes 1 --no-floor (a campaign morning, 373 presses/s),
+the old client (A) and this one (B) back to back, in pairs, on this two-core machine shared
+with other jobs, 7 December: p95 of a press in ms (load average at its start), and the bot
+process's CPU seconds for the 22,400 presses.
+
+    pair  first  A p95           B p95            A CPU  B CPU
+    1     A      12,548 (4.8)    9,039 (6.1)      37.9   46.5
+    2     B      1,321 (3.9)     82.3 (4.8)       36.1   44.9
+    3     B      1,921 (2.0)     27.4 (1.4)       36.6   49.9
+    4     A      3,165 (4.2)     5,961 (5.0)      41.8   53.0
+    5     A      4,553 (2.9)     10,275 (5.3) *   35.4   41.6
+    6     A      26.6 (2.5)      67.4 (1.6)       42.9   50.1
+    7     B      74.4 (1.4)      2,291 (1.3→3.1)  40.0   46.2
+    * 1,601 presses unanswered within 15 s; every other run: none, each member counted once
+
+Whenever the machine was quiet for the minute, either client held the target (p95 ≤ 100 ms,
+nothing unanswered, each member counted once); when other jobs took the cores, both queued
+(seconds). The latency is the machine's; the CPU is the client's: aiohttp costs about a
+fifth more, some 0.4 ms a press (0.8 of a core at this peak, against 0.65). httpx, even
+with 64 kept-alive connections, needs more than a core for the calls alone at this rate: its
+one run here (load 4) left 5,334 presses unanswered, as stock httpx did before (p95 14.4 s).
 
 python-telegram-bot does the rest itself (`BaseRequest.post`): the body's encoding, the JSON
 answer, and the status codes (400 BadRequest, 403 Forbidden, 429 RetryAfter...). Here only
@@ -22,7 +45,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 Timeout = float | None | object  # seconds, None (no limit) or BaseRequest.DEFAULT_NONE
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+Headers = dict[str, str] | None
+FORM: Headers = {"Content-Type": "application/x-www-form-urlencoded"}
 POOL_TIMEOUT = (
     "Pool timeout: All connections in the connection pool are occupied. "
     "Request was *not* sent to Telegram."
@@ -105,8 +129,10 @@ class AiohttpRequest(BaseRequest):
         )
         await _acquire(slots, _given(pool_timeout, self._pool_timeout))
         try:
-            kwargs = _body(request_data) if method == "POST" else {}
-            async with session.request(method, url, timeout=timeout, **kwargs) as response:
+            data, headers = _body(request_data) if method == "POST" else (None, None)
+            async with session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's ServerTimeoutError is one too
             raise TimedOut from exc
@@ -129,12 +155,12 @@ async def _acquire(slots: asyncio.Semaphore, pool_timeout: float | None) -> None
         raise TimedOut(POOL_TIMEOUT) from None
 
 
-def _body(request_data: RequestData | None) -> dict[str, object]:
+def _body(request_data: RequestData | None) -> tuple[bytes | aiohttp.FormData | None, Headers]:
     """python-telegram-bot's own encoding: url-encoded JSON values, or multipart with files."""
     if request_data is None:
-        return {}
+        return None, None
     if not request_data.contains_files:
-        return {"data": request_data.url_encoded_parameters().encode(), "headers": FORM}
+        return request_data.url_encoded_parameters().encode(), FORM
     # Unquoted UTF-8 file names, as httpx sends them: aiohttp's default would percent-encode
     # a Vietnamese name, and Telegram would show the escapes.
     form = aiohttp.FormData(quote_fields=False)
@@ -142,7 +168,7 @@ def _body(request_data: RequestData | None) -> dict[str, object]:
         form.add_field(name, value)
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
-    return {"data": form}
+    return form, None
 
 
 def _timeout(
