@@ -31,6 +31,7 @@ from bot.standin.messages import MessageMethods
 from bot.standin.users import SimUser
 from bot.storage.assists import AssistRepository
 from bot.storage.db import Database
+from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.intake import SlotProcessor
 from bot.texts import collation
 from bot.texts.templates import Texts
@@ -89,6 +90,7 @@ _Checker.handle_starttag  # html.parser.HTMLParser calls it
 _Checker.handle_startendtag  # html.parser.HTMLParser calls it
 _Checker.handle_endtag  # html.parser.HTMLParser calls it
 SlotProcessor.do_process_update  # telegram.ext.BaseUpdateProcessor calls it
+AiohttpRequest.do_request  # telegram.request.BaseRequest calls it
 logging.LogRecord.msg  # the record's field, rewritten by the redacting filter
 logging.LogRecord.exc_text  # the record's field, rewritten by the redacting filter
 

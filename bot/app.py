@@ -13,8 +13,7 @@ from collections.abc import Callable
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import clock
 from bot.config import Settings
@@ -24,9 +23,9 @@ from bot.services import Policy, Reach
 from bot.services.keys import key_file_of, open_key
 from bot.storage import db
 from bot.telegram import handlers
+from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.context import AppData, BotApplication, BotContext, Services
 from bot.telegram.intake import bounded_intake
-from bot.telegram.request import LeanRequest
 from bot.telegram.views.guides import Views
 from bot.texts.templates import LANGUAGES, Texts
 
@@ -51,18 +50,20 @@ def _search_index(library: GuideLibrary) -> SearchIndex:
 
 @functools.cache
 def _tls() -> ssl.SSLContext:
-    """One TLS context for both HTTP clients: reading the system's certificates takes 40 ms."""
+    """One TLS context for both requests (updates, the rest): reading the system's
+    certificates takes 40 ms."""
     return ssl.create_default_context()
 
 
-def _request(connections: int) -> BaseRequest:
-    """The Bot API's HTTP: `LeanRequest` (measured on loopback: 0.15 ms of CPU per call,
-    against 1.3-1.8 ms through httpx), with httpx for uploads and downloads; httpx for
-    everything when the environment names a proxy, which httpx honours."""
-    httpx = HTTPXRequest(connection_pool_size=connections, httpx_kwargs={"verify": _tls()})
-    if urllib.request.getproxies():
-        return httpx
-    return LeanRequest(fallback=httpx, connection_pool_size=connections, ssl_context=_tls())
+def _request(connections: int) -> AiohttpRequest:
+    """The Bot API's HTTP, over aiohttp (bot/telegram/aiohttp_request.py says why not httpx),
+    for every call, uploads and downloads too. A proxy named in the environment (HTTP_PROXY,
+    HTTPS_PROXY, NO_PROXY) is honoured, as httpx would."""
+    return AiohttpRequest(
+        connection_pool_size=connections,
+        ssl_context=_tls(),
+        trust_env=bool(urllib.request.getproxies()),
+    )
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -118,20 +119,7 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
     views = Views(texts, library)
 
     async def post_init(app: BotApplication) -> None:
-        # quick_check, migrations, then the key checked against the database: a damaged
-        # file, or a restored one without its key, stops the start with one line.
-        database = await db.open_database(settings.db_path, check=True)
-        try:
-            key = await open_key(database, configured_key(settings), key_file_of(settings.db_path))
-        except BaseException:
-            await database.close()
-            raise
-        for warning in key.warnings:
-            log.warning("%s", warning)
-        reach = Reach(
-            database, key.key, policy_of(settings), known_word=named_in_guides(library)
-        )
-        await reach.start(clock.now())
+        reach = await _open_reach(settings, library)
         app.bot_data.services = Services(
             settings=settings,
             texts=texts,
@@ -141,32 +129,61 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
             reach=reach,
             bot_username=app.bot.username,
         )
-        # Side by side: each is a round trip to Telegram, and nobody is answered until
-        # post_init returns.
-        await asyncio.gather(
-            *(
-                app.bot.set_my_commands(
-                    [BotCommand(c, texts.label(language, f"cmd_{c}")) for c in COMMANDS],
-                    language_code=None if language == settings.default_language else language,
-                )
-                for language in LANGUAGES
-            )
-        )
+        await _set_commands(app, texts, settings.default_language)
         log.info("ready: %d guides, schema %d", len(library), db.SCHEMA_VERSION)
 
-    async def post_shutdown(app: BotApplication) -> None:
-        services = app.bot_data.services
-        if services is not None:
-            await services.reach.guide_stats.flush()  # readers' counts still in memory
-            # Closed here, not left to the exit: the -wal is merged and the file left whole.
-            await services.reach.db.close()
-            app.bot_data.services = None
-
-    queue, processor = bounded_intake(MAX_IN_FLIGHT, MAX_QUEUED)
-    # python-telegram-bot's builder types the JobQueue with the default context whatever
-    # context_types says (the jobs do get a BotContext): hence the ignore.
     app: BotApplication = (
-        Application.builder()  # type: ignore[assignment]  # PTB: the JobQueue's context type
+        _builder(settings, token).post_init(post_init).post_shutdown(_post_shutdown).build()
+    )
+    handlers.register(app)
+    return app
+
+
+async def _open_reach(settings: Settings, library: GuideLibrary) -> Reach:
+    """The outreach log's services, started: quick_check, migrations, then the key checked
+    against the database, so a damaged file, or a restored one without its key, stops the
+    start with one line."""
+    database = await db.open_database(settings.db_path, check=True)
+    try:
+        key = await open_key(database, configured_key(settings), key_file_of(settings.db_path))
+    except BaseException:
+        await database.close()
+        raise
+    for warning in key.warnings:
+        log.warning("%s", warning)
+    reach = Reach(database, key.key, policy_of(settings), known_word=named_in_guides(library))
+    await reach.start(clock.now())
+    return reach
+
+
+async def _set_commands(app: BotApplication, texts: Texts, default_language: str) -> None:
+    """The command menu in each language. Side by side: each is a round trip to Telegram,
+    and nobody is answered until post_init returns."""
+    await asyncio.gather(
+        *(
+            app.bot.set_my_commands(
+                [BotCommand(c, texts.label(language, f"cmd_{c}")) for c in COMMANDS],
+                language_code=None if language == default_language else language,
+            )
+            for language in LANGUAGES
+        )
+    )
+
+
+async def _post_shutdown(app: BotApplication) -> None:
+    services = app.bot_data.services
+    if services is not None:
+        await services.reach.guide_stats.flush()  # readers' counts still in memory
+        # Closed here, not left to the exit: the -wal is merged and the file left whole.
+        await services.reach.db.close()
+        app.bot_data.services = None
+
+
+def _builder(settings: Settings, token: str | None) -> ApplicationBuilder:
+    """Everything about the application but its start and stop."""
+    queue, processor = bounded_intake(MAX_IN_FLIGHT, MAX_QUEUED)
+    return (
+        Application.builder()
         .token(token or settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_base_url.removesuffix("/bot") + "/file/bot")
@@ -199,9 +216,4 @@ def build_application(settings: Settings, *, token: str | None = None) -> BotApp
                 overall_max_rate=0, group_max_rate=20, group_time_period=60, max_retries=3
             )
         )
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .build()
     )
-    handlers.register(app)
-    return app

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Defaults, ExtBot
 
 from bot.app import build_application
-from bot.telegram.handlers.common import formatting
+from bot.telegram.views.view import formatting
 from tests.conftest import make_settings
 
 

@@ -1,19 +1,31 @@
-"""Typed access to the application's services from every handler."""
+"""What every handler works with, in types: the application's services (built once), who is
+acting (resolved once per update), the flood gate that runs before everything, and the button
+protocol's decorator (`@pressed`) and routes."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+from telegram import CallbackQuery, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackContext,
+    CallbackQueryHandler,
+    ExtBot,
+    JobQueue,
+)
 
 from bot.config import Settings
+from bot.domain.taps import InvalidCallback, Tap, TapKind, decode_tap, kind_of
 from bot.guides.loader import GuideLibrary
 from bot.guides.recent import RecentSearches
 from bot.guides.search import SearchIndex
@@ -23,6 +35,7 @@ from bot.telegram.views.activities import ActivityViews
 from bot.telegram.views.assist import AssistViews
 from bot.telegram.views.guides import Views
 from bot.telegram.views.reports import ReportViews
+from bot.telegram.views.view import View, answer, reply
 from bot.texts.templates import Texts
 
 # ---- per-person flood limit: a sliding window of recent update times, bounded in memory ----
@@ -195,3 +208,102 @@ class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], Ap
 BotApplication = Application[
     ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], AppData, JobQueue[BotContext]
 ]
+
+
+# ---- who is acting, the buttons in types, and the flood check ------------------------------
+
+
+async def language_of(update: Update, context: BotContext) -> str:
+    if update.effective_user is None:
+        return context.services.settings.default_language
+    return (await context.who(update)).lang
+
+
+async def actor_of(update: Update, context: BotContext) -> Actor:
+    """Who is acting, with their role and scope (from memory: no database trip), resolved
+    once per update (see `BotContext.who`)."""
+    return (await context.who(update)).actor
+
+
+@dataclass(frozen=True)
+class Press:
+    query: CallbackQuery
+    tap: Tap
+    lang: str
+    actor: Actor
+
+
+PressCallback = Callable[[Update, BotContext, Press], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class TapHandler:
+    """A handler of one kind of button, as `routes` registers it."""
+
+    kind: TapKind
+    callback: Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+def pressed(
+    kind: TapKind, *, staff: bool = False, numeric_ref: bool = False, numeric_arg: bool = False
+) -> Callable[[PressCallback], TapHandler]:
+    """`numeric_ref`/`numeric_arg`: the ref or the arg must be a small whole number."""
+
+    def decorate(handle: PressCallback) -> TapHandler:
+        @functools.wraps(handle)
+        async def callback(update: Update, context: BotContext) -> None:
+            query = update.callback_query
+            assert query is not None
+            who = await context.who(update)
+            label = context.services.texts.label
+            try:
+                tap = decode_tap(query.data, kind, numeric_ref=numeric_ref, numeric_arg=numeric_arg)
+            except InvalidCallback:
+                await answer(query, label(who.lang, "toast_stale_form"))
+                return
+            if not who.actor.may_press(staff=staff):
+                await answer(query, label(who.lang, "toast_not_allowed"), alert=True)
+                return
+            await handle(update, context, Press(query, tap, who.lang, who.actor))
+
+        return TapHandler(kind, callback)
+
+    return decorate
+
+
+def _is_kind(kind: TapKind, data: object) -> bool:
+    return kind_of(data) is kind
+
+
+def routes(*handlers: TapHandler) -> list[CallbackQueryHandler[BotContext, None]]:
+    """One `CallbackQueryHandler` per kind, matching exactly the data that kind's codec makes;
+    two handlers for one kind are a mistake, refused here."""
+    kinds = [handler.kind for handler in handlers]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError(f"two handlers for one kind of button: {kinds}")
+    return [
+        CallbackQueryHandler(handler.callback, pattern=functools.partial(_is_kind, handler.kind))
+        for handler in handlers
+    ]
+
+
+async def flood_check(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    services = context.bot_data.services
+    if user is None or services is None:
+        return
+    query = update.callback_query
+    # A press on an assist form: counted against the forms' own, larger budget.
+    form_press = query is not None and kind_of(query.data) is TapKind.ASSIST
+    gate = services.form_flood if form_press else services.flood
+    verdict = gate.check(user.id, time.monotonic())
+    if verdict is Verdict.ALLOW:
+        return
+    if verdict is Verdict.NOTIFY:
+        lang = await language_of(update, context)
+        if update.callback_query is not None:
+            await answer(update.callback_query, services.texts.label(lang, "toast_flood"))
+        elif update.effective_chat is not None and update.effective_chat.type == "private":
+            text = services.texts.render(lang, "flood_notice")
+            await reply(update, View(text, services.views.menu_only(lang)))
+    raise ApplicationHandlerStop

@@ -48,13 +48,10 @@ def run_polling(
     # busy event loop holds it for up to the switch interval (5 ms by default) each time.
     # Measured with bench/e2e_bench.py: 0.5 ms cut the assist form's p95 by about 40 %.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    token = settings.token()
-    secrets = [token]
-    if webhook:
-        if settings.webhook_url is None or settings.webhook_secret is None:
-            print("outreach-bot: --webhook needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
-            return 2
-        secrets.append(settings.webhook_secret.get_secret_value())
+    secrets = _secrets(settings, webhook)
+    if secrets is None:
+        print("outreach-bot: --webhook needs WEBHOOK_URL and WEBHOOK_SECRET", file=sys.stderr)
+        return 2
     setup_logging(settings.log_level, secrets)
     # One loop for the check and the run: the bot's connections belong to it, and
     # initialising the bot here (its getMe) is the only one the start makes.
@@ -69,46 +66,70 @@ def run_polling(
         # getMe before python-telegram-bot's own start: a wrong token or URL then gives one
         # clear line, not the traceback it logs when its start-up fails.
         loop.run_until_complete(app.bot.initialize())
-        if webhook:
-            from bot.telegram.webhook import run_until_signal
-
-            log.info("starting the webhook")
-            run_until_signal(app, settings, loop)
-        else:
-            log.info("starting long polling against %s", settings.bot_api_base_url)
-            # run_polling installs SIGINT/SIGTERM handlers and runs post_init/post_shutdown.
-            app.run_polling(
-                allowed_updates=ALLOWED_UPDATES,
-                timeout=POLL_TIMEOUT,
-                drop_pending_updates=False,
-                close_loop=False,
-            )
-    except GuidesInvalid as exc:
-        print(f"outreach-bot: {exc}", file=sys.stderr)
-        return 1
-    except InvalidToken:
-        print(
-            "outreach-bot: BOT_TOKEN was rejected by the Bot API (check it with @BotFather).",
-            file=sys.stderr,
-        )
-        return 1
-    except NetworkError as exc:
-        print(
-            f"outreach-bot: cannot reach the Bot API at {settings.bot_api_base_url}: "
-            f"{type(exc).__name__}",
-            file=sys.stderr,
-        )
-        return 1
-    except DatabaseTooNew as exc:
-        print(f"outreach-bot: {exc}", file=sys.stderr)
-        return 1
-    except (DatabaseUnusable, KeyRefused) as exc:
-        print(f"outreach-bot: {exc}", file=sys.stderr)
-        return EXIT_STORAGE
-    except StorageError as exc:  # refused while starting: a full or failing disk
-        print(f"outreach-bot: {unusable(settings.db_path, exc)}", file=sys.stderr)
-        return EXIT_STORAGE
+        _serve(app, settings, loop, webhook)
+    except REFUSALS as exc:
+        message, code = _refusal(settings, exc)
+        print(f"outreach-bot: {message}", file=sys.stderr)
+        return code
     finally:
         loop.close()
     log.info("stopped")
     return 0
+
+
+def _secrets(settings: Settings, webhook: bool) -> list[str] | None:
+    """What the logs must never show; None when a webhook lacks its URL or secret."""
+    secrets = [settings.token()]
+    if webhook:
+        if settings.webhook_url is None or settings.webhook_secret is None:
+            return None
+        secrets.append(settings.webhook_secret.get_secret_value())
+    return secrets
+
+
+def _serve(
+    app: BotApplication, settings: Settings, loop: asyncio.AbstractEventLoop, webhook: bool
+) -> None:
+    """Serve updates until a signal: by webhook, or by long polling."""
+    if webhook:
+        from bot.telegram.webhook import run_until_signal
+
+        log.info("starting the webhook")
+        run_until_signal(app, settings, loop)
+        return
+    log.info("starting long polling against %s", settings.bot_api_base_url)
+    # run_polling installs SIGINT/SIGTERM handlers and runs post_init/post_shutdown.
+    app.run_polling(
+        allowed_updates=ALLOWED_UPDATES,
+        timeout=POLL_TIMEOUT,
+        drop_pending_updates=False,
+        close_loop=False,
+    )
+
+
+# What stops a start with one line rather than a traceback.
+REFUSALS = (
+    GuidesInvalid,
+    InvalidToken,
+    NetworkError,
+    DatabaseTooNew,
+    DatabaseUnusable,
+    KeyRefused,
+    StorageError,
+)
+
+
+def _refusal(settings: Settings, exc: Exception) -> tuple[str, int]:
+    """The line to print and the exit code for a start refused by `exc` (one of REFUSALS)."""
+    if isinstance(exc, InvalidToken):
+        return "BOT_TOKEN was rejected by the Bot API (check it with @BotFather).", 1
+    if isinstance(exc, NetworkError):
+        return (
+            f"cannot reach the Bot API at {settings.bot_api_base_url}: {type(exc).__name__}",
+            1,
+        )
+    if isinstance(exc, DatabaseUnusable | KeyRefused):
+        return str(exc), EXIT_STORAGE
+    if isinstance(exc, StorageError):  # refused while starting: a full or failing disk
+        return str(unusable(settings.db_path, exc)), EXIT_STORAGE
+    return str(exc), 1  # GuidesInvalid, DatabaseTooNew

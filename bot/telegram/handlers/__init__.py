@@ -12,11 +12,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram.context import BotApplication
+from bot.telegram.context import BotApplication, flood_check, routes
 from bot.telegram.handlers import (
     activities,
     assist,
-    common,
     confirm,
     digest,
     errors,
@@ -34,7 +33,6 @@ from bot.telegram.handlers import (
     search,
     typed,
 )
-from bot.telegram.handlers.common import routes
 
 # The kinds of update the handlers below answer; Telegram sends no others.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
@@ -79,7 +77,7 @@ COMMANDS = [
 
 def register(app: BotApplication) -> None:
     # Group -2 runs first for every update; it stops a flood before any real work.
-    app.add_handler(TypeHandler(Update, common.flood_check), group=-2)
+    app.add_handler(TypeHandler(Update, flood_check), group=-2)
     # Group -1: a command ends any question the bot was waiting to have answered.
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.COMMAND, typed.end_waiting), group=-1)
     for command, callback in COMMANDS:

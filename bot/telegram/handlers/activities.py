@@ -15,20 +15,9 @@ from bot.domain.taps import ActivityOp, NewActivityOp, TapKind
 from bot.reports.qr import qr_png
 from bot.services.access import Actor
 from bot.services.activities import TITLE_REASONS, NewActivity
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import (
-    Press,
-    actor_of,
-    answer,
-    edit_in_place,
-    language_of,
-    pressed,
-    refusal_text,
-    reply,
-    send_text,
-    tell_refusal,
-)
-from bot.telegram.views.view import View
+from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.handlers.common import refusal_text, send_text, tell_refusal
+from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
 async def check_in(update: Update, context: BotContext, token: str) -> None:

@@ -12,22 +12,11 @@ from bot import clock
 from bot.domain.refusal import Refusal
 from bot.domain.taps import NEW_FORM, AssistOp, TapKind
 from bot.services import form_results as form
-from bot.telegram.context import BotContext
+from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
 from bot.telegram.handlers import mine
-from bot.telegram.handlers.common import (
-    Press,
-    actor_of,
-    answer,
-    delete_quietly,
-    edit_in_place,
-    language_of,
-    pressed,
-    reply,
-    send_text,
-    tell_refusal,
-)
+from bot.telegram.handlers.common import delete_quietly, send_text, tell_refusal
 from bot.telegram.views.assist import GROUPS
-from bot.telegram.views.view import View
+from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
 async def assist_command(update: Update, context: BotContext) -> None:

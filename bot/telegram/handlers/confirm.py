@@ -13,18 +13,9 @@ from bot.domain.refusal import Refusal
 from bot.domain.taps import ConfirmOp, Tap, TapKind
 from bot.reports.qr import qr_png
 from bot.services.confirmations import RATINGS
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import (
-    Press,
-    answer,
-    answer_refusal,
-    edit_in_place,
-    pressed,
-    refusal_text,
-    reply,
-    tell_refusal,
-)
-from bot.telegram.views.view import View
+from bot.telegram.context import BotContext, Press, pressed
+from bot.telegram.handlers.common import answer_refusal, refusal_text, tell_refusal
+from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
 @pressed(TapKind.CONFIRM)

@@ -12,8 +12,8 @@ from telegram.error import Forbidden
 
 from bot import clock
 from bot.services.subscriptions import SEND_AT, SEND_WEEKDAY
-from bot.telegram.context import BotApplication, BotContext
-from bot.telegram.handlers.common import actor_of, language_of, send_text
+from bot.telegram.context import BotApplication, BotContext, actor_of, language_of
+from bot.telegram.handlers.common import send_text
 
 log = logging.getLogger(__name__)
 JOB_NAME = "weekly-digest"

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.storage.db import StorageError
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import answer, language_of
+from bot.telegram.context import BotContext, language_of
+from bot.telegram.views.view import answer
 
 log = logging.getLogger(__name__)
 

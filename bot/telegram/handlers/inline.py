@@ -12,8 +12,7 @@ from telegram import (
 
 from bot.domain.deep_links import MENU_PAYLOAD
 from bot.domain.privacy import private_kind
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import language_of
+from bot.telegram.context import BotContext, language_of
 
 MAX_RESULTS = 20
 

@@ -18,21 +18,9 @@ from bot.services.joining import (
     NotMember,
     Renamed,
 )
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import (
-    Press,
-    actor_of,
-    answer,
-    confirm_keyboard,
-    edit_in_place,
-    language_of,
-    pressed,
-    refusal_text,
-    reply,
-    send_text,
-    tell_refusal,
-)
-from bot.telegram.views.view import View
+from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.handlers.common import confirm_keyboard, refusal_text, send_text, tell_refusal
+from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
 async def join_command(update: Update, context: BotContext) -> None:

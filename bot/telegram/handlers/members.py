@@ -9,18 +9,9 @@ from bot.domain import deep_links
 from bot.domain.taps import MemberOp, Tap, TapKind
 from bot.reports.qr import qr_png
 from bot.services import membership as ms
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import (
-    Press,
-    actor_of,
-    answer,
-    edit_in_place,
-    language_of,
-    pressed,
-    reply,
-    send_text,
-)
-from bot.telegram.views.view import View
+from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.handlers.common import send_text
+from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)
 

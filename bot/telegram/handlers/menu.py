@@ -7,7 +7,7 @@ from telegram import Update
 from bot.domain import deep_links
 from bot.domain.taps import StaffOp, TapKind
 from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
-from bot.telegram.context import BotContext
+from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
 from bot.telegram.handlers import (
     activities,
     confirm,
@@ -19,16 +19,8 @@ from bot.telegram.handlers import (
     reports,
     review,
 )
-from bot.telegram.handlers.common import (
-    Press,
-    actor_of,
-    answer,
-    language_of,
-    pressed,
-    reply,
-    send_text,
-)
-from bot.telegram.views.view import View
+from bot.telegram.handlers.common import send_text
+from bot.telegram.views.view import View, answer, reply
 
 
 async def start(update: Update, context: BotContext) -> None:

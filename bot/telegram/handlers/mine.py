@@ -6,19 +6,9 @@ from telegram import Update
 
 from bot import clock
 from bot.domain.taps import Answer, TapKind
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import (
-    Press,
-    answer,
-    confirm_keyboard,
-    edit_in_place,
-    language_of,
-    pressed,
-    reply,
-    send_text,
-    volunteer_actor,
-)
-from bot.telegram.views.view import View
+from bot.telegram.context import BotContext, Press, language_of, pressed
+from bot.telegram.handlers.common import confirm_keyboard, send_text, volunteer_actor
+from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
 async def mine_command(update: Update, context: BotContext) -> None:

@@ -15,7 +15,7 @@ from bot.services.self_serve import DonePress
 from bot.telegram.callback_data import Action, decode
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers import search
-from bot.telegram.handlers.common import answer, edit_in_place
+from bot.telegram.views.view import answer, edit_in_place
 
 _TOASTS = {
     Notice.STALE: "toast_stale",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import language_of, reply
+from bot.telegram.context import BotContext, language_of
 from bot.telegram.handlers.menu import help_command
-from bot.telegram.views.view import View
+from bot.telegram.views.view import View, reply
 
 
 async def unsupported(update: Update, context: BotContext) -> None:

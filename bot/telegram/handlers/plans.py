@@ -11,8 +11,9 @@ from bot.domain.campaigns import Campaign
 from bot.domain.refusal import Refusal
 from bot.reports.requests import split_keywords
 from bot.services.access import Actor
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import actor_of, language_of, reply, send_text, tell_refusal
+from bot.telegram.context import BotContext, actor_of, language_of
+from bot.telegram.handlers.common import send_text, tell_refusal
+from bot.telegram.views.view import reply
 
 
 async def _refused(update: Update, context: BotContext, lang: str, refusal: Refusal) -> None:

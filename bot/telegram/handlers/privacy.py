@@ -7,21 +7,14 @@ from telegram import Update
 from bot import clock
 from bot.domain.taps import Answer, TapKind
 from bot.services.erasure import PhoneInvalid
-from bot.telegram.context import BotContext
+from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
 from bot.telegram.handlers.common import (
-    Press,
-    actor_of,
-    answer,
     confirm_keyboard,
     delete_quietly,
-    edit_in_place,
-    language_of,
-    pressed,
-    reply,
     send_text,
     volunteer_actor,
 )
-from bot.telegram.views.view import View
+from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
 async def privacy_command(update: Update, context: BotContext) -> None:

@@ -19,21 +19,9 @@ from bot.reports.requests import ReportRequest
 from bot.reports.text import summary_text
 from bot.services.access import Actor, example_unit
 from bot.storage.reports import Report
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import (
-    Press,
-    actor_of,
-    answer,
-    answer_refusal,
-    edit_in_place,
-    language_of,
-    preparing,
-    pressed,
-    reply,
-    send_text,
-    tell_refusal,
-)
-from bot.telegram.views.view import View
+from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.handlers.common import answer_refusal, preparing, send_text, tell_refusal
+from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 UPLOAD_TIMEOUT = 300  # seconds
 

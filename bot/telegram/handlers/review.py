@@ -14,19 +14,9 @@ from bot.domain.refusal import Refusal
 from bot.domain.review import Subject
 from bot.domain.taps import ReviewOp, Tap, TapKind
 from bot.services.review import PAGE, Queue, Reviewer, parse_ref, reviewer_of
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import (
-    Press,
-    actor_of,
-    answer,
-    answer_refusal,
-    edit_in_place,
-    language_of,
-    pressed,
-    reply,
-    send_text,
-)
-from bot.telegram.views.view import Keyboard, View
+from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.handlers.common import answer_refusal, send_text
+from bot.telegram.views.view import Keyboard, View, answer, edit_in_place, reply
 
 # One letter per subject in button data.
 LETTERS = {

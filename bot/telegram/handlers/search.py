@@ -13,9 +13,8 @@ from bot.domain.privacy import SECRET, private_kind
 from bot.domain.small_talk import small_talk
 from bot.guides.navigation import Screen, ScreenKind
 from bot.guides.search import SearchHit
-from bot.telegram.context import BotContext
-from bot.telegram.handlers.common import actor_of, language_of, reply
-from bot.telegram.views.view import View
+from bot.telegram.context import BotContext, actor_of, language_of
+from bot.telegram.views.view import View, reply
 
 ECHO_LIMIT = 80  # how much of the query is repeated back in the answer
 

@@ -1,13 +1,23 @@
-"""`View`: one screen as sent to Telegram, its text and its buttons (every view module's result)."""
+"""`View`: one screen as sent to Telegram, its text and its buttons (every view module's
+result), and how a view is sent: a new message, an edit in place, and the answer to a press."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
-from telegram import InlineKeyboardMarkup
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject, Update
+from telegram.error import BadRequest
+from telegram.ext import Defaults, ExtBot
+from telegram.warnings import PTBUserWarning
+
+from bot.texts.telegram_html import parse_html
 
 Row = tuple[tuple[str, str], ...]  # (label, callback data) pairs
 
@@ -75,3 +85,103 @@ class View:
         if isinstance(self.markup, Keyboard):
             return self.markup.shown_as(markup)
         return markup == self.markup
+
+
+# ---- sending a view: a new message, an edit in place, a press answered ----------------------
+
+
+# Screens are sent with `do_api_request`, which hands back Telegram's answer as it came:
+# `send_message` and `edit_message_text` would parse it into a `Message` (the whole screen,
+# every button an object) that no handler reads, which cost as much as building the screen.
+# python-telegram-bot asks with a warning for its named methods instead; here that is the
+# point, so that warning alone is silenced.
+_SCREEN_METHODS = ("sendMessage", "editMessageText")
+
+
+warnings.filterwarnings(
+    "ignore", rf"Please use 'Bot\.({'|'.join(_SCREEN_METHODS)})'", PTBUserWarning
+)
+
+
+# A convenience of python-telegram-bot's named methods, not a Bot API parameter.
+_NOT_API = frozenset({"do_quote"})
+
+
+_NAMED: dict[str, Callable[..., object]] = {
+    "sendMessage": Bot.send_message,
+    "editMessageText": Bot.edit_message_text,
+}
+
+
+@functools.lru_cache(maxsize=8)
+def formatting(defaults: Defaults | None, method: str) -> dict[str, Any]:
+    """What the bot's one `Defaults` adds to `method`, as the named method would add it:
+    every entry of `Defaults.api_defaults` the method takes (HTML and no link previews today;
+    a default added there later applies here too), serialised for `do_api_request`."""
+    if defaults is None:
+        return {}
+    takes = inspect.signature(_NAMED[method]).parameters
+    params: dict[str, Any] = {}
+    for name, value in defaults.api_defaults.items():
+        if name in takes and name not in _NOT_API:
+            if isinstance(value, TelegramObject):
+                value = json.dumps(value.to_dict(), separators=(",", ":"))
+            params[name] = value
+    return params
+
+
+async def _send_screen(bot: Bot, method: str, view: View, **target: int) -> None:
+    defaults = bot.defaults if isinstance(bot, ExtBot) else None
+    params: dict[str, Any] = {**target, "text": view.text, **formatting(defaults, method)}
+    if view.markup_json is not None:
+        params["reply_markup"] = view.markup_json  # sent as is: already JSON
+    await bot.do_api_request(method, api_kwargs=params)
+
+
+async def reply(update: Update, view: View) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await _send_screen(update.get_bot(), "sendMessage", view, chat_id=chat.id)
+
+
+async def edit_in_place(query: CallbackQuery, view: View) -> None:
+    """Edit the message the button sits on; fall back to a new message if that is impossible."""
+    message = query.message
+    bot = query.get_bot()
+    if isinstance(message, Message):
+        # The markup first: it is cheaper to compare, and differs after most presses.
+        if view.shown_on(message.reply_markup) and message.text == parse_html(view.text):
+            return  # the same button pressed twice: the screen is already right
+        try:
+            await _send_screen(
+                bot,
+                "editMessageText",
+                view,
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+            )
+            return
+        except BadRequest as exc:
+            text = str(exc).lower()
+            if "message is not modified" in text:
+                return  # a race with another press: the screen is already right
+            if "message to edit not found" not in text and "can't be edited" not in text:
+                raise
+    await _send_screen(bot, "sendMessage", view, chat_id=query.from_user.id)
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a button press; an already-answered query (a redelivered update) is not an error.
+
+    Telegram refuses a second answer to the same press ("query is too old"); the work the
+    press asked for has been done or is refused idempotently, so there is nothing to report.
+    """
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        if (
+            "query is too old" not in str(exc).lower()
+            and "query id is invalid" not in str(exc).lower()
+        ):
+            raise
