@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.campaigns import YOUTH_BANDS, Activity, ActivityKind
 from bot.domain.model import Unit
+from bot.storage.bulk import insert_sql
 from bot.storage.db import Database
+
+ACTIVITY_COLUMNS = (
+    "token", "checkin_token", "unit_id", "kind", "title", "first_day", "last_day", "place",
+    "services", "campaign_id", "closed_at", "headcount", "headcount_youth", "created_by",
+    "created_at",
+)  # fmt: skip
+BulkRow = tuple[object, ...]
+
 
 _ACTIVITY = (
     "a.id, a.token, a.unit_id, a.kind, a.title, a.first_day, a.last_day, a.place, a.services, "
@@ -301,3 +310,11 @@ def _figures(
         attendees_youth=int(marked_youth) + headcount_youth,
         pending=int(waiting),
     )
+
+
+# ---- in bulk (demo data): the running totals are rebuilt once at the end (`rollup.rebuild`)
+
+
+def add_activities(conn: sqlite3.Connection, rows: Iterable[BulkRow]) -> None:
+    """Values in the order of ACTIVITY_COLUMNS; a token already there is skipped."""
+    conn.executemany(insert_sql("activities", ACTIVITY_COLUMNS, "ON CONFLICT DO NOTHING"), rows)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from bot.storage.bulk import insert_sql
 from bot.storage.db import Database
+
+CHECKIN_COLUMNS = ("activity_id", "member_id", "home_unit_id", "day", "at", "status")
+ATTENDANCE_COLUMNS = ("activity_id", "person_key", "age_band", "at", "status")
+BulkRow = tuple[object, ...]
 
 
 class AttendanceRepository:
@@ -23,8 +28,7 @@ class AttendanceRepository:
     ) -> bool:
         """Count a member once per activity; True the first time."""
         changed = await self._db.execute(
-            "INSERT INTO checkins (activity_id, member_id, home_unit_id, day, at, status) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            insert_sql("checkins", CHECKIN_COLUMNS, "ON CONFLICT DO NOTHING"),
             (activity_id, member_id, home_unit_id, day, now, status),
         )
         return changed == 1
@@ -46,8 +50,7 @@ class AttendanceRepository:
                 "SELECT count(*) FROM attendance WHERE activity_id = ?", (activity_id,)
             ).fetchone()
             cursor = conn.execute(
-                "INSERT INTO attendance (activity_id, person_key, age_band, at, status) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                insert_sql("attendance", ATTENDANCE_COLUMNS, "ON CONFLICT DO NOTHING"),
                 (activity_id, person_key, age_band or None, now, status_for(int(before))),
             )
             if cursor.rowcount == 1:
@@ -60,3 +63,16 @@ class AttendanceRepository:
             return False
 
         return await self._db.write(work)
+
+
+# ---- in bulk (demo data): the running totals are rebuilt once at the end (`rollup.rebuild`)
+
+
+def add_checkins(conn: sqlite3.Connection, rows: Iterable[BulkRow]) -> None:
+    """Values in the order of CHECKIN_COLUMNS; a member counts once per activity."""
+    conn.executemany(insert_sql("checkins", CHECKIN_COLUMNS, "ON CONFLICT DO NOTHING"), rows)
+
+
+def add_attendance(conn: sqlite3.Connection, rows: Iterable[BulkRow]) -> None:
+    """Values in the order of ATTENDANCE_COLUMNS; a resident counts once per activity."""
+    conn.executemany(insert_sql("attendance", ATTENDANCE_COLUMNS, "ON CONFLICT DO NOTHING"), rows)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from bot.domain.campaigns import Campaign
+from bot.storage.bulk import insert_sql
 from bot.storage.db import Database
+
+CAMPAIGN_COLUMNS = (
+    "code", "name", "unit_id", "first_day", "last_day", "created_by", "created_at",
+)  # fmt: skip
+BulkRow = tuple[object, ...]
+
 
 _CAMPAIGN = "id, code, name, unit_id, first_day, last_day"
 
@@ -40,9 +48,8 @@ class CampaignRepository:
 
         def work(conn: sqlite3.Connection) -> Campaign | None:
             row = conn.execute(
-                "INSERT INTO campaigns (code, name, unit_id, first_day, last_day, created_by, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING "
-                f"RETURNING {_CAMPAIGN}",
+                insert_sql("campaigns", CAMPAIGN_COLUMNS, "ON CONFLICT (code) DO NOTHING")
+                + f" RETURNING {_CAMPAIGN}",
                 (code, name, unit_id, first_day, last_day, who, now),
             ).fetchone()
             return _campaign(row) if row else None
@@ -64,3 +71,17 @@ class CampaignRepository:
             f"SELECT {_CAMPAIGN} FROM campaigns ORDER BY first_day DESC, code"
         )
         return [_campaign(r) for r in rows]
+
+
+# ---- in bulk (demo data): the running totals are rebuilt once at the end (`rollup.rebuild`)
+
+
+def add_campaigns(conn: sqlite3.Connection, rows: Iterable[BulkRow]) -> dict[str, int]:
+    """Values in the order of CAMPAIGN_COLUMNS; a code already there keeps its campaign.
+    The ids of the rows' codes."""
+    rows = list(rows)
+    conn.executemany(insert_sql("campaigns", CAMPAIGN_COLUMNS, "ON CONFLICT DO NOTHING"), rows)
+    codes = [row[0] for row in rows]
+    marks = ", ".join("?" * len(codes))
+    found = conn.execute(f"SELECT code, id FROM campaigns WHERE code IN ({marks})", codes)
+    return {str(code): int(campaign_id) for code, campaign_id in found}

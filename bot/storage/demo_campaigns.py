@@ -1,6 +1,6 @@
 """The union's work in demo data (see demo_data): two campaigns, activities (most closed
 with a headcount), member check-ins, resident attendance, and some assists confirmed by
-residents; written through the bulk methods of campaign_bulk and confirmations."""
+residents; written through the bulk functions of the repositories that own the tables."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import sqlite3
 
 from bot import clock
 from bot.domain.draft import AGE_BANDS
-from bot.storage import campaign_bulk
+from bot.storage.activities import add_activities
+from bot.storage.attendance import add_attendance, add_checkins
+from bot.storage.campaigns import add_campaigns
 from bot.storage.confirmations import add_used
 from bot.storage.demo_rows import AGE_WEIGHTS, DEMO_ASSIST
 
@@ -60,7 +62,7 @@ def _campaigns(conn: sqlite3.Connection, today: dt.date, seed: int) -> Campaigns
         (code, name, None, clock.day_number(first), clock.day_number(last), "demo", 0)
         for code, name, first, last in periods
     ]
-    ids = campaign_bulk.add_campaigns(conn, rows)
+    ids = add_campaigns(conn, rows)
     return [(ids[str(code)], int(first), int(last)) for code, _, _, first, last, _, _ in rows]
 
 
@@ -89,7 +91,7 @@ def _activities(
             (token, None, unit_id, kind, f"Hoạt động mẫu {number + 1}", day, day, "", 0,
              campaign, 0 if closed else None, headcount, headcount // 2, "demo", 0)
         )  # fmt: skip
-    campaign_bulk.add_activities(conn, rows)
+    add_activities(conn, rows)
 
 
 def _people(
@@ -111,8 +113,8 @@ def _people(
                 key = hashlib.sha256(f"demo-resident:{seed}:{activity_id}:{n}".encode())
                 band = rng.choices(("", *AGE_BANDS), (20, *AGE_WEIGHTS))[0]
                 attendance.append((activity_id, key.hexdigest()[:32], band or None, 0, "ok"))
-    campaign_bulk.add_checkins(conn, checkins)
-    campaign_bulk.add_attendance(conn, attendance)
+    add_checkins(conn, checkins)
+    add_attendance(conn, attendance)
 
 
 def _confirmations(conn: sqlite3.Connection) -> None:
