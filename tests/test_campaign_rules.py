@@ -33,7 +33,7 @@ TODAY = clock.vn_date(NOW)
 class World:
     db: Database
     plans: CampaignServices
-    waiting: Questions
+    questions: Questions
     directory: Directory
 
     def unit(self, code: str) -> Unit:
@@ -57,8 +57,8 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     assert not (await units.import_rows(rows)).problems
     directory = Directory(db, units, MemberRepository(db))
     await directory.fresh()
-    waiting = Questions(QuestionRepository(db))
-    yield World(db, campaign_services(db, directory, waiting, units), waiting, directory)
+    questions = Questions(QuestionRepository(db))
+    yield World(db, campaign_services(db, directory, questions, units), questions, directory)
     await db.close()
 
 
@@ -85,7 +85,7 @@ async def test_campaigns_activities_targets_and_teams_are_for_staff(world: World
         p.clusters.team_request(RESIDENT, ["Đội 1"]),
     ):
         assert (await refused(call)).reason is Reason.STAFF_ONLY
-    assert await world.waiting.question("resident", NOW) is None, "nothing was asked"
+    assert await world.questions.question("resident", NOW) is None, "nothing was asked"
     assert await p.campaigns.listing(world.coordinator("00004")) == []
 
 
@@ -141,14 +141,14 @@ async def test_a_bad_title_keeps_the_question_open_and_a_stale_form_ends_it(
     ref = f"{form.unit_id}:{form.code()}"
     bad = await refused(a.create_from_chat(coordinator, ref, "=1+1", NOW))
     assert bad.reason is Reason.NAME_FORMULA
-    assert await world.waiting.question("coord", NOW) is not None, "typed again"
+    assert await world.questions.question("coord", NOW) is not None, "typed again"
     made = await a.create_from_chat(coordinator, ref, "Lớp VNeID", NOW)
     assert made.title == "Lớp VNeID" and made.first_day == made.last_day
-    assert await world.waiting.question("coord", NOW) is None
+    assert await world.questions.question("coord", NOW) is None
     await a.ask_title(coordinator, form, NOW)
     stale = await refused(a.create_from_chat(coordinator, "x:1.2.3", "Lớp", NOW))
     assert stale.reason is Reason.STALE_FORM
-    assert await world.waiting.question("coord", NOW) is None, "nothing left to type"
+    assert await world.questions.question("coord", NOW) is None, "nothing left to type"
 
 
 # ---- /campaign, /target, /team ------------------------------------------------------------

@@ -29,7 +29,7 @@ from bot.guides.navigation import Notice
 from bot.reports.requests import Reading
 from bot.storage.assists import Tally
 from bot.storage.reports import Pending, Totals
-from bot.storage.review import Questions
+from bot.storage.review import PendingEntry
 from bot.texts.telegram_html import MAX_CALLBACK_ANSWER, check_message_text
 from bot.texts.templates import LANGUAGES, Texts
 
@@ -268,7 +268,7 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
         {"entries": [], "total": 0, "first": 1},
         {
             "entries": [
-                Questions(
+                PendingEntry(
                     Entry(Subject.ASSIST, "12", "/1/", 7),
                     1_796_000_000,
                     20_600,
@@ -277,7 +277,7 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
                     500,
                     "",
                 ),
-                Questions(
+                PendingEntry(
                     Entry(Subject.HEADCOUNT, "3", "/1/", None, "k"),
                     1_796_000_000,
                     20_600,
@@ -286,7 +286,7 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
                     100_000,
                     "Lớp <VNeID> & DVC",
                 ),
-                Questions(
+                PendingEntry(
                     Entry(Subject.ATTENDANCE, "3", "/1/", None),
                     1_796_000_000,
                     20_600,
@@ -295,7 +295,7 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
                     40,
                     "Lớp",
                 ),
-                Questions(
+                PendingEntry(
                     Entry(Subject.CHECKIN, "3.9", "/1/", 9),
                     1_796_000_000,
                     20_600,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Reviewer, Subject, may_review
 from bot.services.access import Actor
-from bot.storage.review import Questions, ReviewRepository
+from bot.storage.review import PendingEntry, ReviewRepository
 
 PAGE = 8
 _REF_CHARS = frozenset("0123456789.")
@@ -20,14 +20,14 @@ _REF_CHARS = frozenset("0123456789.")
 
 @dataclass(frozen=True)
 class Queue:
-    entries: list[Questions]
+    entries: list[PendingEntry]
     total: int
     page: int
 
 
 @dataclass(frozen=True)
 class Decided:
-    entry: Questions
+    entry: PendingEntry
     approved: bool
     note: str  # "own entry, no other admin" when an admin decided on their own entry
 

@@ -19,7 +19,7 @@ from bot.storage.db import Database
 
 
 @dataclass(frozen=True)
-class Questions:
+class PendingEntry:
     """One entry of the review queue, as `/review` lists it."""
 
     entry: Entry
@@ -62,9 +62,9 @@ def _within(path: str | None) -> tuple[str, tuple[object, ...]]:
     return " WHERE substr(path, 1, ?) = ?", (len(path), path)
 
 
-def _waiting(row: Any) -> Questions:
+def _pending_entry(row: Any) -> PendingEntry:
     entry = Entry(Subject(row[0]), str(row[1]), str(row[2]), row[3], str(row[4] or ""))
-    return Questions(
+    return PendingEntry(
         entry, int(row[5] or 0), int(row[6]), str(row[7]), str(row[8]), int(row[9]), str(row[10])
     )
 
@@ -73,26 +73,26 @@ class ReviewRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def queue(self, path: str | None, limit: int, offset: int = 0) -> list[Questions]:
+    async def queue(self, path: str | None, limit: int, offset: int = 0) -> list[PendingEntry]:
         """What waits in a subtree (everything for None), newest entry first."""
         where, params = _within(path)
         rows = await self._db.fetchall(
             f"{_QUEUE}{where} ORDER BY at DESC, subject, ref LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [_waiting(r) for r in rows]
+        return [_pending_entry(r) for r in rows]
 
     async def count(self, path: str | None) -> int:
         where, params = _within(path)
         [(n,)] = await self._db.fetchall(f"SELECT count(*) FROM ({_QUEUE}{where})", params)
         return int(n)
 
-    async def entry(self, subject: Subject, ref: str) -> Questions | None:
+    async def entry(self, subject: Subject, ref: str) -> PendingEntry | None:
         """One waiting entry, if it still waits."""
         rows = await self._db.fetchall(
             f"{_QUEUE} WHERE subject = ? AND ref = ?", (subject.value, ref)
         )
-        return _waiting(rows[0]) if rows else None
+        return _pending_entry(rows[0]) if rows else None
 
     async def decide(
         self, subject: Subject, ref: str, approve: bool, who: str, note: str, now: int

@@ -88,8 +88,8 @@ def _button_ref(subject: Subject, ref: str) -> tuple[str, str]:
 def _queue_view(context: BotContext, lang: str, queue: Queue) -> View:
     texts = context.services.texts
     rows: list[list[tuple[str, str]]] = []
-    for number, waiting in enumerate(queue.entries, start=1 + queue.page * PAGE):
-        ref, arg = _button_ref(waiting.entry.subject, waiting.entry.ref)
+    for number, pending in enumerate(queue.entries, start=1 + queue.page * PAGE):
+        ref, arg = _button_ref(pending.entry.subject, pending.entry.ref)
         rows.append(
             [
                 (

@@ -20,7 +20,7 @@ ECHO_LIMIT = 80  # how much of the query is repeated back in the answer
 
 
 async def on_text(update: Update, context: BotContext, *, asked: bool = False) -> None:
-    """Typed text the bot did not ask for. `waiting`: the bot asked a question that is
+    """Typed text the bot did not ask for. `asked`: the bot asked a question that is
     still open (a form listens for a count), so "ok" or "chào" is not taken as small talk."""
     message = update.effective_message
     if message is None or message.text is None:

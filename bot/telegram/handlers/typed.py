@@ -49,8 +49,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     await search.on_text(update, context, asked=question is not None)
 
 
-async def end_waiting(update: Update, context: BotContext) -> None:
-    """Any command ends a question question (a name, a phone number): after `/join CODE`, a
+async def end_question(update: Update, context: BotContext) -> None:
+    """Any command ends an open question (a name, a phone number): after `/join CODE`, a
     `/start` and then a search must not become the person's display name."""
     if update.effective_user is not None:
         key = (await context.who(update)).actor.user_key
