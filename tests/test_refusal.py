@@ -41,7 +41,7 @@ def test_every_reason_has_its_own_sentence(language: str) -> None:
     assert comma == TEXTS.render(language, "number_comma", text="1,5")
     assert said[Reason.NOT_VOLUNTEER] == TEXTS.render(language, "not_volunteer")
     assert said[Reason.MEMBER_PAUSED] == TEXTS.render(language, "member_inactive")
-    unit = _said(language, Reason.REPORT_UNIT_UNKNOWN, "X-9")
+    unit = _said(language, Reason.UNIT_CODE_UNKNOWN, "X-9")
     assert unit == TEXTS.render(language, "unit_unknown", code="X-9")
 
 

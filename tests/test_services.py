@@ -108,18 +108,23 @@ async def test_a_paused_member_cannot_log_or_rejoin(world: World) -> None:
     begun = await refused(world.reach.joining.begin(paused.user_key, made.invite.code, NOW))
     assert begun.reason is Reason.INVITE_PAUSED
     assert coordinator.member is not None
-    itself = await world.reach.membership.set_active(coordinator, coordinator.member.id, False, 0)
-    assert isinstance(itself, ms.NotYourself)
+    itself = await refused(
+        world.reach.membership.set_active(coordinator, coordinator.member.id, False, 0)
+    )
+    assert itself.reason is Reason.NOT_YOURSELF
 
 
 async def test_invites_are_checked(world: World) -> None:
     citizen = await world.actor(2)
     coordinator = await world.member(4, "00004", Role.COORDINATOR)
     membership = world.reach.membership
-    assert isinstance(await membership.invite(citizen, ["00004"], NOW), ms.NotAllowed)
-    assert isinstance(await membership.invite(coordinator, ["31825"], NOW), ms.NotAllowed)
-    assert await membership.invite(coordinator, ["99999"], NOW) == ms.UnknownUnit("99999")
-    assert await membership.invite(coordinator, ["00004", "boss"], NOW) == ms.Usage("00004")
+    assert (await refused(membership.invite(citizen, ["00004"], NOW))).reason is Reason.STAFF_ONLY
+    out_of_scope = await refused(membership.invite(coordinator, ["31825"], NOW))
+    assert out_of_scope.reason is Reason.STAFF_ONLY
+    unknown = await refused(membership.invite(coordinator, ["99999"], NOW))
+    assert (unknown.reason, unknown.detail) == (Reason.UNIT_CODE_UNKNOWN, "99999")
+    usage = await refused(membership.invite(coordinator, ["00004", "boss"], NOW))
+    assert (usage.reason, usage.example_unit) == (Reason.INVITE_USAGE, "00004")
     for words in (["điều", "phối", "viên"], ["dieu", "phoi"], ["Điều", "Phối"], ["DPV"]):
         made = await membership.invite(coordinator, ["CD-BD-1", *words], NOW)
         assert isinstance(made, ms.InviteMade) and made.invite.role is Role.COORDINATOR
@@ -325,7 +330,7 @@ async def test_report_requests(world: World) -> None:
     unknown = refusal(
         lambda: requests.from_command(coordinator, ["tuan", "X-99"], today, directory)
     )
-    assert (unknown.reason, unknown.detail) == (Reason.REPORT_UNIT_UNKNOWN, "X-99")
+    assert (unknown.reason, unknown.detail) == (Reason.UNIT_CODE_UNKNOWN, "X-99")
     accented = requests.from_command(coordinator, ["quý", "trước"], today, directory)
     assert isinstance(accented, requests.ReportRequest) and accented.period.kind == "last-quarter"
     whole = requests.from_button(admin, requests.ButtonRef(), "month", today, directory)

@@ -46,7 +46,9 @@ class Reason(StrEnum):
     UNKNOWN_GROUP = "unknown_group"
     STALE_FORM = "stale_form"  # a chat form's buttons that are forged or out of date
     STALE_REPORT = "stale_report"  # a report's button that is forged or out of date
-    REPORT_UNIT_UNKNOWN = "report_unit_unknown"  # `/report … CODE`: `detail`, no such unit
+    UNIT_CODE_UNKNOWN = "unit_code_unknown"  # `/report … CODE`, `/invite CODE`: no such unit
+    INVITE_USAGE = "invite_usage"  # `/invite` without a unit, or with an unknown role
+    NOT_YOURSELF = "not_yourself"  # a coordinator pausing themselves
     # states
     ALREADY_CLOSED = "already_closed"
     CODE_TAKEN = "code_taken"

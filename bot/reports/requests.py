@@ -128,7 +128,7 @@ def from_command(
         return ReportRequest(period, unit, reading=reading)
     last = args[-1] if args else ""
     if wrong.reason == "unknown" and rest is not None and _looks_like_code(last):
-        raise Refusal(Reason.REPORT_UNIT_UNKNOWN, args[-1][:24])
+        raise Refusal(Reason.UNIT_CODE_UNKNOWN, args[-1][:24])
     raise _bad_period(wrong, example)
 
 

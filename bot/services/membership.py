@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from bot import clock
 from bot.domain.model import Invite, Role, Unit
+from bot.domain.refusal import Reason, Refusal
 from bot.services.access import Actor, Directory, example_unit
 from bot.storage.members import MemberRepository, MemberRow
 from bot.texts.folding import fold
@@ -32,21 +33,6 @@ def role_of(words: list[str]) -> Role | None:
 
 
 @dataclass(frozen=True)
-class NotAllowed:
-    pass
-
-
-@dataclass(frozen=True)
-class Usage:
-    example_unit: str  # a code from the person's own scope, for the example
-
-
-@dataclass(frozen=True)
-class UnknownUnit:
-    code: str
-
-
-@dataclass(frozen=True)
 class InviteMade:
     invite: Invite
     unit: Unit
@@ -60,11 +46,6 @@ class MembersPage:
     page: int  # from 0
     pages: int
     own_key: str  # the viewer: listed, but without a button to pause themselves
-
-
-@dataclass(frozen=True)
-class NotYourself:
-    pass
 
 
 @dataclass(frozen=True)
@@ -88,19 +69,19 @@ class Membership:
 
     async def invite(
         self, actor: Actor, args: list[str], now: int
-    ) -> InviteMade | NotAllowed | Usage | UnknownUnit:
+    ) -> InviteMade:
         """`/invite <unit-code> [role]`; coordinator invites are single-use. The role may be
         written in Vietnamese or English, with or without accents."""
         if not actor.staff:
-            return NotAllowed()
+            raise Refusal(Reason.STAFF_ONLY)
         role = role_of(args[1:])
         if not args or role is None:
-            return Usage(example_unit(actor, self._directory))
+            raise Refusal(Reason.INVITE_USAGE, example_unit=example_unit(actor, self._directory))
         unit = self._directory.unit_by_code(args[0])
         if unit is None:
-            return UnknownUnit(args[0][:20])
+            raise Refusal(Reason.UNIT_CODE_UNKNOWN, args[0][:20])
         if not actor.scope.covers(unit):
-            return NotAllowed()
+            raise Refusal(Reason.STAFF_ONLY)
         uses = 1 if role is Role.COORDINATOR else self._invite_uses
         expires = now + self._invite_days * clock.SECONDS_PER_DAY
         invite = await self._members.create_invite(
@@ -108,9 +89,9 @@ class Membership:
         )
         return InviteMade(invite, unit)
 
-    async def page(self, actor: Actor, page: int = 0) -> MembersPage | NotAllowed:
+    async def page(self, actor: Actor, page: int = 0) -> MembersPage:
         if not actor.staff:
-            return NotAllowed()
+            raise Refusal(Reason.STAFF_ONLY)
         root = actor.report_root
         total = await self._members.count_in_scope(root)
         pages = max(1, -(-total // MEMBERS_PER_PAGE))
@@ -120,18 +101,16 @@ class Membership:
 
     async def set_active(
         self, actor: Actor, member_id: int, active: bool, page: int
-    ) -> Changed | NotAllowed | NotYourself:
+    ) -> Changed:
         """Pause or reactivate a member of one's scope (never oneself)."""
         if not actor.staff:
-            return NotAllowed()
+            raise Refusal(Reason.STAFF_ONLY)
         member = self._directory.member_by_id(member_id)
         unit = self._directory.unit(member.unit_id) if member else None
         if member is None or unit is None or not actor.scope.covers(unit):
-            return NotAllowed()
+            raise Refusal(Reason.NOT_ALLOWED)
         if member.user_key == actor.user_key:
-            return NotYourself()
+            raise Refusal(Reason.NOT_YOURSELF)
         await self._members.set_active(member.id, active)
         self._directory.put_member(replace(member, active=active))
-        listing = await self.page(actor, page)
-        assert isinstance(listing, MembersPage)
-        return Changed(active, listing)
+        return Changed(active, await self.page(actor, page))

@@ -6,11 +6,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import clock
 from bot.domain import deep_links
+from bot.domain.refusal import Refusal
 from bot.domain.taps import MemberOp, Tap, TapKind
 from bot.reports.qr import qr_png
 from bot.services import membership as ms
 from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
-from bot.telegram.handlers.common import send_text
+from bot.telegram.handlers.common import answer_refusal, send_text, tell_refusal
 from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)
@@ -20,42 +21,40 @@ async def invite_command(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
-    result = await services.reach.membership.invite(actor, context.args or [], clock.now())
+    try:
+        made = await services.reach.membership.invite(actor, context.args or [], clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return
     render = services.texts.render
-    match result:
-        case ms.NotAllowed():
-            await send_text(update, context, render(lang, "not_allowed"))
-        case ms.Usage(example):
-            await send_text(update, context, render(lang, "invite_usage", example_unit=example))
-        case ms.UnknownUnit(code):
-            await send_text(update, context, render(lang, "unit_unknown", code=code))
-        case ms.InviteMade(invite, unit):
-            link = deep_links.link(services.bot_username, deep_links.join_payload(invite.code))
-            text = render(
-                lang,
-                "invite_created",
-                unit_name=unit.name,
-                unit_code=unit.code,
-                role=invite.role.value,
-                code=invite.code,
-                link=link,
-                max_uses=invite.max_uses,
-                expires=clock.format_day(clock.vn_date(invite.expires_at)),
-            )
-            await send_text(update, context, text)
-            assert update.effective_chat is not None
-            caption = render(lang, "invite_qr_caption", unit_name=unit.name, code=invite.code)
-            await context.bot.send_photo(update.effective_chat.id, qr_png(link), caption=caption)
+    invite, unit = made.invite, made.unit
+    link = deep_links.link(services.bot_username, deep_links.join_payload(invite.code))
+    text = render(
+        lang,
+        "invite_created",
+        unit_name=unit.name,
+        unit_code=unit.code,
+        role=invite.role.value,
+        code=invite.code,
+        link=link,
+        max_uses=invite.max_uses,
+        expires=clock.format_day(clock.vn_date(invite.expires_at)),
+    )
+    await send_text(update, context, text)
+    assert update.effective_chat is not None
+    caption = render(lang, "invite_qr_caption", unit_name=unit.name, code=invite.code)
+    await context.bot.send_photo(update.effective_chat.id, qr_png(link), caption=caption)
 
 
 async def members_command(update: Update, context: BotContext) -> None:
     lang = await language_of(update, context)
     actor = await actor_of(update, context)
-    result = await context.services.reach.membership.page(actor)
-    if isinstance(result, ms.NotAllowed):
-        await send_text(update, context, context.services.texts.render(lang, "not_allowed"))
+    try:
+        listing = await context.services.reach.membership.page(actor)
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
         return
-    await reply(update, _members_view(context, lang, result))
+    await reply(update, _members_view(context, lang, listing))
 
 
 @pressed(TapKind.MEMBER, staff=True, numeric_ref=True, numeric_arg=True)
@@ -65,24 +64,21 @@ async def on_member_tap(update: Update, context: BotContext, press: Press) -> No
     label = services.texts.label
     membership = services.reach.membership
     page = int(tap.arg)
+    try:
+        if tap.op is MemberOp.PAGE:
+            listing = await membership.page(actor, page)
+        else:
+            resume = tap.op is MemberOp.RESUME
+            changed = await membership.set_active(actor, int(tap.ref), resume, page)
+            listing = changed.page
+    except Refusal as refusal:
+        await answer_refusal(query, context, lang, refusal)
+        return
     if tap.op is MemberOp.PAGE:
-        result = await membership.page(actor, page)
-        if isinstance(result, ms.MembersPage):
-            await answer(query)
-            await edit_in_place(query, _members_view(context, lang, result))
-            return
+        await answer(query)
     else:
-        changed = await membership.set_active(
-            actor, int(tap.ref), tap.op is MemberOp.RESUME, page
-        )
-        if isinstance(changed, ms.Changed):
-            await answer(query, label(lang, "toast_member_changed", changed.active))
-            await edit_in_place(query, _members_view(context, lang, changed.page))
-            return
-        if isinstance(changed, ms.NotYourself):
-            await answer(query, label(lang, "toast_not_yourself"), alert=True)
-            return
-    await answer(query, label(lang, "toast_not_allowed"), alert=True)
+        await answer(query, label(lang, "toast_member_changed", changed.active))
+    await edit_in_place(query, _members_view(context, lang, listing))
 
 
 def _members_view(context: BotContext, lang: str, listing: ms.MembersPage) -> View:
