@@ -1,9 +1,8 @@
 """A bounded least-recently-used cache, for the bot's per-instance memos.
 
-`functools.lru_cache` fits pure functions; these caches belong to an object (a library's
-glossary, a Texts, the views), are filled by methods or by awaiting the database, and one
-must drop single keys (erasing a person drops their language). Emptying a dict when it was
-full, as each did before, threw away the hot entries with the cold ones.
+`functools.lru_cache` fits pure functions (labels, pseudonyms); these caches belong to an
+object (a library's glossary, the guide screens), and are filled by its methods. Emptying a dict when it was full, as each did before, threw away the hot entries
+with the cold ones.
 """
 
 from __future__ import annotations
@@ -58,6 +57,3 @@ class BoundedCache(Generic[K, V]):
         value = self.get(key)
         return self.put(key, make()) if value is None else value
 
-    def pop(self, key: K) -> None:
-        with self._lock:
-            self._entries.pop(key, None)

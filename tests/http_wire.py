@@ -47,7 +47,7 @@ class Wire:
         writer.close()
 
     async def __aenter__(self) -> str:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, **self.options)  # type: ignore[arg-type]
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, **self.options)  # type: ignore[arg-type]  # ssl= in options
         port = self.server.sockets[0].getsockname()[1]
         return f"{self.scheme}://127.0.0.1:{port}/bot123:abc/"
 

@@ -34,7 +34,7 @@ async def test_a_conversation_through_the_stand_in(api: StandinBotApi) -> None:
 
 async def test_telegrams_refusals_are_python_telegram_bots_errors(api: StandinBotApi) -> None:
     user = SimUser(api)
-    api.expected_errors = 4  # type: ignore[attr-defined]
+    api.expected_errors = 4  # type: ignore[attr-defined]  # set by the `api` fixture
     async with live_bot(api) as bot:
         with pytest.raises(BadRequest, match=r"(?i)chat not found"):  # 400
             await bot.send_message(987654321, "x")

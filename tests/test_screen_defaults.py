@@ -1,4 +1,4 @@
-"""Screens go out through `do_api_request` (bot/telegram/handlers/common.py), bypassing the
+"""Screens go out through `do_api_request` (bot/telegram/views/view.py), bypassing the
 named methods that would apply the bot's `Defaults`: they must take every applicable default
 from the one `Defaults` object all the same, so that a default added later is not skipped."""
 

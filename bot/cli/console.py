@@ -43,7 +43,7 @@ INTRO = (
     "q, Ctrl-D hoặc Ctrl-C để thoát.\n"
 )
 
-# What the bot may ask a person to type that is a number (see bot/storage/pending.py): then a
+# What the bot may ask a person to type that is a number (see bot/storage/questions.py): then a
 # typed number is the answer, not a button.
 NUMBER_ANSWERS = frozenset({"count", "headcount", "phone", "forget-phone"})
 

@@ -26,7 +26,7 @@ class GuideProblem:
     field: str
     message: str
     line: int | None = None  # in the file, where the field is
-    level: str = "error"  # or "expired" / "warning": see bot/guides/rules.py
+    level: str = "error"  # or "expired" / "warning": see bot/guides/rules/
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

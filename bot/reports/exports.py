@@ -11,7 +11,7 @@ streaming workbook cannot measure them), and no sheet is empty. The CSV is Excel
 Text» (UTF-16, tab-separated), its cells written as both settings read them alike: see
 bot/domain/cells.py.
 
-A row's words are `record_format.py`'s, the widths `columns.py`'s, the report's sheets
+A row's words are `assist_format.py`'s, the widths `columns.py`'s, the report's sheets
 `report_sheets.py`'s; this module writes the files and fits them to Telegram.
 """
 

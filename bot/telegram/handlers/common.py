@@ -149,28 +149,3 @@ async def answer_refusal(
     """Say why a button press was refused, in its toast."""
     text, alert = refusal_toast(context.services.texts, lang, refusal)
     await answer(query, text, alert=alert)
-
-
-# ---- buttons in types: `@pressed(kind)` and `routes(...)` ------------------------------------
-# The decorator decodes the press (a stale or forged one gets the polite toast), checks the
-# kind's ops and, for `staff=True`, that the person is a coordinator or an admin, and hands the
-# handler a `Press`: the query, the decoded tap, the language and the actor, each worked out
-# once per update (see `BotContext.who`). `routes` registers handlers by their kind, with a
-# pattern built from the codec.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# ---- runs before every other handler (group -2): drops a person's updates beyond the limit --
-
-
