@@ -1,8 +1,8 @@
 """A bounded least-recently-used cache, for the bot's per-instance memos.
 
 `functools.lru_cache` fits pure functions (labels, pseudonyms); these caches belong to an
-object (a library's glossary, the guide screens), and are filled by its methods. Emptying a dict when it was full, as each did before, threw away the hot entries
-with the cold ones.
+object (a library's glossary, the guide screens) and are filled by its methods. Emptying a
+dict when it was full, as each did before, threw away the hot entries with the cold ones.
 """
 
 from __future__ import annotations
