@@ -10,7 +10,6 @@ from bot import clock
 from bot.texts.folding import fold
 
 # reports/requests.py still imports the epoch from here.
-EPOCH = clock.EPOCH
 ALL_TIME_START = dt.date(2020, 1, 1)  # before the first record this bot could hold
 LATEST = dt.date(2100, 12, 31)
 
@@ -207,7 +206,7 @@ def _named(kind: str, today: dt.date) -> Period:
 
 def _start_of(unit: str, day: dt.date) -> dt.date:
     if unit == "week":
-        return day - dt.timedelta(days=day.weekday())
+        return clock.week_start(day)
     if unit == "month":
         return day.replace(day=1)
     if unit == "quarter":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -182,7 +183,6 @@ def _image_problems(name: str, root: Path, number: int, step: Step) -> list[Guid
     return problems
 
 
-_LOADED: dict[tuple[object, ...], tuple[GuideLibrary, list[GuideProblem]]] = {}
 _LOADED_KEPT = 8
 
 
@@ -192,13 +192,16 @@ def load_guides(root: Path) -> tuple[GuideLibrary, list[GuideProblem]]:
     The result is kept while no file under `root` changes (names, sizes and times), so a
     process that builds the bot more than once (the tests, the console) parses it once.
     """
-    key = _signature(root)
-    loaded = _LOADED.get(key)
-    if loaded is None:
-        if len(_LOADED) >= _LOADED_KEPT:
-            _LOADED.clear()
-        loaded = _LOADED[key] = _load(root)
-    return loaded[0], list(loaded[1])
+    library, problems = _load_signed(_signature(root), root)
+    return library, list(problems)
+
+
+@functools.lru_cache(maxsize=_LOADED_KEPT)
+def _load_signed(
+    signature: tuple[object, ...], root: Path
+) -> tuple[GuideLibrary, list[GuideProblem]]:
+    """`_load`, kept by the folder's signature: a changed file is a new key."""
+    return _load(root)
 
 
 def _signature(root: Path) -> tuple[object, ...]:

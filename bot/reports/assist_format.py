@@ -4,6 +4,8 @@ Vietnamese and English settings)."""
 
 from __future__ import annotations
 
+import functools
+
 from bot import clock
 from bot.domain.cells import excel_cell
 from bot.domain.draft import AGE_BANDS, OUTCOMES, SERVICES, SEXES, services_from_mask
@@ -44,7 +46,8 @@ class AssistFormatter:
         self._iso_days: dict[int, str] = {}
         self._services: dict[int, str] = {}
         self._words: dict[tuple[str, str], str] = {}
-        self._safe: dict[object, object] = {}
+        # Names and codes of a big tree repeat: each made safe once, memory kept flat.
+        self._safe_cell = functools.lru_cache(maxsize=100_000)(excel_cell)
 
     def header(self) -> list[str]:
         return [self.texts.label(self.lang, "xl_col", name) for name in RECORD_COLUMNS]
@@ -82,12 +85,7 @@ class AssistFormatter:
     def _excel(self, value: object) -> object:
         if type(value) is int:
             return value
-        safe = self._safe.get(value)
-        if safe is None:
-            safe = self._safe[value] = excel_cell(value)
-            if len(self._safe) > 100_000:  # names and codes of a big tree: keep memory flat
-                self._safe.clear()
-        return safe
+        return self._safe_cell(value)
 
     def _cells(self, raw: tuple) -> list[object]:
         day, code, name, mask, people, consent, outcome, age, sex, volunteer, dedup = raw[:11]

@@ -11,9 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot import clock
 from bot.domain.campaigns import Campaign, Group
 from bot.domain.model import Unit
-from bot.domain.periods import EPOCH, Period, PeriodError, parse_period
+from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.refusal import Reason, Refusal
 from bot.services.access import Actor, Directory, example_unit
 from bot.texts.folding import fold
@@ -79,8 +80,8 @@ def with_group_and_campaign(
     if campaign is not None and not period_given:
         period = Period(
             "custom",
-            EPOCH + dt.timedelta(days=campaign.first_day),
-            EPOCH + dt.timedelta(days=campaign.last_day),
+            clock.day_date(campaign.first_day),
+            clock.day_date(campaign.last_day),
         )
     return ReportRequest(
         period,

@@ -24,6 +24,7 @@ from telegram.ext import (
     JobQueue,
 )
 
+from bot.bounded import BoundedCache
 from bot.config import Settings
 from bot.domain.taps import InvalidCallback, Tap, TapKind, decode_tap, kind_of
 from bot.guides.loader import GuideLibrary
@@ -106,6 +107,7 @@ class KeyedLocks:
                 self._locks[key] = (lock, users - 1)
 
 
+TRAIL_LIMIT = 10_000  # people whose last guide intro is remembered (in memory only)
 FORM_FLOOD_FACTOR = 4  # an open form's presses may come this many times as fast
 
 
@@ -134,7 +136,9 @@ class Services:
     # Per person (pseudonymous key): the guide whose intro they saw last, and the guide they
     # opened it from as a prerequisite ("" if none), so that its «◀» leads back there.
     # In memory and bounded, like `recent_searches` (see handlers/navigation).
-    guide_trail: dict[str, tuple[str, str]] = field(default_factory=dict)
+    guide_trail: BoundedCache[str, tuple[str, str]] = field(
+        default_factory=lambda: BoundedCache(TRAIL_LIMIT)
+    )
 
     def __post_init__(self) -> None:
         self.assist_views = AssistViews(self.texts)

@@ -72,7 +72,6 @@ async def on_button(update: Update, context: BotContext) -> None:
         await send_step_photo(update, context, lang, screen)
 
 
-TRAIL_LIMIT = 10_000  # people whose last guide intro is remembered (in memory only)
 
 
 def came_from(context: BotContext, user_key: str, screen: Screen) -> Guide | None:
@@ -83,15 +82,12 @@ def came_from(context: BotContext, user_key: str, screen: Screen) -> Guide | Non
         return None
     services = context.services
     trail = services.guide_trail
-    last, origin = trail.get(user_key, ("", ""))
+    last, origin = trail.get(user_key) or ("", "")
     if screen.kind is ScreenKind.INTRO:
         if last != guide.id:
             before = services.library.get(last) if last else None
             origin = last if before is not None and guide.id in before.requires else ""
-        trail.pop(user_key, None)
-        trail[user_key] = (guide.id, origin)  # the newest last, so the oldest go first
-        while len(trail) > TRAIL_LIMIT:
-            del trail[next(iter(trail))]
+        trail.put(user_key, (guide.id, origin))
     elif last != guide.id or screen.kind is not ScreenKind.DONE:
         return None
     return services.library.get(origin) if origin else None
