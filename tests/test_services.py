@@ -136,7 +136,8 @@ async def test_invites_are_checked(world: World) -> None:
     joining = world.reach.joining
     key = world.reach.access.user_key(9)
     assert (await refused(joining.begin(key, "NOPE", NOW))).reason is Reason.INVITE_UNKNOWN
-    assert await joining.name(key, made.invite.code, "   ", NOW) == jn.NameInvalid(40)
+    blank = await refused(joining.name(key, made.invite.code, "   ", NOW))
+    assert (blank.reason, blank.detail, blank.why) == (Reason.NAME_INVALID, "40", "length")
     expired = made.invite.expires_at
     late = await refused(joining.begin(key, made.invite.code, expired))
     assert late.reason is Reason.INVITE_EXPIRED
@@ -242,7 +243,8 @@ async def test_a_typed_count_that_is_not_a_count_is_refused(world: World) -> Non
     volunteer = await world.member(3, "00004")
     token = await _filled_form(world, volunteer, batch=True)
     for text in ("0", "501", "000"):
-        assert await world.reach.forms.count(volunteer, token, text, NOW) == form.CountInvalid()
+        invalid = await refused(world.reach.forms.count(volunteer, token, text, NOW))
+        assert (invalid.reason, invalid.detail) == (Reason.COUNT_INVALID, "500")
     for text in ("ba mươi", "12345", "-3", "37 tuổi"):  # not a count: searched as usual
         assert await world.reach.forms.count(volunteer, token, text, NOW) == form.NotACount()
     shown = await world.reach.forms.count(volunteer, token, " 37 người ", NOW)
@@ -269,13 +271,14 @@ async def test_a_phone_number_is_kept_only_as_a_keyed_hash(world: World) -> None
     waiting = await world.reach.question_for(volunteer.user_key, NOW)
     assert waiting is not None and (waiting.kind, waiting.ref) == ("phone", token)
     forms = world.reach.forms
-    assert await forms.phone(volunteer, token, "12", NOW) == form.PhoneInvalid()
+    assert (await refused(forms.phone(volunteer, token, "12", NOW))).reason is Reason.PHONE_INVALID
     kept = await forms.phone(volunteer, token, "0912 345 678", NOW)
     assert isinstance(kept, form.FormScreen) and kept.draft.person_key
     assert "0912345678" not in kept.draft.person_key
     assert await world.reach.question_for(volunteer.user_key, NOW) is None
     other = await world.member(5, "00004")
-    assert await forms.phone(other, token, "0912 345 678", NOW) == form.FormClosed()
+    closed = await refused(forms.phone(other, token, "0912 345 678", NOW))
+    assert closed.reason is Reason.FORM_CLOSED
 
 
 async def test_undo_has_one_window(world: World) -> None:

@@ -49,6 +49,12 @@ class Reason(StrEnum):
     UNIT_CODE_UNKNOWN = "unit_code_unknown"  # `/report … CODE`, `/invite CODE`: no such unit
     INVITE_USAGE = "invite_usage"  # `/invite` without a unit, or with an unknown role
     NOT_YOURSELF = "not_yourself"  # a coordinator pausing themselves
+    # An answer to a question that cannot be used: the question stays open, type it again.
+    PHONE_INVALID = "phone_invalid"  # not a Vietnamese mobile number
+    COUNT_INVALID = "count_invalid"  # `detail`: the largest count; `why`: «1,5» as typed
+    NAME_INVALID = "name_invalid"  # `detail`: the longest name; `why`: "length" or "formula"
+    FORM_CLOSED = "form_closed"  # the assist form the typed text was for is gone
+    NOT_MEMBER = "not_member"  # /name from someone who has not joined
     # states
     ALREADY_CLOSED = "already_closed"
     CODE_TAKEN = "code_taken"

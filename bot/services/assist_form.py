@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from bot import clock
 from bot.domain import phone
@@ -29,7 +30,6 @@ from bot.services.form_results import (
     FormClosed,
     FormScreen,
     NotACount,
-    PhoneInvalid,
     PickerScreen,
     PressResult,
     Quiet,
@@ -38,6 +38,7 @@ from bot.services.form_results import (
 )
 from bot.storage.assists import AssistRepository
 
+Screen = TypeVar("Screen", FormScreen, PickerScreen)
 PHONE_WAIT_SECONDS = 5 * 60
 COUNT_WAIT_SECONDS = 15 * 60  # a batch form in use takes a typed count; renewed by each press
 SEEN_PRESSES = 16  # press ids remembered per form, to spot a redelivered press
@@ -144,13 +145,13 @@ class AssistForms:
             )
         return outcome
 
-    async def phone(self, actor: Actor, token: str, text: str, now: int) -> object:
+    async def phone(self, actor: Actor, token: str, text: str, now: int) -> FormScreen:
         """The volunteer typed the resident's phone number, for de-duplication only: what is
         kept is an HMAC of the normalised number under the secret key."""
         try:
             person_key = phone.person_key(self._key, text)
         except phone.PhoneInvalid:
-            return PhoneInvalid()  # still waiting for a usable number
+            raise Refusal(Reason.PHONE_INVALID) from None  # still waiting for a usable number
         key_id = phone.key_id(self._key)
 
         def decide(state: FormState) -> FormChange:
@@ -169,21 +170,21 @@ class AssistForms:
 
         change, _ = await self._repo.change_form(token, now, decide, may_save=False)
         self._questions.answered(actor.user_key)
-        return change.outcome
+        return _screen_or_refusal(change.outcome, FormScreen)
 
     async def count(
         self, actor: Actor, token: str, text: str, now: int
-    ) -> FormScreen | FormClosed | NotACount | CountInvalid:
+    ) -> FormScreen | NotACount:
         """A number typed while a batch form is open sets the count of the band being
         counted; the form keeps listening for another (a correction) until it is closed."""
         try:
             people = typed_count(text)
         except NumberError as error:
-            return CountInvalid(comma=error.text)
+            raise Refusal(Reason.COUNT_INVALID, str(MAX_BATCH), why=error.text) from None
         if people is None:
             return NotACount()
         if not 1 <= people <= MAX_BATCH:
-            return CountInvalid()
+            raise Refusal(Reason.COUNT_INVALID, str(MAX_BATCH))
 
         def decide(state: FormState) -> FormChange:
             member = actor.volunteer
@@ -198,11 +199,11 @@ class AssistForms:
         change, _ = await self._repo.change_form(token, now, decide, may_save=False)
         if change.ends_question:
             self._questions.answered(actor.user_key)
-        return change.outcome
+        return _screen_or_refusal(change.outcome, FormScreen)
 
     async def search_units(
         self, actor: Actor, token: str, text: str, now: int
-    ) -> PickerScreen | FormClosed:
+    ) -> PickerScreen:
         """Text typed while the unit picker is open: the units whose names hold its words
         (accents and case aside), within the volunteer's own unit, instead of paging."""
         query = " ".join(text.split())[:UNIT_QUERY_LIMIT]
@@ -221,7 +222,7 @@ class AssistForms:
         change, _ = await self._repo.change_form(token, now, decide, may_save=False)
         if change.ends_question:
             self._questions.answered(actor.user_key)
-        return change.outcome
+        return _screen_or_refusal(change.outcome, PickerScreen)
 
     # ---- the decision, run inside the form's trip -------------------------------------
 
@@ -386,3 +387,14 @@ def backdated(now: int, days_back: int) -> int:
         return now
     day = clock.vn_date(now) - dt.timedelta(days=days_back)
     return clock.day_start(day) + BACKDATED_HOUR * 3600
+
+
+def _screen_or_refusal(outcome: object, screen: type[Screen]) -> Screen:
+    """A typed answer's outcome, decided inside the form's trip (which must finish, to close
+    the question): the screen, or the refusal it stands for, raised now."""
+    if isinstance(outcome, FormClosed):
+        raise Refusal(Reason.FORM_CLOSED)
+    if isinstance(outcome, CountInvalid):
+        raise Refusal(Reason.COUNT_INVALID, str(outcome.limit), why=outcome.comma)
+    assert isinstance(outcome, screen)
+    return outcome

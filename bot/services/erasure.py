@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.domain import phone
 from bot.domain.privacy import blocked_tag
+from bot.domain.refusal import Reason, Refusal
 from bot.services.access import Actor, Directory, Languages, Questions
 from bot.storage.erasure import Erased, ErasureRepository
 
 FORGET_PHONE_WAIT_SECONDS = 5 * 60
-
-
-@dataclass(frozen=True)
-class PhoneInvalid:
-    pass
 
 
 class Erasure:
@@ -46,11 +40,11 @@ class Erasure:
         expires = now + FORGET_PHONE_WAIT_SECONDS
         await self._questions.ask(actor.user_key, "forget-phone", "-", expires)
 
-    async def forget_phone(self, user_key: str, text: str, now: int) -> int | PhoneInvalid:
+    async def forget_phone(self, user_key: str, text: str, now: int) -> int:
         """Unlink the resident's records from each other; the number of records changed."""
         try:
             person_key = phone.person_key(self._key, text)
         except phone.PhoneInvalid:
-            return PhoneInvalid()
+            raise Refusal(Reason.PHONE_INVALID) from None
         await self._questions.close(user_key)
         return await self._repo.forget_person(person_key, now)

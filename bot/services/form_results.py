@@ -16,7 +16,6 @@ __all__ = [
     "FormClosed",
     "FormScreen",
     "NotACount",
-    "PhoneInvalid",
     "PickerScreen",
     "PressResult",
     "Quiet",
@@ -74,11 +73,6 @@ class SavedScreen:
     created: bool = True
     assist_id: int = 0  # the record (the first, for a batch split by age band)
     pending: bool = False  # past the daily limit: saved, but counted only once approved
-
-
-@dataclass(frozen=True)
-class PhoneInvalid:
-    pass
 
 
 @dataclass(frozen=True)

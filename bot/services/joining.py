@@ -57,19 +57,8 @@ class Renamed:
 
 
 @dataclass(frozen=True)
-class NotMember:
-    pass
-
-
-@dataclass(frozen=True)
 class AskNewName:
     current: str
-
-
-@dataclass(frozen=True)
-class NameInvalid:
-    limit: int
-    reason: str = "length"  # or "formula": it starts with = + - or @ (invites.display_name_problem)
 
 
 @dataclass(frozen=True)
@@ -124,28 +113,27 @@ class Joining:
             raise Refusal(Reason.INVITE_UNKNOWN)
         return await self._join(user_key, invites.normalise_code(code), member.display_name, now)
 
-    async def rename(self, user_key: str, text: str, now: int) -> Renamed | NameInvalid | NotMember:
+    async def rename(self, user_key: str, text: str, now: int) -> Renamed:
         await self._directory.fresh()
         member = self._directory.member(user_key)
         self._questions.answered(user_key)
         if member is None:
-            return NotMember()
+            raise Refusal(Reason.NOT_MEMBER)
         name = invites.clean_display_name(text)
         if name is None:
             await self._questions.ask(user_key, "rename", "", now + NAME_WAIT_SECONDS)
-            # still waiting for a usable name
-            return NameInvalid(invites.MAX_NAME, invites.display_name_problem(text))
+            raise _name_invalid(text)  # still waiting for a usable name
         renamed = await self._members.rename(member.id, name)
         if renamed is None:
-            return NotMember()
+            raise Refusal(Reason.NOT_MEMBER)
         self._directory.put_member(renamed)
         return Renamed(name)
 
-    async def ask_new_name(self, user_key: str, now: int) -> AskNewName | NotMember:
+    async def ask_new_name(self, user_key: str, now: int) -> AskNewName:
         await self._directory.fresh()
         member = self._directory.member(user_key)
         if member is None:
-            return NotMember()
+            raise Refusal(Reason.NOT_MEMBER)
         await self._questions.ask(user_key, "rename", "", now + NAME_WAIT_SECONDS)
         return AskNewName(member.display_name)
 
@@ -153,10 +141,10 @@ class Joining:
         unit = self._directory.unit(unit_id)
         return unit.name if unit else ""
 
-    async def name(self, user_key: str, code: str, text: str, now: int) -> Joined | NameInvalid:
+    async def name(self, user_key: str, code: str, text: str, now: int) -> Joined:
         name = invites.clean_display_name(text)
         if name is None:  # still waiting for a usable name
-            return NameInvalid(invites.MAX_NAME, invites.display_name_problem(text))
+            raise _name_invalid(text)
         await self._directory.fresh()
         return await self._join(user_key, code, name, now)
 
@@ -176,3 +164,10 @@ def _refusal(status: InviteStatus) -> Refusal:
 
 def _same_place(member: Member, invite: Invite) -> bool:
     return member.unit_id == invite.unit_id and member.role is invite.role
+
+
+def _name_invalid(text: str) -> Refusal:
+    """A display name that cannot be used: too long or empty, or shaped like a formula."""
+    return Refusal(
+        Reason.NAME_INVALID, str(invites.MAX_NAME), why=invites.display_name_problem(text)
+    )

@@ -115,16 +115,15 @@ async def on_phone(update: Update, context: BotContext, token: str, text: str) -
     assert message is not None
     await delete_quietly(message)
     actor = await actor_of(update, context)
-    async with services.form_locks.lock(token):
-        result = await services.reach.forms.phone(actor, token, text, clock.now())
-    match result:
-        case form.PhoneInvalid():
-            await send_text(update, context, services.texts.render(lang, "phone_invalid"))
-        case form.FormScreen(token, draft, unit, notice):
-            kept = services.texts.render(lang, notice)
-            await reply(update, services.assist_views.form(lang, token, draft, unit, notice=kept))
-        case _:
-            await send_text(update, context, services.texts.render(lang, "phone_form_closed"))
+    try:
+        async with services.form_locks.lock(token):
+            screen = await services.reach.forms.phone(actor, token, text, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return
+    kept = services.texts.render(lang, screen.notice)
+    view = services.assist_views.form(lang, screen.token, screen.draft, screen.unit, notice=kept)
+    await reply(update, view)
 
 
 async def on_count(update: Update, context: BotContext, token: str, text: str) -> bool:
@@ -132,19 +131,16 @@ async def on_count(update: Update, context: BotContext, token: str, text: str) -
     False when the text is no count, so that it is searched as usual."""
     services = context.services
     actor = await actor_of(update, context)
-    async with services.form_locks.lock(token):
-        result = await services.reach.forms.count(actor, token, text, clock.now())
     lang = await language_of(update, context)
-    match result:
-        case form.NotACount():
-            return False
-        case form.CountInvalid(limit, comma):
-            invalid = services.texts.render(lang, "count_invalid", limit=limit, comma=comma)
-            await send_text(update, context, invalid)
-        case form.FormScreen(token, draft, unit):
-            await reply(update, services.assist_views.form(lang, token, draft, unit))
-        case _:
-            await send_text(update, context, services.texts.render(lang, "phone_form_closed"))
+    try:
+        async with services.form_locks.lock(token):
+            result = await services.reach.forms.count(actor, token, text, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return True
+    if isinstance(result, form.NotACount):
+        return False
+    await reply(update, services.assist_views.form(lang, result.token, result.draft, result.unit))
     return True
 
 
@@ -153,20 +149,21 @@ async def on_unit_search(update: Update, context: BotContext, token: str, text: 
     picker message (the old one may be far up the chat)."""
     services = context.services
     actor = await actor_of(update, context)
-    async with services.form_locks.lock(token):
-        result = await services.reach.forms.search_units(actor, token, text, clock.now())
     lang = await language_of(update, context)
-    if isinstance(result, form.PickerScreen):
-        view = services.assist_views.picker(
-            lang,
-            result.token,
-            result.browse,
-            result.children,
-            result.counts,
-            0,
-            can_go_up=False,
-            query=result.query,
-        )
-        await reply(update, view)
+    try:
+        async with services.form_locks.lock(token):
+            found = await services.reach.forms.search_units(actor, token, text, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
         return
-    await send_text(update, context, services.texts.render(lang, "phone_form_closed"))
+    view = services.assist_views.picker(
+        lang,
+        found.token,
+        found.browse,
+        found.children,
+        found.counts,
+        0,
+        can_go_up=False,
+        query=found.query,
+    )
+    await reply(update, view)

@@ -11,12 +11,7 @@ from bot.domain.taps import Answer, TapKind
 from bot.services.joining import (
     AlreadyThere,
     AskName,
-    AskNewName,
     AskSwitch,
-    Joined,
-    NameInvalid,
-    NotMember,
-    Renamed,
 )
 from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
 from bot.telegram.handlers.common import confirm_keyboard, refusal_text, send_text, tell_refusal
@@ -103,14 +98,10 @@ async def on_name(update: Update, context: BotContext, code: str, text: str) -> 
         await tell_refusal(update, context, lang, refusal)  # a refusal changes no one
         return
     context.changed_who()
-    render = services.texts.render
-    match result:
-        case NameInvalid(limit, reason):
-            text = render(lang, "name_invalid", limit=limit, reason=reason)
-            await send_text(update, context, text)
-        case Joined(name, unit_name, role):
-            done = render(lang, "join_done", name=name, unit_name=unit_name, role=role)
-            await send_text(update, context, done)
+    done = services.texts.render(
+        lang, "join_done", name=result.name, unit_name=result.unit_name, role=result.role
+    )
+    await send_text(update, context, done)
 
 
 async def name_command(update: Update, context: BotContext) -> None:
@@ -121,14 +112,12 @@ async def name_command(update: Update, context: BotContext) -> None:
     if context.args:
         await _rename(update, context, lang, " ".join(context.args))
         return
-    result = await services.reach.joining.ask_new_name(key, clock.now())
-    match result:
-        case AskNewName(current):
-            await send_text(
-                update, context, services.texts.render(lang, "name_ask", current=current)
-            )
-        case NotMember():
-            await send_text(update, context, services.texts.render(lang, "join_usage"))
+    try:
+        asked = await services.reach.joining.ask_new_name(key, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return
+    await send_text(update, context, services.texts.render(lang, "name_ask", current=asked.current))
 
 
 async def on_rename(update: Update, context: BotContext, text: str) -> None:
@@ -138,12 +127,11 @@ async def on_rename(update: Update, context: BotContext, text: str) -> None:
 async def _rename(update: Update, context: BotContext, lang: str, text: str) -> None:
     services = context.services
     render = services.texts.render
-    result = await services.reach.joining.rename(await _key(update, context), text, clock.now())
-    match result:
-        case Renamed(name):
-            await send_text(update, context, render(lang, "name_done", name=name))
-        case NameInvalid(limit, reason):
-            text = render(lang, "name_invalid", limit=limit, reason=reason)
-            await send_text(update, context, text)
-        case NotMember():
-            await send_text(update, context, render(lang, "join_usage"))
+    try:
+        renamed = await services.reach.joining.rename(
+            await _key(update, context), text, clock.now()
+        )
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return
+    await send_text(update, context, render(lang, "name_done", name=renamed.name))

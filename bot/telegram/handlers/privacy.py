@@ -5,13 +5,14 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import clock
+from bot.domain.refusal import Refusal
 from bot.domain.taps import Answer, TapKind
-from bot.services.erasure import PhoneInvalid
 from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
 from bot.telegram.handlers.common import (
     confirm_keyboard,
     delete_quietly,
     send_text,
+    tell_refusal,
     volunteer_actor,
 )
 from bot.telegram.views.view import View, answer, edit_in_place, reply
@@ -86,8 +87,9 @@ async def on_forget_phone(update: Update, context: BotContext, text: str) -> Non
     assert message is not None and update.effective_user is not None
     await delete_quietly(message)
     key = (await actor_of(update, context)).user_key
-    rows = await services.reach.erasure.forget_phone(key, text, clock.now())
-    if isinstance(rows, PhoneInvalid):
-        await send_text(update, context, services.texts.render(lang, "phone_invalid"))
+    try:
+        rows = await services.reach.erasure.forget_phone(key, text, clock.now())
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
         return
     await send_text(update, context, services.texts.render(lang, "forget_phone_done", rows=rows))
