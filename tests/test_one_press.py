@@ -84,3 +84,36 @@ async def test_one_save_press_runs_in_at_most_fifteen_project_modules(
     modules = trace.modules()
     print("\n".join(["modules run by one save press:", *modules]))
     assert 0 < len(modules) <= MAX_MODULES, modules
+
+
+async def test_who_is_acting_is_resolved_once_per_update(
+    api: StandinBotApi, tmp_path: Path
+) -> None:
+    """The language, the actor and the identity hash, once for a whole update, however many
+    handler groups and helpers ask (the flood check, the decorator, the handler)."""
+    running = await start_outreach_bot(api, tmp_path)
+    try:
+        admin = SimUser(api, user_id=ADMIN_ID, first_name="Admin")
+        volunteer = await join(api, admin, "00004", "Lan")
+        access = running.services.reach.access
+        resolved: list[int] = []
+        actor = access.actor
+
+        async def counted(telegram_id: int, key: str = "") -> object:
+            resolved.append(telegram_id)
+            return await actor(telegram_id, key)
+
+        access.actor = counted  # type: ignore[method-assign,assignment]  # counting it
+        hashes = access._user_keys.cache_info()
+        for send in (
+            lambda: volunteer.send("/assist"),
+            lambda: volunteer.press("VNeID mức 1"),
+            lambda: volunteer.send("/mine"),
+        ):
+            before = len(resolved)
+            await send()
+            assert len(resolved) - before == 1
+        info = access._user_keys.cache_info()
+        assert info.hits + info.misses - hashes.hits - hashes.misses == 3  # one per update
+    finally:
+        await running.stop()

@@ -248,6 +248,20 @@ class TapHandler:
     callback: Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
+CommandCallback = Callable[[Update, BotContext, Who], Awaitable[None]]
+
+
+def command(handle: CommandCallback) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """A command's handler gets who is acting (language and actor), resolved once per update;
+    called as python-telegram-bot calls any handler, with the update and the context."""
+
+    @functools.wraps(handle)
+    async def callback(update: Update, context: BotContext) -> None:
+        await handle(update, context, await context.who(update))
+
+    return callback
+
+
 def pressed(
     kind: TapKind, *, staff: bool = False, numeric_ref: bool = False, numeric_arg: bool = False
 ) -> Callable[[PressCallback], TapHandler]:

@@ -15,7 +15,7 @@ from bot.domain.taps import ActivityOp, NewActivityOp, TapKind
 from bot.reports.qr import qr_png
 from bot.services.access import Actor
 from bot.services.activities import TITLE_REASONS, NewActivity
-from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, actor_of, command, language_of, pressed
 from bot.telegram.handlers.common import refusal_text, send_text, tell_refusal
 from bot.telegram.views.view import View, answer, edit_in_place, reply
 
@@ -63,12 +63,13 @@ async def on_attend_tap(update: Update, context: BotContext, press: Press) -> No
 # ---- /activity for coordinators ---------------------------------------------------------------
 
 
-async def activity_command(update: Update, context: BotContext) -> None:
+@command
+async def activity_command(update: Update, context: BotContext, who: Who) -> None:
     """`/activity`: upcoming and recent activities in the coordinator's scope;
     `/activity new [unit code]`: a new one, on buttons."""
     services = context.services
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+    lang = who.lang
+    actor = who.actor
     args = context.args or []
     if args and args[0].lower() in ("new", "moi", "mới"):
         await _new_activity(update, context, lang, actor, args[1] if len(args) > 1 else "")

@@ -12,18 +12,20 @@ from bot import clock
 from bot.domain.refusal import Refusal
 from bot.domain.taps import NEW_FORM, AssistOp, TapKind
 from bot.services import form_results as form
-from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, actor_of, command, language_of, pressed
 from bot.telegram.handlers import mine
 from bot.telegram.handlers.common import delete_quietly, send_text, tell_refusal
 from bot.telegram.views.assist import GROUPS
 from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
-async def assist_command(update: Update, context: BotContext) -> None:
+@command
+async def assist_command(update: Update, context: BotContext, who: Who) -> None:
     await _open_form(update, context, batch=False)
 
 
-async def batch_command(update: Update, context: BotContext) -> None:
+@command
+async def batch_command(update: Update, context: BotContext, who: Who) -> None:
     await _open_form(update, context, batch=True)
 
 

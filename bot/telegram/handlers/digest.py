@@ -12,7 +12,7 @@ from telegram.error import Forbidden
 
 from bot import clock
 from bot.services.subscriptions import SEND_AT, SEND_WEEKDAY
-from bot.telegram.context import BotApplication, BotContext, actor_of, language_of
+from bot.telegram.context import BotApplication, BotContext, Who, command
 from bot.telegram.handlers.common import send_text
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,11 @@ def schedule(app: BotApplication) -> None:
     app.job_queue.run_daily(send_digests, time=at, days=(weekday,), name=JOB_NAME)
 
 
-async def subscribe_command(update: Update, context: BotContext) -> None:
+@command
+async def subscribe_command(update: Update, context: BotContext, who: Who) -> None:
     services = context.services
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+    lang = who.lang
+    actor = who.actor
     chat = update.effective_chat
     assert chat is not None
     added = await services.reach.subscriptions.subscribe(actor, chat.id, lang, clock.now())
@@ -42,10 +43,11 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
     await send_text(update, context, services.texts.render(lang, "subscribed", again=not added))
 
 
-async def unsubscribe_command(update: Update, context: BotContext) -> None:
+@command
+async def unsubscribe_command(update: Update, context: BotContext, who: Who) -> None:
     services = context.services
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+    lang = who.lang
+    actor = who.actor
     removed = await services.reach.subscriptions.unsubscribe(actor.user_key)
     await send_text(update, context, services.texts.render(lang, "unsubscribed", removed=removed))
 

@@ -13,14 +13,15 @@ from bot.services.joining import (
     AskName,
     AskSwitch,
 )
-from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, actor_of, command, language_of, pressed
 from bot.telegram.handlers.common import confirm_keyboard, refusal_text, send_text, tell_refusal
 from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
-async def join_command(update: Update, context: BotContext) -> None:
+@command
+async def join_command(update: Update, context: BotContext, who: Who) -> None:
     if not context.args:
-        lang = await language_of(update, context)
+        lang = who.lang
         await send_text(update, context, context.services.texts.render(lang, "join_usage"))
         return
     await begin(update, context, context.args[0])
@@ -104,10 +105,11 @@ async def on_name(update: Update, context: BotContext, code: str, text: str) -> 
     await send_text(update, context, done)
 
 
-async def name_command(update: Update, context: BotContext) -> None:
+@command
+async def name_command(update: Update, context: BotContext, who: Who) -> None:
     """`/name New name` renames at once; `/name` alone asks for the new name."""
     services = context.services
-    lang = await language_of(update, context)
+    lang = who.lang
     key = await _key(update, context)
     if context.args:
         await _rename(update, context, lang, " ".join(context.args))

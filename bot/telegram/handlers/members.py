@@ -10,17 +10,18 @@ from bot.domain.refusal import Refusal
 from bot.domain.taps import MemberOp, Tap, TapKind
 from bot.reports.qr import qr_png
 from bot.services import membership as ms
-from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, command, pressed
 from bot.telegram.handlers.common import answer_refusal, send_text, tell_refusal
 from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)
 
 
-async def invite_command(update: Update, context: BotContext) -> None:
+@command
+async def invite_command(update: Update, context: BotContext, who: Who) -> None:
     services = context.services
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+    lang = who.lang
+    actor = who.actor
     try:
         made = await services.reach.membership.invite(actor, context.args or [], clock.now())
     except Refusal as refusal:
@@ -46,9 +47,10 @@ async def invite_command(update: Update, context: BotContext) -> None:
     await context.bot.send_photo(update.effective_chat.id, qr_png(link), caption=caption)
 
 
-async def members_command(update: Update, context: BotContext) -> None:
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+@command
+async def members_command(update: Update, context: BotContext, who: Who) -> None:
+    lang = who.lang
+    actor = who.actor
     try:
         listing = await context.services.reach.membership.page(actor)
     except Refusal as refusal:
@@ -127,11 +129,12 @@ def _page_button(label: str, page: int) -> InlineKeyboardButton:
     )
 
 
-async def units_command(update: Update, context: BotContext) -> None:
+@command
+async def units_command(update: Update, context: BotContext, who: Who) -> None:
     """`/units <name>`: find a unit's code by its name, within one's own scope."""
     services = context.services
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+    lang = who.lang
+    actor = who.actor
     query = " ".join(context.args or [])[:UNIT_QUERY_LIMIT]
     found = services.reach.access.find_units(actor, query) if query.strip() else []
     if found is None:

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.domain import deep_links
 from bot.domain.taps import StaffOp, TapKind
 from bot.guides.navigation import Notice, Screen, ScreenKind, open_guide
-from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, command, language_of, pressed
 from bot.telegram.handlers import (
     activities,
     confirm,
@@ -23,9 +23,10 @@ from bot.telegram.handlers.common import send_text
 from bot.telegram.views.view import View, answer, reply
 
 
-async def start(update: Update, context: BotContext) -> None:
+@command
+async def start(update: Update, context: BotContext, who: Who) -> None:
     services = context.services
-    lang = await language_of(update, context)
+    lang = who.lang
     link = deep_links.parse(context.args[0] if context.args else "")
     if isinstance(link, deep_links.JoinLink):
         await joining.begin(update, context, link.code)
@@ -47,23 +48,25 @@ async def start(update: Update, context: BotContext) -> None:
         screen = Screen(
             ScreenKind.MENU, notice=Notice.UNKNOWN_LINK if link.unknown else Notice.NONE
         )
-    view = services.views.render(lang, screen, (await actor_of(update, context)).standing)
+    view = services.views.render(lang, screen, who.actor.standing)
     if update.effective_user is not None:  # a guide's intro from a link starts the trail
-        navigation.came_from(context, (await actor_of(update, context)).user_key, screen)
+        navigation.came_from(context, who.actor.user_key, screen)
     if screen.kind is ScreenKind.MENU:
         welcome = services.texts.render(lang, "welcome")
         view = View(f"{welcome}\n\n{view.text}", view.markup)
     await reply(update, view)
 
 
-async def help_command(update: Update, context: BotContext) -> None:
-    lang = await language_of(update, context)
-    standing = (await actor_of(update, context)).standing
+@command
+async def help_command(update: Update, context: BotContext, who: Who) -> None:
+    lang = who.lang
+    standing = who.actor.standing
     await reply(update, context.services.views.render(lang, Screen(ScreenKind.HELP), standing))
 
 
-async def language_command(update: Update, context: BotContext) -> None:
-    lang = await language_of(update, context)
+@command
+async def language_command(update: Update, context: BotContext, who: Who) -> None:
+    lang = who.lang
     await reply(update, context.services.views.render(lang, Screen(ScreenKind.LANGUAGE)))
 
 

@@ -6,14 +6,15 @@ from telegram import Update
 
 from bot import clock
 from bot.domain.taps import Answer, TapKind
-from bot.telegram.context import BotContext, Press, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, command, pressed
 from bot.telegram.handlers.common import confirm_keyboard, send_text, volunteer_actor
 from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
-async def mine_command(update: Update, context: BotContext) -> None:
+@command
+async def mine_command(update: Update, context: BotContext, who: Who) -> None:
     services = context.services
-    lang = await language_of(update, context)
+    lang = who.lang
     actor = await volunteer_actor(update, context, lang)
     if actor is None:
         return
@@ -30,9 +31,10 @@ async def mine_command(update: Update, context: BotContext) -> None:
     await send_text(update, context, text)
 
 
-async def undo_command(update: Update, context: BotContext) -> None:
+@command
+async def undo_command(update: Update, context: BotContext, who: Who) -> None:
     services = context.services
-    lang = await language_of(update, context)
+    lang = who.lang
     actor = await volunteer_actor(update, context, lang)
     if actor is None:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.telegram.context import BotContext, language_of
+from bot.telegram.context import BotContext, Who, command, language_of
 from bot.telegram.handlers.menu import help_command
 from bot.telegram.views.view import View, reply
 
@@ -15,6 +15,7 @@ async def unsupported(update: Update, context: BotContext) -> None:
     await reply(update, View(text, context.services.views.menu_only(lang)))
 
 
-async def unknown_command(update: Update, context: BotContext) -> None:
+@command
+async def unknown_command(update: Update, context: BotContext, who: Who) -> None:
     """A command the bot does not know gets the help page, which lists the real ones."""
     await help_command(update, context)

@@ -11,7 +11,7 @@ from bot.domain.campaigns import Campaign
 from bot.domain.refusal import Refusal
 from bot.reports.requests import split_keywords
 from bot.services.access import Actor
-from bot.telegram.context import BotContext, actor_of, language_of
+from bot.telegram.context import BotContext, Who, actor_of, command, language_of
 from bot.telegram.handlers.common import send_text, tell_refusal
 from bot.telegram.views.view import reply
 
@@ -20,10 +20,11 @@ async def _refused(update: Update, context: BotContext, lang: str, refusal: Refu
     await tell_refusal(update, context, lang, refusal)
 
 
-async def campaign_command(update: Update, context: BotContext) -> None:
+@command
+async def campaign_command(update: Update, context: BotContext, who: Who) -> None:
     """`/campaign`: the campaigns; `/campaign MÃ 01/11/2026 31/12/2026 Tên đợt`: a new one."""
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+    lang = who.lang
+    actor = who.actor
     campaigns = context.services.reach.campaigns
     args = context.args or []
     try:
@@ -79,12 +80,13 @@ async def on_campaign_text(update: Update, context: BotContext, kept: str, text:
     await _campaign_done(update, context, lang, actor, made)
 
 
-async def target_command(update: Update, context: BotContext) -> None:
+@command
+async def target_command(update: Update, context: BotContext, who: Who) -> None:
     """`/target MÃ-ĐƠN-VỊ chỉ-số số [đợt MÃ] [dd/mm/yyyy-dd/mm/yyyy]`, e.g.
     `/target 00004 người 500 đợt BDHVS-2` or `/target 00004 người 500 01/01/2026-30/06/2026`.
     Without dates a target covers its campaign's days, or else this calendar year."""
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+    lang = who.lang
+    actor = who.actor
     words, _, campaign_code = split_keywords(context.args or [])
     try:
         unit, target = await context.services.reach.targets.set_from_chat(
@@ -106,11 +108,12 @@ async def target_command(update: Update, context: BotContext) -> None:
     await send_text(update, context, text)
 
 
-async def team_command(update: Update, context: BotContext) -> None:
+@command
+async def team_command(update: Update, context: BotContext, who: Who) -> None:
     """`/team`: the teams of one's unit; `/team Tên đội hình`: a new one, to invite into;
     `/team 01 Tên đội hình`: a new one under unit 01 (an admin has no unit of their own)."""
-    lang = await language_of(update, context)
-    actor = await actor_of(update, context)
+    lang = who.lang
+    actor = who.actor
     render = context.services.texts.render
     clusters = context.services.reach.clusters
     try:

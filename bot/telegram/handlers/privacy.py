@@ -7,7 +7,7 @@ from telegram import Update
 from bot import clock
 from bot.domain.refusal import Refusal
 from bot.domain.taps import Answer, TapKind
-from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, actor_of, command, language_of, pressed
 from bot.telegram.handlers.common import (
     confirm_keyboard,
     delete_quietly,
@@ -18,8 +18,9 @@ from bot.telegram.handlers.common import (
 from bot.telegram.views.view import View, answer, edit_in_place, reply
 
 
-async def privacy_command(update: Update, context: BotContext) -> None:
-    lang = await language_of(update, context)
+@command
+async def privacy_command(update: Update, context: BotContext, who: Who) -> None:
+    lang = who.lang
     settings = context.services.settings
     text = context.services.texts.render(
         lang,
@@ -30,9 +31,10 @@ async def privacy_command(update: Update, context: BotContext) -> None:
     await send_text(update, context, text)
 
 
-async def forget_command(update: Update, context: BotContext) -> None:
+@command
+async def forget_command(update: Update, context: BotContext, who: Who) -> None:
     services = context.services
-    lang = await language_of(update, context)
+    lang = who.lang
     keyboard = confirm_keyboard(
         context, lang, TapKind.FORGET, "me", "btn_forget_yes", "btn_forget_no"
     )
@@ -69,10 +71,11 @@ async def on_forget_tap(update: Update, context: BotContext, press: Press) -> No
     await edit_in_place(query, View(text, services.views.menu_only(lang)))
 
 
-async def forget_phone_command(update: Update, context: BotContext) -> None:
+@command
+async def forget_phone_command(update: Update, context: BotContext, who: Who) -> None:
     """A volunteer, sitting with a resident, erases that resident's phone-number code."""
     services = context.services
-    lang = await language_of(update, context)
+    lang = who.lang
     actor = await volunteer_actor(update, context, lang)
     if actor is None:
         return

@@ -19,7 +19,7 @@ from bot.reports.requests import ReportRequest
 from bot.reports.text import summary_text
 from bot.services.access import Actor, example_unit
 from bot.storage.reports import Report
-from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, actor_of, command, language_of, pressed
 from bot.telegram.handlers.common import answer_refusal, preparing, send_text, tell_refusal
 from bot.telegram.views.view import View, answer, edit_in_place, reply
 
@@ -53,7 +53,8 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
     return lang, actor, request
 
 
-async def report_command(update: Update, context: BotContext) -> None:
+@command
+async def report_command(update: Update, context: BotContext, who: Who) -> None:
     asked = await _request(update, context)
     if asked is None:
         return
@@ -94,14 +95,16 @@ async def _view(context: BotContext, lang: str, actor: Actor, report: Report) ->
     return services.report_views.view(lang, report, actor.report_root, groups)
 
 
-async def export_command(update: Update, context: BotContext) -> None:
+@command
+async def export_command(update: Update, context: BotContext, who: Who) -> None:
     asked = await _request(update, context)
     if asked is not None:
         lang, actor, request = asked
         await _send_export(update, context, lang, actor, request.scope, request.period)
 
 
-async def chart_command(update: Update, context: BotContext) -> None:
+@command
+async def chart_command(update: Update, context: BotContext, who: Who) -> None:
     asked = await _request(update, context)
     if asked is not None:
         lang, _, request = asked
@@ -197,10 +200,11 @@ async def _send_charts(
             await context.bot.send_photo(chat.id, chart.png, caption=chart.caption)
 
 
-async def qr_command(update: Update, context: BotContext) -> None:
+@command
+async def qr_command(update: Update, context: BotContext, who: Who) -> None:
     """`/qr <guide-id> [unit-code]`: a printable poster, as a picture and as an A4 PDF."""
     services = context.services
-    lang = await language_of(update, context)
+    lang = who.lang
     args = context.args or []
     guide = services.library.get(args[0].lower()) if 1 <= len(args) <= 2 else None
     if guide is None:
@@ -209,7 +213,7 @@ async def qr_command(update: Update, context: BotContext) -> None:
         return
     unit = None
     if len(args) == 2:
-        actor = await actor_of(update, context)
+        actor = who.actor
         unit = services.reach.directory.unit_by_code(args[1])
         if unit is None:
             await send_text(

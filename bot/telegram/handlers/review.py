@@ -14,7 +14,7 @@ from bot.domain.refusal import Refusal
 from bot.domain.review import Subject
 from bot.domain.taps import ReviewOp, Tap, TapKind
 from bot.services.review import PAGE, Queue, Reviewer, parse_ref, reviewer_of
-from bot.telegram.context import BotContext, Press, actor_of, language_of, pressed
+from bot.telegram.context import BotContext, Press, Who, command, pressed
 from bot.telegram.handlers.common import answer_refusal, send_text
 from bot.telegram.views.view import Keyboard, View, answer, edit_in_place, reply
 
@@ -28,9 +28,10 @@ LETTERS = {
 SUBJECTS = {letter: subject for subject, letter in LETTERS.items()}
 
 
-async def review_command(update: Update, context: BotContext) -> None:
-    lang = await language_of(update, context)
-    reviewer = reviewer_of(await actor_of(update, context))
+@command
+async def review_command(update: Update, context: BotContext, who: Who) -> None:
+    lang = who.lang
+    reviewer = reviewer_of(who.actor)
     if reviewer is None:
         await send_text(update, context, context.services.texts.render(lang, "not_allowed"))
         return

@@ -13,7 +13,7 @@ from bot.domain.privacy import SECRET, private_kind
 from bot.domain.small_talk import small_talk
 from bot.guides.navigation import Screen, ScreenKind
 from bot.guides.search import SearchHit
-from bot.telegram.context import BotContext, actor_of, language_of
+from bot.telegram.context import BotContext, Who, actor_of, command, language_of
 from bot.telegram.views.view import View, reply
 
 ECHO_LIMIT = 80  # how much of the query is repeated back in the answer
@@ -28,10 +28,11 @@ async def on_text(update: Update, context: BotContext, *, asked: bool = False) -
     await _answer(update, context, message.text, small_talk_ok=not asked)
 
 
-async def search_command(update: Update, context: BotContext) -> None:
+@command
+async def search_command(update: Update, context: BotContext, who: Who) -> None:
     query = " ".join(context.args or [])
     if not query.strip():
-        lang = await language_of(update, context)
+        lang = who.lang
         await reply(update, context.services.views.render(lang, Screen(ScreenKind.SEARCH_HINT)))
         return
     await _answer(update, context, query)
