@@ -694,3 +694,13 @@ def test_every_1900_number_is_said_to_be_charged() -> None:
             ):
                 missing.append(f"{path.relative_to(PROJECT_ROOT)}:{number}")
     assert not missing, missing
+
+
+def test_every_staff_menu_button_has_a_label_of_its_own() -> None:
+    """A new `StaffOp` without its line in `btn_staff` would show its bare name: caught here."""
+    from bot.domain.taps import STAFF_MENU
+
+    for lang in ("vi", "en"):
+        labels = [TEXTS.label(lang, "btn_staff", op.name.lower()) for op in STAFF_MENU]
+        assert len(set(labels)) == len(labels)
+        assert not {op.name.lower() for op in STAFF_MENU} & set(labels)
