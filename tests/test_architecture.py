@@ -140,3 +140,22 @@ def test_every_command_line_module_but_the_console_is_kept_from_telegram() -> No
     kept = next(c for c in contracts if c["name"].startswith("Only the Telegram adapter"))
     modules = {f"bot.cli.{p.stem}" for p in (BOT / "cli").glob("*.py") if p.stem != "__init__"}
     assert modules - set(kept["source_modules"]) == {"bot.cli.console"}
+
+
+BUTTONS = re.compile(r"\b(?:InlineKeyboardButton|InlineKeyboardMarkup|Keyboard|Tap)\(")
+
+
+def _buttons_laid_out_in(folder: Path) -> list[str]:
+    return [
+        f"{path.name}:{number}"
+        for path in sorted(folder.glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if BUTTONS.search(line)
+    ]
+
+
+def test_views_are_the_only_place_that_lays_out_buttons(tmp_path: Path) -> None:
+    assert _buttons_laid_out_in(BOT / "telegram" / "handlers") == []
+    assert _buttons_laid_out_in(BOT / "telegram" / "views")  # where they are laid out
+    (tmp_path / "handler.py").write_text('ROW = [InlineKeyboardButton("x", url="u")]\n')
+    assert _buttons_laid_out_in(tmp_path) == ["handler.py:1"]

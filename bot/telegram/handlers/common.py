@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -16,7 +15,6 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.domain.refusal import Reason, Refusal
-from bot.domain.taps import Answer, Tap, TapKind
 from bot.services.access import Actor
 from bot.telegram.context import BotContext, actor_of, language_of
 from bot.telegram.views.view import View, answer, reply
@@ -47,18 +45,6 @@ async def preparing(update: Update, context: BotContext, lang: str) -> AsyncIter
         await delete_quietly(note)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 async def send_text(update: Update, context: BotContext, text: str) -> None:
     """A message of text, with «🏠 Menu» under it: no screen is a dead end."""
     await reply(update, View(text, await menu_only(update, context)))
@@ -73,27 +59,6 @@ async def delete_quietly(message: Message) -> None:
     """Remove a message that should not linger in the chat (a resident's phone number)."""
     with contextlib.suppress(BadRequest):  # too old or already gone: nothing more to do
         await message.delete()
-
-
-
-
-def confirm_keyboard(
-    context: BotContext, lang: str, kind: TapKind, ref: str, yes_label: str, no_label: str
-) -> InlineKeyboardMarkup:
-    """The two buttons of a confirmation: YES does it, NO leaves things as they are."""
-    label = context.services.texts.label
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    label(lang, yes_label), callback_data=Tap(kind, ref, Answer.YES).encode()
-                ),
-                InlineKeyboardButton(
-                    label(lang, no_label), callback_data=Tap(kind, ref, Answer.NO).encode()
-                ),
-            ]
-        ]
-    )
 
 
 def refusal_text(

@@ -4,15 +4,13 @@ a one-time link and QR code; the resident opens it and confirms (see
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import clock
 from bot.domain import deep_links
-from bot.domain.draft import services_from_mask
 from bot.domain.refusal import Refusal
-from bot.domain.taps import ConfirmOp, Tap, TapKind
+from bot.domain.taps import ConfirmOp, TapKind
 from bot.reports.qr import qr_png
-from bot.services.confirmations import RATINGS
 from bot.telegram.context import BotContext, Press, pressed
 from bot.telegram.handlers.common import answer_refusal, refusal_text, tell_refusal
 from bot.telegram.views.view import View, answer, edit_in_place, reply
@@ -63,18 +61,4 @@ async def confirm_link(update: Update, context: BotContext, token: str) -> None:
     except Refusal as refusal:
         await tell_refusal(update, context, lang, refusal)
         return
-    label = services.texts.label
-
-    def button(text: str, rating: str) -> InlineKeyboardButton:
-        data = Tap(TapKind.CONFIRM, token, ConfirmOp.YES, rating).encode()
-        return InlineKeyboardButton(text, callback_data=data)
-
-    rows = [[button(label(lang, "btn_confirm_yes"), "")]]
-    rows.append([button(label(lang, "btn_rating", n), str(n)) for n in RATINGS])
-    text = services.texts.render(
-        lang,
-        "confirm_ask",
-        services=services_from_mask(screen.services),
-        day=clock.format_day(clock.vn_date(screen.occurred_at)),
-    )
-    await reply(update, View(text, InlineKeyboardMarkup(rows)))
+    await reply(update, services.assist_views.confirm_ask(lang, token, screen))

@@ -14,8 +14,8 @@ from bot.services.joining import (
     AskSwitch,
 )
 from bot.telegram.context import BotContext, Press, Who, actor_of, command, language_of, pressed
-from bot.telegram.handlers.common import confirm_keyboard, refusal_text, send_text, tell_refusal
-from bot.telegram.views.view import View, answer, edit_in_place, reply
+from bot.telegram.handlers.common import refusal_text, send_text, tell_refusal
+from bot.telegram.views.view import View, answer, confirm_keyboard, edit_in_place, reply
 
 
 @command
@@ -60,7 +60,12 @@ async def begin(update: Update, context: BotContext, code_text: str) -> None:
                 new_role=new_role,
             )
             keyboard = confirm_keyboard(
-                context, lang, TapKind.JOIN, code.lower(), "btn_switch_yes", "btn_switch_no"
+                context.services.texts,
+                lang,
+                TapKind.JOIN,
+                code.lower(),
+                "btn_switch_yes",
+                "btn_switch_no",
             )
             await reply(update, View(text, keyboard))
         case AlreadyThere(name, unit_name, role):

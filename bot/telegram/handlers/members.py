@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import clock
 from bot.domain import deep_links
 from bot.domain.refusal import Refusal
-from bot.domain.taps import MemberOp, Tap, TapKind
+from bot.domain.taps import MemberOp, TapKind
 from bot.reports.qr import qr_png
-from bot.services import membership as ms
 from bot.telegram.context import BotContext, Press, Who, command, pressed
 from bot.telegram.handlers.common import answer_refusal, send_text, tell_refusal
-from bot.telegram.views.view import View, answer, edit_in_place, reply
+from bot.telegram.views.staff import members_page
+from bot.telegram.views.view import answer, edit_in_place, reply
 
 UNIT_QUERY_LIMIT = 60  # characters of a unit name worth searching (and echoing back)
 
@@ -56,7 +56,7 @@ async def members_command(update: Update, context: BotContext, who: Who) -> None
     except Refusal as refusal:
         await tell_refusal(update, context, lang, refusal)
         return
-    await reply(update, _members_view(context, lang, listing))
+    await reply(update, members_page(context.services.texts, lang, listing))
 
 
 @pressed(TapKind.MEMBER, staff=True, numeric_ref=True, numeric_arg=True)
@@ -80,53 +80,7 @@ async def on_member_tap(update: Update, context: BotContext, press: Press) -> No
         await answer(query)
     else:
         await answer(query, label(lang, "toast_member_changed", changed.active))
-    await edit_in_place(query, _members_view(context, lang, listing))
-
-
-def _members_view(context: BotContext, lang: str, listing: ms.MembersPage) -> View:
-    label = context.services.texts.label
-    page = listing.page
-    buttons = [
-        [
-            InlineKeyboardButton(
-                label(lang, "btn_member_toggle", row.member.display_name, row.member.active),
-                callback_data=Tap(
-                    TapKind.MEMBER,
-                    str(row.member.id),
-                    MemberOp.PAUSE if row.member.active else MemberOp.RESUME,
-                    str(page),
-                ).encode(),
-            )
-        ]
-        for row in listing.rows
-        if row.member.user_key != listing.own_key
-    ]
-    turn = []
-    if page > 0:
-        turn.append(_page_button(label(lang, "btn_page_prev"), page - 1))
-    if page < listing.pages - 1:
-        turn.append(_page_button(label(lang, "btn_page_next"), page + 1))
-    if turn:
-        buttons.append(turn)
-    text = context.services.texts.render(
-        lang,
-        "members",
-        scope_name=listing.scope.name if listing.scope else "",
-        rows=[
-            (r.member.display_name, r.member.role.value, r.unit_name, r.member.active)
-            for r in listing.rows
-        ],
-        total=listing.total,
-        page=page + 1,
-        pages=listing.pages,
-    )
-    return View(text, InlineKeyboardMarkup(buttons) if buttons else None)
-
-
-def _page_button(label: str, page: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        label, callback_data=Tap(TapKind.MEMBER, "0", MemberOp.PAGE, str(page)).encode()
-    )
+    await edit_in_place(query, members_page(context.services.texts, lang, listing))
 
 
 @command

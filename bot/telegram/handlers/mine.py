@@ -7,8 +7,8 @@ from telegram import Update
 from bot import clock
 from bot.domain.taps import Answer, TapKind
 from bot.telegram.context import BotContext, Press, Who, command, pressed
-from bot.telegram.handlers.common import confirm_keyboard, send_text, volunteer_actor
-from bot.telegram.views.view import View, answer, edit_in_place, reply
+from bot.telegram.handlers.common import send_text, volunteer_actor
+from bot.telegram.views.view import View, answer, confirm_keyboard, edit_in_place, reply
 
 
 @command
@@ -53,7 +53,12 @@ async def undo_command(update: Update, context: BotContext, who: Who) -> None:
         minutes_ago=offer.minutes_ago,
     )
     keyboard = confirm_keyboard(
-        context, lang, TapKind.UNDO, str(offer.assist_id), "btn_undo_yes", "btn_undo_no"
+        context.services.texts,
+        lang,
+        TapKind.UNDO,
+        str(offer.assist_id),
+        "btn_undo_yes",
+        "btn_undo_no",
     )
     await reply(update, View(text, keyboard))
 

@@ -72,8 +72,6 @@ async def on_button(update: Update, context: BotContext) -> None:
         await send_step_photo(update, context, lang, screen)
 
 
-
-
 def came_from(context: BotContext, user_key: str, screen: Screen) -> Guide | None:
     """The guide this person opened `screen`'s guide from as a prerequisite, if they did:
     its intro was the last one they saw, and it requires this guide."""

@@ -9,13 +9,12 @@ from bot.domain.refusal import Refusal
 from bot.domain.taps import Answer, TapKind
 from bot.telegram.context import BotContext, Press, Who, actor_of, command, language_of, pressed
 from bot.telegram.handlers.common import (
-    confirm_keyboard,
     delete_quietly,
     send_text,
     tell_refusal,
     volunteer_actor,
 )
-from bot.telegram.views.view import View, answer, edit_in_place, reply
+from bot.telegram.views.view import View, answer, confirm_keyboard, edit_in_place, reply
 
 
 @command
@@ -36,7 +35,7 @@ async def forget_command(update: Update, context: BotContext, who: Who) -> None:
     services = context.services
     lang = who.lang
     keyboard = confirm_keyboard(
-        context, lang, TapKind.FORGET, "me", "btn_forget_yes", "btn_forget_no"
+        context.services.texts, lang, TapKind.FORGET, "me", "btn_forget_yes", "btn_forget_no"
     )
     await reply(update, View(services.texts.render(lang, "forget_confirm"), keyboard))
 

@@ -7,9 +7,19 @@ import datetime as dt
 from markupsafe import Markup
 
 from bot import clock
-from bot.domain.draft import AGE_BANDS, BATCH_STEPS, OUTCOMES, SERVICES, SEXES, Draft
+from bot.domain.draft import (
+    AGE_BANDS,
+    BATCH_STEPS,
+    OUTCOMES,
+    SERVICES,
+    SEXES,
+    Draft,
+    services_from_mask,
+)
 from bot.domain.model import Unit
 from bot.domain.taps import NEW_FORM, AssistOp, ConfirmOp, Tap, TapKind
+from bot.services.confirmations import RATINGS
+from bot.storage.confirmations import ToConfirm
 from bot.telegram.views.view import Keyboard, View
 from bot.texts.templates import Texts
 
@@ -219,4 +229,22 @@ class AssistViews:
         if assist_id and not draft.batch and not pending:
             confirm = Tap(TapKind.CONFIRM, str(assist_id), ConfirmOp.LINK).encode()
             rows.insert(0, [(self.texts.label(lang, "btn_confirm_link"), confirm)])
+        return View(text, Keyboard(rows))
+
+    def confirm_ask(self, lang: str, token: str, screen: ToConfirm) -> View:
+        """The resident opened the confirmation link: what they were helped with, «✅ Đúng»
+        and the ratings."""
+        label = self.texts.label
+
+        def button(text: str, rating: str) -> tuple[str, str]:
+            return text, Tap(TapKind.CONFIRM, token, ConfirmOp.YES, rating).encode()
+
+        rows = [[button(label(lang, "btn_confirm_yes"), "")]]
+        rows.append([button(label(lang, "btn_rating", n), str(n)) for n in RATINGS])
+        text = self.texts.render(
+            lang,
+            "confirm_ask",
+            services=services_from_mask(screen.services),
+            day=clock.format_day(clock.vn_date(screen.occurred_at)),
+        )
         return View(text, Keyboard(rows))

@@ -17,7 +17,9 @@ from telegram.error import BadRequest
 from telegram.ext import Defaults, ExtBot
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.taps import Answer, Tap, TapKind
 from bot.texts.telegram_html import parse_html
+from bot.texts.templates import Texts
 
 Row = tuple[tuple[str, str], ...]  # (label, callback data) pairs
 
@@ -62,6 +64,20 @@ class Keyboard:
             )
             for shown, row in zip(markup.inline_keyboard, self.rows, strict=True)
         )
+
+
+def confirm_keyboard(
+    texts: Texts, lang: str, kind: TapKind, ref: str, yes_label: str, no_label: str
+) -> Keyboard:
+    """The two buttons of a confirmation: YES does it, NO leaves things as they are."""
+    return Keyboard(
+        [
+            [
+                (texts.label(lang, yes_label), Tap(kind, ref, Answer.YES).encode()),
+                (texts.label(lang, no_label), Tap(kind, ref, Answer.NO).encode()),
+            ]
+        ]
+    )
 
 
 @dataclass(frozen=True)
