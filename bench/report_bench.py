@@ -59,7 +59,7 @@ async def time_reports(path: Path) -> dict[str, list[float]]:
     db = await open_database(path)
     provinces = {u.code: u for u in await UnitRepository(db).children(None)}
     cluster = [provinces[c] for c in CLUSTER if c in provinces]
-    group = await ClusterRepository(db).add_group("BENCH", "Cụm đo", [u.id for u in cluster])
+    group = await ClusterRepository(db).add_cluster("BENCH", "Cụm đo", [u.id for u in cluster])
     views = ReportViews(Texts(PROJECT_ROOT / "templates"))
     today = dt.date.today()
     periods = {

@@ -262,7 +262,7 @@ async def test_campaigns_targets_and_cluster_reports_in_chat(
     report = coordinator.bot_messages()[-2]["text"]
     assert "Chỉ số Đoàn – Bình dân học vụ số đợt 2" in report
     assert f"Hoạt động ({first}–{last}): 1/4 (25% chỉ tiêu)" in report, "the campaign's days"
-    await reach.clusters.add_group("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
+    await reach.clusters.add_cluster("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
     await coordinator.send("/report cụm HN-CM")
     assert "chỉ dành cho điều phối viên" in coordinator.last()["text"], "Cà Mau is not theirs"
     await admin.send("/report cụm hn-cm")

@@ -274,7 +274,7 @@ COMMANDS: dict[str, Case] = {
     ),
     "outreach-bot groups add CODE --name NAME --units C1,C2": Case(
         (BOT, "groups", "add", "NTB", "--name", "Cụm Nam Trung Bộ", "--units", "48,51,56"),
-        expect=("Group NTB: Cụm Nam Trung Bộ, 3 units",),
+        expect=("Cluster NTB: Cụm Nam Trung Bộ, 3 units",),
     ),
     "outreach-bot export [--format csv|xlsx] --out FILE": Case(
         (BOT, "export", "--format", "xlsx", "--out", "{tmp}/records.xlsx"),

@@ -138,8 +138,8 @@ async def test_a_whole_tree_report_sums_each_target_in_its_own_subtree(world: Wo
     assert (people.metric, people.target, people.done) == ("people", 600, 2 + 1)
     assert (people.first_day, people.last_day) == YEAR_2026, "the span of the targets' days"
     assert people.each_own_period
-    group = await c.clusters.add_group("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
-    _, units = await c.clusters.group(group.code)
+    group = await c.clusters.add_cluster("HN-CM", "Hà Nội và Cà Mau", ["01", "96"])
+    _, units = await c.clusters.cluster(group.code)
     cluster = await report(world.db, None, NOVEMBER, group=group, group_units=units)
     assert [(t.target, t.done) for t in cluster.union.targets] == [(600, 3)]
     march = await report(world.db, None, custom(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))

@@ -138,8 +138,8 @@ async def test_union_indicators_by_hand(world: World) -> None:
 
     # A cluster of two provinces: its totals add up; the same phone in both counts once.
     await world.log("Hoa", "31825", at(13, 9), person="p1", age="16-30")
-    group = await c.clusters.add_group("HN-BL", "Hà Nội và Cà Mau", ["01", "96"])
-    _, units = await c.clusters.group(group.code)
+    group = await c.clusters.add_cluster("HN-BL", "Hà Nội và Cà Mau", ["01", "96"])
+    _, units = await c.clusters.cluster(group.code)
     cluster = await report(world.db, None, NOVEMBER, group=group, group_units=units)
     alone = [await report(world.db, unit, NOVEMBER) for unit in units]
     assert cluster.totals.assists == sum(r.totals.assists for r in alone)

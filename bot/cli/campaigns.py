@@ -224,16 +224,16 @@ async def _group_add(settings: Settings, args: argparse.Namespace, s: CampaignSe
             f"{len(existing.unit_ids)} units; see `groups list`): "
             "add --replace to replace it, or choose another code"
         )
-    group = await s.clusters.add_group(args.code, args.name, args.units.split(","))
+    group = await s.clusters.add_cluster(args.code, args.name, args.units.split(","))
     replaced = " (replaced)" if existing is not None else ""
     count = len(group.unit_ids)
-    print(f"Group {group.code}: {group.name}, {count} unit{'' if count == 1 else 's'}{replaced}")
+    print(f"Cluster {group.code}: {group.name}, {count} unit{'' if count == 1 else 's'}{replaced}")
     return 0
 
 
 async def _group_list(settings: Settings, args: argparse.Namespace, s: CampaignServices) -> int:
-    for group in await s.clusters.groups():
-        _, units = await s.clusters.group(group.code)
+    for group in await s.clusters.clusters():
+        _, units = await s.clusters.cluster(group.code)
         print(tsv_line(group.code, group.name, ",".join(u.code for u in units)))
     return 0
 

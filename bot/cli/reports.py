@@ -18,7 +18,7 @@ from bot.cli.common import CliError, atomic, out_file
 from bot.cli.lookups import period_of, unit_of
 from bot.cli.progress import on_terminal, progress
 from bot.config import Settings
-from bot.domain.campaigns import Campaign, Group
+from bot.domain.campaigns import Campaign, Cluster
 from bot.domain.cells import ExcelCsvWriter, SafeCsvWriter, open_excel_csv
 from bot.domain.model import Unit
 from bot.domain.periods import custom
@@ -81,10 +81,10 @@ async def report(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _group_and_campaign(
     db: Database, args: argparse.Namespace
-) -> tuple[Group | None, list[Unit] | None, Campaign | None]:
+) -> tuple[Cluster | None, list[Unit] | None, Campaign | None]:
     group = units = campaign = None
     if getattr(args, "group", None):
-        group = await ClusterRepository(db).group(args.group.strip().upper())
+        group = await ClusterRepository(db).cluster(args.group.strip().upper())
         if group is None:
             raise CliError(f"no group has the code {args.group}")
         all_units = {u.id: u for u in await UnitRepository(db).all()}

@@ -100,7 +100,7 @@ class Target:
 
 
 @dataclass(frozen=True)
-class Group:
+class Cluster:
     id: int
     code: str
     name: str

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot import clock
-from bot.domain.campaigns import Campaign, Group
+from bot.domain.campaigns import Campaign, Cluster
 from bot.domain.model import Unit
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.refusal import Reason, Refusal
@@ -37,7 +37,7 @@ class Reading:
 class ReportRequest:
     period: Period
     scope: Unit | None  # None: the whole tree (or the cluster below)
-    group: Group | None = None  # a cluster of units (cụm), for those who see all of it
+    group: Cluster | None = None  # a cluster of units (cụm), for those who see all of it
     group_units: tuple[Unit, ...] = ()
     campaign: Campaign | None = None  # its activities and targets only
     reading: Reading | None = None
@@ -67,7 +67,7 @@ def split_keywords(args: list[str]) -> tuple[list[str], str, str]:
 def with_group_and_campaign(
     actor: Actor,
     request: ReportRequest,
-    group: Group | None,
+    group: Cluster | None,
     units: list[Unit],
     campaign: Campaign | None,
     period_given: bool,
@@ -192,7 +192,7 @@ def from_button(
     period_code: str,
     today: dt.date,
     directory: Directory,
-    group: tuple[Group, list[Unit]] | None = None,
+    group: tuple[Cluster, list[Unit]] | None = None,
     campaign: Campaign | None = None,
 ) -> ReportRequest:
     """A report button. Unit 0 is the whole tree, which only admins may see; `group` and

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import clock
-from bot.domain.campaigns import Campaign, Group
+from bot.domain.campaigns import Campaign, Cluster
 from bot.domain.model import Unit
 from bot.domain.periods import Period
 from bot.guides.loader import GuideLibrary
@@ -32,7 +32,7 @@ async def report(
     db: Database,
     scope: Unit | None,
     period: Period,
-    group: Group | None = None,
+    group: Cluster | None = None,
     group_units: list[Unit] | None = None,
     campaign: Campaign | None = None,
 ) -> Report:

@@ -7,7 +7,7 @@ their own subtree.
 
 from __future__ import annotations
 
-from bot.domain.campaigns import TEAM_KIND, Campaign, Group, check_code, check_name
+from bot.domain.campaigns import TEAM_KIND, Campaign, Cluster, check_code, check_name
 from bot.domain.model import Scope, Unit
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.units_csv import UnitRow
@@ -31,7 +31,7 @@ class Clusters:
         self._directory = directory
         self._units = units
 
-    async def add_group(self, code: str, name: str, unit_codes: list[str]) -> Group:
+    async def add_cluster(self, code: str, name: str, unit_codes: list[str]) -> Cluster:
         """A cluster of units (admins and the command line). Units may not overlap: a unit
         inside another of the group would be counted twice."""
         code, name = check_code(code), check_name(name)
@@ -48,33 +48,33 @@ class Clusters:
             for b in units:
                 if a.id != b.id and a.contains(b):
                     raise Refusal(Reason.OVERLAPPING_UNITS, f"{a.code} ⊃ {b.code}")
-        return await self.repo.add_group(code, name, [u.id for u in units])
+        return await self.repo.add_cluster(code, name, [u.id for u in units])
 
-    async def existing(self, code: str) -> Group | None:
+    async def existing(self, code: str) -> Cluster | None:
         """The group of this code, if there is one (before it is replaced)."""
-        return await self.repo.group(check_code(code))
+        return await self.repo.cluster(check_code(code))
 
-    async def group(self, code: str) -> tuple[Group, list[Unit]]:
-        group = await self.repo.group(check_code(code))
+    async def cluster(self, code: str) -> tuple[Cluster, list[Unit]]:
+        group = await self.repo.cluster(check_code(code))
         if group is None:
             raise Refusal(Reason.UNKNOWN_GROUP, code)
         return group, await self._units_of(group)
 
-    async def groups(self) -> list[Group]:
-        return await self.repo.groups()
+    async def clusters(self) -> list[Cluster]:
+        return await self.repo.clusters()
 
     async def named_by_ids(
         self, group_id: int, campaign_id: int
-    ) -> tuple[tuple[Group, list[Unit]] | None, Campaign | None]:
+    ) -> tuple[tuple[Cluster, list[Unit]] | None, Campaign | None]:
         """What a report button's ids name (0: none asked), each None once it is gone."""
         group = None
         if group_id:
-            found = next((g for g in await self.repo.groups() if g.id == group_id), None)
+            found = next((g for g in await self.repo.clusters() if g.id == group_id), None)
             if found is not None:
                 group = (found, await self._units_of(found))
         return group, await self._campaigns.by_id(campaign_id)
 
-    async def _units_of(self, group: Group) -> list[Unit]:
+    async def _units_of(self, group: Cluster) -> list[Unit]:
         await self._directory.fresh()
         units = (self._directory.unit(i) for i in group.unit_ids)
         return [u for u in units if u is not None]

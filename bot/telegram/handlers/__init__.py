@@ -76,9 +76,9 @@ COMMANDS = [
 
 
 def register(app: BotApplication) -> None:
-    # Group -2 runs first for every update; it stops a flood before any real work.
+    # Cluster -2 runs first for every update; it stops a flood before any real work.
     app.add_handler(TypeHandler(Update, flood_check), group=-2)
-    # Group -1: a command ends any question the bot was waiting to have answered.
+    # Cluster -1: a command ends any question the bot was waiting to have answered.
     app.add_handler(MessageHandler(NEW_PRIVATE & filters.COMMAND, typed.end_question), group=-1)
     for command, callback in COMMANDS:
         app.add_handler(CommandHandler(command, callback, filters=NEW_PRIVATE))

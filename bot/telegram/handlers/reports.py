@@ -42,7 +42,7 @@ async def _request(update: Update, context: BotContext) -> tuple[str, Actor, Rep
         return None
     if group_code or campaign_code:
         try:
-            group, units = await reach.clusters.group(group_code) if group_code else (None, [])
+            group, units = await reach.clusters.cluster(group_code) if group_code else (None, [])
             campaign = await reach.campaigns.campaign(campaign_code) if campaign_code else None
             request = requests.with_group_and_campaign(
                 actor, request, group, units, campaign, period_given=bool(args)
@@ -91,7 +91,7 @@ async def _view(context: BotContext, lang: str, actor: Actor, report: Report) ->
     """The report with its buttons; the whole tree's also offers the clusters to admins."""
     services = context.services
     offered = requests.offers_clusters(actor, report.scope, report.group_id)
-    groups = await services.reach.clusters.groups() if offered else []
+    groups = await services.reach.clusters.clusters() if offered else []
     return services.report_views.view(lang, report, actor.report_root, groups)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.campaigns import Group
+from bot.domain.campaigns import Cluster
 from bot.domain.model import Unit
 from bot.domain.taps import ReportOp, Tap, TapKind
 from bot.reports.requests import ButtonRef
@@ -29,7 +29,7 @@ class ReportViews:
         return report_text(self.texts, lang, report)
 
     def view(
-        self, lang: str, report: Report, root: Unit | None, groups: Sequence[Group] = ()
+        self, lang: str, report: Report, root: Unit | None, groups: Sequence[Cluster] = ()
     ) -> View:
         """`root` is the top of what the person may see: no "up" button above it. `groups`:
         clusters to offer (to admins, on the whole tree's report)."""
@@ -62,7 +62,7 @@ class _ReportButtons:
         drill = [self._unit(c.unit.id, self.label("btn_drill", c.unit.name)) for c in children]
         return [drill[i : i + 2] for i in range(0, len(drill), 2)]
 
-    def clusters(self, groups: Sequence[Group]) -> list[list[InlineKeyboardButton]]:
+    def clusters(self, groups: Sequence[Cluster]) -> list[list[InlineKeyboardButton]]:
         clusters = [
             self._tap(
                 ButtonRef(group_id=g.id, campaign_id=self.campaign).encode(),
