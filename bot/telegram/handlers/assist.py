@@ -6,6 +6,9 @@ the result; every rule lives in the service.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from telegram import CallbackQuery, Update
 
 from bot import clock
@@ -17,6 +20,8 @@ from bot.telegram.handlers import mine
 from bot.telegram.handlers.common import delete_quietly, send_text, tell_refusal
 from bot.telegram.views.assist import GROUPS
 from bot.telegram.views.view import View, answer, edit_in_place, reply
+
+T = TypeVar("T")
 
 
 @command
@@ -117,11 +122,11 @@ async def on_phone(update: Update, context: BotContext, token: str, text: str) -
     assert message is not None
     await delete_quietly(message)
     actor = await actor_of(update, context)
-    try:
-        async with services.form_locks.lock(token):
-            screen = await services.reach.forms.phone(actor, token, text, clock.now())
-    except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal)
+    forms = services.reach.forms
+    screen = await _in_turn(
+        update, context, lang, token, lambda: forms.phone(actor, token, text, clock.now())
+    )
+    if screen is None:
         return
     kept = services.texts.render(lang, screen.notice)
     view = services.assist_views.form(lang, screen.token, screen.draft, screen.unit, notice=kept)
@@ -134,12 +139,12 @@ async def on_count(update: Update, context: BotContext, token: str, text: str) -
     services = context.services
     actor = await actor_of(update, context)
     lang = await language_of(update, context)
-    try:
-        async with services.form_locks.lock(token):
-            result = await services.reach.forms.count(actor, token, text, clock.now())
-    except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal)
-        return True
+    forms = services.reach.forms
+    result = await _in_turn(
+        update, context, lang, token, lambda: forms.count(actor, token, text, clock.now())
+    )
+    if result is None:
+        return True  # refused, and said so
     if isinstance(result, form.NotACount):
         return False
     await reply(update, services.assist_views.form(lang, result.token, result.draft, result.unit))
@@ -152,11 +157,11 @@ async def on_unit_search(update: Update, context: BotContext, token: str, text: 
     services = context.services
     actor = await actor_of(update, context)
     lang = await language_of(update, context)
-    try:
-        async with services.form_locks.lock(token):
-            found = await services.reach.forms.search_units(actor, token, text, clock.now())
-    except Refusal as refusal:
-        await tell_refusal(update, context, lang, refusal)
+    forms = services.reach.forms
+    found = await _in_turn(
+        update, context, lang, token, lambda: forms.search_units(actor, token, text, clock.now())
+    )
+    if found is None:
         return
     view = services.assist_views.picker(
         lang,
@@ -169,3 +174,20 @@ async def on_unit_search(update: Update, context: BotContext, token: str, text: 
         query=found.query,
     )
     await reply(update, view)
+
+
+async def _in_turn(
+    update: Update,
+    context: BotContext,
+    lang: str,
+    token: str,
+    answer: Callable[[], Awaitable[T]],
+) -> T | None:
+    """A typed answer to the form `token`, in the form's turn (after its pending presses); a
+    refusal is said, and None returned."""
+    try:
+        async with context.services.form_locks.lock(token):
+            return await answer()
+    except Refusal as refusal:
+        await tell_refusal(update, context, lang, refusal)
+        return None
