@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import clock
 from bot.domain.campaigns import Activity
 from bot.domain.draft import AGE_BANDS
 from bot.domain.refusal import Reason, Refusal
 from bot.domain.review import Limits, Status, attendance_status, checkin_status
 from bot.services.access import Actor, Directory
 from bot.services.activities import Activities
-from bot.services.scoping import clock_day
 from bot.storage.attendance import AttendanceRepository
 
 
@@ -62,7 +62,7 @@ class Attendance:
             self._directory.province_of(activity.unit_id),
         )
         first = await self.repo.check_in(
-            activity.id, actor.member.id, actor.member.unit_id, clock_day(now), now, status.value
+            activity.id, actor.member.id, actor.member.unit_id, clock.day_of(now), now, status.value
         )
         unit = self._directory.unit(activity.unit_id)
         return CheckedIn(activity, unit.name if unit else "", first, status is Status.PENDING)
@@ -95,7 +95,7 @@ def _on_its_days(activity: Activity, now: int) -> None:
     """Refused unless the activity is open and today is one of its days."""
     if activity.closed:
         raise Refusal(Reason.LINK_CLOSED, activity=activity)
-    today = clock_day(now)
+    today = clock.day_of(now)
     if today < activity.first_day:
         raise Refusal(Reason.LINK_NOT_YET, activity=activity)
     if today > activity.last_day:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import clock
 from bot.domain.model import Scope, Unit
 from bot.domain.periods import PeriodError, parse_date
 from bot.domain.refusal import Reason, Refusal
@@ -62,5 +61,3 @@ def typed_date(text: str) -> dt.date:
         raise Refusal(Reason.BAD_DATE, text) from None
 
 
-# The clock's `day_of`, under the name services/attendance.py still imports.
-clock_day = clock.day_of
