@@ -59,5 +59,3 @@ def typed_date(text: str) -> dt.date:
         return parse_date(text)
     except PeriodError:
         raise Refusal(Reason.BAD_DATE, text) from None
-
-
