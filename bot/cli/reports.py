@@ -38,10 +38,11 @@ from bot.texts.templates import Texts
 
 
 async def report(settings: Settings, args: argparse.Namespace) -> int:
-    texts = Texts(settings.templates_dir)
-    lang = settings.default_language
+    # The database first: an unusable one is the one line to say, before anything is loaded.
     db = await open_database(settings.db_path, create=False)
     try:
+        texts = Texts(settings.templates_dir)
+        lang = settings.default_language
         scope = await unit_of(db, args.unit)
         group, units, campaign = await _group_and_campaign(db, args)
         if group is not None and scope is not None:
@@ -139,9 +140,9 @@ async def export(settings: Settings, args: argparse.Namespace) -> int:
     if not args.out:
         raise CliError(f"--out FILE.{args.format} is needed")
     out = out_file(args.out, f"ban-ghi.{args.format}")
-    texts = Texts(settings.templates_dir)
     db = await open_database(settings.db_path, create=False)
     try:
+        texts = Texts(settings.templates_dir)
         scope = await unit_of(db, args.unit)
         with (
             reporting.temp_dir() as folder,
@@ -172,9 +173,9 @@ async def chart(settings: Settings, args: argparse.Namespace) -> int:
     if not args.out:
         raise CliError("--out FILE.png is needed")
     out = out_file(args.out, "bieu-do.png")
-    texts = Texts(settings.templates_dir)
     db = await open_database(settings.db_path, create=False)
     try:
+        texts = Texts(settings.templates_dir)
         scope = await unit_of(db, args.unit)
         kinds = CHART_KINDS if args.kind == "all" else (args.kind,)
         pngs = await reporting.chart_pngs(
