@@ -342,3 +342,12 @@ async def test_a_closed_question_is_forgotten_in_memory_too(
     before = db.trips
     await volunteer.send("/start")
     assert db.trips == before
+
+
+async def test_a_menu_sent_before_the_typed_protocol_still_opens_a_form(
+    api: StandinBotApi, obot: RunningBot, admin: SimUser
+) -> None:
+    """Menus in chat histories carry «Ghi nhận» as `1|a|new|o|` (o was its letter then)."""
+    volunteer = await join(api, admin, "00004", "Lan")
+    await volunteer.press_data("1|a|new|o|")
+    assert "chưa chọn" in volunteer.last()["text"]

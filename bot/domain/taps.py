@@ -63,7 +63,8 @@ class AssistOp(StrEnum):
     SAVE_WITHOUT_CONSENT = "a"
     # On a menu button (ref `NEW_FORM`): open a form, a batch form, or one's own tallies.
     # ("b" and "m" are the letters these buttons always had; the single form's was "o",
-    # which is OUTCOME's: a menu sent before this protocol answers «stale» once.)
+    # OUTCOME's letter, so on ref NEW_FORM every op but NEW_BATCH and MINE opens a single
+    # form: a menu sent before this protocol keeps working.)
     NEW_ONE = "l"
     NEW_BATCH = "b"
     MINE = "m"

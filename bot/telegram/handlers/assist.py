@@ -57,7 +57,7 @@ async def on_assist_tap(update: Update, context: BotContext, press: Press) -> No
         await answer(query)
         if tap.op is AssistOp.MINE:
             await mine.mine_command(update, context)
-        else:
+        else:  # NEW_ONE, or an older menu's letter (see AssistOp)
             await _open_form(update, context, batch=tap.op is AssistOp.NEW_BATCH)
         return
     services = context.services
