@@ -22,6 +22,7 @@ from bot.services import assist_form as form
 from bot.services import joining as jn
 from bot.services import membership as ms
 from bot.services.access import Actor
+from bot.storage.assists import Tally
 from bot.storage.db import open_database
 from tests.outreach_helpers import SMALL_TREE
 from tests.test_campaign_rules import refused
@@ -382,3 +383,20 @@ async def test_a_change_by_another_process_reloads_the_cache(world: World) -> No
     await world.reach.db.fetchall("SELECT 1")  # any trip notices the outside change
     await world.reach.directory.fresh()
     assert world.reach.directory.unit_by_code("NEW-1") is not None
+
+
+async def test_mine_counts_only_what_counts_and_shows_what_waits_apart(world: World) -> None:
+    volunteer = await world.member(3, "00004")
+    token = await _filled_form(world, volunteer, batch=True)
+    await press(world, volunteer, token, "s", "v1")
+    await press(world, volunteer, token, "g", "16-30")
+    await world.reach.forms.count(volunteer, token, "500", NOW)  # past the daily limit
+    saved = await press(world, volunteer, token, "y")
+    assert isinstance(saved, form.SavedScreen) and saved.pending
+    mine = await world.reach.mine.tallies(volunteer, NOW)
+    assert (mine.today, mine.total) == (Tally(0, 0), Tally(0, 0))
+    assert mine.pending == Tally(people=500, assists=500)
+    with sqlite3.connect(world.path) as conn:
+        conn.execute("UPDATE assists SET status = 'rejected'")
+    rejected = await world.reach.mine.tallies(volunteer, NOW)
+    assert (rejected.total, rejected.pending) == (Tally(0, 0), Tally(0, 0))

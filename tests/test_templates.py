@@ -446,7 +446,16 @@ SAMPLE_CONTEXT: dict[str, list[Mapping[str, object]]] = {
             "today": Tally(1, 2),
             "week": Tally(3, 4),
             "total": Tally(751901, 800000),
-        }
+            "pending": Tally(0, 0),
+        },
+        {
+            "name": "Lan",
+            "date": "28/11/2026",
+            "today": Tally(0, 0),
+            "week": Tally(0, 0),
+            "total": Tally(0, 0),
+            "pending": Tally(500, 500),
+        },
     ],
     "invite_usage": [{"example_unit": "00004"}],
     "invite_created": [

@@ -26,6 +26,7 @@ class MyTallies:
     today: Tally
     week: Tally
     total: Tally
+    pending: Tally  # saved past a limit: counted in none of the above until approved
 
 
 class Mine:
@@ -61,10 +62,6 @@ class Mine:
         member = actor.volunteer
         assert member is not None
         today = clock.vn_date(now)
-        return MyTallies(
-            member.display_name,
-            today,
-            await self._repo.tally(member.id, clock.day_start(today)),
-            await self._repo.tally(member.id, clock.day_start(clock.week_start(today))),
-            await self._repo.tally(member.id, 0),
-        )
+        since = (clock.day_start(today), clock.day_start(clock.week_start(today)), 0)
+        day, week, total, pending = await self._repo.tallies(member.id, since)
+        return MyTallies(member.display_name, today, day, week, total, pending)

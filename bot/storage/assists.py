@@ -30,6 +30,14 @@ class Tally:
     assists: int
 
 
+# One tally's two columns (assists, people) over the assists matching `where`.
+_TALLY = (
+    "coalesce(sum(CASE WHEN {where} THEN people END), 0), "
+    "count(DISTINCT CASE WHEN {where} THEN person_key END) + "
+    "coalesce(sum(CASE WHEN {where} AND person_key IS NULL THEN people END), 0)"
+)
+
+
 class AssistRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -167,16 +175,19 @@ class AssistRepository:
 
         return await self._db.write(work)
 
-    async def tally(self, volunteer_id: int, since: int) -> Tally:
-        """People (a phone seen twice counts once; an anonymous assist counts as one each)
-        and assists, from `since` (UTC seconds) on."""
+    async def tallies(self, volunteer_id: int, since: tuple[int, ...]) -> list[Tally]:
+        """A volunteer's counted assists from each of `since` (UTC seconds) on, then those
+        waiting for review (all time), in one read. People: a phone seen twice counts once,
+        an anonymous assist as one each. A rejected assist counts nowhere."""
+        columns = [
+            _TALLY.format(where=f"status = 'ok' AND occurred_at >= {int(start)}")
+            for start in since
+        ]
+        columns.append(_TALLY.format(where="status = 'pending'"))
         [row] = await self._db.read(
-            "SELECT coalesce(sum(people), 0), "
-            "count(DISTINCT person_key) + coalesce(sum(CASE WHEN person_key IS NULL "
-            "THEN people END), 0) FROM assists WHERE volunteer_id = ? AND occurred_at >= ?",
-            (volunteer_id, since),
+            f"SELECT {', '.join(columns)} FROM assists WHERE volunteer_id = ?", (volunteer_id,)
         )
-        return Tally(people=int(row[1]), assists=int(row[0]))
+        return [Tally(people=int(row[i + 1]), assists=int(row[i])) for i in range(0, len(row), 2)]
 
     async def record_self_serve(
         self, user_key: str, guide_id: str, service: str, unit_id: int | None, now: int

@@ -27,6 +27,7 @@ async def mine_command(update: Update, context: BotContext, who: Who) -> None:
         today=mine.today,
         week=mine.week,
         total=mine.total,
+        pending=mine.pending,
     )
     await send_text(update, context, text)
 
