@@ -40,9 +40,13 @@ def is_number_like(text: str) -> bool:
 MAX_ID_DIGITS = 9  # ids and page numbers from button data: few enough digits for SQLite
 
 
-def small_int(text: str) -> int:
+def is_small_int(text: str) -> bool:
     """An id or page number from button data: digits only, and few enough for SQLite."""
-    if not text.isdigit() or len(text) > MAX_ID_DIGITS:
+    return text.isdigit() and len(text) <= MAX_ID_DIGITS
+
+
+def small_int(text: str) -> int:
+    if not is_small_int(text):
         raise ValueError("not a small whole number")
     return int(text)
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.numbers import is_small_int
+
 FORMAT_VERSION = "1"
 MAX_BYTES = 64
 
@@ -217,8 +219,8 @@ def decode_tap(
         op = OPS[found](letter)
     except ValueError:
         raise InvalidCallback("unknown action for this kind of button") from None
-    if numeric_ref and not (ref.isdigit() and len(ref) <= 9):
+    if numeric_ref and not is_small_int(ref):
         raise InvalidCallback("the reference must be a small number")
-    if numeric_arg and not (arg.isdigit() and len(arg) <= 9):
+    if numeric_arg and not is_small_int(arg):
         raise InvalidCallback("the argument must be a small number")
     return Tap(found, ref, op, arg)
