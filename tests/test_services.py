@@ -15,6 +15,7 @@ import pytest
 from bot.clock import VIETNAM
 from bot.domain.model import Role
 from bot.domain.refusal import Reason, Refusal
+from bot.domain.taps import AssistOp
 from bot.domain.units_csv import parse_units_csv
 from bot.reports import requests
 from bot.services import Policy, Reach
@@ -155,7 +156,7 @@ _PRESS_NUMBERS = itertools.count(1)
 
 async def press(world: World, actor: Actor, token: str, op: str, arg: str = "") -> object:
     press_id = f"q{next(_PRESS_NUMBERS)}"
-    return await world.reach.forms.press(actor, token, op, arg, press_id, NOW)
+    return await world.reach.forms.press(actor, token, AssistOp(op), arg, press_id, NOW)
 
 
 async def test_the_assist_form_rules(world: World) -> None:
@@ -189,10 +190,10 @@ async def test_a_redelivered_press_changes_nothing(world: World) -> None:
     volunteer = await world.member(3, "00004")
     token = await _filled_form(world, volunteer)
     forms = world.reach.forms
-    first = await forms.press(volunteer, token, "s", "v1", "same-press", NOW)
-    again = await forms.press(volunteer, token, "s", "v1", "same-press", NOW)
+    first = await forms.press(volunteer, token, AssistOp.SERVICE, "v1", "same-press", NOW)
+    again = await forms.press(volunteer, token, AssistOp.SERVICE, "v1", "same-press", NOW)
     assert isinstance(first, form.FormScreen) and again == form.Quiet()
-    later = await forms.press(volunteer, token, "s", "v2", "next", NOW)
+    later = await forms.press(volunteer, token, AssistOp.SERVICE, "v2", "next", NOW)
     assert isinstance(later, form.FormScreen) and later.draft.services == ("v1", "v2")
 
 

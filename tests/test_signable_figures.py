@@ -27,6 +27,7 @@ from bot.domain.review import (
     headcount_status,
     may_review,
 )
+from bot.domain.taps import AssistOp
 from bot.domain.units_csv import parse_units_csv
 from bot.reports.exports import AssistFormatter
 from bot.reports.service import report
@@ -95,7 +96,7 @@ _presses = iter(range(10**9))
 
 
 async def press(world: World, actor: Actor, token: str, op: str, arg: str = "") -> object:
-    return await world.reach.forms.press(actor, token, op, arg, f"p{next(_presses)}", NOW)
+    return await world.reach.forms.press(actor, token, AssistOp(op), arg, f"p{next(_presses)}", NOW)
 
 
 async def log_batch(world: World, volunteer: Actor, people: int, days_back: int) -> object:

@@ -112,13 +112,8 @@ class AssistForms:
         return FormScreen(token, draft, unit)
 
     async def press(
-        self, actor: Actor, token: str, op: AssistOp | str, arg: str, press_id: str, now: int
+        self, actor: Actor, token: str, op: AssistOp, arg: str, press_id: str, now: int
     ) -> PressResult:
-        """`op`: a member of `AssistOp`, or its letter (the tests and the console type it)."""
-        try:
-            op = AssistOp(op)
-        except ValueError:
-            return Toast("toast_stale_form")
         has_question = self._questions.is_open(actor.user_key)
         press = _Press(actor, token, op, arg, press_id, now, has_question=has_question)
         change, saved = await self._repo.change_form(
